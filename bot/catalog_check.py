@@ -1,0 +1,70 @@
+"""Checks of the translation catalogs against the flows, for `relais check` and the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from babel.messages.pofile import PoFileError, read_po
+
+from bot.flow import FlowSet
+from bot.i18n import DOMAIN, REFERENCE_LOCALE, placeholders
+
+
+def flow_texts(flows: FlowSet) -> set[str]:
+    """Every translatable text of every flow."""
+    texts = set()
+    for flow in flows.flows.values():
+        texts.add(flow.title)
+        texts |= {spec.label for spec in flow.lists.values()}
+        for step in flow.steps.values():
+            texts |= {step.prompt, step.text, step.help}
+            texts |= {o.label for o in step.options}
+            texts |= {line.text for line in step.lines}
+    texts.discard("")
+    return texts
+
+
+def check_catalogs(
+    locales_dir: Path, languages: tuple[str, ...] | list[str], flows: FlowSet
+) -> tuple[list[str], list[str]]:
+    """(problems, warnings): broken catalogs and placeholders are problems, gaps are warnings."""
+    problems: list[str] = []
+    warnings: list[str] = []
+    needed = flow_texts(flows)
+    for code in languages:
+        path = locales_dir / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+        if not path.exists():
+            if code != REFERENCE_LOCALE:
+                problems.append(f"{path}: missing catalog for enabled language '{code}'")
+            continue
+        try:
+            with path.open("rb") as fh:
+                catalog = read_po(fh, locale=code, abort_invalid=True)
+        except (PoFileError, ValueError, OSError) as exc:
+            problems.append(f"{path}: cannot be read ({exc})")
+            continue
+        translated = set()
+        for message in catalog:
+            if not message.id or not message.string:
+                continue
+            ids = message.id if isinstance(message.id, tuple) else (message.id,)
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            try:
+                expected = set().union(*(placeholders(i) for i in ids))
+                for s in strings:
+                    if s and placeholders(s) - expected:
+                        problems.append(
+                            f"{path}:{message.lineno}: unknown placeholder in translation of "
+                            f"{ids[0][:40]!r}: {sorted(placeholders(s) - expected)}"
+                        )
+            except ValueError as exc:
+                problems.append(f"{path}:{message.lineno}: malformed placeholder ({exc})")
+            if "fuzzy" not in message.flags:
+                translated.add(ids[0])
+        if code != REFERENCE_LOCALE:
+            missing = sorted(needed - translated)
+            if missing:
+                warnings.append(
+                    f"{path}: {len(missing)} flow texts not translated, first: {missing[0][:60]!r}"
+                )
+    return problems, warnings

@@ -1,0 +1,460 @@
+"""Telegram channel: updates in through a journal, replies out through a durable outbox.
+
+Every update is written to SQLite by update_id before it is acknowledged to Telegram (polling:
+the next getUpdates offset; webhook: the HTTP 200), and handled in the same transaction that saves
+the person's new state and queues the replies. A crash therefore loses nothing, handles nothing
+twice, and at worst sends a reply that was in flight once more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import signal
+from datetime import timedelta
+from typing import Any
+
+from aiohttp import web
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    Update,
+)
+from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+
+from bot.domain import EventKind, Inbound, Message, Reply
+from bot.i18n import N_
+from bot.service import Relais, utc_now
+from bot.storage import OutboxItem, Tx
+
+CHANNEL = "telegram"
+TEXT_LIMIT = 4096
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+MEDIA_KINDS = (
+    "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
+    "location", "contact", "poll", "dice", "venue", "story",
+)
+T_GROUP = N_("Relais marche seulement en conversation privée. Écrivez-moi directement.")
+T_ERROR = N_("Désolé, quelque chose n'a pas marché. Réessayez dans un moment, s'il vous plaît.")
+COMMANDS = {
+    "menu": N_("Voir le menu"),
+    "help": N_("Aide"),
+    "language": N_("Changer de langue"),
+    "stop": N_("Ne plus recevoir de messages"),
+}
+MAX_BACKOFF = 300.0
+
+log = logging.getLogger("relais.telegram")
+
+
+def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
+    """Cut a long text into pieces Telegram accepts, at line breaks when possible."""
+    text = text or "…"
+    pieces = []
+    while len(text) > limit:
+        cut = text.rfind("\n", 0, limit)
+        if cut <= 0:
+            cut = limit
+        pieces.append(text[:cut])
+        text = text[cut:].lstrip("\n")
+    pieces.append(text)
+    return [p for p in pieces if p] or ["…"]
+
+
+def keyboard(message: Message) -> list[list[list[str]]]:
+    """Buttons as JSON-ready rows of [label, callback data]."""
+    return [[[b.label, b.data] for b in row] for row in message.buttons]
+
+
+def markup(rows: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
+    """The inline keyboard of stored rows."""
+    if not rows:
+        return None
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+    )
+
+
+def to_inbound(update: Update) -> Inbound | None:
+    """The engine event of a private message or button press; None for anything else."""
+    if update.callback_query is not None:
+        data = update.callback_query.data
+        return Inbound(EventKind.BUTTON, data=data) if data else None
+    msg = update.message
+    if msg is None:
+        return None
+    if msg.text is not None:
+        entity = msg.entities[0] if msg.entities else None
+        if entity is not None and entity.type == MessageEntityType.BOT_COMMAND and not entity.offset:
+            name = msg.text[1 : entity.length].split("@", 1)[0].lower()
+            return Inbound(EventKind.COMMAND, command=name, text=msg.text[entity.length :].strip())
+        return Inbound(EventKind.TEXT, text=msg.text)
+    for kind in MEDIA_KINDS:
+        if getattr(msg, kind, None):
+            return Inbound(EventKind.MEDIA, media=kind)
+    if msg.caption is not None:
+        return Inbound(EventKind.MEDIA, media="captioned")
+    return None
+
+
+class TelegramChannel:
+    """Runs Relais on Telegram, by long polling or webhook."""
+
+    def __init__(self, relais: Relais, clock=utc_now) -> None:
+        self.relais = relais
+        self.settings = relais.settings.telegram
+        self.outbox_settings = relais.settings.outbox
+        self.clock = clock
+        self.app: Application = (
+            ApplicationBuilder()
+            .token(self.settings.token or "")
+            .base_url(self.settings.api_url)
+            .base_file_url(self.settings.api_url.replace("/bot", "/file/bot"))
+            .rate_limiter(AIORateLimiter(max_retries=self.settings.max_retries))
+            .updater(None)
+            .build()
+        )
+        self._updates_ready = asyncio.Event()
+        self._outbox_ready = asyncio.Event()
+        self._stopping = asyncio.Event()
+
+    @property
+    def bot(self):  # noqa: ANN201 - telegram.ext.ExtBot
+        """The python-telegram-bot client."""
+        return self.app.bot
+
+    # -- life cycle ----------------------------------------------------------------------
+
+    async def run(self) -> None:
+        """Start, serve until SIGINT/SIGTERM, then stop cleanly."""
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError):
+                loop.add_signal_handler(sig, self._stopping.set)
+        await self.app.initialize()
+        log.info("connected to the Bot API as bot id=%s", self.bot.id)
+        await self._set_commands()
+        self.app.job_queue.run_repeating(
+            self._sweep, interval=self.outbox_settings.sweep_seconds, first=0
+        )
+        self.app.job_queue.run_repeating(self._purge, interval=3600, first=60)
+        await self.app.start()
+        workers = [
+            asyncio.create_task(self._update_worker(), name="updates"),
+            asyncio.create_task(self._outbox_worker(), name="outbox"),
+        ]
+        runner = None
+        try:
+            if self.settings.mode == "webhook":
+                runner = await self._start_webhook()
+                await self._stopping.wait()
+            else:
+                await self.bot.delete_webhook()
+                await self._poll()
+        finally:
+            self._stopping.set()
+            if runner is not None:
+                await runner.cleanup()
+            for task in workers:
+                task.cancel()
+            await asyncio.gather(*workers, return_exceptions=True)
+            await self.app.stop()
+            await self.app.shutdown()
+            log.info("stopped")
+
+    async def _set_commands(self) -> None:
+        """Show the global commands in Telegram's menu, in every enabled language."""
+        for code in self.relais.catalogs.languages:
+            t = self.relais.catalogs.get(code)
+            commands = [BotCommand(name, t.gettext(text)) for name, text in COMMANDS.items()]
+            try:
+                await self.bot.set_my_commands(
+                    commands, language_code=None if code == "fr" else code
+                )
+            except TelegramError as exc:
+                log.warning("setMyCommands failed: %s", type(exc).__name__)
+
+    async def _sweep(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        # periodic wake-up: retries whose time has come, updates left by a crash
+        self._outbox_ready.set()
+        self._updates_ready.set()
+
+    async def _purge(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
+        async with self.relais.storage.transaction() as tx:
+            await tx.purge_handled_updates(self.clock() - timedelta(days=7))
+
+    # -- receiving -----------------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        """Long polling; an update is acknowledged (next offset) only once journaled."""
+        async with self.relais.storage.transaction() as tx:
+            last = await tx.last_update_id()
+        offset = last + 1 if last is not None else None
+        failures = 0
+        while not self._stopping.is_set():
+            fetch = asyncio.create_task(
+                self.bot.get_updates(
+                    offset=offset,
+                    timeout=self.settings.poll_timeout,
+                    allowed_updates=ALLOWED_UPDATES,
+                )
+            )
+            stop = asyncio.create_task(self._stopping.wait())
+            done, _ = await asyncio.wait({fetch, stop}, return_when=asyncio.FIRST_COMPLETED)
+            if fetch not in done:
+                fetch.cancel()
+                with contextlib.suppress(BaseException):
+                    await fetch
+                break
+            stop.cancel()
+            try:
+                updates = fetch.result()
+            except (NetworkError, RetryAfter) as exc:
+                failures += 1
+                delay = exc.retry_after if isinstance(exc, RetryAfter) else min(2**failures, 30)
+                log.warning("getUpdates failed (%s), retry in %ss", type(exc).__name__, delay)
+                await self._sleep(float(delay if isinstance(delay, int | float) else 5))
+                continue
+            failures = 0
+            if updates:
+                await self.journal([u.to_dict() for u in updates])
+                offset = max(u.update_id for u in updates) + 1
+
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
+
+    async def journal(self, payloads: list[dict[str, Any]]) -> None:
+        """Record raw updates durably, then wake the worker that handles them."""
+        async with self.relais.storage.transaction() as tx:
+            for payload in payloads:
+                await tx.journal_update(int(payload["update_id"]), payload)
+        self._updates_ready.set()
+
+    async def _start_webhook(self) -> web.AppRunner:
+        s = self.settings
+        app = web.Application(client_max_size=1024 * 1024)
+        app.router.add_post(s.webhook_path, self._webhook_request)
+        runner = web.AppRunner(app, access_log=None)
+        await runner.setup()
+        site = web.TCPSite(runner, s.webhook_listen, s.webhook_port)
+        await site.start()
+        await self.bot.set_webhook(
+            url=s.webhook_url or "",
+            secret_token=s.webhook_secret,
+            allowed_updates=ALLOWED_UPDATES,
+        )
+        log.info("webhook listening on %s:%s%s", s.webhook_listen, s.webhook_port, s.webhook_path)
+        return runner
+
+    async def _webhook_request(self, request: web.Request) -> web.Response:
+        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
+        if not hmac.compare_digest(given.encode(), (self.settings.webhook_secret or "").encode()):
+            return web.Response(status=403)
+        try:
+            payload = await request.json()
+            int(payload["update_id"])
+        except (ValueError, KeyError, TypeError):
+            return web.Response(status=400)
+        # 200 only after the journal commit: Telegram resends anything we did not accept
+        await self.journal([payload])
+        return web.Response(status=200)
+
+    # -- handling ------------------------------------------------------------------------
+
+    async def _update_worker(self) -> None:
+        while True:
+            await self._updates_ready.wait()
+            self._updates_ready.clear()
+            await self.process_pending()
+
+    async def process_pending(self) -> None:
+        """Handle every journaled update not handled yet, in order."""
+        while True:
+            async with self.relais.storage.transaction() as tx:
+                pending = await tx.pending_updates(limit=50)
+            if not pending:
+                return
+            for update_id, payload in pending:
+                await self._process(update_id, payload)
+            self._outbox_ready.set()
+
+    async def _process(self, update_id: int, payload: dict[str, Any]) -> None:
+        try:
+            async with self.relais.storage.transaction() as tx:
+                update = Update.de_json(payload, self.bot)
+                await self._handle_update(tx, update)
+                await tx.mark_update_handled(update_id)
+        except Exception:
+            # a bug must not block the queue: say sorry, and never handle this update again
+            log.exception("update %s failed", update_id)
+            async with self.relais.storage.transaction() as tx:
+                await tx.mark_update_handled(update_id)
+                chat = (payload.get("message") or {}).get("chat") or {}
+                query = payload.get("callback_query") or {}
+                chat_id = chat.get("id") or (query.get("message") or {}).get("chat", {}).get("id")
+                if query.get("id"):
+                    await tx.enqueue(str(chat_id or 0), "answerCallbackQuery", {"id": query["id"]})
+                if chat_id and chat.get("type", "private") == "private":
+                    text = self.relais.catalogs.get(None).gettext(T_ERROR)
+                    await tx.enqueue(str(chat_id), "sendMessage", {"text": text})
+
+    async def _handle_update(self, tx: Tx, update: Update) -> None:
+        member = update.my_chat_member
+        if member is not None:
+            await self._member_change(tx, update)
+            return
+        query = update.callback_query
+        chat = update.effective_chat
+        user = update.effective_user
+        if query is not None:
+            await tx.enqueue(str(chat.id if chat else user.id), "answerCallbackQuery", {"id": query.id})
+        if chat is None or user is None or user.is_bot:
+            return
+        if chat.type != ChatType.PRIVATE:
+            await self._refuse_group(tx, chat.id, user.language_code)
+            return
+        event = to_inbound(update)
+        if event is None:
+            return
+        external_id = str(user.id)
+        await tx.set_blocked(CHANNEL, external_id, False)
+        reply = await self.relais.handle(tx, CHANNEL, external_id, event)
+        await self._queue_reply(tx, str(chat.id), reply, query.message if query else None)
+
+    async def _member_change(self, tx: Tx, update: Update) -> None:
+        member = update.my_chat_member
+        chat = member.chat
+        status = member.new_chat_member.status
+        if chat.type == ChatType.PRIVATE:
+            blocked = status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+            await tx.set_blocked(CHANNEL, str(chat.id), blocked)
+            if blocked:
+                await tx.mark_blocked_chat(str(chat.id))
+            log.info("private chat %s: bot %s", "blocked" if blocked else "unblocked", chat.id)
+        elif status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR):
+            await self._refuse_group(tx, chat.id, member.from_user.language_code)
+
+    async def _refuse_group(self, tx: Tx, chat_id: int, language_code: str | None) -> None:
+        code = (language_code or "").split("-")[0]
+        t = self.relais.catalogs.get(code if code in self.relais.catalogs.languages else None)
+        await tx.enqueue(str(chat_id), "sendMessage", {"text": t.gettext(T_GROUP)})
+        await tx.enqueue(str(chat_id), "leaveChat", {})
+        log.info("refused a group chat")
+
+    async def _queue_reply(self, tx: Tx, chat_id: str, reply: Reply, pressed: Any) -> None:
+        """Queue the platform calls of a reply, in the order the person should see them."""
+        message_id = getattr(pressed, "message_id", None)
+        if message_id is not None and reply.edit is not None:
+            await tx.enqueue(
+                chat_id,
+                "editMessageText",
+                {
+                    "message_id": message_id,
+                    "text": split_text(reply.edit.text)[0],
+                    "keyboard": keyboard(reply.edit),
+                },
+            )
+        elif message_id is not None and reply.echo and getattr(pressed, "text", None):
+            # keep the question, drop its buttons, and show which one was pressed
+            text = f"{pressed.text}\n\n✅ {reply.echo}"
+            await tx.enqueue(
+                chat_id,
+                "editMessageText",
+                {"message_id": message_id, "text": split_text(text)[0], "keyboard": []},
+            )
+        for message in reply.messages:
+            pieces = split_text(message.text)
+            for i, piece in enumerate(pieces):
+                rows = keyboard(message) if i == len(pieces) - 1 else []
+                await tx.enqueue(chat_id, "sendMessage", {"text": piece, "keyboard": rows})
+
+    # -- sending -------------------------------------------------------------------------
+
+    async def _outbox_worker(self) -> None:
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(
+                    self._outbox_ready.wait(), timeout=self.outbox_settings.sweep_seconds
+                )
+            self._outbox_ready.clear()
+            await self.drain()
+
+    async def drain(self) -> None:
+        """Send every due outbox item, oldest first."""
+        while True:
+            async with self.relais.storage.transaction() as tx:
+                items = await tx.due_outbox(self.clock(), limit=50)
+            if not items:
+                return
+            for item in items:
+                await self._deliver(item)
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        storage = self.relais.storage
+        try:
+            await self._call(item)
+        except RetryAfter as exc:
+            wait = exc.retry_after
+            seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+            await self._retry(item, seconds, "RetryAfter")
+        except Forbidden:
+            async with storage.transaction() as tx:
+                await tx.mark_failed(item.id, "Forbidden")
+                await tx.mark_blocked_chat(item.chat_id)
+                await tx.set_blocked(CHANNEL, item.chat_id, True)
+            log.info("outbox %s: recipient blocked the bot", item.id)
+        except BadRequest as exc:
+            harmless = "not modified" in exc.message or "query is too old" in exc.message
+            async with storage.transaction() as tx:
+                if harmless:
+                    await tx.mark_sent(item.id)
+                else:
+                    await tx.mark_failed(item.id, f"BadRequest:{_reason(exc.message)}")
+            if not harmless:
+                log.warning("outbox %s %s refused: %s", item.id, item.method, _reason(exc.message))
+        except NetworkError as exc:
+            backoff = self.outbox_settings.base_backoff_seconds * 2**item.attempts
+            await self._retry(item, min(backoff, MAX_BACKOFF), type(exc).__name__)
+        else:
+            async with storage.transaction() as tx:
+                await tx.mark_sent(item.id)
+
+    async def _retry(self, item: OutboxItem, seconds: float, error: str) -> None:
+        async with self.relais.storage.transaction() as tx:
+            if item.attempts + 1 >= self.outbox_settings.max_attempts:
+                await tx.mark_failed(item.id, error)
+                log.warning("outbox %s gave up after %d attempts", item.id, item.attempts + 1)
+            else:
+                due = self.clock() + timedelta(seconds=seconds)
+                await tx.mark_retry(item.id, due, error)
+
+    async def _call(self, item: OutboxItem) -> None:
+        p = item.payload
+        chat_id = int(item.chat_id)
+        if item.method == "sendMessage":
+            await self.bot.send_message(chat_id, p["text"], reply_markup=markup(p.get("keyboard")))
+        elif item.method == "editMessageText":
+            await self.bot.edit_message_text(
+                p["text"],
+                chat_id=chat_id,
+                message_id=p["message_id"],
+                reply_markup=markup(p.get("keyboard")),
+            )
+        elif item.method == "answerCallbackQuery":
+            await self.bot.answer_callback_query(p["id"])
+        elif item.method == "leaveChat":
+            await self.bot.leave_chat(chat_id)
+        else:
+            raise BadRequest(f"unknown outbox method {item.method}")
+
+
+def _reason(message: str) -> str:
+    # Telegram's error descriptions never carry message text, but keep them short anyway
+    return message.split(":")[0][:80]
+

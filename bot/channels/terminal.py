@@ -1,0 +1,85 @@
+"""Terminal chat: the same flows in a shell, buttons shown as numbered options.
+
+Works with piped standard input too, so a whole conversation can be scripted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.domain import Button, EventKind, Inbound, Message, Reply
+from bot.service import Relais
+
+CHANNEL = "terminal"
+
+
+def parse_line(line: str, buttons: list[Button]) -> Inbound | None:
+    """Turn a typed line into an event: a number picks a shown button, /x is a command."""
+    text = line.rstrip("\r\n")
+    stripped = text.strip()
+    if not stripped:
+        return None
+    if stripped.startswith("/") and len(stripped) > 1:
+        name, _, args = stripped[1:].partition(" ")
+        return Inbound(EventKind.COMMAND, command=name.lower(), text=args.strip())
+    if stripped.isascii() and stripped.isdigit() and 1 <= int(stripped) <= len(buttons):
+        return Inbound(EventKind.BUTTON, data=buttons[int(stripped) - 1].data)
+    return Inbound(EventKind.TEXT, text=text)
+
+
+def render(message: Message) -> tuple[str, list[Button]]:
+    """A message as terminal text; its buttons numbered from 1."""
+    lines = [message.text]
+    buttons = [b for row in message.buttons for b in row]
+    for i, button in enumerate(buttons, 1):
+        lines.append(f"  {i}. {button.label}")
+    return "\n".join(lines), buttons
+
+
+class TerminalChat:
+    """Plays one person's conversation on standard input and output."""
+
+    def __init__(self, relais: Relais, user: str, out: TextIO = sys.stdout) -> None:
+        self.relais = relais
+        self.user = user
+        self.out = out
+        self.buttons: list[Button] = []
+
+    def show(self, reply: Reply) -> None:
+        """Print a reply; remember the buttons of the last message that had some."""
+        if reply.echo:
+            self.out.write(f"  ✓ {reply.echo}\n")
+        shown = (reply.edit, *reply.messages) if reply.edit else reply.messages
+        for message in shown:
+            text, buttons = render(message)
+            self.out.write(f"\nRelais: {text}\n")
+            if buttons:
+                self.buttons = buttons
+        self.out.flush()
+
+    async def send(self, event: Inbound) -> Reply:
+        """Handle one event in its own transaction and print the answer."""
+        async with self.relais.storage.transaction() as tx:
+            reply = await self.relais.handle(tx, CHANNEL, self.user, event)
+        self.show(reply)
+        return reply
+
+    async def run(self, stdin: TextIO = sys.stdin) -> None:
+        """Chat until end of input or Ctrl-D; a restart resumes at the same question."""
+        interactive = stdin.isatty()
+        await self.send(Inbound(EventKind.COMMAND, command="start"))
+        loop = asyncio.get_running_loop()
+        while True:
+            if interactive:
+                self.out.write("> ")
+                self.out.flush()
+            line = await loop.run_in_executor(None, stdin.readline)
+            if not line:
+                break
+            if not interactive:
+                self.out.write(f"> {line.rstrip()}\n")
+            event = parse_line(line, self.buttons)
+            if event is not None:
+                await self.send(event)

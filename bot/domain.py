@@ -1,0 +1,152 @@
+"""Domain types shared by the engine, storage and channels; free of any platform type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class EventKind(StrEnum):
+    """What a person did."""
+
+    TEXT = "text"  # typed a message
+    BUTTON = "button"  # pressed a button (data = callback data)
+    COMMAND = "command"  # typed /something (command without the slash, lower case)
+    MEDIA = "media"  # sent a sticker, photo, voice note, file… (media = its kind)
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One event from a person, already stripped of platform details."""
+
+    kind: EventKind
+    text: str = ""
+    command: str = ""
+    data: str = ""
+    media: str = ""
+
+
+@dataclass(frozen=True)
+class Button:
+    """A button: what the person reads and the opaque data sent back when pressed."""
+
+    label: str
+    data: str
+
+
+@dataclass(frozen=True)
+class Message:
+    """One outbound message: text and optional rows of buttons."""
+
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()
+    rtl: bool = False  # written in a right-to-left language
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the engine answers to one inbound event.
+
+    `echo` is the label of the pressed button, to show on the question it answered;
+    `edit` replaces the pressed message (e.g. a multiple choice whose ticks changed).
+    """
+
+    messages: tuple[Message, ...] = ()
+    echo: str | None = None
+    edit: Message | None = None
+
+
+@dataclass
+class Person:
+    """Someone who talks to Relais on one channel."""
+
+    channel: str
+    external_id: str
+    id: int | None = None
+    locale: str | None = None  # None until the person has chosen a language
+    consent: bool | None = None  # None until asked; False: refused or withdrawn
+    centre: str | None = None
+    stopped: bool = False  # asked for no more messages (/stop)
+    blocked: bool = False  # blocked the bot on the platform
+
+
+@dataclass
+class Frame:
+    """A person's position in one flow: the step, this run's answers and the way back."""
+
+    flow: str
+    step: str
+    answers: dict[str, Any] = field(default_factory=dict)
+    history: list[str] = field(default_factory=list)
+    selected: list[str] = field(default_factory=list)  # multiple choice being ticked
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {
+            "flow": self.flow,
+            "step": self.step,
+            "answers": self.answers,
+            "history": self.history,
+            "selected": self.selected,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Frame:
+        """Inverse of to_json."""
+        return cls(
+            flow=data["flow"],
+            step=data["step"],
+            answers=dict(data.get("answers", {})),
+            history=list(data.get("history", [])),
+            selected=list(data.get("selected", [])),
+        )
+
+
+@dataclass
+class Session:
+    """Where a person is: the flows in progress (last is current) and flows left midway."""
+
+    stack: list[Frame] = field(default_factory=list)
+    paused: dict[str, Frame] = field(default_factory=dict)
+    seq: int = 0  # bumped each time a question is asked; buttons carry it to detect stale ones
+
+    @property
+    def current(self) -> Frame | None:
+        """The frame being answered, if any."""
+        return self.stack[-1] if self.stack else None
+
+    def to_json(self) -> dict[str, Any]:
+        """Plain JSON-ready form."""
+        return {
+            "stack": [f.to_json() for f in self.stack],
+            "paused": {k: f.to_json() for k, f in self.paused.items()},
+            "seq": self.seq,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Session:
+        """Inverse of to_json."""
+        return cls(
+            stack=[Frame.from_json(f) for f in data.get("stack", [])],
+            paused={k: Frame.from_json(f) for k, f in data.get("paused", {}).items()},
+            seq=int(data.get("seq", 0)),
+        )
+
+
+@dataclass
+class State:
+    """Everything the engine needs about one person, and all it may change."""
+
+    person: Person
+    session: Session = field(default_factory=Session)
+    profile: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Centre:
+    """A local site of the charity."""
+
+    id: str
+    name: str
+    address: str = ""

@@ -1,0 +1,648 @@
+"""The conversation engine: (state, inbound event) -> (new state, reply). No I/O, no platform."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from bot import answers
+from bot.domain import Button, Centre, EventKind, Frame, Inbound, Message, Reply, State
+from bot.flow import Flow, FlowSet, Step
+from bot.i18n import N_, Catalogs, Translator, fill, language_name, placeholders
+
+# Texts of the engine itself; flows carry their own.
+T_STALE = N_("Ce bouton ne marche plus. Voici la question en cours.")
+T_MEDIA = N_(
+    "Je ne peux pas lire les photos, les sons ou les autocollants. "
+    "Écrivez votre réponse avec le clavier, s'il vous plaît."
+)
+T_UNKNOWN_COMMAND = N_(
+    "Je ne connais pas cette commande. Vous pouvez écrire /menu, /help, /language ou /stop."
+)
+T_CHOOSE = N_("Je n'ai pas compris. Choisissez une réponse avec les boutons, s'il vous plaît.")
+T_YES_NO = N_("Répondez « Oui » ou « Non » avec les boutons, s'il vous plaît.")
+T_FIRST = N_("Vous êtes déjà à la première question.")
+T_MENU = N_("Que voulez-vous faire ?")
+T_MENU_HINT = N_("Choisissez dans le menu avec les boutons, s'il vous plaît.")
+T_RESUME = N_("On reprend là où vous en étiez.")
+T_HELP = N_(
+    "Je suis Relais. Je vous aide à chercher du travail avec les bénévoles de votre centre.\n"
+    "Répondez avec les boutons, ou en écrivant.\n"
+    "/menu : voir le menu\n"
+    "/language : changer de langue\n"
+    "/stop : ne plus recevoir de messages"
+)
+T_STOPPED = N_(
+    "D'accord. Relais ne vous enverra plus de messages. Pour revenir, écrivez /start."
+)
+T_MULTI_HINT = N_("Vous pouvez choisir plusieurs réponses. Appuyez sur « Valider » à la fin.")
+T_MULTI_MIN = (N_("Choisissez au moins {n} réponse."), N_("Choisissez au moins {n} réponses."))
+T_MULTI_MAX = (N_("Choisissez au plus {n} réponse."), N_("Choisissez au plus {n} réponses."))
+T_LOOP_FULL = N_("C'est le nombre maximum pour cette liste.")
+B_BACK = N_("↩ Retour")
+B_SKIP = N_("Passer")
+B_DONE = N_("Valider")
+B_YES = N_("Oui")
+B_NO = N_("Non")
+B_SKIPPED = N_("Question passée")
+HINTS = {
+    "date": N_("Écrivez la date comme ceci : {example}"),
+    "phone": N_("Par exemple : 06 12 34 56 78"),
+    "email": N_("Par exemple : prenom.nom@exemple.fr"),
+    "postcode": N_("Cinq chiffres, par exemple : 75011"),
+    "number": N_("Écrivez un nombre."),
+}
+
+MAX_INPUT = 4096  # longer text is cut before parsing: no answer type accepts more
+
+
+@dataclass
+class _Out:
+    """The reply being built while handling one event."""
+
+    messages: list[Message] = field(default_factory=list)
+    echo: str | None = None
+    edit: Message | None = None
+
+
+class Engine:
+    """Runs people through flows. Holds only read-only configuration."""
+
+    def __init__(
+        self,
+        flows: FlowSet,
+        catalogs: Catalogs,
+        centres: tuple[Centre, ...],
+        clock: Callable[[], datetime],
+    ) -> None:
+        self.flows = flows
+        self.catalogs = catalogs
+        self.centres = centres
+        self.clock = clock
+
+    # -- entry point ---------------------------------------------------------------------
+
+    def handle(self, state: State, event: Inbound) -> tuple[State, Reply]:
+        """Answer one event; the given state is not modified, the new one is returned."""
+        st = copy.deepcopy(state)
+        self._repair(st)
+        out = _Out()
+        if event.kind == EventKind.COMMAND:
+            self._command(st, event.command, out)
+        elif event.kind == EventKind.BUTTON:
+            self._button(st, event.data, out)
+        elif event.kind == EventKind.MEDIA:
+            self._say(st, out, T_MEDIA)
+            self._prompt_again(st, out)
+        else:
+            self._text(st, event.text[:MAX_INPUT], out)
+        return st, Reply(tuple(out.messages), out.echo, out.edit)
+
+    def begin(self, state: State) -> tuple[State, Reply]:
+        """What to say to a person who just arrived (same as /start)."""
+        return self.handle(state, Inbound(EventKind.COMMAND, command="start"))
+
+    # -- helpers -------------------------------------------------------------------------
+
+    def tr(self, st: State) -> Translator:
+        """The translator for this person's language."""
+        return self.catalogs.get(st.person.locale)
+
+    def _say(self, st: State, out: _Out, msgid: str, **params: object) -> None:
+        t = self.tr(st)
+        out.messages.append(Message(t.gettext(msgid, **params), rtl=t.rtl))
+
+    def _flow(self, frame: Frame) -> Flow:
+        return self.flows.flows[frame.flow]
+
+    def _step(self, frame: Frame) -> Step:
+        return self.flows.flows[frame.flow].steps[frame.step]
+
+    def _repair(self, st: State) -> None:
+        """Drop positions that a changed flow file no longer has, keeping the answers."""
+        for frame in list(st.session.stack):
+            flow = self.flows.flows.get(frame.flow)
+            if flow is None:
+                st.session.stack.remove(frame)
+            elif frame.step not in flow.steps or not flow.steps[frame.step].is_question:
+                frame.step, frame.history, frame.selected = flow.start, [], []
+            elif any(h not in flow.steps for h in frame.history):
+                frame.history = [h for h in frame.history if h in flow.steps]
+        for key, frame in list(st.session.paused.items()):
+            if frame.flow not in self.flows.flows or frame.step not in self._flow(frame).steps:
+                del st.session.paused[key]
+
+    # -- commands ------------------------------------------------------------------------
+
+    def _command(self, st: State, command: str, out: _Out) -> None:
+        session = st.session
+        if command == "start":
+            st.person.stopped = False
+            if session.current:
+                self._prompt_again(st, out)
+            else:
+                self._after_flows(st, out)
+        elif command == "menu":
+            if st.person.locale is None:
+                self._after_flows(st, out)
+            else:
+                self._pause_all(st)
+                self._menu(st, out)
+        elif command == "help":
+            self._say(st, out, T_HELP)
+            frame = session.current
+            if frame and self._step(frame).help:
+                self._say(st, out, self._step(frame).help)
+            self._prompt_again(st, out)
+        elif command == "language":
+            language_flow = self.flows.by_role("language")
+            if session.current and session.current.flow == language_flow.id:
+                self._prompt_again(st, out)
+            else:
+                self._start_flow(st, language_flow, out)
+        elif command == "stop":
+            st.person.stopped = True
+            self._pause_all(st)
+            self._say(st, out, T_STOPPED)
+        elif command == "back":
+            self._back(st, out)
+        else:
+            self._say(st, out, T_UNKNOWN_COMMAND)
+            self._prompt_again(st, out)
+
+    def _pause_all(self, st: State) -> None:
+        """Leave every flow in progress; its answers wait for the person to come back."""
+        for frame in st.session.stack:
+            if self._flow(frame).role != "language":
+                st.session.paused[frame.flow] = frame
+        st.session.stack = []
+
+    # -- buttons -------------------------------------------------------------------------
+
+    def _button(self, st: State, data: str, out: _Out) -> None:
+        seq, _, token = data.partition(":")
+        if seq != str(st.session.seq) or not token:
+            self._say(st, out, T_STALE)
+            self._prompt_again(st, out)
+            return
+        frame = st.session.current
+        if frame is None:
+            kind, _, flow_id = token.partition(":")
+            flow = self.flows.flows.get(flow_id) if kind == "m" else None
+            if flow is None or flow not in self._menu_flows(st):
+                self._say(st, out, T_STALE)
+                self._menu(st, out)
+                return
+            out.echo = self.tr(st).gettext(flow.title)
+            self._start_flow(st, flow, out)
+            return
+        step = self._step(frame)
+        t = self.tr(st)
+        if token == "b":
+            out.echo = t.gettext(B_BACK)
+            self._back(st, out)
+        elif token == "s" and step.optional:
+            out.echo = t.gettext(B_SKIPPED)
+            self._accept(st, frame, step, None, out)
+        elif token == "d" and step.type == "multi_choice":
+            self._finish_multi(st, frame, step, out)
+        elif token.startswith("v:"):
+            value = token[2:]
+            self._pressed_value(st, frame, step, value, out)
+        else:
+            self._say(st, out, T_STALE)
+            self._prompt_again(st, out)
+
+    def _pressed_value(self, st: State, frame: Frame, step: Step, value: str, out: _Out) -> None:
+        options = dict(self._options(st, step))
+        if step.type == "yes_no" and value in ("yes", "no"):
+            out.echo = self.tr(st).gettext(B_YES if value == "yes" else B_NO)
+            self._accept(st, frame, step, value == "yes", out)
+        elif step.type == "choice" and value in options:
+            out.echo = options[value]
+            self._accept(st, frame, step, value, out)
+        elif step.type == "multi_choice" and value in options:
+            chosen = frame.selected
+            if value in chosen:
+                chosen.remove(value)
+            else:
+                chosen.append(value)
+            out.edit = self._question(st, frame, step)
+        else:
+            self._say(st, out, T_STALE)
+            self._prompt_again(st, out)
+
+    def _finish_multi(self, st: State, frame: Frame, step: Step, out: _Out) -> None:
+        chosen = [v for v, _ in self._options(st, step) if v in frame.selected]
+        if self._multi_count_ok(st, step, len(chosen), out):
+            labels = dict(self._options(st, step))
+            out.echo = ", ".join(labels[v] for v in chosen) or self.tr(st).gettext(B_SKIPPED)
+            self._accept(st, frame, step, chosen, out)
+        else:
+            self._prompt_again(st, out)
+
+    def _multi_count_ok(self, st: State, step: Step, count: int, out: _Out) -> bool:
+        t = self.tr(st)
+        if count < step.min_choices:
+            out.messages.append(Message(t.ngettext(*T_MULTI_MIN, step.min_choices), rtl=t.rtl))
+            return False
+        if count > step.max_choices:
+            out.messages.append(Message(t.ngettext(*T_MULTI_MAX, step.max_choices), rtl=t.rtl))
+            return False
+        return True
+
+    # -- typed text ----------------------------------------------------------------------
+
+    def _text(self, st: State, raw: str, out: _Out) -> None:
+        frame = st.session.current
+        if st.person.locale is None and frame is None:
+            self._after_flows(st, out)
+            return
+        t = self.tr(st)
+        typed = answers.normalise_label(raw)
+        if frame is None:
+            for flow in self._menu_flows(st):
+                if typed and typed == answers.normalise_label(t.gettext(flow.title)):
+                    self._start_flow(st, flow, out)
+                    return
+            self._say(st, out, T_MENU_HINT)
+            self._menu(st, out)
+            return
+        step = self._step(frame)
+        if typed and typed == answers.normalise_label(t.gettext(B_BACK)):
+            self._back(st, out)
+            return
+        if step.optional and typed and typed == answers.normalise_label(t.gettext(B_SKIP)):
+            self._accept(st, frame, step, None, out)
+            return
+        value = self._parse(st, frame, step, raw, typed, out)
+        if value is None:
+            self._prompt_again(st, out)
+        else:
+            self._accept(st, frame, step, value[0], out)
+
+    def _parse(
+        self, st: State, frame: Frame, step: Step, raw: str, typed: str, out: _Out
+    ) -> tuple[Any] | None:
+        """The typed answer as a 1-tuple, or None after saying what is wrong."""
+        t = self.tr(st)
+        if step.type in ("choice", "multi_choice"):
+            options = self._options(st, step)
+            if step.type == "choice":
+                found = _match_options(options, typed)
+                if len(found) == 1:
+                    return (found[0],)
+                self._say(st, out, T_CHOOSE)
+                return None
+            parts = [p for p in raw.replace(";", ",").split(",") if p.strip()]
+            picked: list[str] = []
+            for part in parts:
+                found = _match_options(options, answers.normalise_label(part))
+                if len(found) != 1:
+                    self._say(st, out, T_CHOOSE)
+                    return None
+                if found[0] not in picked:
+                    picked.append(found[0])
+            if not picked:
+                self._say(st, out, T_CHOOSE)
+                return None
+            if not self._multi_count_ok(st, step, len(picked), out):
+                return None
+            return ([v for v, _ in options if v in picked],)
+        if step.type == "yes_no":
+            if typed in (answers.normalise_label(t.gettext(B_YES)), "yes", "oui"):
+                return (True,)
+            if typed in (answers.normalise_label(t.gettext(B_NO)), "no", "non"):
+                return (False,)
+            result: Any = answers.parse_yes_no(raw)
+            if isinstance(result, answers.Invalid):
+                self._say(st, out, T_YES_NO)
+                return None
+            return (result,)
+        today = self.clock().astimezone(self.catalogs.tz).date()
+        if step.type == "text":
+            result = answers.parse_text(raw, step.min_length, step.max_length)
+        elif step.type == "number":
+            result = answers.parse_number(raw, step.min, step.max, step.integer)
+        elif step.type == "date":
+            lo, hi = _bound(step.not_before, today), _bound(step.not_after, today)
+            result = answers.parse_date(raw, today, lo, hi)
+            if isinstance(result, date):
+                result = result.isoformat()
+        elif step.type == "phone":
+            result = answers.parse_phone(raw)
+        elif step.type == "email":
+            result = answers.parse_email(raw)
+        else:
+            result = answers.parse_postcode(raw)
+        if isinstance(result, answers.Invalid):
+            self._say(st, out, result.reason, **result.params)
+            return None
+        return (result,)
+
+    # -- moving through a flow -----------------------------------------------------------
+
+    def _accept(self, st: State, frame: Frame, step: Step, value: Any, out: _Out) -> None:
+        """Save an answer (None: skipped), then go on to the next step."""
+        self._save(st, frame, step, value)
+        frame.history.append(step.id)
+        frame.selected = []
+        target = self._next(st, frame, step)
+        self._advance(st, frame, target, out)
+
+    def _save(self, st: State, frame: Frame, step: Step, value: Any) -> None:
+        person = st.person
+        if step.save == "person.locale":
+            person.locale = value
+        elif step.save == "person.centre":
+            person.centre = value
+        elif step.save == "person.consent":
+            person.consent = bool(value)
+        elif step.item:
+            items = frame.answers.get(step.item)
+            if items is None:
+                # a loop run starts a fresh list: a redone flow replaces the old items
+                items = frame.answers[step.item] = []
+            if step.new_item or not items:
+                items.append({})
+            if value is None:
+                items[-1].pop(step.save, None)
+            else:
+                items[-1][step.save] = value
+        else:
+            frame.answers[step.save] = value
+
+    def _next(self, st: State, frame: Frame, step: Step) -> str | None:
+        lookup = self._lookup(st, frame)
+        flow = self._flow(frame)
+        for branch in step.next:
+            if branch.when and not branch.when.holds(lookup):
+                continue
+            target = flow.steps[branch.goto]
+            if target.new_item:
+                spec = flow.lists[target.item]
+                if len(frame.answers.get(target.item) or []) >= spec.max:
+                    continue  # the loop is full: fall through to the next branch
+            return branch.goto
+        return None
+
+    def _advance(self, st: State, frame: Frame, target: str | None, out: _Out) -> None:
+        """Play message and action steps from `target` until a question or the end."""
+        flow = self._flow(frame)
+        guard = 0
+        while target is not None:
+            guard += 1
+            if guard > len(flow.steps) + 1:
+                target = None  # a cycle of messages only: the loader cannot see it; end the flow
+                break
+            step = flow.steps[target]
+            if step.is_question:
+                frame.step = step.id
+                self._ask(st, frame, step, out)
+                return
+            if step.type == "message":
+                text = self._render_message(st, frame, step)
+                if text:
+                    out.messages.append(Message(text, rtl=self.tr(st).rtl))
+            elif step.action == "erase_data":
+                self._erase(st, frame)
+            target = self._next(st, frame, step)
+        self._end_flow(st, frame, out)
+
+    def _erase(self, st: State, frame: Frame) -> None:
+        st.profile.clear()
+        st.person.consent = False
+        st.person.centre = None
+        st.session.paused.clear()
+        for other in st.session.stack:
+            other.answers.clear()
+        frame.answers.clear()
+
+    def _end_flow(self, st: State, frame: Frame, out: _Out) -> None:
+        """Keep the flow's answers in the profile and go back to what came before."""
+        flow = self._flow(frame)
+        if st.person.consent:
+            st.profile.update(frame.answers)
+        st.session.stack.remove(frame)
+        st.session.paused.pop(flow.id, None)
+        if st.session.current:
+            self._prompt_again(st, out, changed=True)
+        else:
+            self._after_flows(st, out)
+
+    def _after_flows(self, st: State, out: _Out) -> None:
+        """Nothing in progress: set up the language, then consent, then show the menu."""
+        if st.person.locale is None:
+            self._start_flow(st, self.flows.by_role("language"), out)
+        elif st.person.consent is None:
+            self._start_flow(st, self.flows.by_role("onboarding"), out)
+        else:
+            self._menu(st, out)
+
+    def _start_flow(self, st: State, flow: Flow, out: _Out) -> None:
+        paused = st.session.paused.pop(flow.id, None)
+        if paused is not None:
+            st.session.stack.append(paused)
+            self._say(st, out, T_RESUME)
+            self._prompt_again(st, out, changed=True)
+            return
+        frame = Frame(flow=flow.id, step=flow.start)
+        st.session.stack.append(frame)
+        self._advance(st, frame, flow.start, out)
+
+    def _back(self, st: State, out: _Out) -> None:
+        frame = st.session.current
+        if frame is None:
+            self._menu(st, out)
+            return
+        if not frame.history:
+            self._say(st, out, T_FIRST)
+            self._prompt_again(st, out)
+            return
+        previous = self._flow(frame).steps[frame.history.pop()]
+        if previous.new_item and frame.answers.get(previous.item):
+            frame.answers[previous.item].pop()  # answering it again starts the item again
+        frame.step = previous.id
+        if previous.type == "multi_choice":
+            earlier = self._lookup(st, frame)(previous.save)
+            frame.selected = list(earlier) if isinstance(earlier, list) else []
+        self._ask(st, frame, previous, out)
+
+    def _prompt_again(self, st: State, out: _Out, changed: bool = False) -> None:
+        """Show the current question again (or the menu when nothing is in progress)."""
+        frame = st.session.current
+        if frame is None:
+            self._after_flows(st, out)
+            return
+        step = self._step(frame)
+        if not step.is_question:  # repaired position: replay the flow's opening messages
+            self._advance(st, frame, step.id, out)
+            return
+        self._ask(st, frame, step, out, bump=changed)
+
+    # -- rendering -----------------------------------------------------------------------
+
+    def _ask(self, st: State, frame: Frame, step: Step, out: _Out, bump: bool = True) -> None:
+        if bump or st.session.seq == 0:
+            st.session.seq += 1
+        out.messages.append(self._question(st, frame, step))
+
+    def _question(self, st: State, frame: Frame, step: Step) -> Message:
+        t = self.tr(st)
+        lookup = self._display_lookup(st, frame)
+        text = fill(t.gettext(step.prompt), lookup)
+        hint = HINTS.get(step.type)
+        if step.type == "date":
+            example = self.clock().astimezone(self.catalogs.tz).date().strftime("%d/%m/%Y")
+            text += "\n" + t.gettext(hint or "", example=example)
+        elif hint:
+            text += "\n" + t.gettext(hint)
+        elif step.type == "multi_choice":
+            text += "\n" + t.gettext(T_MULTI_HINT)
+        seq = st.session.seq
+        rows: list[tuple[Button, ...]] = []
+        if step.type == "yes_no":
+            rows.append(
+                (Button(t.gettext(B_YES), f"{seq}:v:yes"), Button(t.gettext(B_NO), f"{seq}:v:no"))
+            )
+        elif step.type in ("choice", "multi_choice"):
+            for value, label in self._options(st, step):
+                if step.type == "multi_choice" and value in frame.selected:
+                    label = "✅ " + label
+                rows.append((Button(label, f"{seq}:v:{value}"),))
+            if step.type == "multi_choice":
+                rows.append((Button(t.gettext(B_DONE), f"{seq}:d"),))
+        nav = []
+        if frame.history:
+            nav.append(Button(t.gettext(B_BACK), f"{seq}:b"))
+        if step.optional:
+            nav.append(Button(t.gettext(B_SKIP), f"{seq}:s"))
+        if nav:
+            rows.append(tuple(nav))
+        return Message(text, tuple(rows), rtl=t.rtl)
+
+    def _menu_flows(self, st: State) -> list[Flow]:
+        lookup = self._lookup(st, None)
+        shown = []
+        for flow in self.flows.menu_flows():
+            if flow.requires_consent and not st.person.consent:
+                continue
+            if flow.menu_when and not flow.menu_when.holds(lookup):
+                continue
+            shown.append(flow)
+        return shown
+
+    def _menu(self, st: State, out: _Out) -> None:
+        t = self.tr(st)
+        st.session.seq += 1
+        rows = tuple(
+            (Button(t.gettext(f.title), f"{st.session.seq}:m:{f.id}"),) for f in self._menu_flows(st)
+        )
+        out.messages.append(Message(t.gettext(T_MENU), rows, rtl=t.rtl))
+
+    def _options(self, st: State, step: Step) -> list[tuple[str, str]]:
+        """(value, label in the person's language) of a choice."""
+        if step.options_from == "languages":
+            return [(code, language_name(code)) for code in self.catalogs.languages]
+        if step.options_from == "centres":
+            return [(c.id, c.name) for c in self.centres]
+        t = self.tr(st)
+        return [(o.value, t.gettext(o.label)) for o in step.options]
+
+    def _render_message(self, st: State, frame: Frame, step: Step) -> str:
+        t = self.tr(st)
+        values = self._display_lookup(st, frame)
+        lookup = self._lookup(st, frame)
+        parts = []
+        if step.text:
+            parts.append(fill(t.gettext(step.text), values))
+        for line in step.lines:
+            if line.when and not line.when.holds(lookup):
+                continue
+            names = placeholders(line.text)
+            if any(values.get(n) in (None, "") for n in names):
+                continue  # a line about something the person did not answer is left out
+            parts.append(fill(t.gettext(line.text), values))
+        return "\n".join(parts)
+
+    # -- answers -------------------------------------------------------------------------
+
+    def _lookup(self, st: State, frame: Frame | None) -> Callable[[str], Any]:
+        """Current answers: this run's answers over the saved profile, and person settings."""
+
+        def lookup(name: str) -> Any:
+            if name == "person.consent":
+                return bool(st.person.consent)
+            if name == "person.centre":
+                return st.person.centre
+            if name == "person.locale":
+                return st.person.locale
+            if frame is not None and name in frame.answers:
+                return frame.answers[name]
+            return st.profile.get(name)
+
+        return lookup
+
+    def _display_lookup(self, st: State, frame: Frame | None) -> dict[str, str | None]:
+        """Every answer the texts may show, written for the person's language."""
+        lookup = self._lookup(st, frame)
+        names = set(st.profile) | (set(frame.answers) if frame else set())
+        names |= {"person.locale", "person.centre"}
+        return {name: self._display(st, name, lookup(name)) for name in names}
+
+    def _display(self, st: State, name: str, value: Any, in_list: str = "") -> str | None:
+        t = self.tr(st)
+        if value is None or value == [] or value == "":
+            return None
+        if name == "person.locale":
+            return language_name(value)
+        if name == "person.centre":
+            return next((c.name for c in self.centres if c.id == value), None)
+        spec = self.flows.list_spec(name) if not in_list else None
+        if spec is not None and isinstance(value, list):
+            shown = []
+            for item in value:
+                item_values = {
+                    k: self._display(st, k, v, in_list=name) for k, v in item.items()
+                }
+                shown.append(fill(t.gettext(spec.label), item_values) if spec.label else "")
+            return "; ".join(s for s in shown if s) or None
+        found = self.flows.find_field(f"{in_list}.{name}" if in_list else name)
+        step = found[1] if found else None
+        if isinstance(value, bool):
+            return t.gettext(B_YES if value else B_NO)
+        if step is not None and step.type in ("choice", "multi_choice"):
+            labels = dict(self._options(st, step))
+            values = value if isinstance(value, list) else [value]
+            return ", ".join(labels.get(v, str(v)) for v in values)
+        if step is not None and step.type == "date":
+            try:
+                return t.date(date.fromisoformat(value))
+            except (TypeError, ValueError):
+                return str(value)
+        if step is not None and step.type == "number":
+            return t.number(value)
+        if step is not None and step.type == "phone":
+            return answers.format_phone(value)
+        return str(value)
+
+
+def _bound(spec: str, today: date) -> date | None:
+    if not spec:
+        return None
+    return today if spec == "today" else date.fromisoformat(spec)
+
+
+def _match_options(options: list[tuple[str, str]], typed: str) -> list[str]:
+    """Values of the options a typed text designates: its number in the list, or its label."""
+    if not typed:
+        return []
+    if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(options):
+        return [options[int(typed) - 1][0]]
+    exact = [v for v, label in options if answers.normalise_label(label) == typed]
+    if exact:
+        return exact
+    return [v for v in dict(options) if v == typed]

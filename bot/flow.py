@@ -1,0 +1,546 @@
+"""Flow files: the typed model of a conversation, loaded from TOML and checked at start-up."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bot.conditions import Condition, ConditionError, parse_condition
+from bot.i18n import placeholders
+
+STEP_TYPES = (
+    "message",
+    "choice",
+    "multi_choice",
+    "yes_no",
+    "text",
+    "number",
+    "date",
+    "phone",
+    "email",
+    "postcode",
+    "action",
+)
+QUESTION_TYPES = tuple(t for t in STEP_TYPES if t not in ("message", "action"))
+ACTIONS = ("erase_data",)
+OPTION_SOURCES = ("languages", "centres")
+PERSON_FIELDS = {
+    "person.locale": ("choice", "languages"),
+    "person.centre": ("choice", "centres"),
+    "person.consent": ("yes_no", None),
+}
+ROLES = ("", "language", "onboarding")
+IDENT = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+VALUE = re.compile(r"^[a-z0-9_]{1,32}$")
+
+FLOW_KEYS = {
+    "id",
+    "title",
+    "menu",
+    "order",
+    "requires_consent",
+    "menu_when",
+    "role",
+    "start",
+    "lists",
+    "steps",
+}
+STEP_KEYS = {
+    "id",
+    "type",
+    "prompt",
+    "text",
+    "help",
+    "save",
+    "item",
+    "new_item",
+    "optional",
+    "next",
+    "options",
+    "options_from",
+    "min_choices",
+    "max_choices",
+    "min_length",
+    "max_length",
+    "min",
+    "max",
+    "integer",
+    "not_before",
+    "not_after",
+    "lines",
+    "action",
+}
+# Fields that only make sense for some step types: a typo or a misplaced field is an error.
+TYPE_KEYS = {
+    "choice": {"options", "options_from"},
+    "multi_choice": {"options", "min_choices", "max_choices"},
+    "text": {"min_length", "max_length"},
+    "number": {"min", "max", "integer"},
+    "date": {"not_before", "not_after"},
+    "message": {"lines"},
+    "action": {"action"},
+}
+
+
+class FlowError(ValueError):
+    """A mistake in a flow file; str() names the file, the step and the field."""
+
+    def __init__(self, path: Path | str, message: str, step: str = "", key: str = "") -> None:
+        where = str(path)
+        if step:
+            where += f": step '{step}'"
+        if key:
+            where += f", field '{key}'" if step else f": field '{key}'"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer of a choice: the stored value and the label shown."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a message step, shown when its condition holds."""
+
+    text: str
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Where to go next, if the condition holds (no condition: always)."""
+
+    goto: str
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """A repeated item, such as work experiences."""
+
+    name: str
+    max: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a flow: a message, a question or an action."""
+
+    id: str
+    type: str
+    prompt: str = ""
+    text: str = ""
+    help: str = ""
+    save: str = ""
+    item: str = ""
+    new_item: bool = False
+    optional: bool = False
+    next: tuple[Branch, ...] = ()
+    options: tuple[Option, ...] = ()
+    options_from: str = ""
+    min_choices: int = 1
+    max_choices: int = 0
+    min_length: int = 1
+    max_length: int = 300
+    min: float | None = None
+    max: float | None = None
+    integer: bool = True
+    not_before: str = ""
+    not_after: str = ""
+    lines: tuple[Line, ...] = ()
+    action: str = ""
+
+    @property
+    def is_question(self) -> bool:
+        """True when the step waits for an answer."""
+        return self.type in QUESTION_TYPES
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A whole conversation loaded from one file."""
+
+    id: str
+    title: str
+    path: Path
+    start: str
+    steps: dict[str, Step]
+    lists: dict[str, ListSpec] = field(default_factory=dict)
+    menu: bool = False
+    order: int = 50
+    requires_consent: bool = True
+    menu_when: Condition | None = None
+    role: str = ""
+
+    def saved_fields(self) -> set[str]:
+        """Names of the answers this flow saves (lists by their name)."""
+        return {s.item or s.save for s in self.steps.values() if s.is_question}
+
+
+@dataclass(frozen=True)
+class FlowSet:
+    """Every flow of the bot, checked together."""
+
+    flows: dict[str, Flow]
+
+    def by_role(self, role: str) -> Flow:
+        """The flow that plays a role the engine relies on (language, onboarding)."""
+        return next(f for f in self.flows.values() if f.role == role)
+
+    def menu_flows(self) -> list[Flow]:
+        """Flows offered in the main menu, in order."""
+        return sorted((f for f in self.flows.values() if f.menu), key=lambda f: (f.order, f.id))
+
+    def list_spec(self, name: str) -> ListSpec | None:
+        """The definition of a repeated item by name, whichever flow declares it."""
+        for flow in self.flows.values():
+            if name in flow.lists:
+                return flow.lists[name]
+        return None
+
+    def find_field(self, name: str) -> tuple[Flow, Step] | None:
+        """The step that saves an answer (for showing a choice's label)."""
+        for flow in self.flows.values():
+            for step in flow.steps.values():
+                if step.is_question and (step.save == name or f"{step.item}.{step.save}" == name):
+                    return flow, step
+        return None
+
+
+class _Reader:
+    """Reads one flow table, raising FlowError with the place of each problem."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.step = ""
+
+    def fail(self, message: str, key: str = "") -> FlowError:
+        return FlowError(self.path, message, self.step, key)
+
+    def get(
+        self, table: dict[str, Any], key: str, kind: type | tuple[type, ...], default: Any
+    ) -> Any:
+        if key not in table:
+            return default
+        value = table[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        # bool is an int in Python; a flow writer's `true` where a number is expected is a mistake
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise self.fail(f"expected {_kind_name(kind)}, got {value!r}", key)
+        return value
+
+    def text(self, table: dict[str, Any], key: str) -> str:
+        value = self.get(table, key, str, "")
+        if value:
+            try:
+                placeholders(value)
+            except ValueError as exc:
+                raise self.fail(f"malformed placeholder in text ({exc})", key) from None
+        return value
+
+    def condition(self, raw: Any, key: str) -> Condition:
+        try:
+            return parse_condition(raw)
+        except ConditionError as exc:
+            raise self.fail(str(exc), key) from None
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    names = {
+        str: "a text",
+        bool: "true or false",
+        int: "a whole number",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return " or ".join(names.get(k, k.__name__) for k in kinds)
+
+
+def _read_step(r: _Reader, raw: Any, index: int) -> Step:
+    if not isinstance(raw, dict):
+        raise r.fail(f"steps[{index}] must be a table")
+    sid = raw.get("id")
+    if not isinstance(sid, str) or not IDENT.match(sid):
+        r.step = f"#{index + 1}"
+        raise r.fail("each step needs an id: lower case letters, digits and _", "id")
+    r.step = sid
+    for key in raw:
+        if key not in STEP_KEYS:
+            raise r.fail("unknown field", key)
+    stype = r.get(raw, "type", str, "")
+    if stype not in STEP_TYPES:
+        raise r.fail(f"expected one of {', '.join(STEP_TYPES)}, got {stype!r}", "type")
+    for key in raw:
+        allowed = [t for t, keys in TYPE_KEYS.items() if key in keys]
+        if allowed and stype not in allowed:
+            raise r.fail(f"only allowed for steps of type {' or '.join(allowed)}", key)
+
+    options: list[Option] = []
+    for i, opt in enumerate(r.get(raw, "options", list, [])):
+        if not isinstance(opt, dict) or set(opt) != {"value", "label"}:
+            raise r.fail(f'option {i + 1} must be {{ value = "...", label = "..." }}', "options")
+        value, label = opt["value"], opt["label"]
+        if not isinstance(value, str) or not VALUE.match(value):
+            raise r.fail(f"option value {value!r}: use [a-z0-9_], 32 characters at most", "options")
+        if not isinstance(label, str) or not label.strip():
+            raise r.fail(f"option {value!r} needs a label", "options")
+        if any(o.value == value for o in options):
+            raise r.fail(f"option value {value!r} appears twice", "options")
+        options.append(Option(value, label))
+
+    lines = []
+    for i, line in enumerate(r.get(raw, "lines", list, [])):
+        if not isinstance(line, dict) or "text" not in line or set(line) - {"text", "when"}:
+            raise r.fail(f'line {i + 1} must be {{ text = "...", when = {{...}} }}', "lines")
+        when = r.condition(line["when"], "lines") if "when" in line else None
+        lines.append(Line(r.text(line, "text"), when))
+
+    nxt = raw.get("next")
+    branches: list[Branch] = []
+    if isinstance(nxt, str):
+        branches.append(Branch(nxt))
+    elif isinstance(nxt, list):
+        for i, br in enumerate(nxt):
+            if not isinstance(br, dict) or "goto" not in br or set(br) - {"goto", "when"}:
+                raise r.fail(f'branch {i + 1} must be {{ when = {{...}}, goto = "step" }}', "next")
+            if not isinstance(br["goto"], str):
+                raise r.fail(f"branch {i + 1}: goto must be a step id", "next")
+            when = r.condition(br["when"], "next") if "when" in br else None
+            branches.append(Branch(br["goto"], when))
+        defaults = [i for i, b in enumerate(branches) if b.when is None]
+        if defaults and defaults[0] != len(branches) - 1:
+            raise r.fail("the branch without condition must be the last one", "next")
+    elif nxt is not None:
+        raise r.fail("expected a step id or a list of branches", "next")
+
+    step = Step(
+        id=sid,
+        type=stype,
+        prompt=r.text(raw, "prompt"),
+        text=r.text(raw, "text"),
+        help=r.text(raw, "help"),
+        save=r.get(raw, "save", str, sid),
+        item=r.get(raw, "item", str, ""),
+        new_item=r.get(raw, "new_item", bool, False),
+        optional=r.get(raw, "optional", bool, False),
+        next=tuple(branches),
+        options=tuple(options),
+        options_from=r.get(raw, "options_from", str, ""),
+        min_choices=r.get(raw, "min_choices", int, 1),
+        max_choices=r.get(raw, "max_choices", int, 0) or len(options),
+        min_length=r.get(raw, "min_length", int, 1),
+        max_length=r.get(raw, "max_length", int, 300),
+        min=r.get(raw, "min", (int, float), None),
+        max=r.get(raw, "max", (int, float), None),
+        integer=r.get(raw, "integer", bool, True),
+        not_before=r.get(raw, "not_before", str, ""),
+        not_after=r.get(raw, "not_after", str, ""),
+        lines=tuple(lines),
+        action=r.get(raw, "action", str, ""),
+    )
+    _check_step(r, step)
+    return step
+
+
+def _check_step(r: _Reader, s: Step) -> None:
+    if s.is_question and not s.prompt:
+        raise r.fail("a question needs a prompt", "prompt")
+    if s.type == "message" and not (s.text or s.lines):
+        raise r.fail("a message needs a text or lines", "text")
+    if s.type == "action" and s.action not in ACTIONS:
+        raise r.fail(f"expected one of {', '.join(ACTIONS)}", "action")
+    if s.type in ("message", "action") and (s.optional or s.item):
+        raise r.fail("only questions can be optional or saved in an item", "optional")
+    if s.type == "choice":
+        if bool(s.options) == bool(s.options_from):
+            raise r.fail("a choice needs either options or options_from", "options")
+        if s.options_from and s.options_from not in OPTION_SOURCES:
+            raise r.fail(f"expected one of {', '.join(OPTION_SOURCES)}", "options_from")
+    if s.type == "multi_choice":
+        if len(s.options) < 2:
+            raise r.fail("a multiple choice needs at least two options", "options")
+        if not 0 <= s.min_choices <= s.max_choices <= len(s.options):
+            raise r.fail("need 0 <= min_choices <= max_choices <= number of options", "max_choices")
+    if s.type == "text" and not 0 <= s.min_length <= s.max_length <= 4000:
+        raise r.fail("need 0 <= min_length <= max_length <= 4000", "max_length")
+    if s.type == "number" and s.min is not None and s.max is not None and s.min > s.max:
+        raise r.fail("min is greater than max", "min")
+    for key in ("not_before", "not_after"):
+        bound = getattr(s, key)
+        if bound and bound != "today":
+            try:
+                date.fromisoformat(bound)
+            except ValueError:
+                raise r.fail(
+                    f'expected "today" or a date like 2024-01-31, got {bound!r}', key
+                ) from None
+    if s.save.startswith("person."):
+        expected = PERSON_FIELDS.get(s.save)
+        if expected is None:
+            raise r.fail(
+                f"unknown person field (expected one of {', '.join(PERSON_FIELDS)})", "save"
+            )
+        stype, source = expected
+        if s.type != stype or (source and s.options_from != source) or s.item:
+            how = f"a {stype} step" + (f' with options_from = "{source}"' if source else "")
+            raise r.fail(f"{s.save} can only be saved by {how}", "save")
+    elif not IDENT.match(s.save):
+        raise r.fail("expected a name: lower case letters, digits and _", "save")
+    if s.new_item and not s.item:
+        raise r.fail('new_item needs item = "<list>"', "new_item")
+
+
+def load_flow(path: Path) -> Flow:
+    """Read and check one flow file (references to other flows are checked by load_flows)."""
+    r = _Reader(path)
+    try:
+        with path.open("rb") as fh:
+            raw = tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise FlowError(path, f"not valid TOML ({exc})") from None
+    except OSError as exc:
+        raise FlowError(path, f"cannot be read ({exc.strerror})") from None
+    for key in raw:
+        if key not in FLOW_KEYS:
+            raise r.fail("unknown field", key)
+    fid = r.get(raw, "id", str, "")
+    if fid != path.stem:
+        raise r.fail(f"must be the file name without .toml ({path.stem!r}), got {fid!r}", "id")
+    role = r.get(raw, "role", str, "")
+    if role not in ROLES:
+        raise r.fail(f"expected one of {', '.join(repr(x) for x in ROLES)}", "role")
+
+    lists: dict[str, ListSpec] = {}
+    for name, spec in r.get(raw, "lists", dict, {}).items():
+        if not IDENT.match(name) or not isinstance(spec, dict) or set(spec) - {"max", "label"}:
+            raise r.fail(f"list {name!r} must be a table with max and label", "lists")
+        mx, label = spec.get("max"), spec.get("label", "")
+        if isinstance(mx, bool) or not isinstance(mx, int) or not 1 <= mx <= 50:
+            raise r.fail(f"list {name!r}: max must be a whole number from 1 to 50", "lists")
+        if not isinstance(label, str):
+            raise r.fail(f"list {name!r}: label must be a text", "lists")
+        lists[name] = ListSpec(name, mx, r.text(spec, "label"))
+
+    raw_steps = r.get(raw, "steps", list, [])
+    if not raw_steps:
+        raise r.fail("a flow needs at least one step", "steps")
+    steps: dict[str, Step] = {}
+    for i, raw_step in enumerate(raw_steps):
+        step = _read_step(r, raw_step, i)
+        if step.id in steps:
+            raise r.fail("this step id is used twice", "id")
+        steps[step.id] = step
+    r.step = ""
+
+    start = r.get(raw, "start", str, next(iter(steps)))
+    if start not in steps:
+        raise r.fail(f"unknown step {start!r}", "start")
+    menu_when = r.condition(raw["menu_when"], "menu_when") if "menu_when" in raw else None
+    title = r.text(raw, "title")
+    menu = r.get(raw, "menu", bool, False)
+    if menu and not title:
+        raise r.fail("a flow in the menu needs a title", "title")
+    flow = Flow(
+        id=fid,
+        title=title,
+        path=path,
+        start=start,
+        steps=steps,
+        lists=lists,
+        menu=menu,
+        order=r.get(raw, "order", int, 50),
+        requires_consent=r.get(raw, "requires_consent", bool, True),
+        menu_when=menu_when,
+        role=role,
+    )
+    _check_graph(r, flow)
+    return flow
+
+
+def _check_graph(r: _Reader, flow: Flow) -> None:
+    for step in flow.steps.values():
+        r.step = step.id
+        for br in step.next:
+            if br.goto not in flow.steps:
+                raise r.fail(f"unknown step {br.goto!r}", "next")
+        if step.item and step.item not in flow.lists:
+            raise r.fail(f"unknown list {step.item!r} (declare it under [lists])", "item")
+    seen, todo = set(), [flow.start]
+    while todo:
+        sid = todo.pop()
+        if sid not in seen:
+            seen.add(sid)
+            todo.extend(b.goto for b in flow.steps[sid].next)
+    for sid in flow.steps:
+        if sid not in seen:
+            r.step = sid
+            raise r.fail(f"this step can never be reached from the start step {flow.start!r}")
+    r.step = ""
+
+
+def _step_texts(step: Step) -> list[tuple[str, str]]:
+    texts = [("prompt", step.prompt), ("text", step.text), ("help", step.help)]
+    texts += [("options", o.label) for o in step.options]
+    texts += [("lines", line.text) for line in step.lines]
+    return [(k, t) for k, t in texts if t]
+
+
+def _check_references(flows: dict[str, Flow]) -> None:
+    """Every condition and placeholder must name an answer some flow saves."""
+    known = set(PERSON_FIELDS)
+    item_fields: dict[str, set[str]] = {}
+    for flow in flows.values():
+        known |= flow.saved_fields()
+        for step in flow.steps.values():
+            if step.item and step.is_question:
+                item_fields.setdefault(step.item, set()).add(step.save)
+    for flow in flows.values():
+        r = _Reader(flow.path)
+        for name, spec in flow.lists.items():
+            for ph in placeholders(spec.label) - item_fields.get(name, set()):
+                raise r.fail(
+                    f"list {name!r}: label uses {{{ph}}}, not a field of its items", "lists"
+                )
+        if flow.menu_when:
+            for f in flow.menu_when.fields() - known:
+                raise r.fail(f"condition on unknown answer {f!r}", "menu_when")
+        for placeholder in placeholders(flow.title):
+            raise r.fail(f"a title cannot use placeholders ({{{placeholder}}})", "title")
+        for step in flow.steps.values():
+            r.step = step.id
+            conditions = [("next", b.when) for b in step.next if b.when]
+            conditions += [("lines", line.when) for line in step.lines if line.when]
+            for key, cond in conditions:
+                for f in cond.fields() - known:
+                    raise r.fail(f"condition on unknown answer {f!r}", key)
+            for key, text in _step_texts(step):
+                for ph in placeholders(text) - known:
+                    raise r.fail(f"placeholder {{{ph}}} is not a saved answer", key)
+
+
+def load_flows(folder: Path) -> FlowSet:
+    """Load every *.toml of a folder and check them together; raise FlowError on the first error."""
+    paths = sorted(folder.glob("*.toml"))
+    if not paths:
+        raise FlowError(folder, "no flow files (*.toml) in this folder")
+    flows = {}
+    for path in paths:
+        flow = load_flow(path)
+        flows[flow.id] = flow
+    for role in ("language", "onboarding"):
+        holders = [f.id for f in flows.values() if f.role == role]
+        if len(holders) != 1:
+            raise FlowError(folder, f'exactly one flow must have role = "{role}", found {holders}')
+    _check_references(flows)
+    return FlowSet(flows)

@@ -1,0 +1,126 @@
+"""Translations (gettext catalogs read with Babel) and locale-aware formatting."""
+
+from __future__ import annotations
+
+import io
+import string
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date, format_datetime, format_time
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
+from babel.support import NullTranslations, Translations
+
+REFERENCE_LOCALE = "fr"
+DOMAIN = "messages"
+
+
+def N_(msgid: str) -> str:
+    """Mark a text for extraction without translating it now."""
+    return msgid
+
+
+class _Keep(dict):
+    """format_map helper: an unknown placeholder stays as written instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def fill(template: str, params: dict[str, object]) -> str:
+    """Replace {name} placeholders; unknown ones and stray braces are left alone."""
+    try:
+        return string.Formatter().vformat(template, (), _Keep(params))
+    except (ValueError, IndexError, AttributeError, KeyError):
+        return template
+
+
+def placeholders(template: str) -> set[str]:
+    """Names of the {placeholders} of a text; raises ValueError on a malformed one."""
+    names = set()
+    for _, name, _, _ in string.Formatter().parse(template):
+        if name is not None:
+            names.add(name)
+    return names
+
+
+@dataclass(frozen=True)
+class Translator:
+    """Everything a reply needs to speak one locale."""
+
+    locale: str
+    translations: NullTranslations
+    tz: ZoneInfo
+
+    @property
+    def rtl(self) -> bool:
+        """True for right-to-left scripts (Arabic, Persian, Hebrew…)."""
+        return Locale.parse(self.locale).character_order == "right-to-left"
+
+    def gettext(self, msgid: str, **params: object) -> str:
+        """Translate a text and fill its placeholders."""
+        text = self.translations.gettext(msgid) if msgid else ""
+        return fill(text, params) if params else text
+
+    def ngettext(self, singular: str, plural: str, n: int, **params: object) -> str:
+        """Translate a text that depends on a count; {n} is the count, locale-formatted."""
+        text = self.translations.ngettext(singular, plural, n)
+        return fill(text, {"n": self.number(n), **params})
+
+    def date(self, value: date) -> str:
+        """A date as this locale writes it (e.g. 3 mars 2025 / Mar 3, 2025)."""
+        return format_date(value, format="long", locale=self.locale)
+
+    def time(self, value: time) -> str:
+        """A time of day in this locale."""
+        return format_time(value, format="short", locale=self.locale)
+
+    def datetime(self, value: datetime) -> str:
+        """An instant, shown in the configured time zone."""
+        return format_datetime(value.astimezone(self.tz), format="medium", locale=self.locale)
+
+    def number(self, value: float) -> str:
+        """A number with this locale's separators."""
+        return format_decimal(value, locale=self.locale)
+
+
+def language_name(code: str) -> str:
+    """The language's name written in itself, capitalised: Français, English, العربية."""
+    name = Locale.parse(code).get_display_name(code) or code
+    return name[:1].upper() + name[1:]
+
+
+def load_po(path: Path) -> Translations:
+    """Read a .po file into gettext translations (compiled in memory, no .mo needed)."""
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale=path.parent.parent.name)
+    buf = io.BytesIO()
+    write_mo(buf, catalog)
+    buf.seek(0)
+    return Translations(fp=buf, domain=DOMAIN)
+
+
+class Catalogs:
+    """The translators of every enabled language."""
+
+    def __init__(self, locales_dir: Path, languages: list[str], timezone: str) -> None:
+        self.languages = list(languages)
+        self.tz = ZoneInfo(timezone)
+        self._translators: dict[str, Translator] = {}
+        for code in self.languages:
+            po = locales_dir / code / "LC_MESSAGES" / f"{DOMAIN}.po"
+            trans: NullTranslations = load_po(po) if po.exists() else NullTranslations()
+            self._translators[code] = Translator(code, trans, self.tz)
+
+    def get(self, locale: str | None) -> Translator:
+        """The translator of a locale, French when unknown."""
+        if locale in self._translators:
+            return self._translators[locale]
+        if REFERENCE_LOCALE in self._translators:
+            return self._translators[REFERENCE_LOCALE]
+        return Translator(REFERENCE_LOCALE, NullTranslations(), self.tz)

@@ -1,0 +1,67 @@
+"""Assembles Relais from its settings and runs one event through engine and storage."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from bot.config import Settings
+from bot.domain import Inbound, Reply
+from bot.engine import Engine
+from bot.flow import FlowSet, load_flows
+from bot.i18n import Catalogs
+from bot.storage import Storage, Tx
+
+log = logging.getLogger("relais")
+
+
+def utc_now() -> datetime:
+    """The real clock; tests pass their own."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class Relais:
+    """The running bot minus its channels: settings, flows, catalogs, engine and storage."""
+
+    settings: Settings
+    flows: FlowSet
+    catalogs: Catalogs
+    engine: Engine
+    storage: Storage
+
+    async def handle(self, tx: Tx, channel: str, external_id: str, event: Inbound) -> Reply:
+        """Load the person, let the engine answer, save the new state (inside `tx`)."""
+        state = await tx.load_state(channel, external_id)
+        new_state, reply = self.engine.handle(state, event)
+        await tx.save_state(new_state)
+        frame = new_state.session.current
+        # ids and step names only: never names, answers or message text
+        log.info(
+            "event person=%s kind=%s flow=%s step=%s replies=%d",
+            new_state.person.id,
+            event.kind.value,
+            frame.flow if frame else "-",
+            frame.step if frame else "-",
+            len(reply.messages),
+        )
+        return reply
+
+    async def close(self) -> None:
+        """Close the database."""
+        await self.storage.close()
+
+
+def build_engine(settings: Settings, clock=utc_now) -> tuple[FlowSet, Catalogs, Engine]:
+    """Load and check flows and catalogs (raises FlowError) and build the engine."""
+    flows = load_flows(settings.flows_dir)
+    catalogs = Catalogs(settings.locales_dir, list(settings.languages), settings.timezone)
+    return flows, catalogs, Engine(flows, catalogs, settings.centres, clock)
+
+
+async def open_relais(settings: Settings, clock=utc_now) -> Relais:
+    """Everything but the channel, ready to handle events."""
+    flows, catalogs, engine = build_engine(settings, clock)
+    storage = await Storage.open(settings.database)
+    return Relais(settings, flows, catalogs, engine, storage)

@@ -425,6 +425,9 @@ class Engine:
         """Keep the flow's answers in the profile and go back to what came before."""
         flow = self._flow(frame)
         if st.person.consent:
+            # a redone flow replaces its answers: a question skipped this time is forgotten
+            for name in flow.saved_fields() - set(frame.answers):
+                st.profile.pop(name, None)
             st.profile.update(frame.answers)
         st.session.stack.remove(frame)
         st.session.paused.pop(flow.id, None)
@@ -494,14 +497,10 @@ class Engine:
         t = self.tr(st)
         lookup = self._display_lookup(st, frame)
         text = fill(t.gettext(step.prompt), lookup)
-        hint = HINTS.get(step.type)
-        if step.type == "date":
+        hint = HINTS.get(step.type) or (T_MULTI_HINT if step.type == "multi_choice" else None)
+        if hint:
             example = self.clock().astimezone(self.catalogs.tz).date().strftime("%d/%m/%Y")
-            text += "\n" + t.gettext(hint or "", example=example)
-        elif hint:
-            text += "\n" + t.gettext(hint)
-        elif step.type == "multi_choice":
-            text += "\n" + t.gettext(T_MULTI_HINT)
+            text += "\n" + t.gettext(hint, example=example)
         seq = st.session.seq
         rows: list[tuple[Button, ...]] = []
         if step.type == "yes_no":

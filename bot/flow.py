@@ -525,7 +525,7 @@ def _check_references(flows: dict[str, Flow]) -> None:
                 for f in cond.fields() - known:
                     raise r.fail(f"condition on unknown answer {f!r}", key)
             for key, text in _step_texts(step):
-                for ph in placeholders(text) - known:
+                for ph in placeholders(text) - (known - set(PERSON_FIELDS)):
                     raise r.fail(f"placeholder {{{ph}}} is not a saved answer", key)
 
 

@@ -1,0 +1,57 @@
+"""Shared fixtures: real settings, a real SQLite file, a fixed clock, a conversation."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, load_settings
+from bot.service import Relais, open_relais
+from tests.conversation import Conversation
+
+ROOT = Path(__file__).resolve().parent.parent
+# A fixed "now": Monday 23 November 2026, 10:00 UTC (11:00 in Paris).
+NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+CONFIG_TWO_CENTRES = """
+[general]
+languages = ["fr", "en", "ar"]
+
+[[centres]]
+id = "paris11"
+name = "Paris 11e"
+
+[[centres]]
+id = "lyon"
+name = "Lyon Part-Dieu"
+"""
+
+
+def fixed_clock() -> datetime:
+    """The tests' clock."""
+    return NOW
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    """Settings with two centres and a database file in the test's folder."""
+    config = tmp_path / "relais.toml"
+    config.write_text(CONFIG_TWO_CENTRES, encoding="utf-8")
+    return load_settings(config, env={"RELAIS_DATABASE": str(tmp_path / "relais.sqlite3")})
+
+
+@pytest.fixture
+async def relais(settings: Settings) -> AsyncIterator[Relais]:
+    """Relais without a channel, on a real SQLite file, with the fixed clock."""
+    app = await open_relais(settings, clock=fixed_clock)
+    yield app
+    await app.close()
+
+
+@pytest.fixture
+def chat(relais: Relais) -> Conversation:
+    """A new person talking to Relais."""
+    return Conversation(relais)

@@ -42,6 +42,7 @@ class Message:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()
     rtl: bool = False  # written in a right-to-left language
+    typed: bool = False  # the answer is typed; buttons are only "back" or "skip"
 
 
 @dataclass(frozen=True)

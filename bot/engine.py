@@ -35,12 +35,8 @@ T_HELP = N_(
     "/language : changer de langue\n"
     "/stop : ne plus recevoir de messages"
 )
-T_STOPPED = N_(
-    "D'accord. Relais ne vous enverra plus de messages. Pour revenir, écrivez /start."
-)
+T_STOPPED = N_("D'accord. Relais ne vous enverra plus de messages. Pour revenir, écrivez /start.")
 T_MULTI_HINT = N_("Vous pouvez choisir plusieurs réponses. Appuyez sur « Valider » à la fin.")
-T_MULTI_MIN = (N_("Choisissez au moins {n} réponse."), N_("Choisissez au moins {n} réponses."))
-T_MULTI_MAX = (N_("Choisissez au plus {n} réponse."), N_("Choisissez au plus {n} réponses."))
 T_LOOP_FULL = N_("C'est le nombre maximum pour cette liste.")
 B_BACK = N_("↩ Retour")
 B_SKIP = N_("Passer")
@@ -247,12 +243,21 @@ class Engine:
     def _multi_count_ok(self, st: State, step: Step, count: int, out: _Out) -> bool:
         t = self.tr(st)
         if count < step.min_choices:
-            out.messages.append(Message(t.ngettext(*T_MULTI_MIN, step.min_choices), rtl=t.rtl))
-            return False
-        if count > step.max_choices:
-            out.messages.append(Message(t.ngettext(*T_MULTI_MAX, step.max_choices), rtl=t.rtl))
-            return False
-        return True
+            text = t.ngettext(
+                "Choisissez au moins {n} réponse.",
+                "Choisissez au moins {n} réponses.",
+                step.min_choices,
+            )
+        elif count > step.max_choices:
+            text = t.ngettext(
+                "Choisissez au plus {n} réponse.",
+                "Choisissez au plus {n} réponses.",
+                step.max_choices,
+            )
+        else:
+            return True
+        out.messages.append(Message(text, rtl=t.rtl))
+        return False
 
     # -- typed text ----------------------------------------------------------------------
 
@@ -372,6 +377,8 @@ class Engine:
                 items[-1].pop(step.save, None)
             else:
                 items[-1][step.save] = value
+        elif value is None:
+            frame.answers.pop(step.save, None)
         else:
             frame.answers[step.save] = value
 
@@ -521,7 +528,8 @@ class Engine:
             nav.append(Button(t.gettext(B_SKIP), f"{seq}:s"))
         if nav:
             rows.append(tuple(nav))
-        return Message(text, tuple(rows), rtl=t.rtl)
+        typed = step.type not in ("choice", "multi_choice", "yes_no")
+        return Message(text, tuple(rows), rtl=t.rtl, typed=typed)
 
     def _menu_flows(self, st: State) -> list[Flow]:
         lookup = self._lookup(st, None)
@@ -538,7 +546,8 @@ class Engine:
         t = self.tr(st)
         st.session.seq += 1
         rows = tuple(
-            (Button(t.gettext(f.title), f"{st.session.seq}:m:{f.id}"),) for f in self._menu_flows(st)
+            (Button(t.gettext(f.title), f"{st.session.seq}:m:{f.id}"),)
+            for f in self._menu_flows(st)
         )
         out.messages.append(Message(t.gettext(T_MENU), rows, rtl=t.rtl))
 
@@ -604,9 +613,7 @@ class Engine:
         if spec is not None and isinstance(value, list):
             shown = []
             for item in value:
-                item_values = {
-                    k: self._display(st, k, v, in_list=name) for k, v in item.items()
-                }
+                item_values = {k: self._display(st, k, v, in_list=name) for k, v in item.items()}
                 shown.append(fill(t.gettext(spec.label), item_values) if spec.label else "")
             return "; ".join(s for s in shown if s) or None
         found = self.flows.find_field(f"{in_list}.{name}" if in_list else name)

@@ -70,8 +70,11 @@ def from_text(text: str) -> datetime:
 
 
 def _dump(value: Any) -> str:
-    # sorted keys and no spaces: equal values give equal text, so changes can be detected
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    # sorted keys and no spaces: equal values give equal text, so changes can be detected;
+    # NaN and infinities are not JSON (PostgreSQL's jsonb refuses them): refuse them here too
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
 
 
 def _short_error(error: str) -> str:
@@ -154,7 +157,7 @@ class Storage:
             conn.row_factory = aiosqlite.Row
             mode = await _pragma(conn, "journal_mode=WAL")
             if str(mode).lower() != "wal":
-                log.warning("journal_mode is %s, not WAL: this file system may not support it", mode)
+                log.warning("journal_mode is %s, not WAL: the file system may not allow WAL", mode)
             await _pragma(conn, "synchronous=FULL")
             await _pragma(conn, "foreign_keys=ON")
             await _pragma(conn, f"busy_timeout={BUSY_TIMEOUT_MS}")

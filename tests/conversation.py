@@ -26,14 +26,14 @@ class Conversation:
 
     @property
     def text(self) -> str:
-        """All text of the replies to the last input (echo and edits included)."""
+        """All text of the replies to the last input: echo, edits, messages and their buttons."""
         parts = []
         for reply in self.replies:
             if reply.echo:
                 parts.append(f"✅ {reply.echo}")
-            if reply.edit:
-                parts.append(reply.edit.text)
-            parts += [m.text for m in reply.messages]
+            for message in ((reply.edit,) if reply.edit else ()) + reply.messages:
+                parts.append(message.text)
+                parts += [f"[{b.label}]" for row in message.buttons for b in row]
         return "\n".join(parts)
 
     @property

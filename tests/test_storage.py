@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from bot.domain import Frame, Person, Session, State
 from bot.storage import (
@@ -215,7 +217,9 @@ async def test_state_round_trip_through_reopen(db_path: Path, clock: FakeClock):
     assert loaded.session.current is not None
     assert loaded.session.current.selected == ["x", "y"]
     assert found == state.person
-    rows = raw_rows(db_path, "SELECT consent, stopped, blocked, created_at, last_seen_at FROM persons")
+    rows = raw_rows(
+        db_path, "SELECT consent, stopped, blocked, created_at, last_seen_at FROM persons"
+    )
     assert rows == [(1, 1, 0, to_text(T0), to_text(T0 + timedelta(hours=1)))]
 
 
@@ -280,6 +284,48 @@ async def test_profile_value_that_is_not_json_names_only_the_key(storage: Storag
             state.profile["when"] = {1, 2}
             await tx.save_state(state)
     assert "{1, 2}" not in str(caught.value)
+
+
+JSON = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(first=st.dictionaries(st.text(), JSON, max_size=6), second=st.dictionaries(st.text(), JSON))
+def test_any_json_profile_round_trips(tmp_path: Path, first: dict, second: dict):
+    async def play() -> None:
+        path = tmp_path / "hypothesis.sqlite3"
+        path.unlink(missing_ok=True)
+        store = await Storage.open(path)
+        try:
+            for profile in (first, second):
+                async with store.transaction() as tx:
+                    state = await tx.load_state("test", "h")
+                    state.profile = dict(profile)
+                    await tx.save_state(state)
+                async with store.transaction() as tx:
+                    assert (await tx.load_state("test", "h")).profile == profile
+        finally:
+            await store.close()
+
+    asyncio.run(play())
+
+
+async def test_nan_is_refused_as_not_json(storage: Storage):
+    with pytest.raises(TypeError, match="'score'"):
+        async with storage.transaction() as tx:
+            state = await tx.load_state("test", "n")
+            state.profile["score"] = float("nan")
+            await tx.save_state(state)
 
 
 async def test_set_blocked(storage: Storage):
@@ -498,6 +544,16 @@ async def test_concurrent_transactions_are_serialised(storage: Storage):
     async with storage.transaction() as tx:
         assert (await tx.load_state("test", "shared")).profile["count"] == 80
         assert (await tx.outbox_counts())["queued"] == 80
+
+
+async def test_a_transaction_left_open_is_rolled_back_first(storage: Storage):
+    # what a cancellation during ROLLBACK could leave behind
+    await storage._conn.execute("BEGIN")
+    await storage._conn.execute(
+        "INSERT INTO update_journal (update_id, received_at) VALUES (1, '')"
+    )
+    async with storage.transaction() as tx:
+        assert await tx.last_update_id() is None
 
 
 async def test_cancelled_transaction_rolls_back_and_frees_the_lock(storage: Storage):

@@ -25,7 +25,7 @@ from telegram import (
 )
 from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.domain import EventKind, Inbound, Message, Reply
 from bot.i18n import N_
@@ -36,8 +36,20 @@ CHANNEL = "telegram"
 TEXT_LIMIT = 4096
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 MEDIA_KINDS = (
-    "sticker", "photo", "voice", "video", "video_note", "audio", "document", "animation",
-    "location", "contact", "poll", "dice", "venue", "story",
+    "sticker",
+    "photo",
+    "voice",
+    "video",
+    "video_note",
+    "audio",
+    "document",
+    "animation",
+    "location",
+    "contact",
+    "poll",
+    "dice",
+    "venue",
+    "story",
 )
 T_GROUP = N_("Relais marche seulement en conversation privée. Écrivez-moi directement.")
 T_ERROR = N_("Désolé, quelque chose n'a pas marché. Réessayez dans un moment, s'il vous plaît.")
@@ -90,7 +102,8 @@ def to_inbound(update: Update) -> Inbound | None:
         return None
     if msg.text is not None:
         entity = msg.entities[0] if msg.entities else None
-        if entity is not None and entity.type == MessageEntityType.BOT_COMMAND and not entity.offset:
+        is_command = entity is not None and entity.type == MessageEntityType.BOT_COMMAND
+        if entity is not None and is_command and not entity.offset:
             name = msg.text[1 : entity.length].split("@", 1)[0].lower()
             return Inbound(EventKind.COMMAND, command=name, text=msg.text[entity.length :].strip())
         return Inbound(EventKind.TEXT, text=msg.text)
@@ -124,7 +137,7 @@ class TelegramChannel:
         self._stopping = asyncio.Event()
 
     @property
-    def bot(self):  # noqa: ANN201 - telegram.ext.ExtBot
+    def bot(self) -> ExtBot:
         """The python-telegram-bot client."""
         return self.app.bot
 
@@ -313,7 +326,8 @@ class TelegramChannel:
         chat = update.effective_chat
         user = update.effective_user
         if query is not None:
-            await tx.enqueue(str(chat.id if chat else user.id), "answerCallbackQuery", {"id": query.id})
+            where = str(chat.id if chat else query.from_user.id)
+            await tx.enqueue(where, "answerCallbackQuery", {"id": query.id})
         if chat is None or user is None or user.is_bot:
             return
         if chat.type != ChatType.PRIVATE:
@@ -457,4 +471,3 @@ class TelegramChannel:
 def _reason(message: str) -> str:
     # Telegram's error descriptions never carry message text, but keep them short anyway
     return message.split(":")[0][:80]
-

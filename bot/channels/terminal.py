@@ -30,9 +30,17 @@ def parse_line(line: str, buttons: list[Button]) -> Inbound | None:
 
 
 def render(message: Message) -> tuple[str, list[Button]]:
-    """A message as terminal text; its buttons numbered from 1."""
+    """A message as terminal text and the buttons a typed number picks, numbered from 1.
+
+    When the answer is typed (a name, a date), numbers are answers, not buttons: "back" and
+    "skip" are then shown to be typed as words.
+    """
     lines = [message.text]
     buttons = [b for row in message.buttons for b in row]
+    if message.typed:
+        if buttons:
+            lines.append("  " + "  ".join(f"[{b.label}]" for b in buttons))
+        return "\n".join(lines), []
     for i, button in enumerate(buttons, 1):
         lines.append(f"  {i}. {button.label}")
     return "\n".join(lines), buttons
@@ -55,7 +63,7 @@ class TerminalChat:
         for message in shown:
             text, buttons = render(message)
             self.out.write(f"\nRelais: {text}\n")
-            if buttons:
+            if message.buttons:
                 self.buttons = buttons
         self.out.flush()
 

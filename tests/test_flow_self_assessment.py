@@ -1,0 +1,248 @@
+"""The self-assessment played as whole conversations, up to the summary and the plan."""
+
+from __future__ import annotations
+
+from tests.conversation import Conversation
+
+ONBOARDING_FR = """
+> /start
+> [Français]
+> [Oui]
+> [Paris 11e]
+> Amina
+< Que voulez-vous faire ?
+"""
+
+# Amina: little French, no diploma, two jobs abroad and in France, children, no car, urgent.
+AMINA_FR = """
+> [Faire mon bilan]
+< Partie 1 sur 5
+< Vous parlez français ?
+> [Un peu]
+> [Pas encore]
+> [Pas encore]
+< Vous savez utiliser un smartphone ?
+> [Un peu]
+> [Non]
+< Vous cherchez du travail sur internet ?
+> [Non]
+< Jusqu'où avez-vous étudié ?
+> [École primaire]
+< Vous avez suivi une formation
+> [Non]
+< Vous avez déjà travaillé ?
+> [Oui]
+< Quel était ce travail ?
+> Couturière
+< C'était dans quel domaine ?
+> [Autre]
+> [Plus de 2 ans]
+< C'était où ?
+> [Dans un autre pays]
+< Vous avez eu un autre travail ?
+> [Oui]
+< Quel était ce travail ?
+> Plonge au restaurant
+> [Cuisine]
+> [Moins de 6 mois]
+> [En France]
+> [Non]
+< Vous avez travaillé plus de 2 ans dans le même métier ?
+> [Oui]
+< Quel travail vous intéresse ?
+> [Ménage]
+< ✅ Ménage et nettoyage
+> [Cuisine]
+> [Valider]
+< Vous avez des enfants
+"""
+
+
+async def test_amina_completes_her_self_assessment_in_french(chat: Conversation) -> None:
+    await chat.play(ONBOARDING_FR)
+    await chat.play(AMINA_FR)
+    await chat.play(
+        """
+        < Partie 5 sur 5
+        < Vous avez des enfants à faire garder
+        > [Oui]
+        > [Aux heures d'école]
+        > [À pied]
+        > [En transports]
+        > [Valider]
+        < Combien de temps de trajet
+        > [30 minutes]
+        > [Non]
+        < Quels jours pouvez-vous travailler ?
+        > [Du lundi au vendredi]
+        > [Le matin]
+        > [Valider]
+        < Quel est le code postal
+        > 75 011
+        < Quand pouvez-vous commencer
+        > [À partir d'une date]
+        < À partir de quel jour ?
+        > 1er décembre 2026
+        > 01/12/2026
+        < Vous avez besoin d'un salaire rapidement ?
+        > [très vite]
+        > [Non]
+        < Voici votre bilan
+        < Français (parler / lire / écrire) : Un peu / Pas encore / Pas encore
+        < Études : École primaire
+        < Couturière (Plus de 2 ans); Plonge au restaurant (Moins de 6 mois)
+        < Travail voulu : Ménage et nettoyage, Cuisine et restauration
+        < Disponible : Du lundi au vendredi, Le matin
+        < Étape 1 : un premier travail, vite.
+        < agences d'intérim
+        < Métiers possibles avec peu de français
+        < Étape 2 : un projet pour plus tard.
+        < Vos prochaines actions
+        < cours de français
+        < atelier CV
+        < Prendre rendez-vous avec un bénévole
+        < Que voulez-vous faire ?
+        """
+    )
+    async with chat.relais.storage.transaction() as tx:
+        state = await tx.load_state("test", "ana")
+    profile = state.profile
+    assert profile["french_speaking"] == "a_little"
+    assert profile["sectors_wanted"] == ["cleaning", "catering"]
+    assert profile["postcode"] == "75011"
+    assert profile["start_date"] == "2026-12-01"
+    assert [e["exp_title"] for e in profile["experiences"]] == ["Couturière", "Plonge au restaurant"]
+    assert state.session.stack == []
+
+
+async def test_a_redone_self_assessment_replaces_the_old_answers(chat: Conversation) -> None:
+    await chat.play(ONBOARDING_FR)
+    await chat.play(AMINA_FR)
+    await chat.play(
+        """
+        > [Non]
+        > [En voiture]
+        > [Valider]
+        > [1 heure]
+        > [Permis B (voiture)]
+        > [Tous les jours]
+        > [Le soir]
+        > [Valider]
+        > [Passer]
+        > [Tout de suite]
+        > [Dans les prochains mois]
+        > [Oui]
+        < Voici votre bilan
+        < la livraison
+        ! Garde des enfants
+        """
+    )
+    await chat.play(
+        """
+        > [Faire mon bilan]
+        > [C'est ma langue]
+        > [Très bien]
+        > [Très bien]
+        > [Bien]
+        > [Non]
+        > [Oui, sans aide]
+        > [Bac]
+        > [En France]
+        > [Non]
+        > [Non]
+        < Quel travail vous intéresse ?
+        """
+    )
+    async with chat.relais.storage.transaction() as tx:
+        middle = await tx.load_state("test", "ana")
+    # answers of the run in progress wait in the session; the profile still has the last bilan
+    assert middle.profile["french_speaking"] == "a_little"
+    await chat.play(
+        """
+        > [Commerce]
+        > [Valider]
+        > [Non]
+        > [En voiture]
+        > [Valider]
+        > [1 heure]
+        > [Permis B (voiture)]
+        > [Tous les jours]
+        > [Le soir]
+        > [Valider]
+        > [Passer]
+        > [Tout de suite]
+        > [revenu]
+        > [Oui]
+        < Voici votre bilan
+        < Expérience : pas encore
+        ! Couturière
+        """
+    )
+    async with chat.relais.storage.transaction() as tx:
+        state = await tx.load_state("test", "ana")
+    assert state.profile["french_speaking"] == "native"
+    assert "experiences" not in state.profile
+    assert "postcode" not in state.profile
+
+
+async def test_the_experience_loop_stops_at_five(chat: Conversation) -> None:
+    await chat.play(ONBOARDING_FR)
+    await chat.play(
+        """
+        > [Faire mon bilan]
+        > [Bien]
+        > [Bien]
+        > [Bien]
+        > [Bien]
+        > [Non]
+        > [Non]
+        > [Pas d'école]
+        > [Non]
+        > [Oui]
+        """
+    )
+    for n in range(5):
+        await chat.play(
+            f"""
+            < Quel était ce travail ?
+            > Travail {n + 1}
+            > [Bâtiment]
+            > [Plus de 2 ans]
+            > [En France]
+            """
+        )
+        if n < 4:
+            await chat.play("> [Oui]")
+    assert "Quel travail vous intéresse ?" in chat.text or "plus de 2 ans" in chat.text
+    async with chat.relais.storage.transaction() as tx:
+        state = await tx.load_state("test", "ana")
+    assert len(state.session.current.answers["experiences"]) == 5
+
+
+async def test_back_inside_the_loop_restarts_the_item(chat: Conversation) -> None:
+    await chat.play(ONBOARDING_FR)
+    await chat.play(
+        """
+        > [Faire mon bilan]
+        > [Bien]
+        > [Bien]
+        > [Bien]
+        > [Bien]
+        > [Non]
+        > [Non]
+        > [Pas d'école]
+        > [Non]
+        > [Oui]
+        > Maçon
+        < C'était dans quel domaine ?
+        > [Retour]
+        < Quel était ce travail ?
+        > Peintre
+        > [Bâtiment]
+        """
+    )
+    async with chat.relais.storage.transaction() as tx:
+        state = await tx.load_state("test", "ana")
+    assert state.session.current.answers["experiences"] == [
+        {"exp_title": "Peintre", "exp_sector": "building"}
+    ]

@@ -264,6 +264,8 @@ def _kind_name(kind: type | tuple[type, ...]) -> str:
         dict: "a table",
     }
     kinds = kind if isinstance(kind, tuple) else (kind,)
+    if float in kinds:
+        return "a number"
     return " or ".join(names.get(k, k.__name__) for k in kinds)
 
 

@@ -21,6 +21,7 @@ import random
 import re
 import secrets
 import socket
+import sys
 import threading
 import time
 import urllib.error
@@ -237,6 +238,11 @@ class _Server(http.server.ThreadingHTTPServer):
     def __init__(self, emulator: TelegramEmulator) -> None:
         self.emulator = emulator
         super().__init__(("127.0.0.1", 0), _Handler)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a killed or impatient client resets its connection: normal in these tests, not noise
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(http.server.BaseHTTPRequestHandler):

@@ -1,0 +1,165 @@
+"""Flow files are checked at load time; every error names the file, the step and the field."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from bot.flow import FlowError, load_flow, load_flows
+from tests.conftest import ROOT
+
+LANGUAGE = """
+id = "language"
+role = "language"
+requires_consent = false
+[[steps]]
+id = "choose"
+type = "choice"
+prompt = "Langue ?"
+options_from = "languages"
+save = "person.locale"
+"""
+
+ONBOARDING = """
+id = "onboarding"
+role = "onboarding"
+requires_consent = false
+[[steps]]
+id = "consent"
+type = "yes_no"
+prompt = "D'accord ?"
+save = "person.consent"
+"""
+
+
+def write_flows(folder: Path, extra: str, name: str = "demo") -> Path:
+    """A valid language and onboarding flow, plus the flow under test."""
+    folder.mkdir(exist_ok=True)
+    (folder / "language.toml").write_text(LANGUAGE, encoding="utf-8")
+    (folder / "onboarding.toml").write_text(ONBOARDING, encoding="utf-8")
+    path = folder / f"{name}.toml"
+    path.write_text(textwrap.dedent(extra), encoding="utf-8")
+    return path
+
+
+def error_of(tmp_path: Path, text: str) -> str:
+    write_flows(tmp_path / "flows", text)
+    with pytest.raises(FlowError) as info:
+        load_flows(tmp_path / "flows")
+    return str(info.value)
+
+
+def test_the_project_flows_load() -> None:
+    flows = load_flows(ROOT / "flows")
+    assert {"language", "onboarding", "self_assessment", "my_data", "help"} <= set(flows.flows)
+    assert [f.id for f in flows.menu_flows()][:2] == ["onboarding", "self_assessment"]
+
+
+def test_an_unknown_next_step_names_file_step_and_field(tmp_path: Path) -> None:
+    message = error_of(
+        tmp_path,
+        """
+        id = "demo"
+        [[steps]]
+        id = "french_speaking"
+        type = "yes_no"
+        prompt = "Vous parlez français ?"
+        next = "frnch_reading"
+        """,
+    )
+    assert message.endswith(
+        "demo.toml: step 'french_speaking', field 'next': unknown step 'frnch_reading'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("step", "expected"),
+    [
+        ('type = "choise"\nprompt = "?"', "field 'type': expected one of message, choice"),
+        ('type = "text"\nprompt = "?"\nmax_lenght = 3', "field 'max_lenght': unknown field"),
+        ('type = "text"', "field 'prompt': a question needs a prompt"),
+        ('type = "choice"\nprompt = "?"', "field 'options': a choice needs either options"),
+        (
+            'type = "choice"\nprompt = "?"\noptions = [{ value = "A B", label = "x" }]',
+            "option value 'A B'",
+        ),
+        ('type = "text"\nprompt = "?"\noptions = []', "field 'options': only allowed for steps"),
+        ('type = "number"\nprompt = "?"\nmin = true', "field 'min': expected a number"),
+        ('type = "date"\nprompt = "?"\nnot_before = "hier"', "field 'not_before': expected"),
+        ('type = "text"\nprompt = "Bonjour {prenom}"', "placeholder {prenom} is not a saved"),
+        ('type = "text"\nprompt = "Bonjour {"', "field 'prompt': malformed placeholder"),
+        ('type = "text"\nprompt = "?"\nsave = "person.centre"', "person.centre can only be saved"),
+        (
+            'type = "yes_no"\nprompt = "?"\nnext = [{ when = { field = "x", equals = 1 }, goto = "a" }]',
+            "condition on unknown answer 'x'",
+        ),
+        (
+            'type = "yes_no"\nprompt = "?"\nnext = [{ when = { field = "a", bigger = 1 }, goto = "a" }]',
+            "field 'next': unknown test 'bigger'",
+        ),
+        ('type = "action"\naction = "format_disk"', "field 'action': expected one of erase_data"),
+    ],
+)
+def test_step_mistakes_are_named(tmp_path: Path, step: str, expected: str) -> None:
+    message = error_of(tmp_path, f'id = "demo"\n[[steps]]\nid = "a"\n{step}\n')
+    assert "demo.toml: step 'a'" in message
+    assert expected in message
+
+
+def test_an_unreachable_step_is_an_error(tmp_path: Path) -> None:
+    message = error_of(
+        tmp_path,
+        """
+        id = "demo"
+        [[steps]]
+        id = "a"
+        type = "message"
+        text = "Bonjour"
+        [[steps]]
+        id = "orphan"
+        type = "message"
+        text = "Jamais"
+        """,
+    )
+    assert "step 'orphan': this step can never be reached" in message
+
+
+def test_a_toml_syntax_error_names_the_file(tmp_path: Path) -> None:
+    path = write_flows(tmp_path / "flows", 'id = "demo"\n[[steps]\n')
+    with pytest.raises(FlowError) as info:
+        load_flow(path)
+    assert str(info.value).startswith(f"{path}: not valid TOML")
+
+
+def test_the_id_must_match_the_file_name(tmp_path: Path) -> None:
+    message = error_of(tmp_path, 'id = "other"\n[[steps]]\nid = "a"\ntype = "message"\ntext = "x"')
+    assert "field 'id': must be the file name" in message
+
+
+def test_two_language_flows_are_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "flows"
+    write_flows(folder, LANGUAGE.replace('id = "language"', 'id = "demo"'))
+    with pytest.raises(FlowError, match='exactly one flow must have role = "language"'):
+        load_flows(folder)
+
+
+def test_a_list_label_must_use_fields_of_its_items(tmp_path: Path) -> None:
+    message = error_of(
+        tmp_path,
+        """
+        id = "demo"
+        [lists.jobs]
+        max = 3
+        label = "{nom}"
+        [[steps]]
+        id = "job"
+        type = "text"
+        prompt = "Métier ?"
+        item = "jobs"
+        new_item = true
+        save = "title"
+        """,
+    )
+    assert "list 'jobs': label uses {nom}" in message

@@ -55,3 +55,6 @@ async def relais(settings: Settings) -> AsyncIterator[Relais]:
 def chat(relais: Relais) -> Conversation:
     """A new person talking to Relais."""
     return Conversation(relais)
+
+
+from tests.e2e_fixtures import emulator, relais_factory  # noqa: E402, F401  (pytest fixtures)

@@ -59,6 +59,9 @@ class RelaisProcess:
                 "RELAIS_DATABASE": str(self.database),
                 "RELAIS_TELEGRAM_POLL_TIMEOUT": "1",
                 "PYTHONUNBUFFERED": "1",
+                # httpx honours proxy variables: keep loopback traffic off any proxy
+                "NO_PROXY": ",".join(filter(None, ["127.0.0.1,localhost", env.get("NO_PROXY")])),
+                "no_proxy": ",".join(filter(None, ["127.0.0.1,localhost", env.get("no_proxy")])),
             }
         )
         if self.config_path is not None:

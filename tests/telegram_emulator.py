@@ -235,9 +235,9 @@ def parse_request(
 class _Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, emulator: TelegramEmulator) -> None:
+    def __init__(self, emulator: TelegramEmulator, port: int) -> None:
         self.emulator = emulator
-        super().__init__(("127.0.0.1", 0), _Handler)
+        super().__init__(("127.0.0.1", port), _Handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         # a killed or impatient client resets its connection: normal in these tests, not noise
@@ -350,6 +350,7 @@ class TelegramEmulator:
         self._cond = threading.Condition(threading.RLock())
         self._closing = threading.Event()
         self._server: _Server | None = None
+        self._port = 0  # kept across stop/start, so a restarted "Telegram" has the same URL
         self._threads: list[threading.Thread] = []
         self._sockets: set[socket.socket] = set()
         self._handlers = {name.lower(): (name, fn) for name, fn in self._api().items()}
@@ -381,11 +382,13 @@ class TelegramEmulator:
     # -- life cycle ----------------------------------------------------------------------------
 
     def start(self) -> TelegramEmulator:
-        """Listen on a free loopback port; serve from background threads."""
+        """Listen on a free loopback port (the same one again after a stop); serve from
+        background threads. State (updates, chats, messages) survives a stop/start."""
         if self._server is not None:
             return self
         self._closing.clear()
-        self._server = _Server(self)
+        self._server = _Server(self, self._port)
+        self._port = self._server.server_address[1]
         self._threads = [
             threading.Thread(target=self._server.serve_forever, name="tg-emulator", daemon=True),
             threading.Thread(target=self._webhook_loop, name="tg-emulator-webhook", daemon=True),
@@ -395,7 +398,8 @@ class TelegramEmulator:
         return self
 
     def stop(self) -> None:
-        """Stop serving; open connections are cut so clients notice at once."""
+        """Stop serving (an outage: clients get connection errors); open connections are cut
+        so clients notice at once."""
         if self._server is None:
             return
         with self._cond:
@@ -421,9 +425,9 @@ class TelegramEmulator:
     @property
     def port(self) -> int:
         """The TCP port the server listens on."""
-        if self._server is None:
-            raise RuntimeError("the emulator is not started")
-        return self._server.server_address[1]
+        if not self._port:
+            raise RuntimeError("the emulator was never started")
+        return self._port
 
     @property
     def base_url(self) -> str:
@@ -1333,6 +1337,10 @@ class TelegramEmulator:
 # -- helpers ----------------------------------------------------------------------------------
 
 
+# loopback traffic must not go through a proxy configured in the environment
+_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
 def _post_update(webhook: JSON, update: JSON) -> str | None:
     """POST one update to the webhook; the error text, or None when the bot answered 2xx."""
     headers = {"Content-Type": "application/json"}
@@ -1342,7 +1350,7 @@ def _post_update(webhook: JSON, update: JSON) -> str | None:
         webhook["url"], data=json.dumps(update).encode("utf-8"), headers=headers, method="POST"
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:
+        with _NO_PROXY.open(request, timeout=10) as response:
             response.read()
         return None
     except urllib.error.HTTPError as error:

@@ -32,6 +32,7 @@ from tests.relais_process import RelaisProcess
 from tests.telegram_emulator import TelegramEmulator
 
 ANA = 42
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @pytest.fixture
@@ -58,7 +59,7 @@ def raw_post(emu: TelegramEmulator, method: str, body: bytes, content_type: str)
     request = urllib.request.Request(
         f"{emu.base_url}{emu.token}/{method}", data=body, headers={"Content-Type": content_type}
     )
-    with urllib.request.urlopen(request, timeout=5) as response:
+    with NO_PROXY.open(request, timeout=5) as response:
         return json.loads(response.read())
 
 
@@ -220,6 +221,19 @@ async def test_fail_next_500_403_and_disconnect(emu: TelegramEmulator, bot: Bot)
     assert [m["text"] for m in emu.messages(ANA)] == ["quatre"]
 
 
+async def test_an_outage_keeps_the_url_and_the_state(emu: TelegramEmulator, bot: Bot) -> None:
+    emu.send_text(ANA, "/start")
+    url = emu.base_url
+    emu.stop()
+    with pytest.raises(NetworkError):
+        await bot.send_message(ANA, "Allô ?")
+    emu.start()
+    assert emu.base_url == url
+    await bot.send_message(ANA, "Re")
+    assert [u.message.text for u in await bot.get_updates()] == ["/start"]
+    assert [m["text"] for m in emu.messages(ANA)] == ["Re"]
+
+
 @pytest.mark.parametrize("delivered", [True, False])
 async def test_fail_next_timeout(emu: TelegramEmulator, delivered: bool) -> None:
     emu.send_text(ANA, "/start")
@@ -330,7 +344,7 @@ async def test_json_form_and_get_requests(emu: TelegramEmulator) -> None:
     answer = raw_post(emu, "SENDMESSAGE", form, "application/x-www-form-urlencoded")
     assert answer["result"]["text"] == "123"  # a number-like text stays text
     assert emu.calls_to("sendMessage")[-1]["reply_markup"] == markup
-    with urllib.request.urlopen(f"{emu.base_url}{emu.token}/getMe?x=1", timeout=5) as response:
+    with NO_PROXY.open(f"{emu.base_url}{emu.token}/getMe?x=1", timeout=5) as response:
         assert json.loads(response.read())["result"]["id"] == emu.bot_id
 
 

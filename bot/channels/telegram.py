@@ -406,10 +406,14 @@ class TelegramChannel:
                 items = await tx.due_outbox(self.clock(), limit=50)
             if not items:
                 return
+            held: set[str] = set()
             for item in items:
-                await self._deliver(item)
+                # after a postponed or refused message, the rest of that chat waits its turn
+                if item.chat_id not in held and not await self._deliver(item):
+                    held.add(item.chat_id)
 
-    async def _deliver(self, item: OutboxItem) -> None:
+    async def _deliver(self, item: OutboxItem) -> bool:
+        """Send one item and record the outcome; False when the chat's later items must wait."""
         storage = self.relais.storage
         try:
             await self._call(item)
@@ -417,12 +421,14 @@ class TelegramChannel:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
             await self._retry(item, seconds, "RetryAfter")
+            return False
         except Forbidden:
             async with storage.transaction() as tx:
                 await tx.mark_failed(item.id, "Forbidden")
                 await tx.mark_blocked_chat(item.chat_id)
                 await tx.set_blocked(CHANNEL, item.chat_id, True)
             log.info("outbox %s: recipient blocked the bot", item.id)
+            return False
         except BadRequest as exc:
             harmless = "not modified" in exc.message or "query is too old" in exc.message
             async with storage.transaction() as tx:
@@ -435,9 +441,11 @@ class TelegramChannel:
         except NetworkError as exc:
             backoff = self.outbox_settings.base_backoff_seconds * 2**item.attempts
             await self._retry(item, min(backoff, MAX_BACKOFF), type(exc).__name__)
+            return False
         else:
             async with storage.transaction() as tx:
                 await tx.mark_sent(item.id)
+        return True
 
     async def _retry(self, item: OutboxItem, seconds: float, error: str) -> None:
         async with self.relais.storage.transaction() as tx:

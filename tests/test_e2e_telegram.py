@@ -1,0 +1,327 @@
+"""The real `relais run` process against a Telegram Bot API emulated on loopback."""
+
+from __future__ import annotations
+
+import json
+import socket
+import sqlite3
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.phone import Phone
+from tests.telegram_emulator import TelegramEmulator
+
+AMINA = 5001
+JOHN = 5002
+
+ONBOARDING_FR = """
+> /start
+< Choose your language.
+> [Français]
+< Vous êtes d'accord ?
+> [Oui]
+< Quel est votre centre ?
+> [Centre Relais]
+< Quel est votre prénom ?
+> Amina
+< Bienvenue, Amina !
+< Que voulez-vous faire ?
+"""
+
+SELF_ASSESSMENT_FR = """
+> [Faire mon bilan]
+< Vous parlez français ?
+> [Un peu]
+< Vous lisez le français ?
+> [Pas encore]
+< Vous écrivez le français ?
+> pas encore
+< Vous savez utiliser un smartphone ?
+> [Un peu]
+< Vous avez une adresse e-mail ?
+> [Oui]
+< Quelle est votre adresse e-mail ?
+> amina.b@exemple
+< Quelle est votre adresse e-mail ?
+> amina.b@example.org
+< Vous cherchez du travail sur internet ?
+> [Non]
+< Jusqu'où avez-vous étudié ?
+> [CAP ou BEP]
+< Ce diplôme, vous l'avez eu où ?
+> [Dans un autre pays]
+< Vous avez suivi une formation
+> [Non]
+< Vous avez déjà travaillé ?
+> [Non]
+< Quel travail vous intéresse ?
+> [Ménage]
+> [Aide à la personne]
+> [Valider]
+< Vous avez des enfants à faire garder
+> [Non]
+< Comment pouvez-vous aller au travail ?
+> [À pied]
+> [Valider]
+< Combien de temps de trajet
+> [30 minutes]
+< Vous avez le permis de conduire ?
+> [Non]
+< Quels jours pouvez-vous travailler ?
+> [Tous les jours]
+< À quels moments pouvez-vous travailler ?
+> [Le matin]
+> [Valider]
+< Quel est le code postal
+> 93200
+< Quand pouvez-vous commencer
+> [Tout de suite]
+< Vous avez besoin d'un salaire rapidement ?
+> [très vite]
+< Vous avez un CV ?
+> [Non]
+< Voici votre bilan
+< Étape 1 : un premier travail, vite.
+< Votre diplôme vient d'un autre pays : faites-le reconnaître en France.
+< Vos prochaines actions
+< Que voulez-vous faire ?
+"""
+
+
+def test_onboarding_and_self_assessment_in_french(
+    emulator: TelegramEmulator, relais_factory
+) -> None:
+    relais_factory()
+    phone = Phone(emulator, AMINA)
+    phone.play(ONBOARDING_FR)
+    phone.play(SELF_ASSESSMENT_FR)
+    # every press was acknowledged, and the pressed question now shows the answer, not buttons
+    presses = emulator.calls_to("answerCallbackQuery")
+    assert len(presses) >= 20
+    assert len(emulator.answered_callbacks) == len(presses)
+    answered = [m for m in emulator.messages(AMINA) if "Vous parlez français ?" in m["text"]]
+    assert answered[0]["text"].endswith("✅ Un peu")
+    assert not answered[0].get("reply_markup", {}).get("inline_keyboard")
+
+
+def test_onboarding_and_self_assessment_in_english(
+    emulator: TelegramEmulator, relais_factory
+) -> None:
+    relais_factory()
+    phone = Phone(emulator, JOHN, language_code="en")
+    phone.play(
+        """
+        > hello
+        < Choose your language.
+        > [English]
+        < Do you agree?
+        > [Yes]
+        < Which is your centre?
+        > [Centre Relais]
+        < What is your first name?
+        > John
+        < Welcome, John!
+        < What would you like to do?
+        > [My assessment]
+        < Do you speak French?
+        """
+    )
+
+
+def test_a_crash_mid_flow_resumes_at_the_same_question(
+    emulator: TelegramEmulator, relais_factory, tmp_path
+) -> None:
+    bot = relais_factory()
+    phone = Phone(emulator, AMINA)
+    phone.play(ONBOARDING_FR)
+    phone.play(
+        """
+        > [Faire mon bilan]
+        < Vous parlez français ?
+        > [Bien]
+        < Vous lisez le français ?
+        """
+    )
+    bot.kill()
+    # while the bot is down the person answers; Telegram keeps the update
+    emulator.press_button(AMINA, "Très bien")
+    bot.start().wait_ready()
+    phone.play(
+        """
+        < Vous écrivez le français ?
+        > /start
+        < Vous écrivez le français ?
+        """
+    )
+    db = sqlite3.connect(tmp_path / "relais.sqlite3")
+    (session,) = db.execute("SELECT session FROM persons").fetchone()
+    frame = json.loads(session)["stack"][0]
+    assert frame["answers"] == {"french_speaking": "good", "french_reading": "very_good"}
+
+
+def test_an_update_is_handled_once_across_crashes(
+    emulator: TelegramEmulator, relais_factory, tmp_path
+) -> None:
+    bot = relais_factory()
+    phone = Phone(emulator, AMINA)
+    phone.play("> /start\n< Choose your language.")
+    bot.kill()
+    emulator.send_text(AMINA, "/help")
+    bot.start().wait_ready()
+    phone.play("< /menu")
+    emulator.wait_until(lambda: not _outbox(tmp_path).get("queued"), message="outbox not sent")
+    # a crash now, then a restart: the /help update is journaled as handled and its offset
+    # acknowledged at the next poll, so it is not answered twice
+    bot.kill()
+    bot.start().wait_ready()
+    emulator.send_text(AMINA, "/menu")
+    phone.play("< Choose your language.")
+    helps = [m for m in emulator.messages(AMINA) if "/menu :" in m["text"]]
+    assert len(helps) == 1
+
+
+@pytest.mark.parametrize("kind", ["sticker", "photo", "voice", "document", "location"])
+def test_media_gets_a_kind_answer_and_the_question_again(
+    emulator: TelegramEmulator, relais_factory, kind: str
+) -> None:
+    relais_factory()
+    phone = Phone(emulator, AMINA)
+    phone.play(ONBOARDING_FR.split("> Amina")[0])
+    emulator.send_media(AMINA, kind)
+    phone.play(
+        """
+        < Je ne peux pas lire les photos
+        < Quel est votre prénom ?
+        > أمينة 🌙
+        < Bienvenue, أمينة 🌙 !
+        """
+    )
+
+
+def test_hostile_text_and_forged_buttons(emulator: TelegramEmulator, relais_factory) -> None:
+    relais_factory()
+    phone = Phone(emulator, AMINA)
+    phone.play(ONBOARDING_FR.split("> Amina")[0])
+    emulator.send_text(AMINA, "x" * 4096)
+    phone.play("< au plus 50\n< Quel est votre prénom ?")
+    question = emulator.last_message(AMINA)
+    emulator.press(AMINA, question["message_id"], "1:v:../../admin")
+    phone.play("< Ce bouton ne marche plus\n< Quel est votre prénom ?")
+    emulator.send_text(AMINA, "/unknown")
+    phone.play("< Je ne connais pas cette commande\n< Quel est votre prénom ?")
+
+
+def test_groups_are_refused_and_left(emulator: TelegramEmulator, relais_factory) -> None:
+    relais_factory()
+    emulator.add_bot_to_group(-100123, AMINA)
+    emulator.wait_for_text(-100123, "seulement en conversation privée")
+    emulator.wait_until(lambda: emulator.calls_to("leaveChat"), message="the bot stays")
+    emulator.send_group_text(-100456, JOHN, "/start")
+    emulator.wait_for_text(-100456, "seulement en conversation privée")
+
+
+def test_a_person_who_blocked_the_bot(emulator: TelegramEmulator, relais_factory, tmp_path) -> None:
+    relais_factory()
+    phone = Phone(emulator, AMINA)
+    phone.play("> /start\n< Choose your language.")
+    emulator.block_bot(AMINA)
+    emulator.wait_until(lambda: _blocked(tmp_path, AMINA), message="not marked as blocked")
+    # writing again unblocks; a reply refused with 403 is marked, and nothing crashes
+    emulator.fail_next("sendMessage", times=1, kind="403", chat_id=AMINA)
+    emulator.send_text(AMINA, "/help")
+    emulator.wait_until(
+        lambda: _outbox(tmp_path).get("blocked") or _outbox(tmp_path).get("failed"),
+        message="the refused reply was not marked",
+    )
+    emulator.send_text(AMINA, "/start")
+    phone.play("< Choose your language.")
+    assert not _blocked(tmp_path, AMINA)
+
+
+def test_rate_limits_and_server_errors_are_retried(
+    emulator: TelegramEmulator, relais_factory
+) -> None:
+    relais_factory()
+    phone = Phone(emulator, AMINA)
+    emulator.fail_next("sendMessage", times=1, kind="429", retry_after=1)
+    emulator.fail_next("sendMessage", times=2, kind="500")
+    phone.play("> /start\n< Choose your language.")
+    phone.play("> [Français]\n< Vous êtes d'accord ?")
+
+
+def test_webhook_mode_checks_the_secret_and_handles_a_resent_update_once(
+    emulator: TelegramEmulator, relais_factory
+) -> None:
+    port = _free_port()
+    relais_factory(
+        extra_env={
+            "RELAIS_TELEGRAM_MODE": "webhook",
+            "RELAIS_WEBHOOK_SECRET": "s3cret-token",
+            "RELAIS_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
+            "RELAIS_WEBHOOK_PORT": str(port),
+        },
+        start=False,
+    ).start()
+    emulator.wait_until(lambda: emulator.webhook.get("url"), message="no setWebhook")
+    assert emulator.webhook["secret_token"] == "s3cret-token"
+    phone = Phone(emulator, AMINA)
+    phone.play("> /start\n< Choose your language.\n> [Français]\n< Vous êtes d'accord ?")
+    update = {
+        "update_id": 10**9,
+        "message": {
+            "message_id": 99,
+            "date": 1_790_000_000,
+            "chat": {"id": AMINA, "type": "private", "first_name": "Amina"},
+            "from": {"id": AMINA, "is_bot": False, "first_name": "Amina"},
+            "text": "/help",
+            "entities": [{"type": "bot_command", "offset": 0, "length": 5}],
+        },
+    }
+    assert _post(port, update, "wrong") == 403
+    assert _post(port, update, "s3cret-token") == 200
+    assert _post(port, update, "s3cret-token") == 200  # Telegram resends when unsure
+    phone.play("< /menu :\n< Vous êtes d'accord ?")
+    emulator.send_text(AMINA, "oui")
+    phone.play("< Quel est votre centre ?")
+    helps = [m for m in emulator.messages(AMINA) if "/menu :" in m["text"]]
+    assert len(helps) == 1
+
+
+def _post(port: int, payload: dict, secret: str) -> int:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/telegram",
+        data=json.dumps(payload).encode(),
+        headers={"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": secret},
+    )
+    for _ in range(100):
+        try:
+            with urllib.request.urlopen(request, timeout=5) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except OSError:
+            import time
+
+            time.sleep(0.1)  # the server is still starting
+    raise AssertionError("webhook server never answered")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _blocked(tmp_path, user_id: int) -> bool:
+    db = sqlite3.connect(tmp_path / "relais.sqlite3")
+    row = db.execute(
+        "SELECT blocked FROM persons WHERE external_id = ?", (str(user_id),)
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def _outbox(tmp_path) -> dict[str, int]:
+    db = sqlite3.connect(tmp_path / "relais.sqlite3")
+    return dict(db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())

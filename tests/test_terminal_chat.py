@@ -1,0 +1,84 @@
+"""`relais chat` as a real process with piped input: a scripted conversation, then a restart."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+SELF_ASSESSMENT = [
+    "1",  # consent: yes
+    "1",  # centre
+    "Amina",
+    "1",  # menu: self-assessment
+    "2", "1", "1",  # French: a little / not yet / not yet
+    "2", "2", "1",  # smartphone: a little; no email; no job sites
+    "2", "2", "2",  # primary school; no training; never worked
+    "1, 4",  # sectors wanted, typed
+    "2",  # no children to look after
+    "1,3",  # transport, typed
+    "2", "1", "1",  # 30 minutes; no licence; every day
+    "2,3",  # hours, typed
+    "75011",
+    "1", "1", "2",  # start now; very urgent; no CV
+]
+
+
+def chat(tmp_path: Path, lines: list[str], user: str = "amina") -> str:
+    """Run `relais chat` on the test's database with these lines piped in; return its output."""
+    env = {
+        **os.environ,
+        "RELAIS_DATABASE": str(tmp_path / "relais.sqlite3"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("RELAIS_CONFIG", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat", "--user", user],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("1", ["Voici votre bilan", "Étape 1", "Étape 2", "Vos prochaines actions"]),
+        ("2", ["Here is your assessment", "Step 1", "Step 2", "Your next actions"]),
+    ],
+)
+def test_a_scripted_self_assessment_reaches_the_summary(
+    tmp_path: Path, language: str, expected: list[str]
+) -> None:
+    output = chat(tmp_path, [language, *SELF_ASSESSMENT])
+    for text in expected:
+        assert text in output, output[-3000:]
+    assert "Traceback" not in output
+
+
+def test_a_restart_resumes_at_the_same_question(tmp_path: Path) -> None:
+    first = chat(tmp_path, ["1", *SELF_ASSESSMENT[:6]])
+    assert first.rstrip().endswith("5. C'est ma langue\n  6. ↩ Retour".rstrip()) or (
+        "Vous parlez français ?" in first.split("> 1\n")[-1]
+    )
+    second = chat(tmp_path, [])
+    opening = second.split("Relais:")[1]
+    assert "Vous lisez le français ?" in opening
+    third = chat(tmp_path, ["1"])  # answers "Pas encore" to the reading question
+    assert "Vous écrivez le français ?" in third
+
+
+def test_two_users_on_the_same_database_are_separate(tmp_path: Path) -> None:
+    chat(tmp_path, ["1", "1", "1", "Amina"], user="amina")
+    other = chat(tmp_path, [], user="marie")
+    assert "Choisissez votre langue." in other

@@ -32,12 +32,12 @@ T_HELP = N_(
     "Je suis Relais. Je vous aide à chercher du travail avec les bénévoles de votre centre.\n"
     "Répondez avec les boutons, ou en écrivant.\n"
     "/menu : voir le menu\n"
+    "/help : de l'aide sur la question\n"
     "/language : changer de langue\n"
     "/stop : ne plus recevoir de messages"
 )
 T_STOPPED = N_("D'accord. Relais ne vous enverra plus de messages. Pour revenir, écrivez /start.")
 T_MULTI_HINT = N_("Vous pouvez choisir plusieurs réponses. Appuyez sur « Valider » à la fin.")
-T_LOOP_FULL = N_("C'est le nombre maximum pour cette liste.")
 B_BACK = N_("↩ Retour")
 B_SKIP = N_("Passer")
 B_DONE = N_("Valider")
@@ -215,7 +215,8 @@ class Engine:
     def _pressed_value(self, st: State, frame: Frame, step: Step, value: str, out: _Out) -> None:
         options = dict(self._options(st, step))
         if step.type == "yes_no" and value in ("yes", "no"):
-            out.echo = self.tr(st).gettext(B_YES if value == "yes" else B_NO)
+            label = B_YES if value == "yes" else B_NO
+            out.echo = self.tr(st).gettext(label)
             self._accept(st, frame, step, value == "yes", out)
         elif step.type == "choice" and value in options:
             out.echo = options[value]

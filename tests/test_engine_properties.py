@@ -18,8 +18,29 @@ FLOWS, CATALOGS, ENGINE = build_engine(SETTINGS, clock=fixed_clock)
 hostile_text = st.one_of(
     st.text(max_size=50),
     st.sampled_from(
-        ["", " ", "1", "99", "oui", "non", "Retour", "Passer", "0", "-1", "٣", "{x}", "%s",
-         "\u202e\u202d", "\x00", "A" * 10_000, "🇫🇷👍", "مرحبا", "31/02/2024", "/", "//x"]
+        [
+            "",
+            " ",
+            "1",
+            "99",
+            "oui",
+            "non",
+            "Retour",
+            "Passer",
+            "0",
+            "-1",
+            "٣",
+            "{x}",
+            "%s",
+            "\u202e\u202d",
+            "\x00",
+            "A" * 10_000,
+            "🇫🇷👍",
+            "مرحبا",
+            "31/02/2024",
+            "/",
+            "//x",
+        ]
     ),
 )
 commands = st.sampled_from(["start", "menu", "help", "language", "stop", "back", "x", "START"])

@@ -111,7 +111,10 @@ async def test_amina_completes_her_self_assessment_in_french(chat: Conversation)
     assert profile["sectors_wanted"] == ["cleaning", "catering"]
     assert profile["postcode"] == "75011"
     assert profile["start_date"] == "2026-12-01"
-    assert [e["exp_title"] for e in profile["experiences"]] == ["Couturière", "Plonge au restaurant"]
+    assert [e["exp_title"] for e in profile["experiences"]] == [
+        "Couturière",
+        "Plonge au restaurant",
+    ]
     assert state.session.stack == []
 
 

@@ -16,16 +16,26 @@ SELF_ASSESSMENT = [
     "1",  # centre
     "Amina",
     "1",  # menu: self-assessment
-    "2", "1", "1",  # French: a little / not yet / not yet
-    "2", "2", "1",  # smartphone: a little; no email; no job sites
-    "2", "2", "2",  # primary school; no training; never worked
+    "2",
+    "1",
+    "1",  # French: a little / not yet / not yet
+    "2",
+    "2",
+    "1",  # smartphone: a little; no email; no job sites
+    "2",
+    "2",
+    "2",  # primary school; no training; never worked
     "1, 4",  # sectors wanted, typed
     "2",  # no children to look after
     "1,3",  # transport, typed
-    "2", "1", "1",  # 30 minutes; no licence; every day
+    "2",
+    "1",
+    "1",  # 30 minutes; no licence; every day
     "2,3",  # hours, typed
     "75011",
-    "1", "1", "2",  # start now; very urgent; no CV
+    "1",
+    "1",
+    "2",  # start now; very urgent; no CV
 ]
 
 
@@ -54,7 +64,7 @@ def chat(tmp_path: Path, lines: list[str], user: str = "amina") -> str:
     ("language", "expected"),
     [
         ("1", ["Voici votre bilan", "Étape 1", "Étape 2", "Vos prochaines actions"]),
-        ("2", ["Here is your assessment", "Step 1", "Step 2", "Your next actions"]),
+        ("2", ["Here is your assessment", "Step 1", "Step 2", "Your next steps"]),
     ],
 )
 def test_a_scripted_self_assessment_reaches_the_summary(

@@ -92,11 +92,13 @@ def test_an_unknown_next_step_names_file_step_and_field(tmp_path: Path) -> None:
         ('type = "text"\nprompt = "Bonjour {"', "field 'prompt': malformed placeholder"),
         ('type = "text"\nprompt = "?"\nsave = "person.centre"', "person.centre can only be saved"),
         (
-            'type = "yes_no"\nprompt = "?"\nnext = [{ when = { field = "x", equals = 1 }, goto = "a" }]',
+            'type = "yes_no"\nprompt = "?"\n'
+            'next = [{ when = { field = "x", equals = 1 }, goto = "a" }]',
             "condition on unknown answer 'x'",
         ),
         (
-            'type = "yes_no"\nprompt = "?"\nnext = [{ when = { field = "a", bigger = 1 }, goto = "a" }]',
+            'type = "yes_no"\nprompt = "?"\n'
+            'next = [{ when = { field = "a", bigger = 1 }, goto = "a" }]',
             "field 'next': unknown test 'bigger'",
         ),
         ('type = "action"\naction = "format_disk"', "field 'action': expected one of erase_data"),

@@ -76,6 +76,7 @@ class Settings:
     log_level: str = "INFO"
     centres: tuple[Centre, ...] = (Centre("default", "Centre Relais"),)
     admins: tuple[str, ...] = ()
+    retention_days: int = 730
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
     config_file: Path | None = None  # the file these settings came from, if any
@@ -286,6 +287,14 @@ SCHEMA: dict[str, dict[str, Setting]] = {
     "database": {
         "path": Setting("database", _path(), "the path of the SQLite file", "RELAIS_DATABASE"),
     },
+    "privacy": {
+        "retention_days": Setting(
+            "retention_days",
+            _integer(1, 3650),
+            "a whole number of days between 1 and 3650",
+            "RELAIS_RETENTION_DAYS",
+        ),
+    },
     "telegram": {
         "token": Setting(
             "token",
@@ -362,7 +371,10 @@ SCHEMA: dict[str, dict[str, Setting]] = {
 CENTRES_SECTION = "centres"
 CENTRE_KEYS: dict[str, Setting] = {
     "id": Setting(
-        "id", _text(r"[a-z0-9_-]+"), 'an identifier of a-z, 0-9, _ and - such as "paris11"'
+        "id",
+        # the id travels in button data, which Telegram limits to 64 bytes
+        _text(r"[a-z0-9_-]{1,32}"),
+        'an identifier of at most 32 a-z, 0-9, _ and - such as "paris11"',
     ),
     "name": Setting("name", _text(), "the centre's name as people should read it"),
     "address": Setting("address", _address, "the postal address as text"),
@@ -373,6 +385,7 @@ CENTRE_REQUIRED = ("id", "name")
 _SECTION_TARGET = {
     "general": None,
     "database": None,
+    "privacy": None,
     "telegram": "telegram",
     "outbox": "outbox",
 }

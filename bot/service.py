@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
 from bot.domain import Inbound, Reply
@@ -48,20 +49,33 @@ class Relais:
         )
         return reply
 
+    async def purge(self, now: datetime) -> None:
+        """Apply the retention promise: forget people silent too long, and old updates."""
+        async with self.storage.transaction() as tx:
+            people = await tx.purge_inactive(now - timedelta(days=self.settings.retention_days))
+            await tx.purge_handled_updates(now - timedelta(days=7))
+        if people:
+            log.info("retention: erased %d inactive people", people)
+
     async def close(self) -> None:
         """Close the database."""
         await self.storage.close()
 
 
-def build_engine(settings: Settings, clock=utc_now) -> tuple[FlowSet, Catalogs, Engine]:
+Clock = Callable[[], datetime]
+
+
+def build_engine(settings: Settings, clock: Clock = utc_now) -> tuple[FlowSet, Catalogs, Engine]:
     """Load and check flows and catalogs (raises FlowError) and build the engine."""
     flows = load_flows(settings.flows_dir)
     catalogs = Catalogs(settings.locales_dir, list(settings.languages), settings.timezone)
     return flows, catalogs, Engine(flows, catalogs, settings.centres, clock)
 
 
-async def open_relais(settings: Settings, clock=utc_now) -> Relais:
-    """Everything but the channel, ready to handle events."""
+async def open_relais(settings: Settings, clock: Clock = utc_now) -> Relais:
+    """Everything but the channel, ready to handle events (expired data already erased)."""
     flows, catalogs, engine = build_engine(settings, clock)
-    storage = await Storage.open(settings.database)
-    return Relais(settings, flows, catalogs, engine, storage)
+    storage = await Storage.open(settings.database, clock=clock)
+    relais = Relais(settings, flows, catalogs, engine, storage)
+    await relais.purge(clock())
+    return relais

@@ -29,7 +29,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.domain import EventKind, Inbound, Message, Reply
 from bot.i18n import N_
-from bot.service import Relais, utc_now
+from bot.service import Clock, Relais, utc_now
 from bot.storage import OutboxItem, Tx
 
 CHANNEL = "telegram"
@@ -118,7 +118,7 @@ def to_inbound(update: Update) -> Inbound | None:
 class TelegramChannel:
     """Runs Relais on Telegram, by long polling or webhook."""
 
-    def __init__(self, relais: Relais, clock=utc_now) -> None:
+    def __init__(self, relais: Relais, clock: Clock = utc_now) -> None:
         self.relais = relais
         self.settings = relais.settings.telegram
         self.outbox_settings = relais.settings.outbox
@@ -198,8 +198,7 @@ class TelegramChannel:
         self._updates_ready.set()
 
     async def _purge(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        async with self.relais.storage.transaction() as tx:
-            await tx.purge_handled_updates(self.clock() - timedelta(days=7))
+        await self.relais.purge(self.clock())
 
     # -- receiving -----------------------------------------------------------------------
 

@@ -1,0 +1,78 @@
+"""The `relais` command: check, and one clear line when something is wrong."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+
+def relais(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("RELAIS_")}
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**clean, **(env or {})},
+        timeout=60,
+    )
+
+
+def test_check_passes_on_the_project() -> None:
+    done = relais("check")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "5 flows" in done.stdout
+    assert "languages: fr, en" in done.stdout
+
+
+def test_check_names_the_broken_flow(tmp_path: Path) -> None:
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    for name in ("language", "onboarding"):
+        (flows / f"{name}.toml").write_bytes((ROOT / "flows" / f"{name}.toml").read_bytes())
+    (flows / "demo.toml").write_text(
+        'id = "demo"\n[[steps]]\nid = "a"\ntype = "yes_no"\nprompt = "?"\nnext = "b"\n',
+        encoding="utf-8",
+    )
+    done = relais("check", env={"RELAIS_FLOWS_DIR": str(flows)})
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [
+        f"relais: {flows / 'demo.toml'}: step 'a', field 'next': unknown step 'b'"
+    ]
+
+
+def test_a_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
+    config = tmp_path / "relais.toml"
+    config.write_text('[telegram]\npoll_timeout = "abc"\n', encoding="utf-8")
+    done = relais("--config", str(config), "chat", cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert "[telegram] poll_timeout" in lines[0]
+
+
+def test_run_without_a_token_says_what_is_missing(tmp_path: Path) -> None:
+    done = relais("run", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "RELAIS_TELEGRAM_TOKEN" in done.stderr
+    assert not (tmp_path / "relais.sqlite3").exists()
+
+
+def test_chat_runs_with_no_configuration_in_an_empty_folder(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "chat"],
+        input="2\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={k: v for k, v in os.environ.items() if not k.startswith("RELAIS_")}
+        | {"PYTHONPATH": str(ROOT)},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Do you agree?" in done.stdout
+    assert (tmp_path / "relais.sqlite3").exists()

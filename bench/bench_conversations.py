@@ -110,7 +110,8 @@ async def main(people: int) -> None:
         size = sum(p.stat().st_size for p in Path(folder).glob("bench.sqlite3*"))
 
     def ms(values: list[float], q: float) -> str:
-        return f"{statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1] * 1000:.2f} ms"
+        cuts = statistics.quantiles(values, n=100, method="inclusive")
+        return f"{cuts[int(q) - 1] * 1000:.2f} ms"
 
     print(f"conversations: {people} × {len(SCRIPT)} events (whole self-assessment)")
     print(

@@ -409,9 +409,7 @@ class Tx:
 
     async def purge_inactive(self, before: datetime) -> int:
         """Erase everyone whose last message is older than `before` (answers go with them)."""
-        return await self._execute(
-            "DELETE FROM persons WHERE last_seen_at < ?", (to_text(before),)
-        )
+        return await self._execute("DELETE FROM persons WHERE last_seen_at < ?", (to_text(before),))
 
     # -- outbox ----------------------------------------------------------------------------
 

@@ -42,7 +42,6 @@ SCRIPT = [
     ("press", "Plus de 2 ans"),
     ("press", "Dans un autre pays"),
     ("press", "Non"),
-    ("press", "Oui"),
     ("text", "1, 4"),
     ("press", "Oui"),
     ("press", "Aux heures"),

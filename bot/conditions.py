@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-FIELD_OPS = ("equals", "in", "has", "has_any", "set", "min", "max")
+FIELD_OPS = ("equals", "in", "has", "has_any", "set", "min", "max", "any_item")
 GROUP_OPS = ("all", "any", "not")
 
 
@@ -24,11 +24,18 @@ class Condition:
     children: tuple[Condition, ...] = ()
 
     def fields(self) -> set[str]:
-        """Every field name this condition reads."""
+        """Every answer name this condition reads (inside any_item: only the list's name)."""
         names = {self.field} if self.field else set()
-        for child in self.children:
-            names |= child.fields()
+        if self.op != "any_item":
+            for child in self.children:
+                names |= child.fields()
         return names
+
+    def item_conditions(self) -> list[tuple[str, Condition]]:
+        """(list name, condition on one item) of every any_item test, for checking the names."""
+        if self.op == "any_item":
+            return [(self.field, self.children[0])]
+        return [pair for child in self.children for pair in child.item_conditions()]
 
     def holds(self, lookup: Callable[[str], Any]) -> bool:
         """Evaluate with `lookup(field)` giving the current answer (None when unanswered)."""
@@ -39,6 +46,11 @@ class Condition:
         if self.op == "not":
             return not self.children[0].holds(lookup)
         answer = lookup(self.field)
+        if self.op == "any_item":
+            items = answer if isinstance(answer, list) else []
+            return any(
+                isinstance(item, dict) and self.children[0].holds(item.get) for item in items
+            )
         if self.op == "set":
             return (answer is not None and answer != []) == self.value
         if answer is None:
@@ -85,6 +97,8 @@ def parse_condition(raw: Any) -> Condition:
         raise ConditionError("a condition needs exactly one test besides 'field'")
     op = tests[0]
     value = raw[op]
+    if op == "any_item":
+        return Condition("any_item", field=field, children=(parse_condition(value),))
     if op in ("in", "has_any") and not (isinstance(value, list) and value):
         raise ConditionError(f"'{op}' expects a non-empty list")
     if op == "set" and not isinstance(value, bool):

@@ -126,8 +126,75 @@ def test_onboarding_and_self_assessment_in_english(
         < What would you like to do?
         > [My assessment]
         < Do you speak French?
+        > [A little]
+        < Can you read French?
+        > [Well]
+        < Can you write French?
+        > [Not yet]
+        < Can you use a smartphone?
+        > [Well]
+        < Do you have an e-mail address?
+        > no
+        < Do you look for work on the internet?
+        > [Yes, with help]
+        < How far did you go in school?
+        > [Studies after the bac]
+        < Where did you get this diploma?
+        > [In another country]
+        < Have you had training for a job?
+        > [No]
+        < Have you worked before?
+        > [Yes]
+        < What was this job?
+        > Nurse
+        < What kind of work was it?
+        > [Caring for people]
+        < How long did you do this job?
+        > [More than 2 years]
+        < Where was it?
+        > [In another country]
+        < Have you had another job?
+        > [No]
+        < What work interests you?
+        > [Caring for people]
+        > [Done]
+        < Do you have children
+        > [No]
+        < How can you get to work?
+        > [By bus]
+        > [Done]
+        < How long can your journey
+        > [1 hour]
+        < Do you have a driving licence?
+        > [Licence from another country]
+        < Which days can you work?
+        > [Monday to Friday]
+        < At what times can you work?
+        > [In the morning]
+        > [In the afternoon]
+        > [Done]
+        < What is the postcode
+        > [Skip]
+        < When can you start working?
+        > [From a certain date]
+        < From which day?
+        > 30/02/2027
+        < From which day?
+        > 4/1/2027
+        < Do you need a salary quickly?
+        > [In the next few months]
+        < Do you have a CV?
+        > [Yes]
+        < Here is your assessment
+        < Step 1: a first job, quickly.
+        < Step 2: a project for later.
+        < Your next steps:
+        < What would you like to do?
         """
     )
+    summary = next(m for m in emulator.messages(JOHN) if "Here is your assessment" in m["text"])
+    assert "Nurse (More than 2 years)" in summary["text"]
+    assert "Caring for people" in summary["text"]
 
 
 def test_a_crash_mid_flow_resumes_at_the_same_question(

@@ -165,3 +165,26 @@ def test_a_list_label_must_use_fields_of_its_items(tmp_path: Path) -> None:
         """,
     )
     assert "list 'jobs': label uses {nom}" in message
+
+
+def test_a_condition_on_list_items_must_name_a_field_of_the_items(tmp_path: Path) -> None:
+    message = error_of(
+        tmp_path,
+        """
+        id = "demo"
+        [lists.jobs]
+        max = 3
+        label = "{title}"
+        [[steps]]
+        id = "job"
+        type = "text"
+        prompt = "Métier ?"
+        item = "jobs"
+        new_item = true
+        save = "title"
+        next = [
+          { when = { field = "jobs", any_item = { field = "years", equals = 2 } }, goto = "job" },
+        ]
+        """,
+    )
+    assert "step 'job', field 'next': condition on 'years', not a field of 'jobs' items" in message

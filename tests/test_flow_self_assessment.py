@@ -47,8 +47,8 @@ AMINA_FR = """
 > [Moins de 6 mois]
 > [En France]
 > [Non]
-< Vous avez travaillé plus de 2 ans dans le même métier ?
-> [Oui]
+# one job lasted more than 2 years: the question on long experience is not asked
+! Vous avez travaillé plus de 2 ans
 < Quel travail vous intéresse ?
 > [Ménage]
 < ✅ Ménage et nettoyage

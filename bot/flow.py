@@ -528,9 +528,7 @@ def _check_references(flows: dict[str, Flow]) -> None:
                     raise r.fail(f"condition on unknown answer {f!r}", key)
                 for name, inner in cond.item_conditions():
                     for f in inner.fields() - item_fields.get(name, set()):
-                        raise r.fail(
-                            f"condition on {f!r}, not a field of the items of {name!r}", key
-                        )
+                        raise r.fail(f"condition on {f!r}, not a field of {name!r} items", key)
             for key, text in _step_texts(step):
                 for ph in placeholders(text) - (known - set(PERSON_FIELDS)):
                     raise r.fail(f"placeholder {{{ph}}} is not a saved answer", key)

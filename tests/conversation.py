@@ -10,8 +10,21 @@ A script is a list of lines:
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from bot.domain import Button, EventKind, Inbound, Message, Reply
 from bot.service import Relais
+
+
+def script_lines(script: str) -> Iterator[tuple[int, str, str]]:
+    """(line number, mark, rest) of each line of a script; blank lines and # comments skipped."""
+    for number, raw in enumerate(script.strip().splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line[0] not in "><!":
+            raise ValueError(f"line {number}: start with >, < or !: {raw!r}")
+        yield number, line[0], line[1:].strip()
 
 
 class Conversation:
@@ -73,11 +86,7 @@ class Conversation:
 
     async def play(self, script: str) -> None:
         """Play a script (see the module docstring); fail at the first unmet expectation."""
-        for number, raw in enumerate(script.strip().splitlines(), 1):
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            mark, rest = line[0], line[1:].strip()
+        for number, mark, rest in script_lines(script):
             if mark == ">":
                 if rest.startswith("[") and rest.endswith("]"):
                     await self.press(rest[1:-1])
@@ -91,5 +100,3 @@ class Conversation:
                 assert rest.casefold() not in self.text.casefold(), (
                     f"line {number}: did not expect {rest!r} in the reply:\n{self.text}"
                 )
-            else:
-                raise ValueError(f"line {number}: start with >, < or !: {raw!r}")

@@ -10,6 +10,7 @@ Wait ('<') for a question before pressing its buttons, as a person would.
 
 from __future__ import annotations
 
+from tests.conversation import script_lines
 from tests.telegram_emulator import TelegramEmulator
 
 
@@ -23,11 +24,7 @@ class Phone:
 
     def play(self, script: str, timeout: float = 15.0) -> None:
         """Play the script line by line; a '<' line waits for the bot."""
-        for raw in script.strip().splitlines():
-            line = raw.strip()
-            if not line or line.startswith("#"):
-                continue
-            mark, rest = line[0], line[1:].strip()
+        for _, mark, rest in script_lines(script):
             if mark == ">":
                 if rest.startswith("[") and rest.endswith("]"):
                     self.emulator.press_button(self.user_id, rest[1:-1])
@@ -38,4 +35,4 @@ class Phone:
             elif mark == "<":
                 self.emulator.wait_for_text(self.user_id, rest, timeout=timeout)
             else:
-                raise ValueError(f"start with > or <: {raw!r}")
+                raise ValueError(f"'!' needs the whole reply, which a phone never has: {rest!r}")

@@ -188,22 +188,25 @@ async def test_a_redone_self_assessment_replaces_the_old_answers(chat: Conversat
     assert "postcode" not in state.profile
 
 
+# someone who reads and writes well, no diploma, and has worked: at the first job's title
+UP_TO_FIRST_JOB = """
+> [Faire mon bilan]
+> [Bien]
+> [Bien]
+> [Bien]
+> [Bien]
+> [Non]
+> [Non]
+> [Pas d'école]
+> [Non]
+> [Oui]
+< Quel était ce travail ?
+"""
+
+
 async def test_the_experience_loop_stops_at_five(chat: Conversation) -> None:
     await chat.play(ONBOARDING_FR)
-    await chat.play(
-        """
-        > [Faire mon bilan]
-        > [Bien]
-        > [Bien]
-        > [Bien]
-        > [Bien]
-        > [Non]
-        > [Non]
-        > [Pas d'école]
-        > [Non]
-        > [Oui]
-        """
-    )
+    await chat.play(UP_TO_FIRST_JOB)
     for n in range(5):
         await chat.play(
             f"""
@@ -216,7 +219,9 @@ async def test_the_experience_loop_stops_at_five(chat: Conversation) -> None:
         )
         if n < 4:
             await chat.play("> [Oui]")
-    assert "Quel travail vous intéresse ?" in chat.text or "plus de 2 ans" in chat.text
+    # five jobs is the list's maximum: no "another job?", straight to the work wanted
+    assert "Vous avez eu un autre travail ?" not in chat.text
+    assert "Quel travail vous intéresse ?" in chat.text
     async with chat.relais.storage.transaction() as tx:
         state = await tx.load_state("test", "ana")
     assert len(state.session.current.answers["experiences"]) == 5
@@ -224,18 +229,9 @@ async def test_the_experience_loop_stops_at_five(chat: Conversation) -> None:
 
 async def test_back_inside_the_loop_restarts_the_item(chat: Conversation) -> None:
     await chat.play(ONBOARDING_FR)
+    await chat.play(UP_TO_FIRST_JOB)
     await chat.play(
         """
-        > [Faire mon bilan]
-        > [Bien]
-        > [Bien]
-        > [Bien]
-        > [Bien]
-        > [Non]
-        > [Non]
-        > [Pas d'école]
-        > [Non]
-        > [Oui]
         > Maçon
         < C'était dans quel domaine ?
         > [Retour]

@@ -60,6 +60,7 @@ COMMANDS = {
     "stop": N_("Ne plus recevoir de messages"),
 }
 MAX_BACKOFF = 300.0
+RLM = "\u200f"
 
 log = logging.getLogger("relais.telegram")
 
@@ -76,6 +77,17 @@ def split_text(text: str, limit: int = TEXT_LIMIT) -> list[str]:
         text = text[cut:].lstrip("\n")
     pieces.append(text)
     return [p for p in pieces if p] or ["…"]
+
+
+def directed(message: Message) -> str:
+    """The text to send: in a right-to-left language each line starts with a right-to-left mark.
+
+    Telegram sets each paragraph's direction from its first strong letter, so a line opening
+    with "/menu", a number or a French name would otherwise be laid out left to right.
+    """
+    if not message.rtl:
+        return message.text
+    return "\n".join(RLM + line for line in message.text.split("\n"))
 
 
 def keyboard(message: Message) -> list[list[list[str]]]:
@@ -369,7 +381,7 @@ class TelegramChannel:
                 "editMessageText",
                 {
                     "message_id": message_id,
-                    "text": split_text(reply.edit.text)[0],
+                    "text": split_text(directed(reply.edit))[0],
                     "keyboard": keyboard(reply.edit),
                 },
             )
@@ -382,7 +394,7 @@ class TelegramChannel:
                 {"message_id": message_id, "text": split_text(text)[0], "keyboard": []},
             )
         for message in reply.messages:
-            pieces = split_text(message.text)
+            pieces = split_text(directed(message))
             for i, piece in enumerate(pieces):
                 rows = keyboard(message) if i == len(pieces) - 1 else []
                 await tx.enqueue(chat_id, "sendMessage", {"text": piece, "keyboard": rows})

@@ -97,10 +97,6 @@ class Engine:
             self._text(st, event.text[:MAX_INPUT], out)
         return st, Reply(tuple(out.messages), out.echo, out.edit)
 
-    def begin(self, state: State) -> tuple[State, Reply]:
-        """What to say to a person who just arrived (same as /start)."""
-        return self.handle(state, Inbound(EventKind.COMMAND, command="start"))
-
     # -- helpers -------------------------------------------------------------------------
 
     def tr(self, st: State) -> Translator:
@@ -128,8 +124,11 @@ class Engine:
             elif any(h not in flow.steps for h in frame.history):
                 frame.history = [h for h in frame.history if h in flow.steps]
         for key, frame in list(st.session.paused.items()):
-            if frame.flow not in self.flows.flows or frame.step not in self._flow(frame).steps:
+            flow = self.flows.flows.get(frame.flow)
+            if flow is None:
                 del st.session.paused[key]
+            elif frame.step not in flow.steps or not flow.steps[frame.step].is_question:
+                frame.step, frame.history, frame.selected = flow.start, [], []
 
     # -- commands ------------------------------------------------------------------------
 
@@ -143,7 +142,7 @@ class Engine:
                 self._after_flows(st, out)
         elif command == "menu":
             if st.person.locale is None:
-                self._after_flows(st, out)
+                self._prompt_again(st, out)  # no menu before a language is chosen
             else:
                 self._pause_all(st)
                 self._menu(st, out)
@@ -454,6 +453,10 @@ class Engine:
             self._menu(st, out)
 
     def _start_flow(self, st: State, flow: Flow, out: _Out) -> None:
+        """Open a flow, or resume it where it was left."""
+        if any(frame.flow == flow.id for frame in st.session.stack):
+            self._prompt_again(st, out)  # already open: one run of a flow at a time
+            return
         paused = st.session.paused.pop(flow.id, None)
         if paused is not None:
             st.session.stack.append(paused)

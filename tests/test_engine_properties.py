@@ -62,6 +62,8 @@ def events(draw: st.DrawFn) -> tuple[str, object]:
 
 
 def check_invariants(state: State) -> None:
+    flows_in_progress = [f.flow for f in state.session.stack]
+    assert len(flows_in_progress) == len(set(flows_in_progress)), flows_in_progress
     for frame in state.session.stack + list(state.session.paused.values()):
         flow = FLOWS.flows[frame.flow]
         assert flow.steps[frame.step].is_question

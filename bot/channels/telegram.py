@@ -61,6 +61,8 @@ COMMANDS = {
 }
 MAX_BACKOFF = 300.0
 RLM = "\u200f"
+SEND_BATCH = 100  # outbox items read per round
+SEND_CONCURRENCY = 16  # chats served at the same time
 
 log = logging.getLogger("relais.telegram")
 
@@ -147,6 +149,7 @@ class TelegramChannel:
         self._updates_ready = asyncio.Event()
         self._outbox_ready = asyncio.Event()
         self._stopping = asyncio.Event()
+        self._senders = asyncio.Semaphore(SEND_CONCURRENCY)
 
     @property
     def bot(self) -> ExtBot:
@@ -411,17 +414,25 @@ class TelegramChannel:
             await self.drain()
 
     async def drain(self) -> None:
-        """Send every due outbox item, oldest first."""
+        """Send every due outbox item: chats side by side, each chat's items in order."""
         while True:
             async with self.relais.storage.transaction() as tx:
-                items = await tx.due_outbox(self.clock(), limit=50)
+                items = await tx.due_outbox(self.clock(), limit=SEND_BATCH)
             if not items:
                 return
-            held: set[str] = set()
+            by_chat: dict[str, list[OutboxItem]] = {}
+            for item in items:
+                by_chat.setdefault(item.chat_id, []).append(item)
+            # a slow answer for one chat must not delay everyone else's messages; the rate
+            # limiter still keeps the overall pace within Telegram's limits
+            await asyncio.gather(*(self._deliver_chat(chat) for chat in by_chat.values()))
+
+    async def _deliver_chat(self, items: list[OutboxItem]) -> None:
+        async with self._senders:
             for item in items:
                 # after a postponed or refused message, the rest of that chat waits its turn
-                if item.chat_id not in held and not await self._deliver(item):
-                    held.add(item.chat_id)
+                if not await self._deliver(item):
+                    return
 
     async def _deliver(self, item: OutboxItem) -> bool:
         """Send one item and record the outcome; False when the chat's later items must wait."""

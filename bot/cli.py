@@ -26,13 +26,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _logging(settings: Settings, quiet: bool) -> None:
     logging.basicConfig(
-        level=logging.WARNING if quiet else settings.log_level,
+        level=logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s %(message)s",
         stream=sys.stderr,
     )
-    # httpx logs every request URL, and the URL holds the bot token
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    # Only our own loggers follow log_level: at DEBUG, python-telegram-bot prints whole updates,
+    # aiosqlite prints SQL parameters (answers) and httpx prints URLs that hold the bot token.
+    logging.getLogger("relais").setLevel(logging.WARNING if quiet else settings.log_level)
+    logging.getLogger("telegram.ext.Application").setLevel(logging.INFO)
 
 
 async def _chat(settings: Settings, user: str) -> None:

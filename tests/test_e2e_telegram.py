@@ -93,10 +93,15 @@ SELF_ASSESSMENT_FR = """
 def test_onboarding_and_self_assessment_in_french(
     emulator: TelegramEmulator, relais_factory
 ) -> None:
-    relais_factory()
+    bot = relais_factory(extra_env={"RELAIS_LOG_LEVEL": "DEBUG"})
     phone = Phone(emulator, AMINA)
     phone.play(ONBOARDING_FR)
     phone.play(SELF_ASSESSMENT_FR)
+    # logs carry ids, never names, answers, message text or the token — even at DEBUG
+    logs = bot.logs()
+    assert "event person=" in logs
+    for secret in ("Amina", "93200", "amina.b@example.org", "Un peu", emulator.token):
+        assert secret not in logs
     # every press was acknowledged, and the pressed question now shows the answer, not buttons
     presses = emulator.calls_to("answerCallbackQuery")
     assert len(presses) >= 20

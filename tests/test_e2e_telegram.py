@@ -397,3 +397,33 @@ def _blocked(tmp_path, user_id: int) -> bool:
 def _outbox(tmp_path) -> dict[str, int]:
     db = sqlite3.connect(tmp_path / "relais.sqlite3")
     return dict(db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
+
+
+def test_an_update_journaled_before_a_crash_is_handled_after_restart_once(
+    emulator: TelegramEmulator, relais_factory, tmp_path
+) -> None:
+    import asyncio
+
+    from bot.storage import Storage
+
+    bot = relais_factory()  # creates the database
+    bot.stop()
+    emulator.send_text(AMINA, "/start")
+    (update,) = emulator.pending_updates
+
+    # the state a crash leaves: the update is in the journal, not yet handled
+    async def journal() -> None:
+        storage = await Storage.open(tmp_path / "relais.sqlite3")
+        async with storage.transaction() as tx:
+            await tx.journal_update(update["update_id"], update)
+        await storage.close()
+
+    asyncio.run(journal())
+    bot.start().wait_ready()
+    emulator.wait_for_text(AMINA, "Choose your language.")
+    emulator.wait_until(lambda: not emulator.pending_updates, message="update not acknowledged")
+    emulator.send_text(AMINA, "/help")
+    emulator.wait_for_text(AMINA, "/menu :")
+    emulator.wait_for_text(AMINA, "Choose your language.")
+    languages = [m for m in emulator.messages(AMINA) if m["text"].startswith("Choisissez")]
+    assert len(languages) == 2  # one for /start, one after the help: /start was handled once

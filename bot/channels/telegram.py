@@ -13,6 +13,7 @@ import contextlib
 import hmac
 import logging
 import signal
+import traceback
 from datetime import timedelta
 from typing import Any
 
@@ -298,7 +299,12 @@ class TelegramChannel:
         while True:
             await self._updates_ready.wait()
             self._updates_ready.clear()
-            await self.process_pending()
+            try:
+                await self.process_pending()
+            except Exception as exc:  # e.g. a full disk: keep the worker alive, retry later
+                _log_failure("handling updates", exc)
+                await self._sleep(5)
+                self._updates_ready.set()
 
     async def process_pending(self) -> None:
         """Handle every journaled update not handled yet, in order."""
@@ -317,9 +323,9 @@ class TelegramChannel:
                 update = Update.de_json(payload, self.bot)
                 await self._handle_update(tx, update)
                 await tx.mark_update_handled(update_id)
-        except Exception:
+        except Exception as exc:
             # a bug must not block the queue: say sorry, and never handle this update again
-            log.exception("update %s failed", update_id)
+            _log_failure(f"update {update_id}", exc)
             async with self.relais.storage.transaction() as tx:
                 await tx.mark_update_handled(update_id)
                 chat = (payload.get("message") or {}).get("chat") or {}
@@ -411,7 +417,11 @@ class TelegramChannel:
                     self._outbox_ready.wait(), timeout=self.outbox_settings.sweep_seconds
                 )
             self._outbox_ready.clear()
-            await self.drain()
+            try:
+                await self.drain()
+            except Exception as exc:
+                _log_failure("sending the outbox", exc)
+                await self._sleep(5)
 
     async def drain(self) -> None:
         """Send every due outbox item: chats side by side, each chat's items in order."""
@@ -496,6 +506,12 @@ class TelegramChannel:
             await self.bot.leave_chat(chat_id)
         else:
             raise BadRequest(f"unknown outbox method {item.method}")
+
+
+def _log_failure(what: str, exc: BaseException) -> None:
+    """Log a failure with its code location but not its message, which may quote personal data."""
+    where = "".join(traceback.format_tb(exc.__traceback__))
+    log.error("%s failed: %s\n%s", what, type(exc).__name__, where)
 
 
 def _reason(message: str) -> str:

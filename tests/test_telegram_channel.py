@@ -1,0 +1,57 @@
+"""The Telegram channel in-process: a failing update is answered kindly and never blocks."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pytest
+
+from bot.channels.telegram import TelegramChannel
+from bot.config import load_settings
+from bot.service import open_relais
+from tests.conftest import fixed_clock
+from tests.telegram_emulator import TelegramEmulator
+
+
+async def test_a_bug_while_handling_an_update_gives_an_apology_and_the_queue_goes_on(
+    tmp_path: Path, emulator: TelegramEmulator, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings = load_settings(
+        None,
+        env={
+            "RELAIS_DATABASE": str(tmp_path / "db.sqlite3"),
+            "RELAIS_TELEGRAM_TOKEN": emulator.token,
+            "RELAIS_TELEGRAM_API_URL": emulator.base_url,
+        },
+    )
+    relais = await open_relais(settings, clock=fixed_clock)
+    channel = TelegramChannel(relais)
+    await channel.app.initialize()
+    try:
+        emulator.send_text(4242, "Je m'appelle Amina Benali")
+        emulator.send_text(4242, "/start")
+        first, second = emulator.pending_updates
+        real_handle = relais.engine.handle
+
+        def broken(state, event):
+            if event.text.startswith("Je m'appelle"):
+                raise RuntimeError(f"bug while reading {event.text}")
+            return real_handle(state, event)
+
+        relais.engine.handle = broken
+        await channel.journal([first, second])
+        with caplog.at_level(logging.INFO, logger="relais"):
+            await channel.process_pending()
+        await channel.drain()
+
+        texts = [m["text"] for m in emulator.messages(4242)]
+        assert texts[0].startswith("Désolé, quelque chose n'a pas marché.")
+        assert texts[1].startswith("Choisissez votre langue.")
+        assert "update" in caplog.text and "RuntimeError" in caplog.text
+        assert "Amina" not in caplog.text
+        async with relais.storage.transaction() as tx:
+            assert await tx.pending_updates() == []
+    finally:
+        await channel.app.shutdown()
+        await relais.close()

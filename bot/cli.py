@@ -8,6 +8,8 @@ import logging
 import sys
 from pathlib import Path
 
+from telegram.error import InvalidToken
+
 from bot.catalog_check import check_catalogs
 from bot.config import ConfigError, Settings, load_settings
 from bot.flow import FlowError, load_flows
@@ -88,6 +90,9 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_run(settings))
     except (ConfigError, FlowError) as exc:
         print(f"relais: {exc}", file=sys.stderr)
+        return 2
+    except InvalidToken:
+        print("relais: RELAIS_TELEGRAM_TOKEN: the Bot API refused this token", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

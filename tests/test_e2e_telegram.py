@@ -427,3 +427,23 @@ def test_an_update_journaled_before_a_crash_is_handled_after_restart_once(
     emulator.wait_for_text(AMINA, "Choose your language.")
     languages = [m for m in emulator.messages(AMINA) if m["text"].startswith("Choisissez")]
     assert len(languages) == 2  # one for /start, one after the help: /start was handled once
+
+
+def test_a_refused_token_stops_with_one_clear_line(emulator: TelegramEmulator, relais_factory):
+    bot = relais_factory(extra_env={"RELAIS_TELEGRAM_TOKEN": "123:wrong"}, start=False).start()
+    emulator.wait_until(lambda: bot.returncode is not None, message="the bot kept running")
+    assert bot.returncode == 2
+    assert "RELAIS_TELEGRAM_TOKEN: the Bot API refused this token" in bot.logs()
+    assert "Traceback" not in bot.logs()
+
+
+def test_the_bot_waits_for_the_bot_api_to_come_back(
+    emulator: TelegramEmulator, relais_factory
+) -> None:
+    emulator.stop()
+    bot = relais_factory(start=False).start()
+    emulator.wait_until(lambda: "cannot reach the Bot API" in bot.logs(), message="no retry")
+    emulator.start()
+    bot.wait_ready()
+    emulator.send_text(AMINA, "/start")
+    emulator.wait_for_text(AMINA, "Choose your language.")

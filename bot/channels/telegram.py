@@ -25,7 +25,14 @@ from telegram import (
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.domain import EventKind, Inbound, Message, Reply
@@ -165,7 +172,8 @@ class TelegramChannel:
         for sig in (signal.SIGINT, signal.SIGTERM):
             with contextlib.suppress(NotImplementedError):
                 loop.add_signal_handler(sig, self._stopping.set)
-        await self.app.initialize()
+        if not await self._connect():
+            return
         log.info("connected to the Bot API as bot id=%s", self.bot.id)
         await self._set_commands()
         self.app.job_queue.run_repeating(
@@ -195,6 +203,26 @@ class TelegramChannel:
             await self.app.stop()
             await self.app.shutdown()
             log.info("stopped")
+
+    async def _connect(self) -> bool:
+        """Reach the Bot API, waiting out network trouble; False if stopped meanwhile.
+
+        A refused token raises InvalidToken: waiting would not help.
+        """
+        delay = 1.0
+        while not self._stopping.is_set():
+            try:
+                await self.app.initialize()
+                return True
+            except InvalidToken:
+                raise
+            except NetworkError as exc:
+                log.warning(
+                    "cannot reach the Bot API (%s), retry in %.0f s", type(exc).__name__, delay
+                )
+                await self._sleep(delay)
+                delay = min(delay * 2, 60.0)
+        return False
 
     async def _set_commands(self) -> None:
         """Show the global commands in Telegram's menu, in every enabled language."""

@@ -602,7 +602,7 @@ class Engine:
         """Every answer the texts may show, written for the person's language."""
         lookup = self._lookup(st, frame)
         names = set(st.profile) | (set(frame.answers) if frame else set())
-        names |= {"person.locale", "person.centre"}
+        names |= {"person.locale", "person.centre", "person.consent"}
         return {name: self._display(st, name, lookup(name)) for name in names}
 
     def _display(self, st: State, name: str, value: Any, in_list: str = "") -> str | None:

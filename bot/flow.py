@@ -530,7 +530,7 @@ def _check_references(flows: dict[str, Flow]) -> None:
                     for f in inner.fields() - item_fields.get(name, set()):
                         raise r.fail(f"condition on {f!r}, not a field of {name!r} items", key)
             for key, text in _step_texts(step):
-                for ph in placeholders(text) - (known - set(PERSON_FIELDS)):
+                for ph in placeholders(text) - known:
                     raise r.fail(f"placeholder {{{ph}}} is not a saved answer", key)
 
 

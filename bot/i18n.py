@@ -32,10 +32,17 @@ class _Keep(dict):
         return "{" + key + "}"
 
 
+class _Formatter(string.Formatter):
+    """Reads {person.centre} as one name, not as an attribute of `person`."""
+
+    def get_field(self, field_name: str, args: object, kwargs: dict) -> tuple[object, str]:
+        return kwargs[field_name], field_name
+
+
 def fill(template: str, params: dict[str, object]) -> str:
     """Replace {name} placeholders; unknown ones and stray braces are left alone."""
     try:
-        return string.Formatter().vformat(template, (), _Keep(params))
+        return _Formatter().vformat(template, (), _Keep(params))
     except (ValueError, IndexError, AttributeError, KeyError):
         return template
 

@@ -26,7 +26,7 @@ async def test_a_new_person_chooses_french_agrees_and_reaches_the_menu(chat: Con
         < Que voulez-vous faire ?
         """
     )
-    assert chat.labels() == ["Faire mon bilan", "Mes données", "Aide"]
+    assert chat.labels() == ["Faire mon bilan", "Mes données", "Aide", "Choisir ma langue"]
     async with chat.relais.storage.transaction() as tx:
         state = await tx.load_state("test", "ana")
     assert state.person.locale == "fr"
@@ -53,7 +53,7 @@ async def test_a_person_who_refuses_keeps_nothing_but_can_read_help_and_agree_la
         ! Faire mon bilan
         """
     )
-    assert chat.labels() == ["Donner mon accord", "Aide"]
+    assert chat.labels() == ["Donner mon accord", "Aide", "Choisir ma langue"]
     async with chat.relais.storage.transaction() as tx:
         state = await tx.load_state("test", "ana")
     assert state.person.consent is False
@@ -121,3 +121,20 @@ async def test_the_first_question_has_nowhere_to_go_back_to(chat: Conversation) 
         < Vous êtes d'accord ?
         """
     )
+
+
+async def test_the_language_can_be_changed_from_the_menu(chat: Conversation) -> None:
+    await chat.play(
+        """
+        > /start
+        > [Français]
+        > [Oui]
+        > [Paris 11e]
+        > Amina
+        > [Choisir ma langue]
+        < Choose your language.
+        > [English]
+        < What would you like to do?
+        """
+    )
+    assert chat.labels() == ["My assessment", "My data", "Help", "Choose my language"]

@@ -447,3 +447,11 @@ def test_the_bot_waits_for_the_bot_api_to_come_back(
     bot.wait_ready()
     emulator.send_text(AMINA, "/start")
     emulator.wait_for_text(AMINA, "Choose your language.")
+
+
+def test_sigterm_stops_cleanly(emulator: TelegramEmulator, relais_factory) -> None:
+    bot = relais_factory()
+    Phone(emulator, AMINA).play("> /start\n< Choose your language.")
+    assert bot.stop() == 0
+    assert "stopped" in bot.logs()
+    assert "Traceback" not in bot.logs()

@@ -71,6 +71,7 @@ MAX_BACKOFF = 300.0
 RLM = "\u200f"
 SEND_BATCH = 100  # outbox items read per round
 SEND_CONCURRENCY = 16  # chats served at the same time
+SHUTDOWN_GRACE = 10.0  # seconds to finish work in hand when asked to stop
 
 log = logging.getLogger("relais.telegram")
 
@@ -197,7 +198,11 @@ class TelegramChannel:
             self._stopping.set()
             if runner is not None:
                 await runner.cleanup()
-            for task in workers:
+            # let the workers finish the update in hand and send what is due, then stop them
+            self._updates_ready.set()
+            self._outbox_ready.set()
+            _, late = await asyncio.wait(workers, timeout=SHUTDOWN_GRACE)
+            for task in late:
                 task.cancel()
             await asyncio.gather(*workers, return_exceptions=True)
             await self.app.stop()
@@ -324,9 +329,11 @@ class TelegramChannel:
     # -- handling ------------------------------------------------------------------------
 
     async def _update_worker(self) -> None:
-        while True:
+        while not self._stopping.is_set():
             await self._updates_ready.wait()
             self._updates_ready.clear()
+            if self._stopping.is_set():
+                return
             try:
                 await self.process_pending()
             except Exception as exc:  # e.g. a full disk: keep the worker alive, retry later
@@ -342,6 +349,8 @@ class TelegramChannel:
             if not pending:
                 return
             for update_id, payload in pending:
+                if self._stopping.is_set():
+                    return  # the rest stays journaled for the next start
                 await self._process(update_id, payload)
             self._outbox_ready.set()
 
@@ -440,6 +449,7 @@ class TelegramChannel:
 
     async def _outbox_worker(self) -> None:
         while True:
+            stopping = self._stopping.is_set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(
                     self._outbox_ready.wait(), timeout=self.outbox_settings.sweep_seconds
@@ -450,6 +460,8 @@ class TelegramChannel:
             except Exception as exc:
                 _log_failure("sending the outbox", exc)
                 await self._sleep(5)
+            if stopping:
+                return  # one last round after the stop was asked
 
     async def drain(self) -> None:
         """Send every due outbox item: chats side by side, each chat's items in order."""

@@ -50,10 +50,11 @@ class Relais:
         return reply
 
     async def purge(self, now: datetime) -> None:
-        """Apply the retention promise: forget people silent too long, and old updates."""
+        """Apply the retention promise: forget people silent too long, old updates and sends."""
         async with self.storage.transaction() as tx:
             people = await tx.purge_inactive(now - timedelta(days=self.settings.retention_days))
             await tx.purge_handled_updates(now - timedelta(days=7))
+            await tx.purge_outbox(now - timedelta(days=7))
         if people:
             log.info("retention: erased %d inactive people", people)
 

@@ -21,6 +21,9 @@ CREATE TABLE persons (
     UNIQUE (channel, external_id)
 );
 
+-- the retention purge looks for people silent for too long
+CREATE INDEX persons_last_seen ON persons (last_seen_at);
+
 -- One row per saved answer, so that erasing an answer really deletes it.
 CREATE TABLE profile (
     person_id INTEGER NOT NULL REFERENCES persons (id) ON DELETE CASCADE,

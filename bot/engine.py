@@ -9,9 +9,10 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import answers
-from bot.domain import Button, Centre, EventKind, Frame, Inbound, Message, Reply, State
+from bot.domain import Centre, EventKind, Frame, Inbound, Message, Reply, State
 from bot.flow import Flow, FlowSet, Step
-from bot.i18n import N_, Catalogs, Translator, fill, language_name, placeholders
+from bot.i18n import N_, Catalogs, Translator
+from bot.render import B_BACK, B_NO, B_SKIP, B_SKIPPED, B_YES, Renderer, answer_lookup
 
 # Texts of the engine itself; flows carry their own.
 T_STALE = N_("Ce bouton ne marche plus. Voici la question en cours.")
@@ -25,7 +26,6 @@ T_UNKNOWN_COMMAND = N_(
 T_CHOOSE = N_("Je n'ai pas compris. Choisissez une réponse avec les boutons, s'il vous plaît.")
 T_YES_NO = N_("Répondez « Oui » ou « Non » avec les boutons, s'il vous plaît.")
 T_FIRST = N_("Vous êtes déjà à la première question.")
-T_MENU = N_("Que voulez-vous faire ?")
 T_MENU_HINT = N_("Choisissez dans le menu avec les boutons, s'il vous plaît.")
 T_RESUME = N_("On reprend là où vous en étiez.")
 T_HELP = N_(
@@ -37,21 +37,6 @@ T_HELP = N_(
     "/stop : ne plus recevoir de messages"
 )
 T_STOPPED = N_("D'accord. Relais ne vous enverra plus de messages. Pour revenir, écrivez /start.")
-T_MULTI_HINT = N_("Vous pouvez choisir plusieurs réponses. Appuyez sur « Valider » à la fin.")
-B_BACK = N_("↩ Retour")
-B_SKIP = N_("Passer")
-B_DONE = N_("Valider")
-B_YES = N_("Oui")
-B_NO = N_("Non")
-B_SKIPPED = N_("Question passée")
-HINTS = {
-    "date": N_("Écrivez la date comme ceci : {example}"),
-    "phone": N_("Par exemple : 06 12 34 56 78"),
-    "email": N_("Par exemple : prenom.nom@exemple.fr"),
-    "postcode": N_("Cinq chiffres, par exemple : 75011"),
-    "number": N_("Écrivez un nombre."),
-}
-
 MAX_INPUT = 4096  # longer text is cut before parsing: no answer type accepts more
 
 
@@ -78,6 +63,7 @@ class Engine:
         self.catalogs = catalogs
         self.centres = centres
         self.clock = clock
+        self.render = Renderer(flows, catalogs, centres, clock)
 
     # -- entry point ---------------------------------------------------------------------
 
@@ -101,7 +87,7 @@ class Engine:
 
     def tr(self, st: State) -> Translator:
         """The translator for this person's language."""
-        return self.catalogs.get(st.person.locale)
+        return self.render.tr(st)
 
     def _say(self, st: State, out: _Out, msgid: str, **params: object) -> None:
         t = self.tr(st)
@@ -212,7 +198,7 @@ class Engine:
             self._prompt_again(st, out)
 
     def _pressed_value(self, st: State, frame: Frame, step: Step, value: str, out: _Out) -> None:
-        options = dict(self._options(st, step))
+        options = dict(self.render.options(st, step))
         if step.type == "yes_no" and value in ("yes", "no"):
             label = B_YES if value == "yes" else B_NO
             out.echo = self.tr(st).gettext(label)
@@ -226,15 +212,15 @@ class Engine:
                 chosen.remove(value)
             else:
                 chosen.append(value)
-            out.edit = self._question(st, frame, step)
+            out.edit = self.render.question(st, frame, step)
         else:
             self._say(st, out, T_STALE)
             self._prompt_again(st, out)
 
     def _finish_multi(self, st: State, frame: Frame, step: Step, out: _Out) -> None:
-        chosen = [v for v, _ in self._options(st, step) if v in frame.selected]
+        chosen = [v for v, _ in self.render.options(st, step) if v in frame.selected]
         if self._multi_count_ok(st, step, len(chosen), out):
-            labels = dict(self._options(st, step))
+            labels = dict(self.render.options(st, step))
             out.echo = ", ".join(labels[v] for v in chosen) or self.tr(st).gettext(B_SKIPPED)
             self._accept(st, frame, step, chosen, out)
         else:
@@ -295,7 +281,7 @@ class Engine:
         """The typed answer as a 1-tuple, or None after saying what is wrong."""
         t = self.tr(st)
         if step.type in ("choice", "multi_choice"):
-            options = self._options(st, step)
+            options = self.render.options(st, step)
             if step.type == "choice":
                 found = _match_options(options, typed)
                 if len(found) == 1:
@@ -327,7 +313,7 @@ class Engine:
                 self._say(st, out, T_YES_NO)
                 return None
             return (result,)
-        today = self.clock().astimezone(self.catalogs.tz).date()
+        today = self.render.today()
         if step.type == "text":
             result = answers.parse_text(raw, step.min_length, step.max_length)
         elif step.type == "number":
@@ -383,7 +369,7 @@ class Engine:
             frame.answers[step.save] = value
 
     def _next(self, st: State, frame: Frame, step: Step) -> str | None:
-        lookup = self._lookup(st, frame)
+        lookup = answer_lookup(st, frame)
         flow = self._flow(frame)
         for branch in step.next:
             if branch.when and not branch.when.holds(lookup):
@@ -411,7 +397,7 @@ class Engine:
                 self._ask(st, frame, step, out)
                 return
             if step.type == "message":
-                text = self._render_message(st, frame, step)
+                text = self.render.message_text(st, frame, step)
                 if text:
                     out.messages.append(Message(text, rtl=self.tr(st).rtl))
             elif step.action == "erase_data":
@@ -481,7 +467,7 @@ class Engine:
             frame.answers[previous.item].pop()  # answering it again starts the item again
         frame.step = previous.id
         if previous.type == "multi_choice":
-            earlier = self._lookup(st, frame)(previous.save)
+            earlier = answer_lookup(st, frame)(previous.save)
             frame.selected = list(earlier) if isinstance(earlier, list) else []
         self._ask(st, frame, previous, out)
 
@@ -502,41 +488,10 @@ class Engine:
     def _ask(self, st: State, frame: Frame, step: Step, out: _Out, bump: bool = True) -> None:
         if bump or st.session.seq == 0:
             st.session.seq += 1
-        out.messages.append(self._question(st, frame, step))
-
-    def _question(self, st: State, frame: Frame, step: Step) -> Message:
-        t = self.tr(st)
-        lookup = self._display_lookup(st, frame)
-        text = fill(t.gettext(step.prompt), lookup)
-        hint = HINTS.get(step.type) or (T_MULTI_HINT if step.type == "multi_choice" else None)
-        if hint:
-            example = self.clock().astimezone(self.catalogs.tz).date().strftime("%d/%m/%Y")
-            text += "\n" + t.gettext(hint, example=example)
-        seq = st.session.seq
-        rows: list[tuple[Button, ...]] = []
-        if step.type == "yes_no":
-            rows.append(
-                (Button(t.gettext(B_YES), f"{seq}:v:yes"), Button(t.gettext(B_NO), f"{seq}:v:no"))
-            )
-        elif step.type in ("choice", "multi_choice"):
-            for value, label in self._options(st, step):
-                if step.type == "multi_choice" and value in frame.selected:
-                    label = "✅ " + label
-                rows.append((Button(label, f"{seq}:v:{value}"),))
-            if step.type == "multi_choice":
-                rows.append((Button(t.gettext(B_DONE), f"{seq}:d"),))
-        nav = []
-        if frame.history:
-            nav.append(Button(t.gettext(B_BACK), f"{seq}:b"))
-        if step.optional:
-            nav.append(Button(t.gettext(B_SKIP), f"{seq}:s"))
-        if nav:
-            rows.append(tuple(nav))
-        typed = step.type not in ("choice", "multi_choice", "yes_no")
-        return Message(text, tuple(rows), rtl=t.rtl, typed=typed)
+        out.messages.append(self.render.question(st, frame, step))
 
     def _menu_flows(self, st: State) -> list[Flow]:
-        lookup = self._lookup(st, None)
+        lookup = answer_lookup(st, None)
         shown = []
         for flow in self.flows.menu_flows():
             if flow.requires_consent and not st.person.consent:
@@ -547,97 +502,8 @@ class Engine:
         return shown
 
     def _menu(self, st: State, out: _Out) -> None:
-        t = self.tr(st)
         st.session.seq += 1
-        rows = tuple(
-            (Button(t.gettext(f.title), f"{st.session.seq}:m:{f.id}"),)
-            for f in self._menu_flows(st)
-        )
-        out.messages.append(Message(t.gettext(T_MENU), rows, rtl=t.rtl))
-
-    def _options(self, st: State, step: Step) -> list[tuple[str, str]]:
-        """(value, label in the person's language) of a choice."""
-        if step.options_from == "languages":
-            return [(code, language_name(code)) for code in self.catalogs.languages]
-        if step.options_from == "centres":
-            return [(c.id, c.name) for c in self.centres]
-        t = self.tr(st)
-        return [(o.value, t.gettext(o.label)) for o in step.options]
-
-    def _render_message(self, st: State, frame: Frame, step: Step) -> str:
-        t = self.tr(st)
-        values = self._display_lookup(st, frame)
-        lookup = self._lookup(st, frame)
-        parts = []
-        if step.text:
-            parts.append(fill(t.gettext(step.text), values))
-        for line in step.lines:
-            if line.when and not line.when.holds(lookup):
-                continue
-            names = placeholders(line.text)
-            if any(values.get(n) in (None, "") for n in names):
-                continue  # a line about something the person did not answer is left out
-            parts.append(fill(t.gettext(line.text), values))
-        return "\n".join(parts)
-
-    # -- answers -------------------------------------------------------------------------
-
-    def _lookup(self, st: State, frame: Frame | None) -> Callable[[str], Any]:
-        """Current answers: this run's answers over the saved profile, and person settings."""
-
-        def lookup(name: str) -> Any:
-            if name == "person.consent":
-                return bool(st.person.consent)
-            if name == "person.centre":
-                return st.person.centre
-            if name == "person.locale":
-                return st.person.locale
-            if frame is not None and name in frame.answers:
-                return frame.answers[name]
-            return st.profile.get(name)
-
-        return lookup
-
-    def _display_lookup(self, st: State, frame: Frame | None) -> dict[str, str | None]:
-        """Every answer the texts may show, written for the person's language."""
-        lookup = self._lookup(st, frame)
-        names = set(st.profile) | (set(frame.answers) if frame else set())
-        names |= {"person.locale", "person.centre", "person.consent"}
-        return {name: self._display(st, name, lookup(name)) for name in names}
-
-    def _display(self, st: State, name: str, value: Any, in_list: str = "") -> str | None:
-        t = self.tr(st)
-        if value is None or value == [] or value == "":
-            return None
-        if name == "person.locale":
-            return language_name(value)
-        if name == "person.centre":
-            return next((c.name for c in self.centres if c.id == value), None)
-        spec = self.flows.list_spec(name) if not in_list else None
-        if spec is not None and isinstance(value, list):
-            shown = []
-            for item in value:
-                item_values = {k: self._display(st, k, v, in_list=name) for k, v in item.items()}
-                shown.append(fill(t.gettext(spec.label), item_values) if spec.label else "")
-            return "; ".join(s for s in shown if s) or None
-        found = self.flows.find_field(f"{in_list}.{name}" if in_list else name)
-        step = found[1] if found else None
-        if isinstance(value, bool):
-            return t.gettext(B_YES if value else B_NO)
-        if step is not None and step.type in ("choice", "multi_choice"):
-            labels = dict(self._options(st, step))
-            values = value if isinstance(value, list) else [value]
-            return ", ".join(labels.get(v, str(v)) for v in values)
-        if step is not None and step.type == "date":
-            try:
-                return t.date(date.fromisoformat(value))
-            except (TypeError, ValueError):
-                return str(value)
-        if step is not None and step.type == "number":
-            return t.number(value)
-        if step is not None and step.type == "phone":
-            return answers.format_phone(value)
-        return str(value)
+        out.messages.append(self.render.menu(st, self._menu_flows(st)))
 
 
 def _bound(spec: str, today: date) -> date | None:

@@ -455,3 +455,15 @@ def test_sigterm_stops_cleanly(emulator: TelegramEmulator, relais_factory) -> No
     assert bot.stop() == 0
     assert "stopped" in bot.logs()
     assert "Traceback" not in bot.logs()
+
+
+def test_an_arabic_conversation_is_laid_out_right_to_left(
+    emulator: TelegramEmulator, relais_factory
+) -> None:
+    relais_factory(config_text='[general]\nlanguages = ["fr", "en", "ar"]\n')
+    phone = Phone(emulator, AMINA, language_code="ar")
+    phone.play("> /start\n< Choose your language.\n> [العربية]")
+    notice = emulator.wait_for_bot_messages(AMINA, 2)[1]["text"]
+    lines = notice.split("\n")
+    assert all(line.startswith("\u200f") for line in lines)
+    assert any("\u0600" <= ch <= "\u06ff" for ch in notice)  # written in Arabic script

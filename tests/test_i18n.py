@@ -49,9 +49,10 @@ def test_the_template_is_in_step_with_the_sources(tmp_path: Path) -> None:
     assert committed - expected == set(), "the template has texts the sources no longer use"
 
 
-def test_english_is_complete_with_the_same_placeholders() -> None:
+@pytest.mark.parametrize("code", ["en", "ar", "uk"])
+def test_shipped_translations_are_complete_with_the_same_placeholders(code: str) -> None:
     template = {m.id for m in read(LOCALES / "messages.pot") if m.id}
-    english = read(LOCALES / "en" / "LC_MESSAGES" / "messages.po", "en")
+    english = read(LOCALES / code / "LC_MESSAGES" / "messages.po", code)
     translated = {}
     for message in english:
         if message.id and message.string and "fuzzy" not in message.flags:
@@ -67,7 +68,7 @@ def test_english_is_complete_with_the_same_placeholders() -> None:
 
 def test_relais_check_finds_nothing_wrong() -> None:
     flows = load_flows(ROOT / "flows")
-    problems, warnings = check_catalogs(LOCALES, ("fr", "en"), flows)
+    problems, warnings = check_catalogs(LOCALES, ("fr", "en", "ar", "uk"), flows)
     assert problems == []
     assert warnings == []
 
@@ -100,6 +101,7 @@ def test_right_to_left_languages_are_marked() -> None:
     assert catalogs.get("ar").rtl and catalogs.get("fa").rtl
     assert not catalogs.get("fr").rtl
     assert language_name("ar") == "العربية"
+    assert catalogs.get("ar").gettext("Oui") != "Oui"  # the Arabic draft catalog is read
     assert language_name("uk") == "Українська"
 
 
@@ -125,7 +127,7 @@ def test_filling_placeholders_never_raises(template: str, params: dict[str, str]
     assert isinstance(fill(template, params), str)
 
 
-@pytest.mark.parametrize("code", ["fr", "en"])
+@pytest.mark.parametrize("code", ["fr", "en", "ar", "uk"])
 def test_every_flow_text_is_translated_or_reference(code: str) -> None:
     flows = load_flows(ROOT / "flows")
     problems, warnings = check_catalogs(LOCALES, (code,), flows)

@@ -47,8 +47,9 @@ def check_catalogs(
         for message in catalog:
             if not message.id or not message.string:
                 continue
-            ids = message.id if isinstance(message.id, tuple) else (message.id,)
-            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            ids = [str(i) for i in (message.id if isinstance(message.id, tuple) else (message.id,))]
+            raw = message.string
+            strings = [str(x) for x in (raw if isinstance(raw, tuple | list) else (raw,))]
             try:
                 expected = set().union(*(placeholders(i) for i in ids))
                 for s in strings:

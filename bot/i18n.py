@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import string
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -35,11 +37,13 @@ class _Keep(dict):
 class _Formatter(string.Formatter):
     """Reads {person.centre} as one name, not as an attribute of `person`."""
 
-    def get_field(self, field_name: str, args: object, kwargs: dict) -> tuple[object, str]:
+    def get_field(
+        self, field_name: str, args: Sequence[Any], kwargs: Mapping[str, Any]
+    ) -> tuple[Any, str]:
         return kwargs[field_name], field_name
 
 
-def fill(template: str, params: dict[str, object]) -> str:
+def fill(template: str, params: Mapping[str, object]) -> str:
     """Replace {name} placeholders; unknown ones and stray braces are left alone."""
     try:
         return _Formatter().vformat(template, (), _Keep(params))

@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 from telegram import (
     BotCommand,
+    ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     Update,
@@ -177,10 +178,10 @@ class TelegramChannel:
             return
         log.info("connected to the Bot API as bot id=%s", self.bot.id)
         await self._set_commands()
-        self.app.job_queue.run_repeating(
-            self._sweep, interval=self.outbox_settings.sweep_seconds, first=0
-        )
-        self.app.job_queue.run_repeating(self._purge, interval=3600, first=60)
+        jobs = self.app.job_queue
+        assert jobs is not None, "python-telegram-bot[job-queue] is a dependency"
+        jobs.run_repeating(self._sweep, interval=self.outbox_settings.sweep_seconds, first=0)
+        jobs.run_repeating(self._purge, interval=3600, first=60)
         await self.app.start()
         workers = [
             asyncio.create_task(self._update_worker(), name="updates"),
@@ -377,7 +378,7 @@ class TelegramChannel:
     async def _handle_update(self, tx: Tx, update: Update) -> None:
         member = update.my_chat_member
         if member is not None:
-            await self._member_change(tx, update)
+            await self._member_change(tx, member)
             return
         query = update.callback_query
         chat = update.effective_chat
@@ -398,8 +399,7 @@ class TelegramChannel:
         reply = await self.relais.handle(tx, CHANNEL, external_id, event)
         await self._queue_reply(tx, str(chat.id), reply, query.message if query else None)
 
-    async def _member_change(self, tx: Tx, update: Update) -> None:
-        member = update.my_chat_member
+    async def _member_change(self, tx: Tx, member: ChatMemberUpdated) -> None:
         chat = member.chat
         status = member.new_chat_member.status
         if chat.type == ChatType.PRIVATE:

@@ -60,9 +60,6 @@ class Engine:
         clock: Callable[[], datetime],
     ) -> None:
         self.flows = flows
-        self.catalogs = catalogs
-        self.centres = centres
-        self.clock = clock
         self.render = Renderer(flows, catalogs, centres, clock)
 
     # -- entry point ---------------------------------------------------------------------

@@ -43,7 +43,8 @@ from bot.storage import OutboxItem, Tx
 
 CHANNEL = "telegram"
 TEXT_LIMIT = 4096
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
+# edits of old messages are not asked for: an answer, once given, is changed with "back"
+ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
 MEDIA_KINDS = (
     "sticker",
     "photo",
@@ -126,8 +127,7 @@ def to_inbound(update: Update) -> Inbound | None:
         return None
     if msg.text is not None:
         entity = msg.entities[0] if msg.entities else None
-        is_command = entity is not None and entity.type == MessageEntityType.BOT_COMMAND
-        if entity is not None and is_command and not entity.offset:
+        if entity and entity.type == MessageEntityType.BOT_COMMAND and entity.offset == 0:
             name = msg.text[1 : entity.length].split("@", 1)[0].lower()
             return Inbound(EventKind.COMMAND, command=name, text=msg.text[entity.length :].strip())
         return Inbound(EventKind.TEXT, text=msg.text)
@@ -448,13 +448,11 @@ class TelegramChannel:
     # -- sending -------------------------------------------------------------------------
 
     async def _outbox_worker(self) -> None:
+        # woken by new replies, and by the JobQueue sweep for retries whose time has come
         while True:
-            stopping = self._stopping.is_set()
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(
-                    self._outbox_ready.wait(), timeout=self.outbox_settings.sweep_seconds
-                )
+            await self._outbox_ready.wait()
             self._outbox_ready.clear()
+            stopping = self._stopping.is_set()
             try:
                 await self.drain()
             except Exception as exc:

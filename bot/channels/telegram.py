@@ -37,7 +37,7 @@ from telegram.error import (
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.domain import EventKind, Inbound, Message, Reply
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 from bot.service import Clock, Relais, utc_now
 from bot.storage import OutboxItem, Tx
 
@@ -366,14 +366,16 @@ class TelegramChannel:
             _log_failure(f"update {update_id}", exc)
             async with self.relais.storage.transaction() as tx:
                 await tx.mark_update_handled(update_id)
-                chat = (payload.get("message") or {}).get("chat") or {}
+                message = payload.get("message") or {}
                 query = payload.get("callback_query") or {}
-                chat_id = chat.get("id") or (query.get("message") or {}).get("chat", {}).get("id")
+                chat = message.get("chat") or (query.get("message") or {}).get("chat") or {}
+                sender = message.get("from") or query.get("from") or {}
+                chat_id = chat.get("id")
                 if query.get("id"):
                     await tx.enqueue(str(chat_id or 0), "answerCallbackQuery", {"id": query["id"]})
-                if chat_id and chat.get("type", "private") == "private":
-                    text = self.relais.catalogs.get(None).gettext(T_ERROR)
-                    await tx.enqueue(str(chat_id), "sendMessage", {"text": text})
+                if chat_id and chat.get("type") == "private":
+                    t = self._translator(sender.get("language_code"))
+                    await tx.enqueue(str(chat_id), "sendMessage", {"text": t.gettext(T_ERROR)})
 
     async def _handle_update(self, tx: Tx, update: Update) -> None:
         member = update.my_chat_member
@@ -407,13 +409,17 @@ class TelegramChannel:
             await tx.set_blocked(CHANNEL, str(chat.id), blocked)
             if blocked:
                 await tx.mark_blocked_chat(str(chat.id))
-            log.info("private chat %s: bot %s", "blocked" if blocked else "unblocked", chat.id)
+            log.info("bot %s by private chat %s", "blocked" if blocked else "unblocked", chat.id)
         elif status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR):
             await self._refuse_group(tx, chat.id, member.from_user.language_code)
 
-    async def _refuse_group(self, tx: Tx, chat_id: int, language_code: str | None) -> None:
+    def _translator(self, language_code: str | None) -> Translator:
+        """Speak the language the person's Telegram app uses, when Relais has it."""
         code = (language_code or "").split("-")[0]
-        t = self.relais.catalogs.get(code if code in self.relais.catalogs.languages else None)
+        return self.relais.catalogs.get(code if code in self.relais.catalogs.languages else None)
+
+    async def _refuse_group(self, tx: Tx, chat_id: int, language_code: str | None) -> None:
+        t = self._translator(language_code)
         await tx.enqueue(str(chat_id), "sendMessage", {"text": t.gettext(T_GROUP)})
         await tx.enqueue(str(chat_id), "leaveChat", {})
         log.info("refused a group chat")

@@ -24,7 +24,6 @@ T_UNKNOWN_COMMAND = N_(
     "Je ne connais pas cette commande. Vous pouvez écrire /menu, /help, /language ou /stop."
 )
 T_CHOOSE = N_("Je n'ai pas compris. Choisissez une réponse avec les boutons, s'il vous plaît.")
-T_YES_NO = N_("Répondez « Oui » ou « Non » avec les boutons, s'il vous plaît.")
 T_FIRST = N_("Vous êtes déjà à la première question.")
 T_MENU_HINT = N_("Choisissez dans le menu avec les boutons, s'il vous plaît.")
 T_RESUME = N_("On reprend là où vous en étiez.")
@@ -300,18 +299,16 @@ class Engine:
             if not self._multi_count_ok(st, step, len(picked), out):
                 return None
             return ([v for v, _ in options if v in picked],)
-        if step.type == "yes_no":
-            if typed in (answers.normalise_label(t.gettext(B_YES)), "yes", "oui"):
-                return (True,)
-            if typed in (answers.normalise_label(t.gettext(B_NO)), "no", "non"):
-                return (False,)
-            result: Any = answers.parse_yes_no(raw)
-            if isinstance(result, answers.Invalid):
-                self._say(st, out, T_YES_NO)
-                return None
-            return (result,)
         today = self.render.today()
-        if step.type == "text":
+        result: Any
+        if step.type == "yes_no":
+            # the buttons' words in the person's language, then common yes/no words
+            if typed == answers.normalise_label(t.gettext(B_YES)):
+                return (True,)
+            if typed == answers.normalise_label(t.gettext(B_NO)):
+                return (False,)
+            result = answers.parse_yes_no(raw)
+        elif step.type == "text":
             result = answers.parse_text(raw, step.min_length, step.max_length)
         elif step.type == "number":
             result = answers.parse_number(raw, step.min, step.max, step.integer)

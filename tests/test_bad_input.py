@@ -296,3 +296,18 @@ async def test_too_few_choices_in_a_multiple_choice(chat: Conversation) -> None:
         """
     )
     assert (await answers_in_progress(chat))["sectors_wanted"] == ["cleaning", "catering"]
+
+
+async def test_a_yes_no_question_answered_with_something_else(chat: Conversation) -> None:
+    await chat.play(
+        """
+        > /start
+        > [English]
+        < Do you agree?
+        > maybe later
+        < Please answer yes or no.
+        < Do you agree?
+        > YES!
+        < Which is your centre?
+        """
+    )

@@ -10,27 +10,13 @@ from bot.flow import FlowSet
 from bot.i18n import DOMAIN, REFERENCE_LOCALE, placeholders
 
 
-def flow_texts(flows: FlowSet) -> set[str]:
-    """Every translatable text of every flow."""
-    texts = set()
-    for flow in flows.flows.values():
-        texts.add(flow.title)
-        texts |= {spec.label for spec in flow.lists.values()}
-        for step in flow.steps.values():
-            texts |= {step.prompt, step.text, step.help}
-            texts |= {o.label for o in step.options}
-            texts |= {line.text for line in step.lines}
-    texts.discard("")
-    return texts
-
-
 def check_catalogs(
     locales_dir: Path, languages: tuple[str, ...] | list[str], flows: FlowSet
 ) -> tuple[list[str], list[str]]:
     """(problems, warnings): broken catalogs and placeholders are problems, gaps are warnings."""
     problems: list[str] = []
     warnings: list[str] = []
-    needed = flow_texts(flows)
+    needed = set().union(*(flow.texts() for flow in flows.flows.values()))
     for code in languages:
         path = locales_dir / code / "LC_MESSAGES" / f"{DOMAIN}.po"
         if not path.exists():

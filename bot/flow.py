@@ -164,6 +164,13 @@ class Step:
         """True when the step waits for an answer."""
         return self.type in QUESTION_TYPES
 
+    def texts(self) -> list[tuple[str, str]]:
+        """(field, text) of every translatable text of the step."""
+        texts = [("prompt", self.prompt), ("text", self.text), ("help", self.help)]
+        texts += [("options", o.label) for o in self.options]
+        texts += [("lines", line.text) for line in self.lines]
+        return [(k, t) for k, t in texts if t]
+
 
 @dataclass(frozen=True)
 class Flow:
@@ -180,6 +187,13 @@ class Flow:
     requires_consent: bool = True
     menu_when: Condition | None = None
     role: str = ""
+
+    def texts(self) -> set[str]:
+        """Every translatable text of the flow: title, list labels and step texts."""
+        found = {self.title} | {spec.label for spec in self.lists.values()}
+        found |= {text for step in self.steps.values() for _, text in step.texts()}
+        found.discard("")
+        return found
 
     def saved_fields(self) -> set[str]:
         """Names of the answers this flow saves (lists by their name)."""
@@ -211,7 +225,8 @@ class FlowSet:
         """The step that saves an answer (for showing a choice's label)."""
         for flow in self.flows.values():
             for step in flow.steps.values():
-                if step.is_question and (step.save == name or f"{step.item}.{step.save}" == name):
+                saved = f"{step.item}.{step.save}" if step.item else step.save
+                if step.is_question and saved == name:
                     return flow, step
         return None
 
@@ -491,13 +506,6 @@ def _check_graph(r: _Reader, flow: Flow) -> None:
     r.step = ""
 
 
-def _step_texts(step: Step) -> list[tuple[str, str]]:
-    texts = [("prompt", step.prompt), ("text", step.text), ("help", step.help)]
-    texts += [("options", o.label) for o in step.options]
-    texts += [("lines", line.text) for line in step.lines]
-    return [(k, t) for k, t in texts if t]
-
-
 def _check_references(flows: dict[str, Flow]) -> None:
     """Every condition and placeholder must name an answer some flow saves."""
     known = set(PERSON_FIELDS)
@@ -529,7 +537,7 @@ def _check_references(flows: dict[str, Flow]) -> None:
                 for name, inner in cond.item_conditions():
                     for f in inner.fields() - item_fields.get(name, set()):
                         raise r.fail(f"condition on {f!r}, not a field of {name!r} items", key)
-            for key, text in _step_texts(step):
+            for key, text in step.texts():
                 for ph in placeholders(text) - known:
                     raise r.fail(f"placeholder {{{ph}}} is not a saved answer", key)
 

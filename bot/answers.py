@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 import phonenumbers
+from babel.dates import format_date
 from email_validator import EmailNotValidError, validate_email
 
 from bot.i18n import N_
@@ -47,6 +48,27 @@ T_DATE_FUTURE_TODAY = N_(
 T_DATE_FUTURE = N_("Cette date n'est pas encore arrivée. Écrivez une date jusqu'au {date}.")
 T_DATE_RECENT = N_("Cette date est trop récente. Écrivez une date jusqu'au {date}.")
 T_DATE_FAR = N_("Cette date est trop loin. Écrivez une date jusqu'au {date}.")
+
+# When a job or a training started or ended. {month} is a bound in French words, as a CV
+# shows it: "mars 2021", or "2021" when only the year is known.
+T_MONTH = N_("Je ne comprends pas cette date. Écrivez le mois et l'année, par exemple : 03/2021.")
+T_MONTH_NUMBER = N_("Un mois va de 1 à 12. Écrivez le mois puis l'année, par exemple : 03/2021.")
+T_MONTH_YEAR = N_("Écrivez le mois et l'année avec 4 chiffres. Par exemple : mars 2021.")
+T_MONTH_FUTURE = N_(
+    "Ce mois n'est pas encore arrivé. Écrivez ce mois-ci ou un mois passé, par exemple : 03/2021."
+)
+T_YEAR_FUTURE = N_(
+    "Cette année n'est pas encore arrivée. Écrivez cette année ou une année passée, "
+    "par exemple : 2021."
+)
+T_MONTH_BEFORE_START = N_(
+    "La fin ne peut pas être avant le début ({month}). Écrivez {month} ou plus tard."
+)
+T_MONTH_LATE = N_("Cette date est trop tard. Écrivez {month} ou avant.")
+
+T_NAME = N_(
+    "Écrivez seulement les lettres de votre nom, s'il vous plaît. Par exemple : Marie-Claire."
+)
 
 T_PHONE = N_("Ce numéro de téléphone ne marche pas. Écrivez-le comme ceci : 06 12 34 56 78.")
 T_PHONE_DIGITS = N_("Écrivez seulement les chiffres du numéro, comme ceci : 06 12 34 56 78.")
@@ -449,6 +471,189 @@ def parse_date(
             return Invalid(T_DATE_FUTURE, {"date": _show_date(not_after)})
         return Invalid(T_DATE_RECENT, {"date": _show_date(not_after)})
     return value
+
+
+# -- months (CV periods) -----------------------------------------------------------------
+
+# A year, and a month when it is known: people often remember only the year of a past job.
+_Period = tuple[int, int | None]
+
+_STORED_MONTH = re.compile(r"(\d{4})(?:-(\d{2}))?")
+# "en mars 2021", "in 2019": the words around a month, on top of those around a date.
+_MONTH_FILLERS = _DATE_FILLERS | _words("en in")
+
+
+def month_bound(today: date) -> str:
+    """Today's month in the stored form, to use as a bound: 2026-11-15 → "2026-11"."""
+    return f"{today.year:04d}-{today.month:02d}"
+
+
+def _stored(period: _Period) -> str:
+    year, month = period
+    return f"{year:04d}" if month is None else f"{year:04d}-{month:02d}"
+
+
+def _read_bound(text: str | None) -> _Period | None:
+    """A bound in the stored form; a malformed one is ignored.
+
+    Bounds come from saved answers: a broken one must not stop the person from answering.
+    """
+    match = _STORED_MONTH.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        return None
+    year = int(match.group(1))
+    month = int(match.group(2)) if match.group(2) else None
+    # Outside the years a month may have, a bound would refuse nothing more.
+    if not MIN_YEAR <= year <= MAX_YEAR or (month is not None and not 1 <= month <= 12):
+        return None
+    return year, month
+
+
+def _compare(a: _Period, b: _Period) -> int:
+    """-1, 0 or 1; when either side is only a year, only the years count."""
+    if a[1] is None or b[1] is None:
+        left, right = (a[0], 0), (b[0], 0)
+    else:
+        left, right = (a[0], a[1]), (b[0], b[1])
+    return (left > right) - (left < right)
+
+
+def _fits(value: _Period, low: _Period | None, high: _Period | None) -> bool:
+    return (low is None or _compare(value, low) >= 0) and (
+        high is None or _compare(value, high) <= 0
+    )
+
+
+def _month_words(period: _Period) -> str:
+    """'mars 2021' or '2021', as the CV writes it."""
+    year, month = period
+    if month is None:
+        return str(year)
+    return format_date(date(year, month, 1), "MMMM y", locale="fr")
+
+
+def _two_digit_month(
+    yy: int, month: int, today: date, low: _Period | None, high: _Period | None
+) -> _Period:
+    """The century that fits the bounds, else the one nearest to today ('03/21' → 2021-03)."""
+    candidates: list[_Period] = [(century + yy, month) for century in (1900, 2000)]
+    fitting = [p for p in candidates if _fits(p, low, high)] or candidates
+    now = today.year * 12 + today.month
+    return min(fitting, key=lambda p: abs(p[0] * 12 + (p[1] or 1) - now))
+
+
+def _is_number(token: str, *lengths: int) -> bool:
+    # isascii: NFKC leaves some digit-like characters that int() refuses.
+    return token.isascii() and token.isdigit() and len(token) in lengths
+
+
+def _read_month(
+    tokens: list[str], today: date, low: _Period | None, high: _Period | None
+) -> _Period | Invalid:
+    """A month and a year, or a year alone, from normalised tokens."""
+    if len(tokens) == 3:
+        # A full date: the day is checked (no 31 February), then dropped.
+        low_day = date(low[0], low[1] or 1, 1) if low else None
+        high_day = date(high[0], high[1] or 12, 1) if high else None
+        if high_day is not None:
+            # The last day of that month, so that any day in it fits.
+            high_day = (high_day + timedelta(days=31)).replace(day=1) - timedelta(days=1)
+        day = _read_date(tokens, today, low_day, high_day)
+        if isinstance(day, Invalid):
+            # _read_date's generic message shows a full date: ask for a month instead.
+            return day if day.reason in (T_DATE_IMPOSSIBLE, T_DATE_YEAR) else Invalid(T_MONTH)
+        return day.year, day.month
+    names = [t for t in tokens if t in _MONTHS]
+    numbers = [t for t in tokens if t not in _MONTHS]
+    if len(names) > 1 or not all(_is_number(t, 1, 2, 4) for t in numbers):
+        return Invalid(T_MONTH)
+    if names:
+        # "mars 21" or "15 mars" are ambiguous (a day, or a year?): ask for the 4 digits.
+        if len(numbers) != 1 or len(numbers[0]) != 4:
+            return Invalid(T_MONTH_YEAR)
+        return int(numbers[0]), _MONTHS[names[0]]
+    if len(numbers) == 1:
+        return (int(numbers[0]), None) if len(numbers[0]) == 4 else Invalid(T_MONTH)
+    if len(numbers) != 2:
+        return Invalid(T_MONTH)
+    month_text, year_text = numbers
+    if len(month_text) == 4:  # ISO order: 2021-03
+        month_text, year_text = year_text, month_text
+    if len(month_text) == 4 or len(year_text) == 1:
+        return Invalid(T_MONTH)
+    month = int(month_text)
+    if not 1 <= month <= 12:
+        return Invalid(T_MONTH_NUMBER)
+    if len(year_text) == 2:
+        return _two_digit_month(int(year_text), month, today, low, high)
+    return int(year_text), month
+
+
+def parse_month(
+    raw: str, today: date, not_before: str | None = None, not_after: str | None = None
+) -> str | Invalid:
+    """When a job or a training started or ended: "2021-03", or "2021" when only the year is known.
+
+    Reads 03/2021, 2021-03, mars 2021, sept 2019, 03/21, 2021, or a full date whose day is
+    dropped. Bounds are stored forms ("2021" or "2021-03"); when either side is only a year,
+    only the years are compared. not_before is meant for an end that follows its start;
+    not_after = month_bound(today) refuses the months to come.
+    """
+    text = clean_text(raw)
+    tokens = normalise_label(text).split() if len(text) <= _MAX_ANSWER else []
+    tokens = [t for t in tokens if t not in _MONTH_FILLERS]
+    if not tokens:
+        return Invalid(T_MONTH)
+    low, high = _read_bound(not_before), _read_bound(not_after)
+    value = _read_month(tokens, today, low, high)
+    if isinstance(value, Invalid):
+        return value
+    if not MIN_YEAR <= value[0] <= MAX_YEAR:
+        return Invalid(T_DATE_YEAR, {"min": str(MIN_YEAR), "max": str(MAX_YEAR)})
+    if low is not None and _compare(value, low) < 0:
+        return Invalid(T_MONTH_BEFORE_START, {"month": _month_words(low)})
+    if high is not None and _compare(value, high) > 0:
+        # "Not yet" only when the bound is now: an older bound needs its own words.
+        now: _Period = (today.year, today.month)
+        if high in (now, (today.year, None)):
+            if value[1] is None:
+                return Invalid(T_YEAR_FUTURE)
+            return Invalid(T_MONTH_FUTURE)
+        return Invalid(T_MONTH_LATE, {"month": _month_words(high)})
+    return _stored(value)
+
+
+# -- names -------------------------------------------------------------------------------
+
+# Hyphens and apostrophes of compound and elided names (Dupré-Nœl, O'Connor, Ngũgĩ waʼ…);
+# dots for initials and suffixes ("J.", "Jr.").
+_NAME_PUNCTUATION = frozenset(" -\u2010'\u2019\u02bc.")
+
+
+def parse_name(raw: str, max_length: int = 60) -> str | Invalid:
+    """A first or last name, kept as typed: letters of any script, accents, - ' . and spaces."""
+    # A name is one line: a line break typed by mistake becomes a space.
+    text = " ".join(clean_text(raw).split())
+    if not any(unicodedata.category(ch) != "Cf" for ch in text):
+        return Invalid(T_TEXT_EMPTY)
+    if len(text) > max_length:
+        return Invalid(T_TEXT_LONG, {"max": str(max_length)})
+    previous = ""
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if cat[0] == "M":
+            # An accent needs a letter to sit on; alone it shows as a dotted circle.
+            if previous[:1] not in ("L", "M"):
+                return Invalid(T_NAME)
+        elif ch in _KEEP_FORMAT:
+            # Invisible, so transparent: a joiner may sit between a letter and its marks.
+            continue
+        elif not (cat[0] == "L" or ch in _NAME_PUNCTUATION):
+            return Invalid(T_NAME)
+        previous = cat
+    if not any(unicodedata.category(ch)[0] == "L" for ch in text):
+        return Invalid(T_NAME)
+    return text
 
 
 # -- phone numbers -----------------------------------------------------------------------

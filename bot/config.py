@@ -77,6 +77,8 @@ class Settings:
     centres: tuple[Centre, ...] = (Centre("default", "Centre Relais"),)
     admins: tuple[str, ...] = ()
     retention_days: int = 730
+    documents_dir: Path = Path("relais-documents")
+    font_cache: Path | None = None  # None: the user's cache folder (see bot/fonts.py)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
     config_file: Path | None = None  # the file these settings came from, if any
@@ -295,6 +297,20 @@ SCHEMA: dict[str, dict[str, Setting]] = {
             "RELAIS_RETENTION_DAYS",
         ),
     },
+    "documents": {
+        "folder": Setting(
+            "documents_dir",
+            _path(),
+            "the folder where `relais chat` writes the CVs it makes",
+            "RELAIS_DOCUMENTS_DIR",
+        ),
+        "font_cache": Setting(
+            "font_cache",
+            _path(),
+            "a folder for the fonts prepared for PDF documents",
+            "RELAIS_FONT_CACHE",
+        ),
+    },
     "telegram": {
         "token": Setting(
             "token",
@@ -386,6 +402,7 @@ _SECTION_TARGET = {
     "general": None,
     "database": None,
     "privacy": None,
+    "documents": None,
     "telegram": "telegram",
     "outbox": "outbox",
 }

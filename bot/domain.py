@@ -43,6 +43,7 @@ class Message:
     buttons: tuple[tuple[Button, ...], ...] = ()
     rtl: bool = False  # written in a right-to-left language
     typed: bool = False  # the answer is typed; buttons are only "back" or "skip"
+    document: str = ""  # a file to deliver with the text, made by the channel: "cv_pdf", "cv_json"
 
 
 @dataclass(frozen=True)
@@ -81,16 +82,27 @@ class Frame:
     answers: dict[str, Any] = field(default_factory=dict)
     history: list[str] = field(default_factory=list)
     selected: list[str] = field(default_factory=list)  # multiple choice being ticked
+    # where a review is: {} the parts, {"s": 2} a part, {"s": 2, "i": 0} one of its items,
+    # plus "del": 1 while asking to confirm a deletion
+    view: dict[str, int] = field(default_factory=dict)
+    # a correction run from a review: {"entry": [section, entry]} or {"add": section}, and
+    # "item" (index in the saved list) when it changes one item; {} for a normal run
+    edit: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-ready form."""
-        return {
+        data: dict[str, Any] = {
             "flow": self.flow,
             "step": self.step,
             "answers": self.answers,
             "history": self.history,
             "selected": self.selected,
         }
+        if self.view:
+            data["view"] = self.view
+        if self.edit:
+            data["edit"] = self.edit
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Frame:
@@ -101,6 +113,8 @@ class Frame:
             answers=dict(data.get("answers", {})),
             history=list(data.get("history", [])),
             selected=list(data.get("selected", [])),
+            view=dict(data.get("view", {})),
+            edit=dict(data.get("edit", {})),
         )
 
 

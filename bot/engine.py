@@ -9,10 +9,11 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import answers
-from bot.domain import Centre, EventKind, Frame, Inbound, Message, Reply, State
+from bot.domain import Button, Centre, EventKind, Frame, Inbound, Message, Reply, State
 from bot.flow import Flow, FlowSet, Step
 from bot.i18n import N_, Catalogs, Translator
-from bot.render import B_BACK, B_NO, B_SKIP, B_SKIPPED, B_YES, Renderer, answer_lookup
+from bot.render import B_BACK, B_CANCEL, B_NO, B_SKIP, B_SKIPPED, B_YES, Renderer, answer_lookup
+from bot.review import Reviewer, Screen, saved_items
 
 # Texts of the engine itself; flows carry their own.
 T_STALE = N_("Ce bouton ne marche plus. Voici la question en cours.")
@@ -36,6 +37,17 @@ T_HELP = N_(
     "/stop : ne plus recevoir de messages"
 )
 T_STOPPED = N_("D'accord. Relais ne vous enverra plus de messages. Pour revenir, écrivez /start.")
+T_SAVED = N_("C'est enregistré.")
+T_NOT_CHANGED = N_("D'accord, rien n'a changé.")
+T_DELETED = N_("C'est supprimé.")
+T_LIST_FULL = N_(
+    "Vous en avez déjà {n} : c'est le maximum. Supprimez-en un pour en ajouter un autre."
+)
+T_CV_PDF = N_("Voici votre CV, en français.")
+T_CV_JSON = N_(
+    "Voici les données de votre CV au format JSON Resume, pour d'autres sites ou logiciels."
+)
+DOCUMENT_TEXTS = {"cv_pdf": T_CV_PDF, "cv_json": T_CV_JSON}
 MAX_INPUT = 4096  # longer text is cut before parsing: no answer type accepts more
 
 
@@ -60,6 +72,7 @@ class Engine:
     ) -> None:
         self.flows = flows
         self.render = Renderer(flows, catalogs, centres, clock)
+        self.review = Reviewer(flows, self.render)
 
     # -- entry point ---------------------------------------------------------------------
 
@@ -99,7 +112,7 @@ class Engine:
         """Drop positions that a changed flow file no longer has, keeping the answers."""
         for frame in list(st.session.stack):
             flow = self.flows.flows.get(frame.flow)
-            if flow is None:
+            if flow is None or (frame.edit and frame.step not in flow.steps):
                 st.session.stack.remove(frame)
             elif frame.step not in flow.steps or not flow.steps[frame.step].is_question:
                 frame.step, frame.history, frame.selected = flow.start, [], []
@@ -151,9 +164,12 @@ class Engine:
             self._prompt_again(st, out)
 
     def _pause_all(self, st: State) -> None:
-        """Leave every flow in progress; its answers wait for the person to come back."""
+        """Leave every flow in progress; its answers wait for the person to come back.
+
+        A correction left midway is dropped: it changes nothing until it is finished.
+        """
         for frame in st.session.stack:
-            if self._flow(frame).role != "language":
+            if self._flow(frame).role != "language" and not frame.edit:
                 st.session.paused[frame.flow] = frame
         st.session.stack = []
 
@@ -178,7 +194,12 @@ class Engine:
             return
         step = self._step(frame)
         t = self.tr(st)
-        if token == "b":
+        if step.type == "review":
+            self._review_press(st, frame, step, token, out, pressed=True)
+        elif token == "c" and frame.edit:
+            out.echo = t.gettext(B_CANCEL)
+            self._cancel_edit(st, frame, out)
+        elif token == "b":
             out.echo = t.gettext(B_BACK)
             self._back(st, out)
         elif token == "s" and step.optional:
@@ -259,6 +280,18 @@ class Engine:
             self._menu(st, out)
             return
         step = self._step(frame)
+        if step.type == "review":
+            screen = self.review.screen(st, frame, step)
+            found = _match_options([(tok, label) for label, tok in screen.tokens().items()], typed)
+            if len(found) == 1:
+                self._review_press(st, frame, step, found[0], out)
+            else:
+                self._say(st, out, T_CHOOSE)
+                self._prompt_again(st, out)
+            return
+        if frame.edit and typed and typed == answers.normalise_label(t.gettext(B_CANCEL)):
+            self._cancel_edit(st, frame, out)
+            return
         if typed and typed == answers.normalise_label(t.gettext(B_BACK)):
             self._back(st, out)
             return
@@ -317,6 +350,13 @@ class Engine:
             result = answers.parse_date(raw, today, lo, hi)
             if isinstance(result, date):
                 result = result.isoformat()
+        elif step.type == "month":
+            item = self._current_item(frame, step)
+            first = self._month_bound(step.not_before, today, item)
+            last = self._month_bound(step.not_after, today, item)
+            result = answers.parse_month(raw, today, first, last)
+        elif step.type == "name":
+            result = answers.parse_name(raw, step.max_length)
         elif step.type == "phone":
             result = answers.parse_phone(raw)
         elif step.type == "email":
@@ -328,6 +368,22 @@ class Engine:
             return None
         return (result,)
 
+    def _month_bound(self, spec: str, today: date, item: dict[str, Any] | None) -> str | None:
+        """A month bound: "today", a month written in the flow, or another field of the item."""
+        if not spec:
+            return None
+        if spec == "today":
+            return f"{today.year:04d}-{today.month:02d}"
+        if spec[:1].isdigit():
+            return spec
+        value = (item or {}).get(spec)
+        return value if isinstance(value, str) else None
+
+    def _current_item(self, frame: Frame, step: Step) -> dict[str, Any] | None:
+        """The item being filled by an item step, if any."""
+        items = frame.answers.get(step.item) if step.item else None
+        return items[-1] if isinstance(items, list) and items else None
+
     # -- moving through a flow -----------------------------------------------------------
 
     def _accept(self, st: State, frame: Frame, step: Step, value: Any, out: _Out) -> None:
@@ -336,7 +392,10 @@ class Engine:
         frame.history.append(step.id)
         frame.selected = []
         target = self._next(st, frame, step)
-        self._advance(st, frame, target, out)
+        if frame.edit:
+            self._advance_edit(st, frame, target, out)
+        else:
+            self._advance(st, frame, target, out)
 
     def _save(self, st: State, frame: Frame, step: Step, value: Any) -> None:
         person = st.person
@@ -351,7 +410,8 @@ class Engine:
             if items is None:
                 # a loop run starts a fresh list: a redone flow replaces the old items
                 items = frame.answers[step.item] = []
-            if step.new_item or not items:
+            # a correction fills its one item; only adding one starts a new item
+            if (step.new_item and not frame.edit.get("entry")) or not items:
                 items.append({})
             if value is None:
                 items[-1].pop(step.save, None)
@@ -363,7 +423,7 @@ class Engine:
             frame.answers[step.save] = value
 
     def _next(self, st: State, frame: Frame, step: Step) -> str | None:
-        lookup = answer_lookup(st, frame)
+        lookup = answer_lookup(st, frame, self._current_item(frame, step))
         flow = self._flow(frame)
         for branch in step.next:
             if branch.when and not branch.when.holds(lookup):
@@ -386,18 +446,28 @@ class Engine:
                 target = None  # a cycle of messages only: the loader cannot see it; end the flow
                 break
             step = flow.steps[target]
-            if step.is_question:
+            known = answer_lookup(st, frame)(step.save) if step.reuse else None
+            if step.reuse and known not in (None, "", []):
+                frame.answers[step.save] = known  # already answered elsewhere: not asked twice
+            elif step.is_question:
                 frame.step = step.id
                 self._ask(st, frame, step, out)
                 return
-            if step.type == "message":
+            elif step.type == "message":
                 text = self.render.message_text(st, frame, step)
                 if text:
                     out.messages.append(Message(text, rtl=self.tr(st).rtl))
             elif step.action == "erase_data":
                 self._erase(st, frame)
+            elif step.action == "send_cv":
+                self._keep_answers(st, frame)  # the document is made from the saved answers
+                self._send_document(st, "cv_pdf", out)
             target = self._next(st, frame, step)
         self._end_flow(st, frame, out)
+
+    def _send_document(self, st: State, kind: str, out: _Out) -> None:
+        t = self.tr(st)
+        out.messages.append(Message(t.gettext(DOCUMENT_TEXTS[kind]), rtl=t.rtl, document=kind))
 
     def _erase(self, st: State, frame: Frame) -> None:
         st.profile.clear()
@@ -408,14 +478,18 @@ class Engine:
             other.answers.clear()
         frame.answers.clear()
 
+    def _keep_answers(self, st: State, frame: Frame) -> None:
+        """Write this run's answers to the profile (only with consent)."""
+        if st.person.consent:
+            # a redone flow replaces its answers: a question skipped this time is forgotten
+            for name in self._flow(frame).saved_fields() - set(frame.answers):
+                st.profile.pop(name, None)
+            st.profile.update(copy.deepcopy(frame.answers))
+
     def _end_flow(self, st: State, frame: Frame, out: _Out) -> None:
         """Keep the flow's answers in the profile and go back to what came before."""
         flow = self._flow(frame)
-        if st.person.consent:
-            # a redone flow replaces its answers: a question skipped this time is forgotten
-            for name in flow.saved_fields() - set(frame.answers):
-                st.profile.pop(name, None)
-            st.profile.update(frame.answers)
+        self._keep_answers(st, frame)
         st.session.stack.remove(frame)
         st.session.paused.pop(flow.id, None)
         if st.session.current:
@@ -453,6 +527,9 @@ class Engine:
             self._menu(st, out)
             return
         if not frame.history:
+            if frame.edit:
+                self._cancel_edit(st, frame, out)
+                return
             self._say(st, out, T_FIRST)
             self._prompt_again(st, out)
             return
@@ -482,7 +559,183 @@ class Engine:
     def _ask(self, st: State, frame: Frame, step: Step, out: _Out, bump: bool = True) -> None:
         if bump or st.session.seq == 0:
             st.session.seq += 1
-        out.messages.append(self.render.question(st, frame, step))
+        if step.type == "review":
+            out.messages.append(self._review_message(st, frame, step))
+        else:
+            out.messages.append(self.render.question(st, frame, step))
+
+    # -- review and corrections ----------------------------------------------------------
+
+    def _review_message(self, st: State, frame: Frame, step: Step) -> Message:
+        screen: Screen = self.review.screen(st, frame, step)
+        seq = st.session.seq
+        rows = tuple(tuple(Button(c.label, f"{seq}:{c.token}") for c in row) for row in screen.rows)
+        return Message(screen.text, rows, rtl=self.tr(st).rtl)
+
+    def _review_press(
+        self, st: State, frame: Frame, step: Step, token: str, out: _Out, pressed: bool = False
+    ) -> None:
+        """Act on a review choice; anything not on the current screen is stale."""
+        screen = self.review.screen(st, frame, step)
+        labels = {tok: label for label, tok in screen.tokens().items()}
+        if token not in labels:
+            self._say(st, out, T_STALE)
+            self._prompt_again(st, out)
+            return
+        if pressed:
+            out.echo = labels[token]
+        view = frame.view
+        section = self.review.section(step, frame)
+        item = self.review.item_index(st, step, frame)
+        if token == "q":
+            frame.view = {}
+            self._advance(st, frame, self._next(st, frame, step), out)
+            return
+        if token in ("p", "j"):
+            self._send_document(st, "cv_pdf" if token == "p" else "cv_json", out)
+        elif token == "b":
+            if "i" in view:
+                frame.view = {"s": view["s"]}
+            else:
+                frame.view = {}
+        elif token.startswith("g"):
+            frame.view = {"s": int(token[1:])}
+        elif token.startswith("o"):
+            frame.view = {"s": view["s"], "i": int(token[1:])}
+        elif token == "x":
+            frame.view = {**view, "del": 1}
+        elif token in ("v:yes", "v:no") and section is not None and item is not None:
+            frame.view = {"s": view["s"]}
+            if token == "v:yes":
+                items = saved_items(st, section.list)
+                del items[item]
+                st.profile[section.list] = items
+                self._say(st, out, T_DELETED)
+        elif token == "a" and section is not None:
+            spec = self.flows.list_spec(section.list)
+            if spec is not None and len(saved_items(st, section.list)) >= spec.max:
+                self._say(st, out, T_LIST_FULL, n=self.tr(st).number(spec.max))
+            else:
+                self._start_edit(st, frame, step, {"add": view["s"]}, out)
+                return
+        elif token.startswith("e") and section is not None:
+            edit: dict[str, Any] = {"entry": [view["s"], int(token[1:])]}
+            if section.list:
+                if item is None:
+                    self._say(st, out, T_STALE)
+                else:
+                    edit["item"] = item
+            if not section.list or item is not None:
+                self._start_edit(st, frame, step, edit, out)
+                return
+        self._ask(st, frame, step, out)
+
+    def _edit_target(self, step: Step, edit: dict[str, Any]) -> tuple[Flow, Step, list[str]]:
+        """Where a correction starts, and the fields it may change ([] when adding an item)."""
+        if "add" in edit:
+            section = step.sections[edit["add"]]
+            flow = self.flows.list_flow(section.list)
+            assert flow is not None  # checked when the flows were loaded
+            first = next(s for s in flow.list_steps(section.list) if s.new_item)
+            return flow, first, []
+        s_index, e_index = edit["entry"]
+        section = step.sections[s_index]
+        entry = section.entries[e_index]
+        for flow in self.flows.flows.values():
+            for candidate in flow.steps.values():
+                if (
+                    candidate.saves
+                    and candidate.save == entry.fields[0]
+                    and candidate.item == section.list
+                ):
+                    start = flow.steps[entry.edit] if entry.edit else candidate
+                    return flow, start, list(entry.fields)
+        raise LookupError(f"no step saves {entry.fields[0]!r}")  # checked at load time
+
+    def _start_edit(
+        self, st: State, review: Frame, step: Step, edit: dict[str, Any], out: _Out
+    ) -> None:
+        """Open a correction run on top of the review."""
+        flow, start, _ = self._edit_target(step, edit)
+        frame = Frame(flow=flow.id, step=start.id, edit={**edit, "review": review.flow})
+        if start.item:
+            items = saved_items(st, start.item)
+            chosen = [copy.deepcopy(items[edit["item"]])] if "item" in edit else []
+            frame.answers[start.item] = chosen
+        st.session.stack.append(frame)
+        if start.type == "multi_choice":
+            earlier = answer_lookup(st, frame, self._current_item(frame, start))(start.save)
+            frame.selected = list(earlier) if isinstance(earlier, list) else []
+        self._ask(st, frame, start, out)
+
+    def _edit_fields(self, st: State, frame: Frame) -> tuple[Step, list[str]]:
+        review_frame = next(f for f in st.session.stack if f.flow == frame.edit["review"])
+        review_step = self._step(review_frame)
+        _, _, fields = self._edit_target(review_step, frame.edit)
+        return review_step, fields
+
+    def _advance_edit(self, st: State, frame: Frame, target: str | None, out: _Out) -> None:
+        """Go on through the steps of the entry (or the item being added), then save."""
+        flow = self._flow(frame)
+        _, fields = self._edit_fields(st, frame)
+        first = flow.steps[frame.history[0]] if frame.history else None
+        item_list = first.item if first else ""
+        guard = 0
+        while target is not None and guard <= len(flow.steps):
+            guard += 1
+            step = flow.steps[target]
+            belongs = (
+                step.saves and step.save in fields and step.item == item_list
+                if fields
+                else step.item == item_list and bool(item_list)
+            )
+            if not belongs:
+                break
+            if step.is_question:
+                frame.step = step.id
+                if step.type == "multi_choice":
+                    item = self._current_item(frame, step)
+                    earlier = answer_lookup(st, frame, item)(step.save)
+                    frame.selected = list(earlier) if isinstance(earlier, list) else []
+                self._ask(st, frame, step, out)
+                return
+            target = self._next(st, frame, step)
+        self._finish_edit(st, frame, fields, item_list, out)
+
+    def _finish_edit(
+        self, st: State, frame: Frame, fields: list[str], item_list: str, out: _Out
+    ) -> None:
+        """Write the correction to the saved answers and show the review again."""
+        flow = self._flow(frame)
+        visited = {flow.steps[h].save for h in frame.history if h in flow.steps}
+        if item_list:
+            items = saved_items(st, item_list)
+            run = frame.answers.get(item_list) or [{}]
+            item = run[-1]
+            if fields:
+                for name in set(fields) - visited:
+                    # no longer on the path (e.g. an end date for a job one still has)
+                    item.pop(name, None)
+                index = frame.edit.get("item", -1)
+                if 0 <= index < len(items):
+                    items[index] = item
+            elif item:
+                items.append(item)
+            st.profile[item_list] = items
+        else:
+            for name in fields:
+                if name in frame.answers:
+                    st.profile[name] = frame.answers[name]
+                else:
+                    st.profile.pop(name, None)
+        st.session.stack.remove(frame)
+        self._say(st, out, T_SAVED)
+        self._prompt_again(st, out, changed=True)
+
+    def _cancel_edit(self, st: State, frame: Frame, out: _Out) -> None:
+        st.session.stack.remove(frame)
+        self._say(st, out, T_NOT_CHANGED)
+        self._prompt_again(st, out, changed=True)
 
     def _menu_flows(self, st: State) -> list[Flow]:
         lookup = answer_lookup(st, None)

@@ -23,10 +23,15 @@ STEP_TYPES = (
     "phone",
     "email",
     "postcode",
+    "month",
+    "name",
+    "review",
     "action",
 )
 QUESTION_TYPES = tuple(t for t in STEP_TYPES if t not in ("message", "action"))
-ACTIONS = ("erase_data",)
+# a review waits for button presses but saves no answer of its own
+ANSWER_TYPES = tuple(t for t in QUESTION_TYPES if t != "review")
+ACTIONS = ("erase_data", "send_cv")
 OPTION_SOURCES = ("languages", "centres")
 PERSON_FIELDS = {
     "person.locale": ("choice", "languages"),
@@ -73,6 +78,8 @@ STEP_KEYS = {
     "not_after",
     "lines",
     "action",
+    "reuse",
+    "sections",
 }
 # Fields that only make sense for some step types: a typo or a misplaced field is an error.
 TYPE_KEYS = {
@@ -81,9 +88,13 @@ TYPE_KEYS = {
     "text": {"min_length", "max_length"},
     "number": {"min", "max", "integer"},
     "date": {"not_before", "not_after"},
+    "month": {"not_before", "not_after"},
+    "name": {"max_length"},
     "message": {"lines"},
     "action": {"action"},
+    "review": {"sections"},
 }
+MONTH_BOUND = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 
 
 class FlowError(ValueError):
@@ -132,6 +143,25 @@ class ListSpec:
 
 
 @dataclass(frozen=True)
+class Entry:
+    """One line of a review section: a label, the answers it shows, where a change starts."""
+
+    label: str
+    fields: tuple[str, ...]
+    edit: str = ""  # step the change starts at; default: the step that saves fields[0]
+    lines: tuple[Line, ...] = ()  # how to show the values; default: the values, joined
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a review: plain answers, or the items of a list (list = its name)."""
+
+    title: str
+    entries: tuple[Entry, ...]
+    list: str = ""
+
+
+@dataclass(frozen=True)
 class Step:
     """One step of a flow: a message, a question or an action."""
 
@@ -158,17 +188,29 @@ class Step:
     not_after: str = ""
     lines: tuple[Line, ...] = ()
     action: str = ""
+    reuse: bool = False  # an answer already known (from any flow) is kept, not asked again
+    sections: tuple[Section, ...] = ()
 
     @property
     def is_question(self) -> bool:
-        """True when the step waits for an answer."""
+        """True when the step waits for the person."""
         return self.type in QUESTION_TYPES
+
+    @property
+    def saves(self) -> bool:
+        """True when the step saves an answer."""
+        return self.type in ANSWER_TYPES
 
     def texts(self) -> list[tuple[str, str]]:
         """(field, text) of every translatable text of the step."""
         texts = [("prompt", self.prompt), ("text", self.text), ("help", self.help)]
         texts += [("options", o.label) for o in self.options]
         texts += [("lines", line.text) for line in self.lines]
+        for section in self.sections:
+            texts.append(("sections", section.title))
+            for entry in section.entries:
+                texts.append(("sections", entry.label))
+                texts += [("sections", line.text) for line in entry.lines]
         return [(k, t) for k, t in texts if t]
 
 
@@ -197,7 +239,11 @@ class Flow:
 
     def saved_fields(self) -> set[str]:
         """Names of the answers this flow saves (lists by their name)."""
-        return {s.item or s.save for s in self.steps.values() if s.is_question}
+        return {s.item or s.save for s in self.steps.values() if s.saves}
+
+    def list_steps(self, name: str) -> list[Step]:
+        """The question steps that fill the items of a list, in file order."""
+        return [s for s in self.steps.values() if s.item == name and s.saves]
 
 
 @dataclass(frozen=True)
@@ -222,13 +268,17 @@ class FlowSet:
         return None
 
     def find_field(self, name: str) -> tuple[Flow, Step] | None:
-        """The step that saves an answer (for showing a choice's label)."""
+        """The step that saves an answer ("list.field" for an item's field)."""
         for flow in self.flows.values():
             for step in flow.steps.values():
                 saved = f"{step.item}.{step.save}" if step.item else step.save
-                if step.is_question and saved == name:
+                if step.saves and saved == name:
                     return flow, step
         return None
+
+    def list_flow(self, name: str) -> Flow | None:
+        """The flow that declares a list."""
+        return next((f for f in self.flows.values() if name in f.lists), None)
 
 
 class _Reader:
@@ -316,12 +366,8 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
             raise r.fail(f"option value {value!r} appears twice", "options")
         options.append(Option(value, label))
 
-    lines = []
-    for i, line in enumerate(r.get(raw, "lines", list, [])):
-        if not isinstance(line, dict) or "text" not in line or set(line) - {"text", "when"}:
-            raise r.fail(f'line {i + 1} must be {{ text = "...", when = {{...}} }}', "lines")
-        when = r.condition(line["when"], "lines") if "when" in line else None
-        lines.append(Line(r.text(line, "text"), when))
+    lines = _read_lines(r, r.get(raw, "lines", list, []), "lines")
+    sections = _read_sections(r, r.get(raw, "sections", list, []))
 
     nxt = raw.get("next")
     branches: list[Branch] = []
@@ -365,9 +411,57 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
         not_after=r.get(raw, "not_after", str, ""),
         lines=tuple(lines),
         action=r.get(raw, "action", str, ""),
+        reuse=r.get(raw, "reuse", bool, False),
+        sections=sections,
     )
     _check_step(r, step)
     return step
+
+
+def _read_lines(r: _Reader, raw: list[Any], key: str) -> tuple[Line, ...]:
+    lines = []
+    for i, line in enumerate(raw):
+        if not isinstance(line, dict) or "text" not in line or set(line) - {"text", "when"}:
+            raise r.fail(f'line {i + 1} must be {{ text = "...", when = {{...}} }}', key)
+        when = r.condition(line["when"], key) if "when" in line else None
+        lines.append(Line(r.text(line, "text"), when))
+    return tuple(lines)
+
+
+def _read_sections(r: _Reader, raw: list[Any]) -> tuple[Section, ...]:
+    sections = []
+    for i, sec in enumerate(raw):
+        where = f"section {i + 1}"
+        if not isinstance(sec, dict) or set(sec) - {"title", "list", "entries"}:
+            raise r.fail(f"{where} must be a table with title, entries and maybe list", "sections")
+        title, lst = sec.get("title"), sec.get("list", "")
+        if not isinstance(title, str) or not title.strip():
+            raise r.fail(f"{where} needs a title", "sections")
+        if not isinstance(lst, str):
+            raise r.fail(f"{where}: list must be a list name", "sections")
+        entries = []
+        raw_entries = sec.get("entries")
+        if not isinstance(raw_entries, list) or not raw_entries:
+            raise r.fail(f"{where} needs entries", "sections")
+        for j, ent in enumerate(raw_entries):
+            here = f"{where}, entry {j + 1}"
+            if not isinstance(ent, dict) or set(ent) - {"label", "fields", "edit", "lines"}:
+                raise r.fail(f"{here} must be {{ label, fields, edit, lines }}", "sections")
+            label, fields, edit = ent.get("label"), ent.get("fields"), ent.get("edit", "")
+            if not isinstance(label, str) or not label.strip():
+                raise r.fail(f"{here} needs a label", "sections")
+            if (
+                not isinstance(fields, list)
+                or not fields
+                or not all(isinstance(f, str) and IDENT.match(f) for f in fields)
+            ):
+                raise r.fail(f"{here}: fields must be a list of answer names", "sections")
+            if not isinstance(edit, str):
+                raise r.fail(f"{here}: edit must be a step id", "sections")
+            lines = _read_lines(r, ent.get("lines", []), "sections")
+            entries.append(Entry(r.text(ent, "label"), tuple(fields), edit, lines))
+        sections.append(Section(r.text(sec, "title"), tuple(entries), lst))
+    return tuple(sections)
 
 
 def _check_step(r: _Reader, s: Step) -> None:
@@ -377,8 +471,12 @@ def _check_step(r: _Reader, s: Step) -> None:
         raise r.fail("a message needs a text or lines", "text")
     if s.type == "action" and s.action not in ACTIONS:
         raise r.fail(f"expected one of {', '.join(ACTIONS)}", "action")
-    if s.type in ("message", "action") and (s.optional or s.item):
-        raise r.fail("only questions can be optional or saved in an item", "optional")
+    if not s.saves and (s.optional or s.item or s.reuse):
+        raise r.fail("only questions can be optional, reused or saved in an item", "optional")
+    if s.type == "review" and not s.sections:
+        raise r.fail("a review needs sections", "sections")
+    if s.reuse and (s.item or s.save.startswith("person.")):
+        raise r.fail("only a plain answer can be reused, not an item or a person field", "reuse")
     if s.type == "choice":
         if bool(s.options) == bool(s.options_from):
             raise r.fail("a choice needs either options or options_from", "options")
@@ -395,7 +493,16 @@ def _check_step(r: _Reader, s: Step) -> None:
         raise r.fail("min is greater than max", "min")
     for key in ("not_before", "not_after"):
         bound = getattr(s, key)
-        if bound and bound != "today":
+        if s.type == "month":
+            # a month can be bounded by another field of the same item (end after start)
+            plain = not bound or bound == "today" or MONTH_BOUND.match(bound)
+            if not plain and not (s.item and IDENT.match(bound)):
+                raise r.fail(
+                    f'expected "today", a month like 2024-01, or a field of the item, '
+                    f"got {bound!r}",
+                    key,
+                )
+        elif bound and bound != "today":
             try:
                 date.fromisoformat(bound)
             except ValueError:
@@ -513,7 +620,7 @@ def _check_references(flows: dict[str, Flow]) -> None:
     for flow in flows.values():
         known |= flow.saved_fields()
         for step in flow.steps.values():
-            if step.item and step.is_question:
+            if step.item and step.saves:
                 item_fields.setdefault(step.item, set()).add(step.save)
     for flow in flows.values():
         r = _Reader(flow.path)
@@ -529,17 +636,57 @@ def _check_references(flows: dict[str, Flow]) -> None:
             raise r.fail(f"a title cannot use placeholders ({{{placeholder}}})", "title")
         for step in flow.steps.values():
             r.step = step.id
+            # an item's own fields can be tested on the way through its steps
+            here = known | item_fields.get(step.item, set())
             conditions = [("next", b.when) for b in step.next if b.when]
             conditions += [("lines", line.when) for line in step.lines if line.when]
             for key, cond in conditions:
-                for f in cond.fields() - known:
+                for f in cond.fields() - here:
                     raise r.fail(f"condition on unknown answer {f!r}", key)
                 for name, inner in cond.item_conditions():
                     for f in inner.fields() - item_fields.get(name, set()):
                         raise r.fail(f"condition on {f!r}, not a field of {name!r} items", key)
             for key, text in step.texts():
-                for ph in placeholders(text) - known:
+                if key == "sections":
+                    continue  # checked with their section below
+                for ph in placeholders(text) - here:
                     raise r.fail(f"placeholder {{{ph}}} is not a saved answer", key)
+            for key, bound in (("not_before", step.not_before), ("not_after", step.not_after)):
+                field_bound = step.type == "month" and IDENT.match(bound) and bound != "today"
+                if field_bound and bound not in item_fields.get(step.item, set()):
+                    raise r.fail(f"{bound!r} is not a field of {step.item!r} items", key)
+            _check_sections(r, flows, step, known, item_fields)
+
+
+def _check_sections(
+    r: _Reader,
+    flows: dict[str, Flow],
+    step: Step,
+    known: set[str],
+    item_fields: dict[str, set[str]],
+) -> None:
+    """Review sections must show answers some flow saves, and change them from a real step."""
+    for i, section in enumerate(step.sections):
+        where = f"section {i + 1}"
+        if section.list and section.list not in item_fields:
+            raise r.fail(f"{where}: unknown list {section.list!r}", "sections")
+        names = item_fields[section.list] if section.list else known - set(PERSON_FIELDS)
+        for entry in section.entries:
+            for f in entry.fields:
+                if f not in names:
+                    what = f"a field of {section.list!r} items" if section.list else "saved"
+                    raise r.fail(f"{where}: {f!r} is not {what}", "sections")
+            owner = [
+                fl
+                for fl in flows.values()
+                for s in fl.steps.values()
+                if s.saves and s.save == entry.fields[0] and s.item == section.list
+            ]
+            if entry.edit and not any(entry.edit in fl.steps for fl in owner):
+                raise r.fail(f"{where}: unknown step {entry.edit!r} to edit from", "sections")
+            for line in entry.lines:
+                for ph in placeholders(line.text) - set(entry.fields):
+                    raise r.fail(f"{where}: {{{ph}}} is not one of the entry's fields", "sections")
 
 
 def load_flows(folder: Path) -> FlowSet:

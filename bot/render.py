@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import answers
+from bot.cv import Month
 from bot.domain import Button, Centre, Frame, Message, State
 from bot.flow import Flow, FlowSet, Step
 from bot.i18n import N_, Catalogs, Translator, fill, language_name, placeholders
@@ -24,20 +25,28 @@ B_DONE = N_("Valider")
 B_YES = N_("Oui")
 B_NO = N_("Non")
 B_SKIPPED = N_("Question passée")
+B_CANCEL = N_("Annuler")
+T_NOW = N_("Aujourd'hui, votre CV dit : {value}")
 HINTS = {
     "date": N_("Écrivez la date comme ceci : {example}"),
     "phone": N_("Par exemple : 06 12 34 56 78"),
     "email": N_("Par exemple : prenom.nom@exemple.fr"),
     "postcode": N_("Cinq chiffres, par exemple : 75011"),
+    "month": N_("Par exemple : 03/2021, ou seulement l'année : 2021"),
     "number": N_("Écrivez un nombre."),
     "multi_choice": T_MULTI_HINT,
 }
 
 
-def answer_lookup(st: State, frame: Frame | None) -> Callable[[str], Any]:
-    """Current answers by name: this run's answers over the saved profile, and person settings."""
+def answer_lookup(
+    st: State, frame: Frame | None, item: dict[str, Any] | None = None
+) -> Callable[[str], Any]:
+    """Current answers by name: the item being filled, this run's answers, the saved profile,
+    and person settings."""
 
     def lookup(name: str) -> Any:
+        if item is not None and name in item:
+            return item[name]
         if name == "person.consent":
             return bool(st.person.consent)
         if name == "person.centre":
@@ -87,6 +96,14 @@ class Renderer:
         """A question with its hint and buttons (answers, then back and skip)."""
         t = self.tr(st)
         text = fill(t.gettext(step.prompt), self.display_values(st, frame))
+        if frame.edit and step.type not in ("multi_choice",):
+            # a correction shows what is being replaced (ticks show it for multiple choices)
+            items = frame.answers.get(step.item) if step.item else None
+            item = items[-1] if isinstance(items, list) and items else None
+            value = answer_lookup(st, frame, item)(step.save)
+            shown = self.display(st, step.save, value, in_list=step.item)
+            if shown:
+                text += "\n" + t.gettext(T_NOW, value=shown)
         hint = HINTS.get(step.type)
         if hint:
             text += "\n" + t.gettext(hint, example=self.today().strftime("%d/%m/%Y"))
@@ -106,6 +123,8 @@ class Renderer:
         nav = []
         if frame.history:
             nav.append(Button(t.gettext(B_BACK), f"{seq}:b"))
+        if frame.edit:
+            nav.append(Button(t.gettext(B_CANCEL), f"{seq}:c"))
         if step.optional:
             nav.append(Button(t.gettext(B_SKIP), f"{seq}:s"))
         if nav:
@@ -174,6 +193,11 @@ class Renderer:
                 return str(value)
         if step is not None and step.type == "number":
             return t.number(value)
+        if step is not None and step.type == "month":
+            try:
+                return Month.parse(value).words(t.locale)
+            except (TypeError, ValueError):
+                return str(value)
         if step is not None and step.type == "phone":
             return answers.format_phone(value)
         return str(value)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from bot.config import Settings
+from bot.documents import Document, Documents, NoDocument
 from bot.domain import Inbound, Reply
 from bot.engine import Engine
 from bot.flow import FlowSet, load_flows
@@ -31,6 +33,7 @@ class Relais:
     catalogs: Catalogs
     engine: Engine
     storage: Storage
+    documents: Documents
 
     async def handle(self, tx: Tx, channel: str, external_id: str, event: Inbound) -> Reply:
         """Load the person, let the engine answer, save the new state (inside `tx`)."""
@@ -48,6 +51,19 @@ class Relais:
             len(reply.messages),
         )
         return reply
+
+    async def document(self, channel: str, external_id: str, kind: str) -> Document | None:
+        """Make one of a person's documents from their answers saved now (None: nothing to
+        make it from, e.g. erased since it was asked for)."""
+        async with self.storage.transaction() as tx:
+            state = await tx.load_state(channel, external_id)
+        try:
+            # laying out a PDF takes a tenth of a second or more: keep the event loop free
+            document = await asyncio.to_thread(self.documents.make, kind, state.profile)
+        except NoDocument:
+            return None
+        log.info("document person=%s kind=%s bytes=%d", state.person.id, kind, len(document.data))
+        return document
 
     async def purge(self, now: datetime) -> None:
         """Apply the retention promise: forget people silent too long, old updates and sends."""
@@ -77,6 +93,7 @@ async def open_relais(settings: Settings, clock: Clock = utc_now) -> Relais:
     """Everything but the channel, ready to handle events (expired data already erased)."""
     flows, catalogs, engine = build_engine(settings, clock)
     storage = await Storage.open(settings.database, clock=clock)
-    relais = Relais(settings, flows, catalogs, engine, storage)
+    documents = Documents(flows, catalogs, settings.font_cache)
+    relais = Relais(settings, flows, catalogs, engine, storage, documents)
     await relais.purge(clock())
     return relais

@@ -209,8 +209,9 @@ def test_example_file_loads_and_states_the_true_defaults():
     example = load_settings(EXAMPLE, {})
     defaults = load_settings(None, {})
     assert example.database == ROOT / "relais.sqlite3"
+    assert example.documents_dir == ROOT / "relais-documents"  # relative to the file
     for name in Settings.__dataclass_fields__:
-        if name not in ("database", "config_file"):
+        if name not in ("database", "documents_dir", "config_file"):
             assert getattr(example, name) == getattr(defaults, name), name
 
 

@@ -26,7 +26,7 @@ async def test_a_new_person_chooses_french_agrees_and_reaches_the_menu(chat: Con
         < Que voulez-vous faire ?
         """
     )
-    assert chat.labels() == ["Faire mon bilan", "Mes données", "Aide", "Choisir ma langue"]
+    assert chat.labels() == ["Faire mon bilan", "Faire mon CV", "Mes données", "Aide", "Choisir ma langue"]
     async with chat.relais.storage.transaction() as tx:
         state = await tx.load_state("test", "ana")
     assert state.person.locale == "fr"
@@ -137,4 +137,4 @@ async def test_the_language_can_be_changed_from_the_menu(chat: Conversation) -> 
         < What would you like to do?
         """
     )
-    assert chat.labels() == ["My assessment", "My data", "Help", "Choose my language"]
+    assert chat.labels() == ["My assessment", "Make my CV", "My data", "Help", "Choose my language"]

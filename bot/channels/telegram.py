@@ -23,6 +23,7 @@ from telegram import (
     ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
+    InputFile,
     Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
@@ -450,6 +451,10 @@ class TelegramChannel:
             for i, piece in enumerate(pieces):
                 rows = keyboard(message) if i == len(pieces) - 1 else []
                 await tx.enqueue(chat_id, "sendMessage", {"text": piece, "keyboard": rows})
+            if message.document:
+                # only the kind is queued: the file is made when sent, from the answers saved
+                # then, and never kept
+                await tx.enqueue(chat_id, "sendDocument", {"kind": message.document})
 
     # -- sending -------------------------------------------------------------------------
 
@@ -543,6 +548,13 @@ class TelegramChannel:
                 chat_id=chat_id,
                 message_id=p["message_id"],
                 reply_markup=markup(p.get("keyboard")),
+            )
+        elif item.method == "sendDocument":
+            document = await self.relais.document(CHANNEL, item.chat_id, p["kind"])
+            if document is None:
+                raise BadRequest("nothing to make the document from")
+            await self.bot.send_document(
+                chat_id, InputFile(document.data, filename=document.filename)
             )
         elif item.method == "answerCallbackQuery":
             await self.bot.answer_callback_query(p["id"])

@@ -6,6 +6,7 @@ Works with piped standard input too, so a whole conversation can be scripted.
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 from typing import TextIO
 
@@ -55,6 +56,19 @@ class TerminalChat:
         self.out = out
         self.buttons: list[Button] = []
 
+    async def deliver(self, message: Message) -> None:
+        """Write a document to the documents folder and show where it is."""
+        document = await self.relais.document(CHANNEL, self.user, message.document)
+        if document is None:
+            return
+        folder = self.relais.settings.documents_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        user = re.sub(r"[^A-Za-z0-9_-]+", "_", self.user)[:40]
+        path = (folder / f"{user}-{document.filename}").resolve()
+        path.write_bytes(document.data)
+        self.out.write(f"  📄 {path}\n")
+        self.out.flush()
+
     def show(self, reply: Reply) -> None:
         """Print a reply; remember the buttons of the last message that had some."""
         if reply.echo:
@@ -72,6 +86,9 @@ class TerminalChat:
         async with self.relais.storage.transaction() as tx:
             reply = await self.relais.handle(tx, CHANNEL, self.user, event)
         self.show(reply)
+        for message in reply.messages:
+            if message.document:
+                await self.deliver(message)
         return reply
 
     async def run(self, stdin: TextIO = sys.stdin) -> None:

@@ -1,0 +1,155 @@
+"""The CV on Telegram: built by a person on a phone, sent as a PDF document, corrected, sent again.
+
+The real `relais run` process talks to the Bot API emulator on loopback.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import pypdf
+
+from tests.phone import Phone
+from tests.telegram_emulator import TelegramEmulator
+from tests.test_e2e_telegram import ONBOARDING_FR
+
+OLENA = 5011
+
+CV_ON_A_PHONE = """
+> [Faire mon CV]
+< Quel est votre nom de famille ?
+> Шевченко
+< Quel est votre numéro de téléphone ?
+> 07 98 76 54 32
+< Quelle est votre adresse e-mail ?
+> [Passer]
+< Dans quelle ville habitez-vous ?
+> Lyon
+< Quel est le code postal
+> [Passer]
+< Quel travail cherchez-vous ?
+> Aide à domicile
+< Présentez-vous en une phrase
+> [Passer]
+< Vous avez déjà travaillé ?
+> [Oui]
+< Quel était ce travail ?
+> Aide-soignante
+< Pour quel employeur ?
+> Лікарня №3
+< Dans quelle ville, ou dans quel pays ?
+> Kyiv, Ukraine
+< Quand avez-vous commencé ?
+> 09/2015
+< Vous faites encore ce travail aujourd'hui ?
+> [Oui]
+< Écrivez une tâche.
+> Soins aux patients
+< Une autre tâche ?
+> [Passer]
+< Vous avez eu un autre travail ?
+> [Non]
+< Vous avez un diplôme
+> [Non, pas de diplôme]
+< Quelle langue ?
+> [Ukrainien]
+< Quel est votre niveau ?
+> [Langue maternelle]
+< Vous parlez une autre langue ?
+> [Non]
+< Vos savoir-faire
+> [Aide à la personne]
+< Qu'est-ce que vous savez faire ?
+> [Aider à la toilette]
+> [Valider]
+< Vous savez faire autre chose ?
+> [Passer]
+< Quelles sont vos qualités au travail ?
+> [Valider]
+< Vous avez le permis de conduire ?
+> [Non]
+< Vous avez un véhicule ?
+> [Valider]
+< Vous avez un de ces certificats ?
+> [Valider]
+< Un autre certificat ?
+> [Passer]
+< Quels jours pouvez-vous travailler ?
+> [Tous les jours]
+< À quels moments pouvez-vous travailler ?
+> [Le matin]
+> [Valider]
+< Qu'aimez-vous faire en dehors du travail ?
+> [Passer]
+< Voici votre CV, en français.
+< choisissez « Mon CV » dans le menu
+< Que voulez-vous faire ?
+"""
+
+
+def pdf_text(document: dict) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(document["data"]))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def wait_for_documents(emulator: TelegramEmulator, chat_id: int, count: int) -> list[dict]:
+    deadline = time.monotonic() + 30
+    while len(emulator.documents(chat_id)) < count:
+        assert time.monotonic() < deadline, f"fewer than {count} documents received"
+        time.sleep(0.05)
+    return emulator.documents(chat_id)
+
+
+def test_a_cv_built_on_a_phone_arrives_as_a_pdf_and_follows_a_correction(
+    emulator: TelegramEmulator, relais_factory
+) -> None:
+    bot = relais_factory()
+    phone = Phone(emulator, OLENA)
+    phone.play(ONBOARDING_FR.replace("Amina", "Олена"))
+    phone.play(CV_ON_A_PHONE)
+    first = wait_for_documents(emulator, OLENA, 1)[0]
+    assert first["file_name"] == "CV-Олена-Шевченко.pdf"
+    assert first["mime_type"] == "application/pdf"
+    text = pdf_text(first)
+    for words in ("Олена Шевченко", "Лікарня №3", "septembre 2015 – aujourd'hui", "Ukrainien"):
+        assert words in text, words
+
+    phone.play(
+        """
+        > [Mon CV]
+        < Voici votre CV, partie par partie.
+        > [Expériences (1)]
+        < 1. Aide-soignante
+        > [1. Aide-soignante]
+        < Dates : septembre 2015 – aujourd'hui
+        > [Dates]
+        < Quand avez-vous commencé ?
+        > 09/2015
+        < Vous faites encore ce travail aujourd'hui ?
+        > [Non]
+        < Quand avez-vous arrêté ?
+        > 02/2022
+        < C'est enregistré.
+        < Dates : septembre 2015 – février 2022
+        > [↩ Retour]
+        < Expériences
+        > [↩ Retour]
+        < Voici votre CV, partie par partie.
+        > [Recevoir mon CV]
+        < Voici votre CV, en français.
+        < Voici votre CV, partie par partie.
+        > [JSON Resume]
+        < Voici les données de votre CV au format JSON Resume
+        """
+    )
+    documents = wait_for_documents(emulator, OLENA, 3)
+    assert "septembre 2015 – février 2022" in pdf_text(documents[1])
+    resume = json.loads(documents[2]["data"])
+    assert resume["basics"]["name"] == "Олена Шевченко"
+    assert resume["work"][0]["startDate"] == "2015-09"
+    assert resume["work"][0]["endDate"] == "2022-02"
+    # the CV is made when sent and never kept: no PDF bytes in the database, no names in logs
+    assert "Шевченко" not in bot.logs()
+    assert "document person=" in bot.logs()

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import logging
 import sys
+import threading
 from pathlib import Path
 
 from telegram.error import InvalidToken
@@ -51,9 +52,12 @@ async def _chat(settings: Settings, user: str) -> None:
 
 async def _run(settings: Settings) -> None:
     from bot.channels.telegram import TelegramChannel
+    from bot.fonts import prepare_fonts
     from bot.service import open_relais
 
     relais = await open_relais(settings)
+    # the first CV would otherwise wait several seconds for its fonts to be made
+    threading.Thread(target=prepare_fonts, args=(settings.font_cache,), daemon=True).start()
     try:
         await TelegramChannel(relais).run()
     finally:

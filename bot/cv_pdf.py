@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from functools import lru_cache
+from typing import Any
 
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
@@ -73,6 +74,7 @@ _NEEDS_SHAPING = re.compile(
 
 
 _SPACES = re.compile(" {2,}")
+PAGE_COUNT = "\ue000nb\ue000"
 
 
 @lru_cache(maxsize=8)
@@ -143,7 +145,7 @@ def _unmap_cluster_extras(pdf: FPDF) -> None:
     nothing and the test of Arabic extraction fails.
     """
     for font in pdf.fonts.values():
-        subset = getattr(font, "subset", None)
+        subset: Any = getattr(font, "subset", None)
         ids = getattr(subset, "_char_id_per_glyph", None)
         if not isinstance(ids, dict):
             continue
@@ -190,6 +192,9 @@ class _Writer:
         pdf.set_margins(MARGIN_X, MARGIN_TOP, MARGIN_X)
         pdf.set_auto_page_break(True, margin=MARGIN_BOTTOM)
         pdf.c_margin = 0  # text starts exactly at the margin, bullets line up
+        # fpdf2 writes the page count in place of this text anywhere in the document; a
+        # private-use character never survives _clean, so a person's "{nb}" stays as typed
+        pdf.alias_nb_pages(PAGE_COUNT)
         # Parsed fonts are not shared between documents: fpdf2 subsets a font's tables in
         # place when it writes the file and stores the document's object numbers in it.
         pdf.add_font("sans", "", fonts.regular)
@@ -348,10 +353,11 @@ def render_cv_pdf(cv: CV, t: Translator, fonts: FontSet) -> bytes:
     _header(w, cv)
     _experiences(w, cv.experiences)
     _education(w, cv.education)
-    if cv.languages:
+    languages = [(c(item.name), c(item.level)) for item in cv.languages]
+    languages = [(lang, level) for lang, level in languages if lang or level]
+    if languages:
         w.section(W_LANGUAGES)
-        for language in cv.languages:
-            lang, level = c(language.name), c(language.level)
+        for lang, level in languages:
             if lang and level:
                 w.labelled(lang, level)
             else:
@@ -383,7 +389,8 @@ def _header(w: _Writer, cv: CV) -> None:
     jobs = c(cv.jobs_sought)
     if jobs:
         w.labelled(w.t.gettext(W_JOB_SOUGHT), jobs)
-    place = " ".join(p for p in (c(cv.town), c(cv.postcode)) if p)
+    # French postal order: "69003 Lyon"
+    place = " ".join(p for p in (c(cv.postcode), c(cv.town)) if p)
     contact = " · ".join(p for p in (c(cv.phone), c(cv.email), place) if p)
     w.paragraph(contact, size=SMALL, line=SMALL_LINE, color=MUTED)
     w.gap(1.0)

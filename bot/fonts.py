@@ -162,6 +162,8 @@ def _save_atomically(font: TTFont, target: Path) -> None:
     try:
         with os.fdopen(handle, "wb") as fh:
             font.save(fh)
+        # mkstemp makes the file private; these are public fonts, readable like any other
+        os.chmod(temp, 0o644)
         os.replace(temp, target)
     except BaseException:
         with contextlib.suppress(OSError):

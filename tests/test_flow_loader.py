@@ -188,3 +188,85 @@ def test_a_condition_on_list_items_must_name_a_field_of_the_items(tmp_path: Path
         """,
     )
     assert "step 'job', field 'next': condition on 'years', not a field of 'jobs' items" in message
+
+
+# -- CV features: months, names, reuse, review sections ----------------------------------
+
+JOBS = """
+id = "demo"
+[lists.jobs]
+max = 3
+label = "{{title}}"
+[[steps]]
+id = "title"
+type = "name"
+prompt = "Titre ?"
+item = "jobs"
+new_item = true
+next = "start"
+[[steps]]
+id = "start"
+type = "month"
+prompt = "Début ?"
+item = "jobs"
+not_after = "today"
+next = "end"
+[[steps]]
+id = "end"
+type = "month"
+prompt = "Fin ?"
+item = "jobs"
+not_before = "{bound}"
+next = "review"
+[[steps]]
+id = "review"
+type = "review"
+prompt = "Votre CV"
+[[steps.sections]]
+title = "Travaux"
+list = "{list}"
+entries = [{{ label = "Dates", fields = ["{field}"], edit = "{edit}" }}]
+"""
+
+
+def jobs(bound: str = "start", lst: str = "jobs", fld: str = "start", edit: str = "start") -> str:
+    return JOBS.format(bound=bound, list=lst, field=fld, edit=edit)
+
+
+def test_a_review_of_a_list_with_month_bounds_loads(tmp_path: Path) -> None:
+    write_flows(tmp_path / "flows", jobs())
+    flows = load_flows(tmp_path / "flows")
+    review = flows.flows["demo"].steps["review"]
+    assert review.sections[0].entries[0].fields == ("start",)
+    assert "review" not in flows.flows["demo"].saved_fields()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ({"bound": "nowhere"}, "step 'end', field 'not_before': 'nowhere' is not a field of"),
+        ({"bound": "2024-13"}, "step 'end', field 'not_before': expected \"today\", a month"),
+        ({"lst": "holidays"}, "step 'review', field 'sections': section 1: unknown list"),
+        ({"fld": "salary"}, "step 'review', field 'sections': section 1: 'salary' is not a field"),
+        ({"edit": "nope"}, "section 1: unknown step 'nope' to edit from"),
+    ],
+)
+def test_cv_mistakes_name_file_step_and_field(tmp_path: Path, args: dict, message: str) -> None:
+    error = error_of(tmp_path, jobs(**args))
+    assert "demo.toml" in error
+    assert message in error
+
+
+def test_reuse_is_only_for_plain_answers(tmp_path: Path) -> None:
+    error = error_of(tmp_path, jobs().replace("new_item = true", "new_item = true\nreuse = true"))
+    assert "step 'title', field 'reuse': only a plain answer can be reused" in error
+
+
+def test_a_review_needs_sections(tmp_path: Path) -> None:
+    text = jobs().split("[[steps.sections]]")[0]
+    assert "step 'review', field 'sections': a review needs sections" in error_of(tmp_path, text)
+
+
+def test_an_entry_with_an_unknown_key_is_refused(tmp_path: Path) -> None:
+    text = jobs().replace('edit = "start"', 'edit = "start", colour = "red"')
+    assert "section 1, entry 1 must be" in error_of(tmp_path, text)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pypdf
 import pytest
 
 from tests.conftest import ROOT
@@ -44,6 +45,7 @@ def chat(tmp_path: Path, lines: list[str], user: str = "amina") -> str:
     env = {
         **os.environ,
         "RELAIS_DATABASE": str(tmp_path / "relais.sqlite3"),
+        "RELAIS_DOCUMENTS_DIR": str(tmp_path / "documents"),
         "PYTHONUNBUFFERED": "1",
     }
     env.pop("RELAIS_CONFIG", None)
@@ -90,3 +92,44 @@ def test_two_users_on_the_same_database_are_separate(tmp_path: Path) -> None:
     chat(tmp_path, ["1", "1", "1", "Amina"], user="amina")
     other = chat(tmp_path, [], user="marie")
     assert "Choisissez votre langue." in other
+
+
+CV_TYPED = [
+    "1",  # French
+    "1",  # consent
+    "1",  # centre
+    "Amina",
+    "Faire mon CV",  # a menu entry can be typed
+    "Benali",
+    "0612345678",
+    "Passer",
+    "Lyon",
+    "Passer",
+    "Plongeur",
+    "Passer",
+    "Non",  # never worked
+    "Non, pas de diplôme",
+    "Français",
+    "Langue maternelle",
+    "Non",
+    "Un autre métier",
+    "Passer",
+    "8",  # qualities: "Valider" without ticking any
+    "Non",  # no driving licence
+    "4",  # no vehicle: "Valider"
+    "8",  # no certificate: "Valider"
+    "Passer",
+    "Tous les jours",
+    "Le matin",
+    "Passer",
+]
+
+
+def test_the_cv_is_written_to_a_file_whose_path_is_shown(tmp_path: Path) -> None:
+    output = chat(tmp_path, CV_TYPED)
+    assert "Voici votre CV, en français." in output, output[-3000:]
+    shown = [line.split("📄", 1)[1].strip() for line in output.splitlines() if "📄" in line]
+    path = Path(shown[-1])
+    assert path == tmp_path / "documents" / "amina-CV-Amina-Benali.pdf"
+    text = "\n".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
+    assert "Amina Benali" in text and "Plongeur" in text and "06 12 34 56 78" in text

@@ -26,7 +26,13 @@ async def test_a_new_person_chooses_french_agrees_and_reaches_the_menu(chat: Con
         < Que voulez-vous faire ?
         """
     )
-    assert chat.labels() == ["Faire mon bilan", "Faire mon CV", "Mes données", "Aide", "Choisir ma langue"]
+    assert chat.labels() == [
+        "Faire mon bilan",
+        "Faire mon CV",
+        "Mes données",
+        "Aide",
+        "Choisir ma langue",
+    ]
     async with chat.relais.storage.transaction() as tx:
         state = await tx.load_state("test", "ana")
     assert state.person.locale == "fr"

@@ -96,6 +96,26 @@ def _texts(flow: Mapping[str, Any], flow_id: str) -> Iterator[tuple[str, str, st
         for number, line in enumerate(lines if isinstance(lines, list) else [], start=1):
             if isinstance(line, Mapping) and isinstance(line.get("text"), str):
                 yield sid, f"{where}: line {number}", line["text"], False
+        yield from _section_texts(step.get("sections"), sid, where)
+
+
+def _section_texts(sections: Any, sid: str, where: str) -> Iterator[tuple[str, str, str, bool]]:
+    """A review's part titles and entry labels (both shown on buttons) and entry lines."""
+    for number, section in enumerate(sections if isinstance(sections, list) else [], start=1):
+        if not isinstance(section, Mapping):
+            continue
+        if isinstance(section.get("title"), str):
+            yield sid, f"{where}: part {number} title", section["title"], True
+        entries = section.get("entries")
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, Mapping):
+                continue
+            if isinstance(entry.get("label"), str):
+                yield sid, f"{where}: part {number} entry", entry["label"], True
+            lines = entry.get("lines")
+            for line in lines if isinstance(lines, list) else []:
+                if isinstance(line, Mapping) and isinstance(line.get("text"), str):
+                    yield sid, f"{where}: part {number} entry line", line["text"], False
 
 
 def extract_flow(

@@ -90,6 +90,11 @@ def flow_texts(flow: dict[str, Any]) -> set[str]:
         texts |= {step.get(key, "") for key in ("prompt", "text", "help")}
         texts |= {option["label"] for option in step.get("options", [])}
         texts |= {line["text"] for line in step.get("lines", [])}
+        for section in step.get("sections", []):
+            texts.add(section["title"])
+            for entry in section["entries"]:
+                texts.add(entry["label"])
+                texts |= {line["text"] for line in entry.get("lines", [])}
     return texts - {""}
 
 

@@ -474,3 +474,77 @@ async def test_bad_input_in_the_cv_gets_a_clear_message_and_the_question_again(
     await chat.send(Inbound(EventKind.MEDIA, media="sticker"))
     assert "Je ne peux pas lire les photos" in chat.text
     assert "Écrivez une tâche" in chat.text
+
+
+async def test_in_english_the_chat_is_english_and_the_cv_french(chat: Conversation) -> None:
+    await chat.play(
+        """
+        > /start
+        > [English]
+        > [Yes]
+        > [Lyon]
+        > John
+        > [Make my CV]
+        < What is your family name?
+        > O'Connor
+        > +44 7911 123456
+        > [Skip]
+        > Lyon
+        > [Skip]
+        > Cook
+        > [Skip]
+        < Have you worked before?
+        > [Yes]
+        > Line cook
+        > The Crown
+        > Manchester, UK
+        > March 2019
+        < Do you still do this job today?
+        > [Yes]
+        > Prepare starters
+        > [Skip]
+        < Have you had another job?
+        > [No]
+        > [No, no diploma]
+        > [English]
+        > [Mother tongue]
+        > [No]
+        > [Another job]
+        > [Skip]
+        > [Done]
+        > [No]
+        > [Done]
+        > [Done]
+        > [Skip]
+        > [Every day]
+        > [In the morning]
+        > [Done]
+        > [Skip]
+        < Here is your CV, in French.
+        > [My CV]
+        < Here is your CV, part by part.
+        > [Work experience (1)]
+        > [1. Line cook]
+        > [Dates]
+        < Right now, your CV says: March 2019
+        > 03/2019
+        > [No]
+        < When did you stop?
+        > 10/2025
+        < It is saved.
+        < March 2019 – October 2025
+        """
+    )
+    text = await pdf_text(chat)
+    for words in (
+        "John O'Connor",
+        "+44 7911 123456",
+        "Line cook",
+        "The Crown — Manchester, UK",
+        "mars 2019 – octobre 2025",
+        "Anglais : Langue maternelle",
+        "Expérience professionnelle",
+        "Disponibilités",
+    ):
+        assert words in text, words
+    assert "March" not in text and "Work experience" not in text

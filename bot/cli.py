@@ -5,15 +5,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import re
 import sys
 import threading
+from datetime import date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from telegram.error import InvalidToken
 
 from bot.catalog_check import check_catalogs
 from bot.config import ConfigError, Settings, load_settings
 from bot.flow import FlowError, load_flows
+
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -24,6 +29,27 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--user", default="me", help="who you play; each user has their own data")
     sub.add_parser("run", help="run on Telegram (needs RELAIS_TELEGRAM_TOKEN)")
     sub.add_parser("check", help="check flows and translations without starting the bot")
+    invite = sub.add_parser("invite", help="print a one-time invitation code for a volunteer")
+    invite.add_argument("--centre", required=True, help="the centre's id")
+    invite.add_argument(
+        "--role",
+        choices=("volunteer", "coordinator"),
+        default="volunteer",
+        help="default: volunteer",
+    )
+    stats = sub.add_parser("stats", help="print the figures of the centres for a period")
+    stats.add_argument(
+        "--centre",
+        action="append",
+        dest="centres",
+        metavar="ID",
+        help="a centre's id; repeat it for several (default: every active centre)",
+    )
+    stats.add_argument(
+        "--from", dest="start", metavar="YYYY-MM-DD", help="first day (default: 1 January)"
+    )
+    stats.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day (default: today)")
+    stats.add_argument("--csv", action="store_true", help="print CSV instead of text")
     return parser
 
 
@@ -64,6 +90,77 @@ async def _run(settings: Settings) -> None:
         await relais.close()
 
 
+async def _invite(settings: Settings, centre: str, role: str) -> int:
+    from bot.service import open_relais
+
+    relais = await open_relais(settings)
+    try:
+        invitation = await relais.invite(centre, role, created_by=None)
+    finally:
+        await relais.close()
+    if invitation is None:
+        known = ", ".join(c.id for c in relais.engine.render.centres)
+        print(f"relais: no active centre {centre!r} (centres: {known})", file=sys.stderr)
+        return 2
+    code, expires = invitation
+    print(code)
+    print(
+        f"Valid once, until {expires:%Y-%m-%d %H:%M} UTC. The volunteer sends it to the bot"
+        " (or opens https://t.me/<bot>?start=<code without dashes>).",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _day(text: str, option: str) -> date:
+    """A YYYY-MM-DD option value; raises ValueError with the line to print."""
+    try:
+        if not _DAY.fullmatch(text):
+            raise ValueError
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{option} {text!r}: expected a date such as 2026-01-31") from None
+
+
+async def _stats(
+    settings: Settings, centres: list[str] | None, start: str | None, end: str | None, csv: bool
+) -> int:
+    from bot import stats
+    from bot.service import open_relais
+
+    # checked before opening the database, so that a typo creates no file
+    try:
+        last = _day(end, "--to") if end else datetime.now(ZoneInfo(settings.timezone)).date()
+        # the year of --to, so that `--to 2025-12-31` alone means the whole of 2025
+        first = _day(start, "--from") if start else date(last.year, 1, 1)
+    except ValueError as exc:
+        print(f"relais: {exc}", file=sys.stderr)
+        return 2
+    if first > last:
+        print(f"relais: --from {first} is after --to {last}", file=sys.stderr)
+        return 2
+    relais = await open_relais(settings)
+    try:
+        async with relais.storage.transaction() as tx:
+            names = await tx.centre_names()
+            active = tuple(c.id for c in await tx.active_centres())
+            chosen = tuple(dict.fromkeys(centres)) if centres else active
+            unknown = [c for c in chosen if c not in names]
+            if unknown or not chosen:
+                known = ", ".join(names) or "none"
+                what = f"no centre {unknown[0]!r}" if unknown else "no active centre"
+                print(f"relais: {what} (centres: {known})", file=sys.stderr)
+                return 2
+            figures = await stats.compute(tx, chosen, first, last)
+        if csv:
+            sys.stdout.write(stats.to_csv(figures))
+        else:
+            print(stats.format_text(figures, relais.catalogs.get("fr"), names))
+    finally:
+        await relais.close()
+    return 0
+
+
 def _check(settings: Settings) -> int:
     flows = load_flows(settings.flows_dir)
     problems, warnings = check_catalogs(settings.locales_dir, settings.languages, flows)
@@ -88,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
         _logging(settings, quiet=args.command != "run")
         if args.command == "check":
             return _check(settings)
+        if args.command == "invite":
+            return asyncio.run(_invite(settings, args.centre, args.role))
+        if args.command == "stats":
+            return asyncio.run(_stats(settings, args.centres, args.start, args.end, args.csv))
         if args.command == "chat":
             asyncio.run(_chat(settings, args.user))
         else:

@@ -77,6 +77,7 @@ class Settings:
     centres: tuple[Centre, ...] = (Centre("default", "Centre Relais"),)
     admins: tuple[str, ...] = ()
     retention_days: int = 730
+    invite_days: int = 7
     documents_dir: Path = Path("relais-documents")
     font_cache: Path | None = None  # None: the user's cache folder (see bot/fonts.py)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
@@ -297,6 +298,14 @@ SCHEMA: dict[str, dict[str, Setting]] = {
             "RELAIS_RETENTION_DAYS",
         ),
     },
+    "team": {
+        "invite_days": Setting(
+            "invite_days",
+            _integer(1, 90),
+            "a whole number of days between 1 and 90",
+            "RELAIS_INVITE_DAYS",
+        ),
+    },
     "documents": {
         "folder": Setting(
             "documents_dir",
@@ -394,6 +403,7 @@ CENTRE_KEYS: dict[str, Setting] = {
     ),
     "name": Setting("name", _text(), "the centre's name as people should read it"),
     "address": Setting("address", _address, "the postal address as text"),
+    "hours": Setting("hours", _address, 'the contact hours as text, such as "mardi 9 h – 12 h"'),
 }
 CENTRE_REQUIRED = ("id", "name")
 
@@ -403,6 +413,7 @@ _SECTION_TARGET = {
     "database": None,
     "privacy": None,
     "documents": None,
+    "team": None,
     "telegram": "telegram",
     "outbox": "outbox",
 }

@@ -47,6 +47,15 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Effect:
+    """Something the engine's answer means for the rest of the world (a help request, a CV
+    finished or changed…): the service acts on it with the database."""
+
+    name: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Reply:
     """What the engine answers to one inbound event.
 
@@ -57,6 +66,7 @@ class Reply:
     messages: tuple[Message, ...] = ()
     echo: str | None = None
     edit: Message | None = None
+    effects: tuple[Effect, ...] = ()
 
 
 @dataclass
@@ -125,6 +135,8 @@ class Session:
     stack: list[Frame] = field(default_factory=list)
     paused: dict[str, Frame] = field(default_factory=dict)
     seq: int = 0  # bumped each time a question is asked; buttons carry it to detect stale ones
+    # the volunteer desk's pending question (e.g. {"await": "note", "person": 12}) and counters
+    desk: dict[str, Any] = field(default_factory=dict)
 
     @property
     def current(self) -> Frame | None:
@@ -137,6 +149,7 @@ class Session:
             "stack": [f.to_json() for f in self.stack],
             "paused": {k: f.to_json() for k, f in self.paused.items()},
             "seq": self.seq,
+            **({"desk": self.desk} if self.desk else {}),
         }
 
     @classmethod
@@ -146,6 +159,7 @@ class Session:
             stack=[Frame.from_json(f) for f in data.get("stack", [])],
             paused={k: Frame.from_json(f) for k, f in data.get("paused", {}).items()},
             seq=int(data.get("seq", 0)),
+            desk=dict(data.get("desk", {})),
         )
 
 
@@ -165,3 +179,4 @@ class Centre:
     id: str
     name: str
     address: str = ""
+    hours: str = ""  # when volunteers can be met, as text

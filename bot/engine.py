@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import answers
-from bot.domain import Button, Centre, EventKind, Frame, Inbound, Message, Reply, State
+from bot.domain import Button, Centre, Effect, EventKind, Frame, Inbound, Message, Reply, State
 from bot.flow import Flow, FlowSet, Step
 from bot.i18n import N_, Catalogs, Translator
 from bot.render import B_BACK, B_CANCEL, B_NO, B_SKIP, B_SKIPPED, B_YES, Renderer, answer_lookup
@@ -58,6 +58,7 @@ class _Out:
     messages: list[Message] = field(default_factory=list)
     echo: str | None = None
     edit: Message | None = None
+    effects: list[Effect] = field(default_factory=list)
 
 
 class Engine:
@@ -90,7 +91,7 @@ class Engine:
             self._prompt_again(st, out)
         else:
             self._text(st, event.text[:MAX_INPUT], out)
-        return st, Reply(tuple(out.messages), out.echo, out.edit)
+        return st, Reply(tuple(out.messages), out.echo, out.edit, tuple(out.effects))
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -459,9 +460,12 @@ class Engine:
                     out.messages.append(Message(text, rtl=self.tr(st).rtl))
             elif step.action == "erase_data":
                 self._erase(st, frame)
+                out.effects.append(Effect("erased"))
             elif step.action == "send_cv":
                 self._keep_answers(st, frame)  # the document is made from the saved answers
                 self._send_document(st, "cv_pdf", out)
+            elif step.action in ("request_help", "report_job") and st.person.consent:
+                out.effects.append(Effect(step.action, copy.deepcopy(frame.answers)))
             target = self._next(st, frame, step)
         self._end_flow(st, frame, out)
 
@@ -490,6 +494,8 @@ class Engine:
         """Keep the flow's answers in the profile and go back to what came before."""
         flow = self._flow(frame)
         self._keep_answers(st, frame)
+        if st.person.consent and flow.role == "":
+            out.effects.append(Effect("flow_done", {"flow": flow.id}))
         st.session.stack.remove(frame)
         st.session.paused.pop(flow.id, None)
         if st.session.current:
@@ -503,8 +509,17 @@ class Engine:
             self._start_flow(st, self.flows.by_role("language"), out)
         elif st.person.consent is None:
             self._start_flow(st, self.flows.by_role("onboarding"), out)
+        elif st.person.consent and st.person.centre is None and self._centre_flow() is not None:
+            # the centre was closed (or never chosen): choose one before going on
+            flow = self._centre_flow()
+            assert flow is not None
+            self._start_flow(st, flow, out)
         else:
             self._menu(st, out)
+
+    def _centre_flow(self) -> Flow | None:
+        flow = self.flows.optional_role("centre")
+        return flow if flow is not None and self.render.centres else None
 
     def _start_flow(self, st: State, flow: Flow, out: _Out) -> None:
         """Open a flow, or resume it where it was left."""
@@ -610,6 +625,7 @@ class Engine:
                 items = saved_items(st, section.list)
                 del items[item]
                 st.profile[section.list] = items
+                out.effects.append(Effect("review_changed", {"flow": frame.flow}))
                 self._say(st, out, T_DELETED)
         elif token == "a" and section is not None:
             spec = self.flows.list_spec(section.list)
@@ -728,6 +744,7 @@ class Engine:
                     st.profile[name] = frame.answers[name]
                 else:
                     st.profile.pop(name, None)
+        out.effects.append(Effect("review_changed", {"flow": frame.edit["review"]}))
         st.session.stack.remove(frame)
         self._say(st, out, T_SAVED)
         self._prompt_again(st, out, changed=True)

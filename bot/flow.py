@@ -31,14 +31,14 @@ STEP_TYPES = (
 QUESTION_TYPES = tuple(t for t in STEP_TYPES if t not in ("message", "action"))
 # a review waits for button presses but saves no answer of its own
 ANSWER_TYPES = tuple(t for t in QUESTION_TYPES if t != "review")
-ACTIONS = ("erase_data", "send_cv")
+ACTIONS = ("erase_data", "send_cv", "request_help", "report_job")
 OPTION_SOURCES = ("languages", "centres")
 PERSON_FIELDS = {
     "person.locale": ("choice", "languages"),
     "person.centre": ("choice", "centres"),
     "person.consent": ("yes_no", None),
 }
-ROLES = ("", "language", "onboarding")
+ROLES = ("", "language", "onboarding", "centre")
 IDENT = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 VALUE = re.compile(r"^[a-z0-9_]{1,32}$")
 
@@ -255,6 +255,10 @@ class FlowSet:
     def by_role(self, role: str) -> Flow:
         """The flow that plays a role the engine relies on (language, onboarding)."""
         return next(f for f in self.flows.values() if f.role == role)
+
+    def optional_role(self, role: str) -> Flow | None:
+        """The flow that plays an optional role (centre), if any."""
+        return next((f for f in self.flows.values() if f.role == role), None)
 
     def menu_flows(self) -> list[Flow]:
         """Flows offered in the main menu, in order."""
@@ -702,5 +706,8 @@ def load_flows(folder: Path) -> FlowSet:
         holders = [f.id for f in flows.values() if f.role == role]
         if len(holders) != 1:
             raise FlowError(folder, f'exactly one flow must have role = "{role}", found {holders}')
+    centre_flows = [f.id for f in flows.values() if f.role == "centre"]
+    if len(centre_flows) > 1:
+        raise FlowError(folder, f'at most one flow may have role = "centre", found {centre_flows}')
     _check_references(flows)
     return FlowSet(flows)

@@ -6,13 +6,15 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from bot.config import Settings
+from bot.desk import Desk, create_invitation
 from bot.documents import Document, Documents, NoDocument
-from bot.domain import Inbound, Reply
+from bot.domain import EventKind, Inbound, Reply, State
 from bot.engine import Engine
 from bot.flow import FlowSet, load_flows
+from bot.followup import FollowUpRecorder
 from bot.i18n import Catalogs
 from bot.storage import Storage, Tx
 
@@ -34,11 +36,33 @@ class Relais:
     engine: Engine
     storage: Storage
     documents: Documents
+    desk: Desk
+    recorder: FollowUpRecorder
+    clock: Callable[[], datetime]
 
     async def handle(self, tx: Tx, channel: str, external_id: str, event: Inbound) -> Reply:
-        """Load the person, let the engine answer, save the new state (inside `tx`)."""
+        """Load the person, let the desk or the engine answer, record what it means for the
+        person's centre, save the new state (all inside `tx`)."""
         state = await tx.load_state(channel, external_id)
-        new_state, reply = self.engine.handle(state, event)
+        # centres can change while running (an admin command, another process)
+        self.engine.render.centres = await tx.active_centres()
+        reply = await self.desk.handle(tx, state, event)
+        if reply is None:
+            new_state, reply = self.engine.handle(state, event)
+            if reply.effects:
+                centre = new_state.person.centre
+                name = next((c.name for c in self.engine.render.centres if c.id == centre), "")
+                now = self.clock()
+                today = self.engine.render.today()
+                await self.recorder.apply(tx, new_state, reply.effects, name, now, today)
+        else:
+            new_state = state
+            if event.kind == EventKind.COMMAND and event.command == "start":
+                # joined from an invitation link: go on as /start does (language, menu…)
+                new_state, more = self.engine.handle(
+                    state, Inbound(EventKind.COMMAND, command="start")
+                )
+                reply = Reply(reply.messages + more.messages, reply.echo)
         await tx.save_state(new_state)
         frame = new_state.session.current
         # ids and step names only: never names, answers or message text
@@ -53,17 +77,61 @@ class Relais:
         return reply
 
     async def document(self, channel: str, external_id: str, kind: str) -> Document | None:
-        """Make one of a person's documents from their answers saved now (None: nothing to
-        make it from, e.g. erased since it was asked for)."""
+        """Make a document asked for by a person, from the answers saved now (None: nothing to
+        make it from, e.g. erased since, or no longer allowed).
+
+        Kinds: "cv_pdf" and "cv_json" (one's own CV), "cv_pdf:<person id>" (a volunteer reads
+        the CV of someone of their centre), "stats_csv:<from>:<to>" (a coordinator's figures).
+        """
+        kind, _, args = kind.partition(":")
         async with self.storage.transaction() as tx:
             state = await tx.load_state(channel, external_id)
+            profile = state.profile
+            if kind == "stats_csv":
+                return await self._stats_csv(tx, state, args)
+            if args:
+                access = await self.desk.access(tx, state.person)
+                self.engine.render.centres = await tx.active_centres()
+                found = await self.desk.subject(tx, access, int(args)) if args.isdigit() else None
+                if found is None:
+                    return None
+                profile = found[1]
         try:
             # laying out a PDF takes a tenth of a second or more: keep the event loop free
-            document = await asyncio.to_thread(self.documents.make, kind, state.profile)
+            document = await asyncio.to_thread(self.documents.make, kind, profile)
         except NoDocument:
             return None
         log.info("document person=%s kind=%s bytes=%d", state.person.id, kind, len(document.data))
         return document
+
+    async def _stats_csv(self, tx: Tx, state: State, args: str) -> Document | None:
+        from bot import stats
+
+        access = await self.desk.access(tx, state.person)
+        active = await tx.active_centres()
+        centres = tuple(c.id for c in active if access.coordinates(c.id))
+        try:
+            start, end = (date.fromisoformat(a) for a in args.split(":"))
+        except ValueError:
+            return None
+        if not centres:
+            return None
+        figures = await stats.compute(tx, centres, start, end)
+        data = stats.to_csv(figures).encode("utf-8")
+        return Document(f"relais-stats-{start}-{end}.csv", "text/csv", data)
+
+    async def invite(
+        self, centre: str, role: str, created_by: int | None
+    ) -> tuple[str, datetime] | None:
+        """A one-time invitation code for an active centre and when it expires (None: no such
+        centre)."""
+        async with self.storage.transaction() as tx:
+            self.engine.render.centres = await tx.active_centres()
+            if centre not in {c.id for c in self.engine.render.centres}:
+                return None
+            return await create_invitation(
+                tx, centre, role, created_by, self.clock(), self.settings.invite_days
+            )
 
     async def purge(self, now: datetime) -> None:
         """Apply the retention promise: forget people silent too long, old updates and sends."""
@@ -93,7 +161,14 @@ async def open_relais(settings: Settings, clock: Clock = utc_now) -> Relais:
     """Everything but the channel, ready to handle events (expired data already erased)."""
     flows, catalogs, engine = build_engine(settings, clock)
     storage = await Storage.open(settings.database, clock=clock)
+    async with storage.transaction() as tx:
+        closed = await tx.sync_centres(settings.centres)
+        engine.render.centres = await tx.active_centres()
+    if closed:
+        log.info("centres no longer configured, their people will choose again: %s", closed)
     documents = Documents(flows, catalogs, settings.font_cache)
-    relais = Relais(settings, flows, catalogs, engine, storage, documents)
+    desk = Desk(catalogs, engine.render, documents, settings.admins, settings.invite_days, clock)
+    recorder = FollowUpRecorder(catalogs, settings.admins)
+    relais = Relais(settings, flows, catalogs, engine, storage, documents, desk, recorder, clock)
     await relais.purge(clock())
     return relais

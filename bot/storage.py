@@ -22,6 +22,8 @@ from typing import Any
 import aiosqlite
 
 from bot.domain import Person, Session, State
+from bot.storage_stats import StatsQueries
+from bot.storage_team import TeamQueries, person_from_row
 
 log = logging.getLogger("relais.storage")
 
@@ -254,7 +256,7 @@ async def _pragma(conn: aiosqlite.Connection, statement: str) -> Any:
     return row[0] if row is not None else None
 
 
-class Tx:
+class Tx(TeamQueries, StatsQueries):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 
     def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
@@ -298,7 +300,7 @@ class Tx:
             (channel, str(external_id), now, now),
         )
         assert row is not None  # an upsert with RETURNING always yields its row
-        person = _person(row)
+        person = person_from_row(row)
         profile = {
             r["key"]: json.loads(r["value"])
             for r in await self._fetchall(
@@ -357,7 +359,7 @@ class Tx:
             " FROM persons WHERE channel = ? AND external_id = ?",
             (channel, str(external_id)),
         )
-        return _person(row) if row is not None else None
+        return person_from_row(row) if row is not None else None
 
     async def set_blocked(self, channel: str, external_id: str, blocked: bool) -> None:
         """Record that the person blocked (or unblocked) the bot; unknown persons are ignored."""
@@ -510,17 +512,3 @@ class Tx:
         return await self._execute(
             "DELETE FROM outbox WHERE state <> 'queued' AND updated_at < ?", (to_text(before),)
         )
-
-
-def _person(row: sqlite3.Row) -> Person:
-    consent = row["consent"]
-    return Person(
-        channel=row["channel"],
-        external_id=row["external_id"],
-        id=int(row["id"]),
-        locale=row["locale"],
-        consent=None if consent is None else bool(consent),
-        centre=row["centre"],
-        stopped=bool(row["stopped"]),
-        blocked=bool(row["blocked"]),
-    )

@@ -39,6 +39,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot.domain import EventKind, Inbound, Message, Reply
 from bot.i18n import N_, Translator
+from bot.notices import message_from_json
 from bot.service import Clock, Relais, utc_now
 from bot.storage import OutboxItem, Tx
 
@@ -178,6 +179,7 @@ class TelegramChannel:
         if not await self._connect():
             return
         log.info("connected to the Bot API as bot id=%s", self.bot.id)
+        self.relais.desk.bot_username = self.bot.username or ""
         await self._set_commands()
         jobs = self.app.job_queue
         assert jobs is not None, "python-telegram-bot[job-queue] is a dependency"
@@ -244,7 +246,13 @@ class TelegramChannel:
                 log.warning("setMyCommands failed: %s", type(exc).__name__)
 
     async def _sweep(self, _context: ContextTypes.DEFAULT_TYPE) -> None:
-        # periodic wake-up: retries whose time has come, updates left by a crash
+        # periodic wake-up: retries whose time has come, updates left by a crash, notices
+        # left by another process (the terminal, the command line)
+        try:
+            async with self.relais.storage.transaction() as tx:
+                await self._queue_notices(tx)
+        except Exception as exc:
+            _log_failure("queueing notices", exc)
         self._outbox_ready.set()
         self._updates_ready.set()
 
@@ -361,6 +369,7 @@ class TelegramChannel:
             async with self.relais.storage.transaction() as tx:
                 update = Update.de_json(payload, self.bot)
                 await self._handle_update(tx, update)
+                await self._queue_notices(tx)
                 await tx.mark_update_handled(update_id)
         except Exception as exc:
             # a bug must not block the queue: say sorry, and never handle this update again
@@ -446,7 +455,10 @@ class TelegramChannel:
                 "editMessageText",
                 {"message_id": message_id, "text": split_text(text)[0], "keyboard": []},
             )
-        for message in reply.messages:
+        await self._queue_messages(tx, chat_id, reply.messages)
+
+    async def _queue_messages(self, tx: Tx, chat_id: str, messages: tuple[Message, ...]) -> None:
+        for message in messages:
             pieces = split_text(directed(message))
             for i, piece in enumerate(pieces):
                 rows = keyboard(message) if i == len(pieces) - 1 else []
@@ -455,6 +467,11 @@ class TelegramChannel:
                 # only the kind is queued: the file is made when sent, from the answers saved
                 # then, and never kept
                 await tx.enqueue(chat_id, "sendDocument", {"kind": message.document})
+
+    async def _queue_notices(self, tx: Tx) -> None:
+        """Queue the messages other people's actions left for Telegram users."""
+        for person, data in await tx.take_notices(CHANNEL):
+            await self._queue_messages(tx, person.external_id, (message_from_json(data),))
 
     # -- sending -------------------------------------------------------------------------
 

@@ -11,9 +11,11 @@ import sys
 from typing import TextIO
 
 from bot.domain import Button, EventKind, Inbound, Message, Reply
+from bot.notices import message_from_json
 from bot.service import Relais
 
 CHANNEL = "terminal"
+NOTICE_POLL_SECONDS = 2.0
 
 
 def parse_line(line: str, buttons: list[Button]) -> Inbound | None:
@@ -89,13 +91,37 @@ class TerminalChat:
         for message in reply.messages:
             if message.document:
                 await self.deliver(message)
+        await self.show_notices()
         return reply
+
+    async def show_notices(self) -> None:
+        """Print what other people's actions left for this user (a help request to take…)."""
+        async with self.relais.storage.transaction() as tx:
+            notices = await tx.take_notices(CHANNEL, self.user)
+        if notices:
+            self.show(Reply(tuple(message_from_json(data) for _, data in notices)))
+
+    async def _poll_notices(self) -> None:
+        # another terminal (or the Telegram process) may act for this user meanwhile
+        while True:
+            await asyncio.sleep(NOTICE_POLL_SECONDS)
+            await self.show_notices()
 
     async def run(self, stdin: TextIO = sys.stdin) -> None:
         """Chat until end of input or Ctrl-D; a restart resumes at the same question."""
         interactive = stdin.isatty()
         await self.send(Inbound(EventKind.COMMAND, command="start"))
         loop = asyncio.get_running_loop()
+        poller = asyncio.create_task(self._poll_notices()) if interactive else None
+        try:
+            await self._read(stdin, interactive, loop)
+        finally:
+            if poller is not None:
+                poller.cancel()
+
+    async def _read(
+        self, stdin: TextIO, interactive: bool, loop: asyncio.AbstractEventLoop
+    ) -> None:
         while True:
             if interactive:
                 self.out.write("> ")

@@ -1,0 +1,127 @@
+"""What a beneficiary's actions mean for their centre's team: the engine reports effects
+(a self-assessment or a CV finished, a CV changed, a help request, a job found, data erased)
+and this module records them and tells the volunteers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from bot.domain import Effect, State
+from bot.i18n import N_, Catalogs
+from bot.notices import notify
+from bot.storage import Tx, to_text
+
+T_HELP_NOTICE = N_("{name} ({centre}) voudrait parler à un bénévole.")
+B_TAKE = N_("🙋 Je m'en occupe")
+T_JOB_NOTICE = N_("{name} ({centre}) dit avoir trouvé un travail : {contract}. Vous confirmez ?")
+B_CONFIRM = N_("✅ Confirmer")
+CONTRACTS = {
+    "cdi": N_("CDI"),
+    "cdd": N_("CDD"),
+    "interim": N_("Intérim"),
+    "iae": N_("IAE (insertion)"),
+    "unknown": N_("contrat pas encore connu"),
+}
+
+
+class FollowUpRecorder:
+    """Applies the engine's effects inside the event's transaction."""
+
+    def __init__(self, catalogs: Catalogs, admins: tuple[str, ...]) -> None:
+        self.catalogs = catalogs
+        self.admins = admins
+
+    async def apply(
+        self,
+        tx: Tx,
+        st: State,
+        effects: tuple[Effect, ...],
+        centre_name: str,
+        moment: datetime,
+        today: date,
+    ) -> None:
+        """Record each effect; notify the centre's team where someone must act."""
+        person_id = st.person.id
+        if person_id is None:
+            return
+        now = to_text(moment)
+        for effect in effects:
+            flow = effect.data.get("flow")
+            if effect.name == "erased":
+                await tx.erase_followup(person_id)
+            elif effect.name == "flow_done" and flow == "self_assessment":
+                await tx.update_followup(person_id, assessment_done_at=now)
+            elif (effect.name == "flow_done" and flow == "cv") or (
+                effect.name == "review_changed" and flow == "my_cv"
+            ):
+                # a new or changed CV must be checked (again) before it goes to employers
+                await tx.update_followup(person_id, cv_status="to_check", cv_done_at=now)
+            elif effect.name == "request_help" and st.person.centre:
+                request = await tx.open_help_request(person_id, st.person.centre)
+                if request is not None:
+                    await self._tell_team(
+                        tx, st, T_HELP_NOTICE, B_TAKE, f"V:h:{request}", centre_name
+                    )
+            elif effect.name == "report_job" and st.person.centre:
+                contract = str(effect.data.get("job_contract") or "unknown")
+                if contract not in CONTRACTS:
+                    contract = "unknown"
+                started = _date(effect.data.get("job_start")) or today
+                outcome = await tx.add_outcome(
+                    person_id, st.person.centre, "job", contract, started, None, False
+                )
+                await self._tell_team(
+                    tx,
+                    st,
+                    T_JOB_NOTICE,
+                    B_CONFIRM,
+                    f"V:cf:{outcome}",
+                    centre_name,
+                    contract=CONTRACTS[contract],
+                )
+
+    async def _tell_team(
+        self,
+        tx: Tx,
+        st: State,
+        msgid: str,
+        button: str,
+        data: str,
+        centre_name: str,
+        **params: object,
+    ) -> None:
+        """Notify the centre's volunteers; the admins when the centre has none yet."""
+        assert st.person.centre is not None
+        team = await tx.team_of(st.person.centre)
+        if not team:
+            team = await tx.persons_by_external_ids(self.admins)
+        name = (
+            " ".join(
+                str(st.profile.get(k, "")) for k in ("first_name", "last_name") if st.profile.get(k)
+            )
+            or f"n° {st.person.id}"
+        )
+        for member in team:
+            if member.id == st.person.id:
+                continue  # a volunteer who is also helped is not asked to handle their own case
+            t = self.catalogs.get(member.locale)
+            contract = params.get("contract")
+            extra: dict[str, Any] = {"contract": t.gettext(str(contract))} if contract else {}
+            await notify(
+                tx,
+                self.catalogs,
+                member,
+                msgid,
+                (((button, data),),),
+                name=name,
+                centre=centre_name,
+                **extra,
+            )
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

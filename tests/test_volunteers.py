@@ -1,0 +1,202 @@
+"""The volunteer side, played as conversations: invite, join, list, open, check, outcome."""
+
+from __future__ import annotations
+
+import io
+
+import pypdf
+
+from bot.domain import EventKind, Inbound
+from bot.service import Relais
+from tests.conversation import Conversation
+from tests.test_flow_cv import CV_FR
+
+AMINA_IN_PARIS = """
+> /start
+> [Français]
+> [Oui]
+> [Paris 11e]
+> Amina
+"""
+
+
+async def join(relais: Relais, user: str, centre: str, role: str = "volunteer") -> Conversation:
+    """A volunteer of a centre, joined with a fresh invitation code."""
+    invitation = await relais.invite(centre, role, created_by=None)
+    assert invitation is not None
+    person = Conversation(relais, user=user)
+    await person.play(f"> /start {invitation[0]}\n< Bienvenue dans l'équipe")
+    await person.press("Français")
+    return person
+
+
+async def notices_of(relais: Relais, user: str) -> str:
+    async with relais.storage.transaction() as tx:
+        found = await tx.take_notices("test", user)
+    return "\n".join(data["text"] for _, data in found)
+
+
+async def person_id(relais: Relais, user: str) -> int:
+    async with relais.storage.transaction() as tx:
+        person = await tx.find_person("test", user)
+    assert person is not None and person.id is not None
+    return person.id
+
+
+async def test_invite_join_list_open_check_the_cv_and_record_an_outcome(relais: Relais) -> None:
+    amina = Conversation(relais, user="amina")
+    await amina.play(AMINA_IN_PARIS + CV_FR)
+    marie = await join(relais, "marie", "paris11")
+    await marie.play(
+        """
+        > /people
+        < Personnes suivies (Toutes) – page 1 sur 1
+        < 1 personne
+        < Amina Benali · CV à vérifier
+        > [Amina Benali]
+        < Amina Benali (n°
+        < Paris 11e
+        < Téléphone : 06 12 34 56 78
+        < CV : CV à vérifier
+        < Recherche active : non
+        < Premier contact : pas encore
+        < Bilan : pas encore fait.
+        > [Voir le CV]
+        < Le CV de Amina Benali
+        """
+    )
+    pdf = [m.document for m in marie.replies[0].messages if m.document]
+    amina_id = await person_id(relais, "amina")
+    assert pdf == [f"cv_pdf:{amina_id}"]
+    document = await relais.document("test", "marie", pdf[0])
+    assert document is not None
+    text = pypdf.PdfReader(io.BytesIO(document.data)).pages[0].extract_text()
+    assert "Amina Benali" in text
+    await marie.play(
+        f"""
+        > /person {amina_id}
+        > [CV qualifié]
+        < le CV de Amina Benali est qualifié
+        < CV : CV qualifié
+        > [Marquer « en recherche »]
+        < Amina Benali est en recherche active
+        < Peut être proposé(e) aux employeurs
+        > [Noter un résultat]
+        < Quel résultat pour Amina Benali ?
+        > [Travail trouvé]
+        < Quel contrat ?
+        > [CDI]
+        < À quelle date ?
+        > 31/02/2026
+        < Cette date n'existe pas
+        > [Aujourd'hui]
+        < C'est noté pour Amina Benali : Travail trouvé (CDI), le 23 novembre 2026.
+        """
+    )
+    assert "un bénévole a vérifié votre CV" in await notices_of(relais, "amina")
+    async with relais.storage.transaction() as tx:
+        follow = await tx.followup_of(amina_id)
+        outcomes = await tx.outcomes_of(amina_id)
+        audit = await tx.audit_entries()
+    assert follow.cv_status == "checked"
+    assert not follow.searching  # found a job
+    assert [(o.kind, o.contract, o.confirmed) for o in outcomes] == [("job", "cdi", True)]
+    marie_id = await person_id(relais, "marie")
+    assert [(e.actor_id, e.subject_id, e.action) for e in audit] == [
+        (marie_id, amina_id, "profile"),
+        (marie_id, amina_id, "cv"),
+        (marie_id, amina_id, "profile"),
+    ]
+
+
+async def test_a_cv_sent_back_reaches_the_person_who_corrects_it(relais: Relais) -> None:
+    amina = Conversation(relais, user="amina")
+    await amina.play(AMINA_IN_PARIS + CV_FR)
+    marie = await join(relais, "marie", "paris11")
+    amina_id = await person_id(relais, "amina")
+    await marie.play(
+        f"""
+        > /person {amina_id}
+        > [CV à corriger]
+        < Écrivez en quelques mots ce que Amina Benali doit corriger
+        > Ajoutez le nom de votre employeur en Algérie.
+        < C'est envoyé à Amina Benali.
+        > /person {amina_id}
+        < CV : CV à corriger
+        < À corriger : Ajoutez le nom de votre employeur en Algérie.
+        """
+    )
+    notice = await notices_of(relais, "amina")
+    assert "« Ajoutez le nom de votre employeur en Algérie. »" in notice
+    await amina.play(
+        """
+        > [Mon CV]
+        > [Vous]
+        > [✏️ Présentation]
+        > Sérieuse et ponctuelle
+        < C'est enregistré.
+        """
+    )
+    async with relais.storage.transaction() as tx:
+        assert (await tx.followup_of(amina_id)).cv_status == "to_check"
+
+
+async def test_help_requests_reach_only_the_persons_centre(relais: Relais) -> None:
+    amina = Conversation(relais, user="amina")
+    await amina.play(AMINA_IN_PARIS)
+    marie = await join(relais, "marie", "paris11")
+    paul = await join(relais, "paul", "paris11")
+    await join(relais, "leo", "lyon")
+    await notices_of(relais, "marie")
+    await amina.play(
+        """
+        > [Parler à un bénévole]
+        > [Oui]
+        < Un bénévole de Paris 11e va vous contacter
+        > [Parler à un bénévole]
+        > [Oui]
+        """
+    )
+    for_marie = await notices_of(relais, "marie")
+    assert for_marie.count("Amina (Paris 11e) voudrait parler à un bénévole.") == 1
+    assert "voudrait parler" in await notices_of(relais, "paul")
+    assert await notices_of(relais, "leo") == ""
+    async with relais.storage.transaction() as tx:
+        request = (await tx._fetchone("SELECT id FROM help_requests"))["id"]
+    await marie.send(Inbound(EventKind.BUTTON, data=f"V:h:{request}"))
+    assert "Vous vous occupez de Amina" in marie.text
+    await paul.send(Inbound(EventKind.BUTTON, data=f"V:h:{request}"))
+    assert "Un autre bénévole s'occupe déjà de cette demande." in paul.text
+    assert "Un bénévole a vu votre demande" in await notices_of(relais, "amina")
+
+
+async def test_a_job_reported_by_the_person_counts_once_a_volunteer_confirms(
+    relais: Relais,
+) -> None:
+    amina = Conversation(relais, user="amina")
+    await amina.play(AMINA_IN_PARIS)
+    marie = await join(relais, "marie", "paris11")
+    await amina.play(
+        """
+        > [J'ai trouvé un travail !]
+        < Quel contrat avez-vous ?
+        > [CDD]
+        > 01/12/2026
+        < Un bénévole de votre centre va le confirmer
+        """
+    )
+    amina_id = await person_id(relais, "amina")
+    async with relais.storage.transaction() as tx:
+        (outcome,) = await tx.outcomes_of(amina_id)
+    assert (outcome.contract, outcome.confirmed, str(outcome.happened_on)) == (
+        "cdd",
+        False,
+        "2026-12-01",
+    )
+    notice = await notices_of(relais, "marie")
+    assert "Amina (Paris 11e) dit avoir trouvé un travail : CDD. Vous confirmez ?" in notice
+    await marie.send(Inbound(EventKind.BUTTON, data=f"V:cf:{outcome.id}"))
+    assert "Confirmé. Bravo à Amina !" in marie.text
+    await marie.send(Inbound(EventKind.BUTTON, data=f"V:cf:{outcome.id}"))
+    assert "déjà confirmé" in marie.text
+    assert "Bravo" in await notices_of(relais, "amina")

@@ -105,8 +105,8 @@ async def _invite(settings: Settings, centre: str, role: str) -> int:
     code, expires = invitation
     print(code)
     print(
-        f"Valid once, until {expires:%Y-%m-%d %H:%M} UTC. The volunteer sends it to the bot"
-        " (or opens https://t.me/<bot>?start=<code without dashes>).",
+        f"Valid once, until {expires:%Y-%m-%d %H:%M} UTC. The volunteer sends it to the bot,"
+        f" or opens https://t.me/<bot username>?start={code}",
         file=sys.stderr,
     )
     return 0

@@ -208,7 +208,13 @@ class Desk:
         code = self._code_in(event)
         if code is not None:
             return await self._join(tx, st, code)
-        if event.kind == EventKind.BUTTON and not event.data.startswith("V:"):
+        desk_event = (event.kind == EventKind.BUTTON and event.data.startswith("V:")) or (
+            event.kind == EventKind.COMMAND and event.command in DESK_COMMANDS
+        )
+        if event.kind in (EventKind.BUTTON, EventKind.COMMAND) and not desk_event:
+            # leaving for the menu or a flow drops the desk's question: the next typed text
+            # is an answer to the flow, not a note for a beneficiary
+            st.session.desk.pop("await", None)
             return None
         access = await self.access(tx, st.person)
         if not access.is_team:

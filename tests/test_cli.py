@@ -25,7 +25,7 @@ def relais(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT):
 def test_check_passes_on_the_project() -> None:
     done = relais("check")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "7 flows" in done.stdout
+    assert "10 flows" in done.stdout
     assert "languages: fr, en" in done.stdout
 
 

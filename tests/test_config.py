@@ -395,4 +395,4 @@ def test_webhook_mode_needs_url_and_secret(tmp_path: Path, env: dict[str, str], 
 
 
 def test_centre_keys_are_described():
-    assert set(CENTRE_KEYS) == {"id", "name", "address"}
+    assert set(CENTRE_KEYS) == {"id", "name", "address", "hours"}

@@ -29,6 +29,8 @@ async def test_a_new_person_chooses_french_agrees_and_reaches_the_menu(chat: Con
     assert chat.labels() == [
         "Faire mon bilan",
         "Faire mon CV",
+        "Parler à un bénévole",
+        "J'ai trouvé un travail !",
         "Mes données",
         "Aide",
         "Choisir ma langue",
@@ -143,4 +145,12 @@ async def test_the_language_can_be_changed_from_the_menu(chat: Conversation) -> 
         < What would you like to do?
         """
     )
-    assert chat.labels() == ["My assessment", "Make my CV", "My data", "Help", "Choose my language"]
+    assert chat.labels() == [
+        "My assessment",
+        "Make my CV",
+        "Talk to a volunteer",
+        "I found a job!",
+        "My data",
+        "Help",
+        "Choose my language",
+    ]

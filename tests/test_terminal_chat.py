@@ -133,3 +133,40 @@ def test_the_cv_is_written_to_a_file_whose_path_is_shown(tmp_path: Path) -> None
     assert path == tmp_path / "documents" / "amina-CV-Amina-Benali.pdf"
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
     assert "Amina Benali" in text and "Plongeur" in text and "06 12 34 56 78" in text
+
+
+def test_relais_invite_and_two_terminals_play_both_sides(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "RELAIS_DATABASE": str(tmp_path / "relais.sqlite3"),
+        "PYTHONUNBUFFERED": "1",
+    }
+    env.pop("RELAIS_CONFIG", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "invite", "--centre", "default"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    code = done.stdout.strip()
+    assert code.startswith("RELAIS-") and "Valid once" in done.stderr
+    volunteer = chat(tmp_path, ["1", code], user="marie")
+    assert "Bienvenue dans l'équipe de Centre Relais" in volunteer
+    beneficiary = chat(tmp_path, ["1", "1", "1", "Amina", "Parler à un bénévole", "Oui"])
+    assert "Un bénévole de Centre Relais va vous contacter" in beneficiary
+    later = chat(tmp_path, ["1", "/people"], user="marie")  # "1": the request's button
+    assert "Amina (Centre Relais) voudrait parler à un bénévole." in later
+    assert "Merci ! Vous vous occupez de Amina." in later
+    assert "Amina · pas de CV" in later
+    wrong = subprocess.run(
+        [sys.executable, "-m", "bot", "invite", "--centre", "nowhere"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert wrong.returncode == 2 and "no active centre 'nowhere'" in wrong.stderr

@@ -200,3 +200,62 @@ async def test_a_job_reported_by_the_person_counts_once_a_volunteer_confirms(
     await marie.send(Inbound(EventKind.BUTTON, data=f"V:cf:{outcome.id}"))
     assert "déjà confirmé" in marie.text
     assert "Bravo" in await notices_of(relais, "amina")
+
+
+async def test_desk_questions_handle_bad_input_and_are_dropped_on_leaving(relais: Relais) -> None:
+    amina = Conversation(relais, user="amina")
+    await amina.play(AMINA_IN_PARIS + CV_FR)
+    marie = await join(relais, "marie", "paris11")
+    amina_id = await person_id(relais, "amina")
+    await marie.play(f"> /person {amina_id}\n> [CV à corriger]")
+    await marie.type("x" * 10_000)
+    assert "500 caractères au plus" in marie.text
+    await marie.send(Inbound(EventKind.MEDIA, media="sticker"))
+    assert "Je ne peux pas lire les photos" in marie.text
+    await marie.type("/menu")
+    await marie.type("Une note perdue")
+    assert "C'est envoyé" not in marie.text
+    async with relais.storage.transaction() as tx:
+        assert (await tx.followup_of(amina_id)).cv_status == "to_check"
+    await marie.play(
+        f"""
+        > /person {amina_id}
+        > [Noter un résultat]
+        > [Formation]
+        < À quelle date ?
+        > 25/12/2026
+        < Cette date n'est pas encore arrivée
+        < À quelle date ?
+        > 20/11/2026
+        < C'est noté pour Amina Benali : Formation, le 20 novembre 2026.
+        """
+    )
+    await marie.send(Inbound(EventKind.BUTTON, data="V:od:today"))
+    assert "Ce bouton ne marche plus" in marie.text  # the date was already given
+    for forged in ("V:", "V:zz:1", "V:p:abc", "V:l:nope:0", "V:ok:1:party", "V:p:1:2"):
+        await marie.send(Inbound(EventKind.BUTTON, data=forged))
+        assert "Ce bouton ne marche plus" in marie.text or "Je ne trouve pas" in marie.text
+
+
+async def test_the_list_pages_and_filters(relais: Relais) -> None:
+    for n in range(11):
+        person = Conversation(relais, user=f"p{n}")
+        await person.play(AMINA_IN_PARIS.replace("Amina", f"Personne{n:02d}"))
+    marie = await join(relais, "marie", "paris11")
+    await marie.play(
+        """
+        > /people
+        < page 1 sur 2
+        < 11 personnes
+        < Personne10 · pas de CV
+        ! Personne02
+        > [Suivants]
+        < page 2 sur 2
+        < Personne00
+        > [Premier contact]
+        < Personnes suivies (Premier contact) – page 1 sur 2
+        > [CV à vérifier]
+        < 0 personne
+        < Personne dans cette liste pour l'instant.
+        """
+    )

@@ -22,7 +22,17 @@ from bot.i18n import N_, Catalogs, Translator
 from bot.notices import notify
 from bot.render import Renderer
 from bot.storage import Tx, to_text
-from bot.team import OUTCOME_KINDS, Access, Beneficiary, Filter, code_hash, new_code, normalise_code
+from bot.team import (
+    CONTRACT_LABELS,
+    OUTCOME_KINDS,
+    OUTCOME_LABELS,
+    Access,
+    Beneficiary,
+    Filter,
+    code_hash,
+    new_code,
+    normalise_code,
+)
 
 PAGE_SIZE = 8
 NOTE_MAX = 500
@@ -94,20 +104,6 @@ T_SEARCH_UNSET = N_("C'est noté : {name} n'est plus marqué(e) « en recherche 
 T_CONTACT_SET = N_("C'est noté : premier contact avec {name}.")
 T_SELF = N_("C'est votre propre dossier : un autre bénévole doit s'en occuper.")
 T_OUTCOME_ASK = N_("Quel résultat pour {name} ?")
-OUTCOMES = {
-    "job": N_("Travail trouvé"),
-    "training": N_("Formation"),
-    "french_class": N_("Cours de français"),
-    "stopped": N_("Arrêt de l'accompagnement"),
-    "moved": N_("Déménagement"),
-}
-CONTRACT_LABELS = {
-    "cdi": N_("CDI"),
-    "cdd": N_("CDD"),
-    "interim": N_("Intérim"),
-    "iae": N_("IAE (insertion)"),
-    "unknown": N_("Je ne sais pas"),
-}
 T_CONTRACT_ASK = N_("Quel contrat ?")
 T_DATE_ASK = N_("À quelle date ? Écrivez-la (par exemple {example}) ou choisissez :")
 B_TODAY = N_("Aujourd'hui")
@@ -449,7 +445,7 @@ class Desk:
         else:  # "o": record an outcome
             rows = tuple(
                 (Button(t.gettext(label), f"V:ok:{person_id}:{kind}"),)
-                for kind, label in OUTCOMES.items()
+                for kind, label in OUTCOME_LABELS.items()
             )
             out.messages.append(Message(t.gettext(T_OUTCOME_ASK, name=name), rows, rtl=t.rtl))
 
@@ -492,7 +488,7 @@ class Desk:
         else:
             lines.append(t.gettext(T_CONTACT_NO))
         for outcome in (await tx.outcomes_of(person_id))[:3]:
-            what = t.gettext(OUTCOMES[outcome.kind])
+            what = t.gettext(OUTCOME_LABELS[outcome.kind])
             if outcome.contract:
                 what += f" ({t.gettext(CONTRACT_LABELS[outcome.contract])})"
             if not outcome.confirmed:
@@ -573,7 +569,7 @@ class Desk:
         if await self.subject(tx, access, person_id) is None:
             self._say(out, t, T_NOT_FOUND)
             return
-        out.echo = t.gettext(OUTCOMES[kind])
+        out.echo = t.gettext(OUTCOME_LABELS[kind])
         if kind == "job":
             rows = tuple(
                 (Button(t.gettext(label), f"V:oc:{person_id}:{contract}"),)
@@ -635,7 +631,7 @@ class Desk:
         if kind in ("job", "stopped", "moved"):
             await tx.update_followup(person_id, searching=0)
         name = self._name(profile.get("first_name", ""), profile.get("last_name", ""), person_id, t)
-        what = t.gettext(OUTCOMES[kind])
+        what = t.gettext(OUTCOME_LABELS[kind])
         if contract:
             what += f" ({t.gettext(CONTRACT_LABELS[contract])})"
         self._say(out, t, T_OUTCOME_SAVED, name=name, outcome=what, date=t.date(day))

@@ -11,18 +11,12 @@ from bot.domain import Effect, State
 from bot.i18n import N_, Catalogs
 from bot.notices import notify
 from bot.storage import Tx, to_text
+from bot.team import CONTRACT_LABELS
 
 T_HELP_NOTICE = N_("{name} ({centre}) voudrait parler à un bénévole.")
 B_TAKE = N_("🙋 Je m'en occupe")
 T_JOB_NOTICE = N_("{name} ({centre}) dit avoir trouvé un travail : {contract}. Vous confirmez ?")
 B_CONFIRM = N_("✅ Confirmer")
-CONTRACTS = {
-    "cdi": N_("CDI"),
-    "cdd": N_("CDD"),
-    "interim": N_("Intérim"),
-    "iae": N_("IAE (insertion)"),
-    "unknown": N_("contrat pas encore connu"),
-}
 
 
 class FollowUpRecorder:
@@ -65,7 +59,7 @@ class FollowUpRecorder:
                     )
             elif effect.name == "report_job" and st.person.centre:
                 contract = str(effect.data.get("job_contract") or "unknown")
-                if contract not in CONTRACTS:
+                if contract not in CONTRACT_LABELS:
                     contract = "unknown"
                 started = _date(effect.data.get("job_start")) or today
                 outcome = await tx.add_outcome(
@@ -78,7 +72,7 @@ class FollowUpRecorder:
                     B_CONFIRM,
                     f"V:cf:{outcome}",
                     centre_name,
-                    contract=CONTRACTS[contract],
+                    contract=CONTRACT_LABELS[contract],
                 )
 
     async def _tell_team(

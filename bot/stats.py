@@ -30,7 +30,7 @@ from datetime import date
 
 from bot.i18n import N_, Translator
 from bot.storage import Tx
-from bot.team import CONTRACTS, OUTCOME_KINDS
+from bot.team import CONTRACT_LABELS, CONTRACTS, OUTCOME_KINDS
 
 TOTAL = "*"
 
@@ -50,14 +50,6 @@ KIND_LABELS = {
     "stopped": N_("arrêt de l'accompagnement"),
     "moved": N_("déménagement"),
 }
-CONTRACT_LABELS = {
-    "cdi": N_("CDI"),
-    "cdd": N_("CDD"),
-    "interim": N_("intérim"),
-    "iae": N_("IAE"),
-    "unknown": N_("contrat non précisé"),
-}
-
 CSV_HEADER = (
     "centre",
     "start",

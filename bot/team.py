@@ -8,10 +8,27 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
+from bot.i18n import N_
+
 ROLES = ("volunteer", "coordinator")
 OUTCOME_KINDS = ("job", "training", "french_class", "stopped", "moved")
 CONTRACTS = ("cdi", "cdd", "interim", "iae", "unknown")
 CV_STATUSES = ("none", "to_check", "checked", "to_fix")
+# The words of outcomes and contracts, for buttons, pages and notices (French reference).
+OUTCOME_LABELS = {
+    "job": N_("Travail trouvé"),
+    "training": N_("Formation"),
+    "french_class": N_("Cours de français"),
+    "stopped": N_("Arrêt de l'accompagnement"),
+    "moved": N_("Déménagement"),
+}
+CONTRACT_LABELS = {
+    "cdi": N_("CDI"),
+    "cdd": N_("CDD"),
+    "interim": N_("Intérim"),
+    "iae": N_("IAE (insertion)"),
+    "unknown": N_("Contrat pas encore connu"),
+}
 # Letters and digits that cannot be mistaken for one another when read aloud or typed.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_PREFIX = "RELAIS"

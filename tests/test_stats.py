@@ -243,7 +243,7 @@ def test_the_text_speaks_french_with_plurals_and_singulars(fr: Translator) -> No
         "7 personnes suivies",
         "3 bilans faits",
         "2 CV qualifiés",
-        "Résultats : 4 travail trouvé (CDI 1, CDD 1, intérim 1, IAE 1), 1 formation,"
+        "Résultats : 4 travail trouvé (CDI 1, CDD 1, Intérim 1, IAE (insertion) 1), 1 formation,"
         " 1 cours de français, 1 arrêt de l'accompagnement",
         "3 personnes ont retrouvé un travail : 43 %",
     ]
@@ -252,7 +252,7 @@ def test_the_text_speaks_french_with_plurals_and_singulars(fr: Translator) -> No
         "3 personnes suivies",
         "1 bilan fait",
         "1 CV qualifié",
-        "Résultats : 1 travail trouvé (contrat non précisé 1)",
+        "Résultats : 1 travail trouvé (Contrat pas encore connu 1)",
         "1 personne a retrouvé un travail : 33 %",
     ]
     assert total.splitlines()[0] == "Tous les centres, du 1 janvier 2026 au 30 juin 2026 :"

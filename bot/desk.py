@@ -141,7 +141,7 @@ T_AUDIT_LINE = N_("{at} – {actor} a ouvert {what} de la personne n° {subject}
 AUDIT_WHAT = {"profile": N_("la fiche"), "cv": N_("le CV")}
 T_AUDIT_EMPTY = N_("Aucune consultation pour l'instant.")
 T_CENTRES_HEAD = N_("Centres :")
-T_CENTRE_LINE = N_("{id} – {name} ({n} personnes)")
+T_CENTRE_LINE = N_("{id} – {name} ({people})")
 T_CENTRE_USAGE = N_(
     "Pour ajouter : /centre add <id> | <nom> | <adresse> | <horaires>\n"
     "Pour fermer : /centre remove <id>"
@@ -150,8 +150,8 @@ T_CENTRE_ADDED = N_("Centre {id} ajouté.")
 T_CENTRE_EXISTS = N_("Le centre {id} existe déjà.")
 T_CENTRE_BAD_ID = N_("Un identifiant de centre : 32 lettres a-z, chiffres, _ ou - au plus.")
 T_CENTRE_REMOVED = N_(
-    "Centre {id} fermé. Ses {n} personnes gardent leurs réponses et choisiront un autre centre "
-    "à leur prochain message."
+    "Centre {id} fermé ({people}). Chacun garde ses réponses et choisira un autre centre "
+    "à son prochain message."
 )
 T_CENTRE_UNKNOWN = N_("Je ne connais pas le centre {id}.")
 T_CENTRE_LAST = N_("C'est le dernier centre : ajoutez-en un autre avant de le fermer.")
@@ -819,13 +819,15 @@ class Desk:
             if count is None:
                 self._say(out, t, T_CENTRE_UNKNOWN, id=centre_id)
                 return
-            self._say(out, t, T_CENTRE_REMOVED, id=centre_id, n=count)
+            people = t.ngettext("{n} personne", "{n} personnes", count)
+            self._say(out, t, T_CENTRE_REMOVED, id=centre_id, people=people)
             self.render.centres = await tx.active_centres()
         else:
             lines = [t.gettext(T_CENTRES_HEAD)]
             for c in self.render.centres:
                 _, n = await tx.list_beneficiaries((c.id,), Filter.ALL, 0, 1)
-                lines.append(t.gettext(T_CENTRE_LINE, id=c.id, name=c.name, n=n))
+                people = t.ngettext("{n} personne", "{n} personnes", n)
+                lines.append(t.gettext(T_CENTRE_LINE, id=c.id, name=c.name, people=people))
             lines.append(t.gettext(T_CENTRE_USAGE))
             out.messages.append(Message("\n".join(lines), rtl=t.rtl))
 

@@ -39,6 +39,8 @@ PERSON_FIELDS = {
     "person.consent": ("yes_no", None),
 }
 ROLES = ("", "language", "onboarding", "centre")
+# shown in texts, never saved by a step: the person's centre's address and contact hours
+PERSON_DISPLAY = ("person.centre_address", "person.centre_hours")
 IDENT = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 VALUE = re.compile(r"^[a-z0-9_]{1,32}$")
 
@@ -619,7 +621,7 @@ def _check_graph(r: _Reader, flow: Flow) -> None:
 
 def _check_references(flows: dict[str, Flow]) -> None:
     """Every condition and placeholder must name an answer some flow saves."""
-    known = set(PERSON_FIELDS)
+    known = set(PERSON_FIELDS) | set(PERSON_DISPLAY)
     item_fields: dict[str, set[str]] = {}
     for flow in flows.values():
         known |= flow.saved_fields()
@@ -674,7 +676,8 @@ def _check_sections(
         where = f"section {i + 1}"
         if section.list and section.list not in item_fields:
             raise r.fail(f"{where}: unknown list {section.list!r}", "sections")
-        names = item_fields[section.list] if section.list else known - set(PERSON_FIELDS)
+        person = set(PERSON_FIELDS) | set(PERSON_DISPLAY)
+        names = item_fields[section.list] if section.list else known - person
         for entry in section.entries:
             for f in entry.fields:
                 if f not in names:

@@ -160,7 +160,11 @@ class Renderer:
         lookup = answer_lookup(st, frame)
         names = set(st.profile) | (set(frame.answers) if frame else set())
         names |= {"person.locale", "person.centre", "person.consent"}
-        return {name: self.display(st, name, lookup(name)) for name in names}
+        values = {name: self.display(st, name, lookup(name)) for name in names}
+        centre = next((c for c in self.centres if c.id == st.person.centre), None)
+        values["person.centre_address"] = centre.address or None if centre else None
+        values["person.centre_hours"] = centre.hours or None if centre else None
+        return values
 
     def display(self, st: State, name: str, value: Any, in_list: str = "") -> str | None:
         """One answer as the person should read it: labels, dates and numbers localised."""

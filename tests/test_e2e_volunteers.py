@@ -87,7 +87,7 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
         > [Parler à un bénévole]
         < Voulez-vous qu'un bénévole de votre centre vous contacte ?
         > [Oui]
-        < Un bénévole de Paris 11e va vous contacter
+        < Les bénévoles sont là : mardi 9 h – 12 h
         """
     )
     # Paris' team is told, with a button to take the request; Lyon's is not

@@ -1,0 +1,74 @@
+"""Random and hostile desk events from a volunteer of Lyon, with a person of Paris in the
+database: nothing crashes, and nothing about the Paris person ever reaches the volunteer."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.config import load_settings
+from bot.domain import EventKind, Inbound
+from bot.service import open_relais
+from tests.conftest import CONFIG_TWO_CENTRES, fixed_clock
+from tests.conversation import Conversation
+from tests.test_flow_cv import CV_FR
+from tests.test_volunteers import AMINA_IN_PARIS, join
+
+verbs = st.sampled_from(
+    ["p", "cv", "ck", "fx", "sr", "fc", "o", "ok", "oc", "od", "h", "cf", "iv", "sc", "l", "x", ""]
+)
+argument = st.one_of(
+    st.integers(min_value=-2, max_value=12).map(str),
+    st.sampled_from(["job", "cdi", "today", "all", "cv", "paris11", "lyon", "coordinator", ""]),
+    st.text(max_size=8),
+)
+desk_events = st.one_of(
+    st.builds(
+        lambda verb, args: Inbound(EventKind.BUTTON, data=":".join(["V", verb, *args])),
+        verbs,
+        st.lists(argument, max_size=3),
+    ),
+    st.builds(
+        lambda command, args: Inbound(EventKind.COMMAND, command=command, text=args),
+        st.sampled_from(["people", "person", "invite", "stats", "audit", "centre", "join"]),
+        st.one_of(st.text(max_size=12), st.integers(0, 12).map(str)),
+    ),
+    st.builds(lambda text: Inbound(EventKind.TEXT, text=text), st.text(max_size=30)),
+)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(st.lists(desk_events, min_size=1, max_size=12))
+def test_hostile_desk_events_never_crash_nor_leak(tmp_path_factory, events: list[Inbound]) -> None:
+    folder: Path = tmp_path_factory.mktemp("desk")
+    config = folder / "relais.toml"
+    config.write_text(CONFIG_TWO_CENTRES, encoding="utf-8")
+    app_settings = load_settings(config, env={"RELAIS_DATABASE": str(folder / "db.sqlite3")})
+
+    async def play() -> None:
+        relais = await open_relais(app_settings, clock=fixed_clock)
+        try:
+            amina = Conversation(relais, user="amina")
+            await amina.play(AMINA_IN_PARIS + CV_FR)
+            leo = await join(relais, "leo", "lyon")
+            for event in events:
+                await leo.send(event)
+                for secret in ("Amina", "Benali", "06 12 34 56 78"):
+                    assert secret not in leo.text, (event, leo.text)
+                for message in (m for r in leo.replies for m in r.messages):
+                    if message.document.startswith("cv_pdf:"):
+                        kind = message.document
+                        assert await relais.document("test", "leo", kind) is None
+            async with relais.storage.transaction() as tx:
+                assert await tx.audit_entries() == []
+        finally:
+            await relais.close()
+
+    asyncio.run(play())

@@ -17,7 +17,18 @@ from typing import Any
 
 from bot import answers
 from bot.documents import Documents
-from bot.domain import Button, Centre, EventKind, Frame, Inbound, Message, Person, Reply, State
+from bot.domain import (
+    Button,
+    Centre,
+    Effect,
+    EventKind,
+    Frame,
+    Inbound,
+    Message,
+    Person,
+    Reply,
+    State,
+)
 from bot.i18n import N_, Catalogs, Translator
 from bot.notices import notify
 from bot.render import Renderer
@@ -162,6 +173,14 @@ T_CENTRE_CLOSED = N_(
 T_PERSON_USAGE = N_("Écrivez /person suivi du numéro de la personne, par exemple : /person 12")
 
 DESK_COMMANDS = ("people", "person", "invite", "stats", "audit", "centre")
+# shown in the app's command menu of each volunteer (Telegram), by role
+TEAM_COMMANDS = {
+    "people": N_("Les personnes suivies"),
+    "person": N_("Ouvrir une fiche par son numéro"),
+    "invite": N_("Inviter un bénévole"),
+    "stats": N_("Les résultats du centre"),
+}
+COORDINATOR_ONLY = ("invite", "stats")
 
 
 @dataclass
@@ -267,7 +286,11 @@ class Desk:
         text = t.gettext(T_JOINED, centre=name)
         if role == "coordinator":
             text += "\n" + t.gettext(T_JOINED_COORDINATOR, centre=name)
-        return Reply((Message(text, rtl=t.rtl),))
+        roles = await tx.roles_of(st.person.id)
+        coordinator = any(r.role == "coordinator" for r in roles)
+        names = [c for c in TEAM_COMMANDS if coordinator or c not in COORDINATOR_ONLY]
+        menu = Effect("team_commands", {"commands": names, "locale": st.person.locale or ""})
+        return Reply((Message(text, rtl=t.rtl),), effects=(menu,))
 
     # -- commands --------------------------------------------------------------------------
 

@@ -62,7 +62,7 @@ class Relais:
                 new_state, more = self.engine.handle(
                     state, Inbound(EventKind.COMMAND, command="start")
                 )
-                reply = Reply(reply.messages + more.messages, reply.echo)
+                reply = Reply(reply.messages + more.messages, reply.echo, effects=reply.effects)
         await tx.save_state(new_state)
         frame = new_state.session.current
         # ids and step names only: never names, answers or message text

@@ -4,6 +4,7 @@ process against the Bot API emulator, every person on their own phone."""
 from __future__ import annotations
 
 import re
+import time
 
 from tests.phone import Phone
 from tests.telegram_emulator import TelegramEmulator
@@ -30,6 +31,16 @@ def code_in(message: dict) -> str:
     found = re.search(r"RELAIS-[A-Z0-9]{4}-[A-Z0-9]{4}", message["text"])
     assert found, message["text"]
     return found.group(0)
+
+
+def chat_commands(emulator: TelegramEmulator, chat_id: int) -> list[str]:
+    """The command names the bot set for one chat's menu (waits for them a little)."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = emulator.commands({"type": "chat", "chat_id": chat_id})
+        if found or time.monotonic() > deadline:
+            return [c["command"] for c in found]
+        time.sleep(0.05)
 
 
 def beneficiary(emulator: TelegramEmulator, user: int, name: str, centre: str) -> Phone:
@@ -77,6 +88,9 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
     volunteer_code = code_in(emulator.wait_for_text(CORA, "Code d'invitation pour Paris 11e"))
     Phone(emulator, VIC).play(f"> {volunteer_code}\n< Bienvenue dans l'équipe de Paris 11e")
     Phone(emulator, LEO).play(f"> {lyon_code}\n< Bienvenue dans l'équipe de Lyon Part-Dieu")
+    # each volunteer finds their commands in the app's menu; coordinators have more
+    assert chat_commands(emulator, VIC) == ["menu", "help", "language", "stop", "people", "person"]
+    assert chat_commands(emulator, CORA)[-4:] == ["people", "person", "invite", "stats"]
     # a used code does not work twice
     Phone(emulator, BILAL).play(f"> {volunteer_code}\n< Ce code a déjà servi")
 

@@ -20,6 +20,7 @@ from typing import Any
 from aiohttp import web
 from telegram import (
     BotCommand,
+    BotCommandScopeChat,
     ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
@@ -37,6 +38,7 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 
+from bot.desk import TEAM_COMMANDS
 from bot.domain import EventKind, Inbound, Message, Reply
 from bot.i18n import N_, Translator
 from bot.notices import message_from_json
@@ -456,6 +458,10 @@ class TelegramChannel:
                 {"message_id": message_id, "text": split_text(text)[0], "keyboard": []},
             )
         await self._queue_messages(tx, chat_id, reply.messages)
+        for effect in reply.effects:
+            if effect.name == "team_commands":
+                # volunteers find their commands in the app's menu, in their language
+                await tx.enqueue(chat_id, "setMyCommands", dict(effect.data))
 
     async def _queue_messages(self, tx: Tx, chat_id: str, messages: tuple[Message, ...]) -> None:
         for message in messages:
@@ -573,6 +579,15 @@ class TelegramChannel:
             await self.bot.send_document(
                 chat_id, InputFile(document.data, filename=document.filename)
             )
+        elif item.method == "setMyCommands":
+            t = self.relais.catalogs.get(p.get("locale") or None)
+            commands = [BotCommand(name, t.gettext(text)) for name, text in COMMANDS.items()]
+            commands += [
+                BotCommand(name, t.gettext(TEAM_COMMANDS[name]))
+                for name in p.get("commands", [])
+                if name in TEAM_COMMANDS
+            ]
+            await self.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
         elif item.method == "answerCallbackQuery":
             await self.bot.answer_callback_query(p["id"])
         elif item.method == "leaveChat":

@@ -15,9 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.cv import CV, build_cv, to_json_resume
-from bot.cv_pdf import render_cv_pdf
 from bot.flow import FlowSet
-from bot.fonts import prepare_fonts
 from bot.i18n import REFERENCE_LOCALE, Catalogs
 
 KINDS = ("cv_pdf", "cv_json")
@@ -63,6 +61,10 @@ class Documents:
         """One document of a person, made now from their saved answers."""
         cv = self.cv(profile)
         if kind == "cv_pdf":
+            # imported on first use: the PDF stack (fpdf2, fontTools, Pillow) costs ~30 MB
+            from bot.cv_pdf import render_cv_pdf
+            from bot.fonts import prepare_fonts
+
             fonts = prepare_fonts(self.font_cache)
             data = render_cv_pdf(cv, self.catalogs.get(REFERENCE_LOCALE), fonts)
             return Document(f"{_file_stem(cv)}.pdf", "application/pdf", data)

@@ -6,6 +6,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -273,14 +274,20 @@ class FlowSet:
                 return flow.lists[name]
         return None
 
-    def find_field(self, name: str) -> tuple[Flow, Step] | None:
-        """The step that saves an answer ("list.field" for an item's field)."""
+    @cached_property
+    def _savers(self) -> dict[str, tuple[Flow, Step]]:
+        # every question of every flow would otherwise be scanned for each answer shown
+        found: dict[str, tuple[Flow, Step]] = {}
         for flow in self.flows.values():
             for step in flow.steps.values():
                 saved = f"{step.item}.{step.save}" if step.item else step.save
-                if step.saves and saved == name:
-                    return flow, step
-        return None
+                if step.saves:
+                    found.setdefault(saved, (flow, step))
+        return found
+
+    def find_field(self, name: str) -> tuple[Flow, Step] | None:
+        """The step that saves an answer ("list.field" for an item's field)."""
+        return self._savers.get(name)
 
     def list_flow(self, name: str) -> Flow | None:
         """The flow that declares a list."""

@@ -95,7 +95,8 @@ class Renderer:
     def question(self, st: State, frame: Frame, step: Step) -> Message:
         """A question with its hint and buttons (answers, then back and skip)."""
         t = self.tr(st)
-        text = fill(t.gettext(step.prompt), self.display_values(st, frame))
+        prompt = t.gettext(step.prompt)
+        text = fill(prompt, self.display_values(st, frame, _names(prompt)))
         if frame.edit and step.type not in ("multi_choice",):
             # a correction shows what is being replaced (ticks show it for multiple choices)
             items = frame.answers.get(step.item) if step.item else None
@@ -142,7 +143,8 @@ class Renderer:
     def message_text(self, st: State, frame: Frame, step: Step) -> str:
         """A message step: its text, then each line whose condition holds and values exist."""
         t = self.tr(st)
-        values = self.display_values(st, frame)
+        names = _names(step.text).union(*(_names(line.text) for line in step.lines))
+        values = self.display_values(st, frame, names)
         lookup = answer_lookup(st, frame)
         parts = []
         if step.text:
@@ -155,11 +157,15 @@ class Renderer:
             parts.append(fill(t.gettext(line.text), values))
         return "\n".join(parts)
 
-    def display_values(self, st: State, frame: Frame | None) -> dict[str, str | None]:
-        """Every answer the texts may show, written for the person's language."""
+    def display_values(
+        self, st: State, frame: Frame | None, wanted: set[str] | None = None
+    ) -> dict[str, str | None]:
+        """The answers a text shows (`wanted`; default: all), written for the person's language."""
         lookup = answer_lookup(st, frame)
         names = set(st.profile) | (set(frame.answers) if frame else set())
         names |= {"person.locale", "person.centre", "person.consent"}
+        if wanted is not None:
+            names &= wanted
         values = {name: self.display(st, name, lookup(name)) for name in names}
         centre = next((c for c in self.centres if c.id == st.person.centre), None)
         values["person.centre_address"] = centre.address or None if centre else None
@@ -205,3 +211,11 @@ class Renderer:
         if step is not None and step.type == "phone":
             return answers.format_phone(value)
         return str(value)
+
+
+def _names(template: str) -> set[str]:
+    """The placeholders of a text; none for a malformed one (fill leaves it as written)."""
+    try:
+        return placeholders(template)
+    except ValueError:
+        return set()

@@ -548,3 +548,27 @@ async def test_in_english_the_chat_is_english_and_the_cv_french(chat: Conversati
     ):
         assert words in text, words
     assert "March" not in text and "Work experience" not in text
+
+
+async def test_my_data_shows_the_cv_and_erasing_forgets_it(chat: Conversation) -> None:
+    await chat.play(
+        ONBOARDING_FR
+        + CV_FR
+        + """
+        > [Mes données]
+        < Nom : Benali
+        < Téléphone : 06 12 34 56 78
+        < CV – travaux : Agent d'entretien
+        < CV – langues : Arabe : Langue maternelle; Français : Intermédiaire
+        > [Tout effacer]
+        > [Oui]
+        < Tout est effacé
+        ! Mon CV
+        """
+    )
+    assert await profile_of(chat) == {}
+    assert await chat.relais.document(chat.channel, chat.user, "cv_pdf") is None
+    async with chat.relais.storage.transaction() as tx:
+        person = await tx.find_person(chat.channel, chat.user)
+        assert person is not None and person.id is not None
+        assert (await tx.followup_of(person.id)).cv_status == "none"

@@ -81,6 +81,13 @@ async def test_invite_join_list_open_check_the_cv_and_record_an_outcome(relais: 
         > [Marquer « en recherche »]
         < Amina Benali est en recherche active
         < Peut être proposé(e) aux employeurs
+        """
+    )
+    async with relais.storage.transaction() as tx:
+        assert await tx.proposable("paris11") == [amina_id]
+        assert await tx.proposable("lyon") == []
+    await marie.play(
+        """
         > [Noter un résultat]
         < Quel résultat pour Amina Benali ?
         > [Travail trouvé]
@@ -100,6 +107,8 @@ async def test_invite_join_list_open_check_the_cv_and_record_an_outcome(relais: 
         audit = await tx.audit_entries()
     assert follow.cv_status == "checked"
     assert not follow.searching  # found a job
+    async with relais.storage.transaction() as tx:
+        assert await tx.proposable("paris11") == []  # no longer searching
     assert [(o.kind, o.contract, o.confirmed) for o in outcomes] == [("job", "cdi", True)]
     marie_id = await person_id(relais, "marie")
     assert [(e.actor_id, e.subject_id, e.action) for e in audit] == [

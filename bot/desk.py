@@ -43,6 +43,8 @@ from bot.team import (
     code_hash,
     new_code,
     normalise_code,
+    person_name,
+    profile_name,
 )
 
 PAGE_SIZE = 8
@@ -68,7 +70,6 @@ CV_STATUS = {
     "to_fix": N_("CV à corriger"),
 }
 T_SEARCHING = N_("en recherche")
-T_PERSON_N = N_("Personne n° {id}")
 T_PROFILE_HEAD = N_("{name} (n° {id}) – {centre}")
 T_LAST_SEEN = N_("Dernier message : {date}")
 T_PHONE = N_("Téléphone : {phone}")
@@ -393,11 +394,8 @@ class Desk:
             rows.append(tuple(nav))
         out.messages.append(Message("\n".join(lines), tuple(rows), rtl=t.rtl))
 
-    def _name(self, first: str, last: str, person_id: int, t: Translator) -> str:
-        return " ".join(p for p in (first, last) if p) or t.gettext(T_PERSON_N, id=person_id)
-
     def _row_label(self, person: Beneficiary, t: Translator) -> str:
-        name = self._name(person.first_name, person.last_name, person.id, t)
+        name = person_name(person.first_name, person.last_name, person.id, t)
         parts = [name, t.gettext(CV_STATUS[person.followup.cv_status])]
         if person.followup.searching:
             parts.append(t.gettext(T_SEARCHING))
@@ -428,7 +426,7 @@ class Desk:
             self._say(out, t, T_NOT_FOUND)
             return
         person, profile = found
-        name = self._name(profile.get("first_name", ""), profile.get("last_name", ""), person_id, t)
+        name = profile_name(profile, person_id, t)
         now = to_text(self.clock())
         has_cv = bool(profile.get("last_name"))
         if verb == "cv":
@@ -494,7 +492,7 @@ class Desk:
         if audit:
             await tx.audit(access.person_id, person_id, "profile")
         follow = await tx.followup_of(person_id)
-        name = self._name(profile.get("first_name", ""), profile.get("last_name", ""), person_id, t)
+        name = profile_name(profile, person_id, t)
         lines = [
             t.gettext(
                 T_PROFILE_HEAD, name=name, id=person_id, centre=self._centre_name(person.centre)
@@ -562,9 +560,7 @@ class Desk:
             self._say(out, t, T_NOT_FOUND)
             return
         person, profile = found
-        name = self._name(
-            profile.get("first_name", ""), profile.get("last_name", ""), person.id or 0, t
-        )
+        name = profile_name(profile, person.id or 0, t)
         if desk["await"] == "note":
             note = answers.parse_text(text, 1, NOTE_MAX)
             if isinstance(note, answers.Invalid):
@@ -653,7 +649,7 @@ class Desk:
         await tx.add_outcome(person_id, person.centre, kind, contract, day, access.person_id, True)
         if kind in ("job", "stopped", "moved"):
             await tx.update_followup(person_id, searching=0)
-        name = self._name(profile.get("first_name", ""), profile.get("last_name", ""), person_id, t)
+        name = profile_name(profile, person_id, t)
         what = t.gettext(OUTCOME_LABELS[kind])
         if contract:
             what += f" ({t.gettext(CONTRACT_LABELS[contract])})"
@@ -668,9 +664,7 @@ class Desk:
             self._say(out, t, T_NOT_FOUND)
             return
         person, profile = found
-        name = self._name(
-            profile.get("first_name", ""), profile.get("last_name", ""), outcome.person_id, t
-        )
+        name = profile_name(profile, outcome.person_id, t)
         if not await tx.confirm_outcome(outcome_id, access.person_id):
             self._say(out, t, T_ALREADY_CONFIRMED)
             return
@@ -694,9 +688,7 @@ class Desk:
         person, profile = found
         await tx.update_followup(request.person_id, first_contact_at=to_text(self.clock()))
         await notify(tx, self.catalogs, person, T_HELP_TAKEN_NOTICE)
-        name = self._name(
-            profile.get("first_name", ""), profile.get("last_name", ""), request.person_id, t
-        )
+        name = profile_name(profile, request.person_id, t)
         lines = [t.gettext(T_HELP_TAKEN, name=name)]
         if profile.get("phone"):
             lines.append(t.gettext(T_PHONE, phone=answers.format_phone(profile["phone"])))
@@ -805,7 +797,7 @@ class Desk:
         lines = [t.gettext(T_AUDIT_HEAD)]
         for e in entries:
             actor_profile = await tx.profile_of(e.actor_id)
-            actor = self._name(actor_profile.get("first_name", ""), "", e.actor_id, t)
+            actor = person_name(str(actor_profile.get("first_name", "")), "", e.actor_id, t)
             lines.append(
                 t.gettext(
                     T_AUDIT_LINE,

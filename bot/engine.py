@@ -12,7 +12,18 @@ from bot import answers
 from bot.domain import Button, Centre, Effect, EventKind, Frame, Inbound, Message, Reply, State
 from bot.flow import Flow, FlowSet, Step
 from bot.i18n import N_, Catalogs, Translator
-from bot.render import B_BACK, B_CANCEL, B_NO, B_SKIP, B_SKIPPED, B_YES, Renderer, answer_lookup
+from bot.render import (
+    B_BACK,
+    B_CANCEL,
+    B_NO,
+    B_SKIP,
+    B_SKIPPED,
+    B_YES,
+    Renderer,
+    answer_lookup,
+    current_answer,
+    current_item,
+)
 from bot.review import Reviewer, Screen, saved_items
 
 # Texts of the engine itself; flows carry their own.
@@ -352,7 +363,7 @@ class Engine:
             if isinstance(result, date):
                 result = result.isoformat()
         elif step.type == "month":
-            item = self._current_item(frame, step)
+            item = current_item(frame, step)
             first = self._month_bound(step.not_before, today, item)
             last = self._month_bound(step.not_after, today, item)
             result = answers.parse_month(raw, today, first, last)
@@ -379,11 +390,6 @@ class Engine:
             return spec
         value = (item or {}).get(spec)
         return value if isinstance(value, str) else None
-
-    def _current_item(self, frame: Frame, step: Step) -> dict[str, Any] | None:
-        """The item being filled by an item step, if any."""
-        items = frame.answers.get(step.item) if step.item else None
-        return items[-1] if isinstance(items, list) and items else None
 
     # -- moving through a flow -----------------------------------------------------------
 
@@ -424,7 +430,7 @@ class Engine:
             frame.answers[step.save] = value
 
     def _next(self, st: State, frame: Frame, step: Step) -> str | None:
-        lookup = answer_lookup(st, frame, self._current_item(frame, step))
+        lookup = answer_lookup(st, frame, current_item(frame, step))
         flow = self._flow(frame)
         for branch in step.next:
             if branch.when and not branch.when.holds(lookup):
@@ -552,9 +558,7 @@ class Engine:
         if previous.new_item and frame.answers.get(previous.item):
             frame.answers[previous.item].pop()  # answering it again starts the item again
         frame.step = previous.id
-        if previous.type == "multi_choice":
-            earlier = answer_lookup(st, frame)(previous.save)
-            frame.selected = list(earlier) if isinstance(earlier, list) else []
+        _preselect(st, frame, previous)
         self._ask(st, frame, previous, out)
 
     def _prompt_again(self, st: State, out: _Out, changed: bool = False) -> None:
@@ -679,9 +683,7 @@ class Engine:
             chosen = [copy.deepcopy(items[edit["item"]])] if "item" in edit else []
             frame.answers[start.item] = chosen
         st.session.stack.append(frame)
-        if start.type == "multi_choice":
-            earlier = answer_lookup(st, frame, self._current_item(frame, start))(start.save)
-            frame.selected = list(earlier) if isinstance(earlier, list) else []
+        _preselect(st, frame, start)
         self._ask(st, frame, start, out)
 
     def _edit_fields(self, st: State, frame: Frame) -> tuple[Step, list[str]]:
@@ -709,10 +711,7 @@ class Engine:
                 break
             if step.is_question:
                 frame.step = step.id
-                if step.type == "multi_choice":
-                    item = self._current_item(frame, step)
-                    earlier = answer_lookup(st, frame, item)(step.save)
-                    frame.selected = list(earlier) if isinstance(earlier, list) else []
+                _preselect(st, frame, step)
                 self._ask(st, frame, step, out)
                 return
             target = self._next(st, frame, step)
@@ -768,6 +767,13 @@ class Engine:
     def _menu(self, st: State, out: _Out) -> None:
         st.session.seq += 1
         out.messages.append(self.render.menu(st, self._menu_flows(st)))
+
+
+def _preselect(st: State, frame: Frame, step: Step) -> None:
+    """A multiple choice asked again starts with the earlier answer ticked."""
+    if step.type == "multi_choice":
+        earlier = current_answer(st, frame, step)
+        frame.selected = list(earlier) if isinstance(earlier, list) else []
 
 
 def _bound(spec: str, today: date) -> date | None:

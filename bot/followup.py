@@ -11,7 +11,7 @@ from bot.domain import Effect, State
 from bot.i18n import N_, Catalogs
 from bot.notices import notify
 from bot.storage import Tx, to_text
-from bot.team import CONTRACT_LABELS
+from bot.team import CONTRACT_LABELS, profile_name
 
 T_HELP_NOTICE = N_("{name} ({centre}) voudrait parler à un bénévole.")
 B_TAKE = N_("🙋 Je m'en occupe")
@@ -90,16 +90,11 @@ class FollowUpRecorder:
         team = await tx.team_of(st.person.centre)
         if not team:
             team = await tx.persons_by_external_ids(self.admins)
-        name = (
-            " ".join(
-                str(st.profile.get(k, "")) for k in ("first_name", "last_name") if st.profile.get(k)
-            )
-            or f"n° {st.person.id}"
-        )
         for member in team:
             if member.id == st.person.id:
                 continue  # a volunteer who is also helped is not asked to handle their own case
             t = self.catalogs.get(member.locale)
+            name = profile_name(st.profile, st.person.id or 0, t)
             contract = params.get("contract")
             extra: dict[str, Any] = {"contract": t.gettext(str(contract))} if contract else {}
             await notify(

@@ -60,6 +60,17 @@ def answer_lookup(
     return lookup
 
 
+def current_item(frame: Frame, step: Step) -> dict[str, Any] | None:
+    """The item an item step is filling, if any."""
+    items = frame.answers.get(step.item) if step.item else None
+    return items[-1] if isinstance(items, list) and items else None
+
+
+def current_answer(st: State, frame: Frame, step: Step) -> Any:
+    """What the step's answer is now (this run's, the item's or the saved one)."""
+    return answer_lookup(st, frame, current_item(frame, step))(step.save)
+
+
 class Renderer:
     """Writes questions, menus and messages for one person; reads state, never changes it."""
 
@@ -99,9 +110,7 @@ class Renderer:
         text = fill(prompt, self.display_values(st, frame, _names(prompt)))
         if frame.edit and step.type not in ("multi_choice",):
             # a correction shows what is being replaced (ticks show it for multiple choices)
-            items = frame.answers.get(step.item) if step.item else None
-            item = items[-1] if isinstance(items, list) and items else None
-            value = answer_lookup(st, frame, item)(step.save)
+            value = current_answer(st, frame, step)
             shown = self.display(st, step.save, value, in_list=step.item)
             if shown:
                 text += "\n" + t.gettext(T_NOW, value=shown)

@@ -7,8 +7,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
-from bot.i18n import N_
+from bot.i18n import N_, Translator
 
 ROLES = ("volunteer", "coordinator")
 OUTCOME_KINDS = ("job", "training", "french_class", "stopped", "moved")
@@ -41,6 +42,22 @@ class Filter(StrEnum):
     NEW = "new"  # waiting for a first contact
     CV = "cv"  # CV to check
     SEARCHING = "search"  # actively looking for work
+
+
+T_PERSON_N = N_("Personne n° {id}")
+
+
+def person_name(first: str, last: str, person_id: int, t: Translator) -> str:
+    """How volunteers see a person: first and last name as typed, else their number."""
+    return " ".join(p for p in (first, last) if p) or t.gettext(T_PERSON_N, id=person_id)
+
+
+def profile_name(profile: dict[str, Any], person_id: int, t: Translator) -> str:
+    """person_name from saved answers."""
+    first, last = profile.get("first_name"), profile.get("last_name")
+    return person_name(
+        first if isinstance(first, str) else "", last if isinstance(last, str) else "", person_id, t
+    )
 
 
 @dataclass(frozen=True)

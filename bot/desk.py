@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot import answers
+from bot import answers, stats
 from bot.documents import Documents
 from bot.domain import (
     Button,
@@ -29,6 +29,7 @@ from bot.domain import (
     Reply,
     State,
 )
+from bot.engine import T_STALE
 from bot.i18n import N_, Catalogs, Translator
 from bot.notices import notify
 from bot.render import Renderer
@@ -209,7 +210,6 @@ class Desk:
         self.invite_days = invite_days
         self.clock = clock
         self.bot_username = ""  # set by the Telegram channel, for invitation links
-        self.stats: Callable[..., Any] | None = None  # set by the service (bot.stats)
 
     async def access(self, tx: Tx, person: Person) -> Access:
         """What this person may do on the volunteer side."""
@@ -343,7 +343,7 @@ class Desk:
         elif verb == "sc" and len(args) == 2:
             self._stats_csv(access, args[0], args[1], out, t)
         else:
-            self._say(out, t, N_("Ce bouton ne marche plus. Voici la question en cours."))
+            self._say(out, t, T_STALE)
 
     # -- the list and one person -----------------------------------------------------------
 
@@ -634,7 +634,7 @@ class Desk:
     ) -> None:
         desk = st.session.desk
         if desk.get("await") != "date":
-            self._say(out, t, N_("Ce bouton ne marche plus. Voici la question en cours."))
+            self._say(out, t, T_STALE)
             return
         person_id = int(desk.get("person", 0))
         found = await self.subject(tx, access, person_id)
@@ -766,8 +766,6 @@ class Desk:
                 out, t, N_("Écrivez /stats, ou /stats 2026-01-01 2026-06-30 pour une période.")
             )
             return
-        from bot import stats
-
         figures = await stats.compute(tx, centres, *period)
         text = stats.format_text(figures, t, {c.id: c.name for c in self.render.centres})
         start, end = period
@@ -824,7 +822,6 @@ class Desk:
             centre = Centre(fields[0], fields[1][:80], *(f[:200] for f in fields[2:4]))
             added = await tx.add_centre(centre)
             self._say(out, t, T_CENTRE_ADDED if added else T_CENTRE_EXISTS, id=centre.id)
-            self.render.centres = await tx.active_centres()
         elif verb == "remove":
             centre_id = rest.strip()
             if len(self.render.centres) <= 1 and centre_id in self._active():
@@ -836,7 +833,6 @@ class Desk:
                 return
             people = t.ngettext("{n} personne", "{n} personnes", count)
             self._say(out, t, T_CENTRE_REMOVED, id=centre_id, people=people)
-            self.render.centres = await tx.active_centres()
         else:
             lines = [t.gettext(T_CENTRES_HEAD)]
             for c in self.render.centres:

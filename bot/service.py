@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from bot import stats
 from bot.config import Settings
 from bot.desk import Desk, create_invitation
 from bot.documents import Document, Documents, NoDocument
@@ -44,8 +45,7 @@ class Relais:
         """Load the person, let the desk or the engine answer, record what it means for the
         person's centre, save the new state (all inside `tx`)."""
         state = await tx.load_state(channel, external_id)
-        # centres can change while running (an admin command, another process)
-        self.engine.render.centres = await tx.active_centres()
+        await self._refresh_centres(tx)
         reply = await self.desk.handle(tx, state, event)
         if reply is None:
             new_state, reply = self.engine.handle(state, event)
@@ -91,7 +91,7 @@ class Relais:
                 return await self._stats_csv(tx, state, args)
             if args:
                 access = await self.desk.access(tx, state.person)
-                self.engine.render.centres = await tx.active_centres()
+                await self._refresh_centres(tx)
                 found = await self.desk.subject(tx, access, int(args)) if args.isdigit() else None
                 if found is None:
                     return None
@@ -104,9 +104,11 @@ class Relais:
         log.info("document person=%s kind=%s bytes=%d", state.person.id, kind, len(document.data))
         return document
 
-    async def _stats_csv(self, tx: Tx, state: State, args: str) -> Document | None:
-        from bot import stats
+    async def _refresh_centres(self, tx: Tx) -> None:
+        # centres can change while running (an admin command, another process)
+        self.engine.render.centres = await tx.active_centres()
 
+    async def _stats_csv(self, tx: Tx, state: State, args: str) -> Document | None:
         access = await self.desk.access(tx, state.person)
         active = await tx.active_centres()
         centres = tuple(c.id for c in active if access.coordinates(c.id))
@@ -126,7 +128,7 @@ class Relais:
         """A one-time invitation code for an active centre and when it expires (None: no such
         centre)."""
         async with self.storage.transaction() as tx:
-            self.engine.render.centres = await tx.active_centres()
+            await self._refresh_centres(tx)
             if centre not in {c.id for c in self.engine.render.centres}:
                 return None
             return await create_invitation(

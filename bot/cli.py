@@ -8,13 +8,14 @@ import logging
 import re
 import sys
 import threading
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from telegram.error import InvalidToken
 
 from bot.catalog_check import check_catalogs
+from bot.clock import ClockError, clock_from_env
 from bot.config import ConfigError, Settings, load_settings
 from bot.flow import FlowError, load_flows
 
@@ -69,7 +70,7 @@ async def _chat(settings: Settings, user: str) -> None:
     from bot.channels.terminal import TerminalChat
     from bot.service import open_relais
 
-    relais = await open_relais(settings)
+    relais = await open_relais(settings, clock_from_env())
     try:
         await TerminalChat(relais, user).run()
     finally:
@@ -81,11 +82,12 @@ async def _run(settings: Settings) -> None:
     from bot.fonts import prepare_fonts
     from bot.service import open_relais
 
-    relais = await open_relais(settings)
+    clock = clock_from_env()
+    relais = await open_relais(settings, clock)
     # the first CV would otherwise wait several seconds for its fonts to be made
     threading.Thread(target=prepare_fonts, args=(settings.font_cache,), daemon=True).start()
     try:
-        await TelegramChannel(relais).run()
+        await TelegramChannel(relais, clock).run()
     finally:
         await relais.close()
 
@@ -93,7 +95,7 @@ async def _run(settings: Settings) -> None:
 async def _invite(settings: Settings, centre: str, role: str) -> int:
     from bot.service import open_relais
 
-    relais = await open_relais(settings)
+    relais = await open_relais(settings, clock_from_env())
     try:
         invitation = await relais.invite(centre, role, created_by=None)
     finally:
@@ -130,7 +132,8 @@ async def _stats(
 
     # checked before opening the database, so that a typo creates no file
     try:
-        last = _day(end, "--to") if end else datetime.now(ZoneInfo(settings.timezone)).date()
+        today = clock_from_env()().astimezone(ZoneInfo(settings.timezone)).date()
+        last = _day(end, "--to") if end else today
         # the year of --to, so that `--to 2025-12-31` alone means the whole of 2025
         first = _day(start, "--from") if start else date(last.year, 1, 1)
     except ValueError as exc:
@@ -139,7 +142,7 @@ async def _stats(
     if first > last:
         print(f"relais: --from {first} is after --to {last}", file=sys.stderr)
         return 2
-    relais = await open_relais(settings)
+    relais = await open_relais(settings, clock_from_env())
     try:
         async with relais.storage.transaction() as tx:
             names = await tx.centre_names()
@@ -193,7 +196,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(_chat(settings, args.user))
         else:
             asyncio.run(_run(settings))
-    except (ConfigError, FlowError) as exc:
+    except (ConfigError, FlowError, ClockError) as exc:
         print(f"relais: {exc}", file=sys.stderr)
         return 2
     except InvalidToken:

@@ -6,9 +6,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from bot import stats
+from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.desk import Desk, create_invitation
 from bot.documents import Document, Documents, NoDocument
@@ -20,11 +21,6 @@ from bot.i18n import Catalogs
 from bot.storage import Storage, Tx
 
 log = logging.getLogger("relais")
-
-
-def utc_now() -> datetime:
-    """The real clock; tests pass their own."""
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -147,9 +143,6 @@ class Relais:
     async def close(self) -> None:
         """Close the database."""
         await self.storage.close()
-
-
-Clock = Callable[[], datetime]
 
 
 def build_engine(settings: Settings, clock: Clock = utc_now) -> tuple[FlowSet, Catalogs, Engine]:

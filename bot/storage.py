@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,6 +21,7 @@ from typing import Any
 
 import aiosqlite
 
+from bot.clock import Clock, utc_now
 from bot.domain import Person, Session, State
 from bot.storage_stats import StatsQueries
 from bot.storage_team import TeamQueries, person_from_row
@@ -33,8 +34,6 @@ OUTBOX_STATES = ("queued", "sent", "failed", "blocked")
 ERROR_MAX = 200
 
 _MIGRATION_NAME = re.compile(r"^(\d+)_([A-Za-z0-9_]+)\.sql$")
-
-Clock = Callable[[], datetime]
 
 
 class StorageError(Exception):
@@ -51,11 +50,6 @@ class OutboxItem:
     payload: dict[str, Any]
     attempts: int
     created_at: datetime
-
-
-def utc_now() -> datetime:
-    """The real clock, timezone-aware."""
-    return datetime.now(UTC)
 
 
 def to_text(moment: datetime) -> str:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,9 @@ import pytest
 from bot.config import Settings, load_settings
 from bot.service import Relais, open_relais
 from tests.conversation import Conversation
+from tests.moment import fixed_clock
 
 ROOT = Path(__file__).resolve().parent.parent
-# A fixed "now": Monday 23 November 2026, 10:00 UTC (11:00 in Paris).
-NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 
 CONFIG_TWO_CENTRES = """
 [general]
@@ -28,11 +26,6 @@ name = "Paris 11e"
 id = "lyon"
 name = "Lyon Part-Dieu"
 """
-
-
-def fixed_clock() -> datetime:
-    """The tests' clock."""
-    return NOW
 
 
 @pytest.fixture

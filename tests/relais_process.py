@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 
+from tests.moment import NOW
 from tests.telegram_emulator import TelegramEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +60,8 @@ class RelaisProcess:
                 "RELAIS_DATABASE": str(self.database),
                 "RELAIS_TELEGRAM_POLL_TIMEOUT": "1",
                 "PYTHONUNBUFFERED": "1",
+                # the process's clock starts at the tests' moment, never at today's date
+                "RELAIS_CLOCK": NOW.isoformat(),
                 # httpx honours proxy variables: keep loopback traffic off any proxy
                 "NO_PROXY": ",".join(filter(None, ["127.0.0.1,localhost", env.get("NO_PROXY")])),
                 "no_proxy": ",".join(filter(None, ["127.0.0.1,localhost", env.get("no_proxy")])),

@@ -38,11 +38,12 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 
+from bot.clock import Clock, utc_now
 from bot.desk import TEAM_COMMANDS
 from bot.domain import EventKind, Inbound, Message, Reply
 from bot.i18n import N_, Translator
 from bot.notices import message_from_json
-from bot.service import Clock, Relais, utc_now
+from bot.service import Relais
 from bot.storage import OutboxItem, Tx
 
 CHANNEL = "telegram"

@@ -16,6 +16,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot import answers, stats
+from bot.desk_team import TEAM_VERBS, TeamAnswer, TeamDesk
 from bot.documents import Documents
 from bot.domain import (
     Button,
@@ -41,6 +42,7 @@ from bot.team import (
     Access,
     Beneficiary,
     Filter,
+    Role,
     code_hash,
     new_code,
     normalise_code,
@@ -152,6 +154,12 @@ T_NOT_ALLOWED = N_("Seuls les coordinateurs et les admins peuvent faire cela.")
 T_AUDIT_HEAD = N_("Dernières consultations de fiches :")
 T_AUDIT_LINE = N_("{at} – {actor} a ouvert {what} de la personne n° {subject}")
 AUDIT_WHAT = {"profile": N_("la fiche"), "cv": N_("le CV")}
+# actions that are not the opening of a page or a CV: their whole line
+AUDIT_LINES = {
+    "phone": N_("{at} – {actor} a vu le téléphone de la personne n° {subject}"),
+    "team_removed": N_("{at} – {actor} a retiré la personne n° {subject} de l'équipe"),
+}
+T_AUDIT_OTHER = N_("{at} – {actor} : {action}, personne n° {subject}")
 T_AUDIT_EMPTY = N_("Aucune consultation pour l'instant.")
 T_CENTRES_HEAD = N_("Centres :")
 T_CENTRE_LINE = N_("{id} – {name} ({people})")
@@ -174,21 +182,37 @@ T_CENTRE_CLOSED = N_(
 )
 T_PERSON_USAGE = N_("Écrivez /person suivi du numéro de la personne, par exemple : /person 12")
 
-DESK_COMMANDS = ("people", "person", "invite", "stats", "audit", "centre")
+DESK_COMMANDS = ("people", "person", "invite", "stats", "audit", "centre", "team")
 # shown in the app's command menu of each volunteer (Telegram), by role
 TEAM_COMMANDS = {
     "people": N_("Les personnes suivies"),
     "person": N_("Ouvrir une fiche par son numéro"),
     "invite": N_("Inviter un bénévole"),
     "stats": N_("Les résultats du centre"),
+    "team": N_("L'équipe du centre"),
 }
-COORDINATOR_ONLY = ("invite", "stats")
+COORDINATOR_ONLY = ("invite", "stats", "team")
+
+
+def team_command_names(roles: tuple[Role, ...]) -> list[str]:
+    """The desk commands of a person's app menu for their roles (none: a beneficiary's menu)."""
+    if not roles:
+        return []
+    coordinator = any(r.role == "coordinator" for r in roles)
+    return [c for c in TEAM_COMMANDS if coordinator or c not in COORDINATOR_ONLY]
 
 
 @dataclass
 class _Out:
     messages: list[Message] = field(default_factory=list)
     echo: str | None = None
+    effects: list[Effect] = field(default_factory=list)
+
+    def add(self, answer: TeamAnswer) -> None:
+        """Take what a capability of the desk answered."""
+        self.messages += answer.messages
+        self.echo = answer.echo or self.echo
+        self.effects += answer.effects
 
 
 class Desk:
@@ -210,6 +234,7 @@ class Desk:
         self.invite_days = invite_days
         self.clock = clock
         self.bot_username = ""  # set by the Telegram channel, for invitation links
+        self.team = TeamDesk(catalogs, admins, self._centre_name, team_command_names, ROLE_LABELS)
 
     async def access(self, tx: Tx, person: Person) -> Access:
         """What this person may do on the volunteer side."""
@@ -251,7 +276,7 @@ class Desk:
             await self._typed(tx, st, access, event.text, out, t)
         else:
             return None
-        return Reply(tuple(out.messages), out.echo)
+        return Reply(tuple(out.messages), out.echo, effects=tuple(out.effects))
 
     def _code_in(self, event: Inbound) -> str | None:
         if event.kind == EventKind.COMMAND and event.command in ("join", "start") and event.text:
@@ -287,9 +312,7 @@ class Desk:
         text = t.gettext(T_JOINED, centre=name)
         if role == "coordinator":
             text += "\n" + t.gettext(T_JOINED_COORDINATOR, centre=name)
-        roles = await tx.roles_of(st.person.id)
-        coordinator = any(r.role == "coordinator" for r in roles)
-        names = [c for c in TEAM_COMMANDS if coordinator or c not in COORDINATOR_ONLY]
+        names = team_command_names(await tx.roles_of(st.person.id))
         menu = Effect("team_commands", {"commands": names, "locale": st.person.locale or ""})
         return Reply((Message(text, rtl=t.rtl),), effects=(menu,))
 
@@ -312,6 +335,12 @@ class Desk:
             await self._stats_command(tx, access, args, out, t)
         elif event.command == "audit":
             await self._audit(tx, access, out, t)
+        elif event.command == "team":
+            answer = await self.team.command(tx, access, args, self._active(), t)
+            if answer is None:
+                self._say(out, t, T_NOT_ALLOWED)
+            else:
+                out.add(answer)
         else:
             await self._centre_command(tx, access, event.text, out, t)
 
@@ -342,6 +371,10 @@ class Desk:
             await self._invite(tx, st, access, args[0], args[1], out, t)
         elif verb == "sc" and len(args) == 2:
             self._stats_csv(access, args[0], args[1], out, t)
+        elif verb in TEAM_VERBS and (
+            answer := await self.team.button(tx, access, verb, args, self._active(), t)
+        ):
+            out.add(answer)
         else:
             self._say(out, t, T_STALE)
 
@@ -447,7 +480,7 @@ class Desk:
             )
             await notify(tx, self.catalogs, person, T_CHECKED_NOTICE)
             self._say(out, t, T_CHECKED, name=name)
-            await self._open(tx, st, access, person_id, out, t, audit=False)
+            await self._open(tx, st, access, person_id, out, t)
         elif verb == "fx" and has_cv:
             st.session.desk["await"] = "note"
             st.session.desk["person"] = person_id
@@ -458,11 +491,11 @@ class Desk:
             searching = not (await tx.followup_of(person_id)).searching
             await tx.update_followup(person_id, searching=int(searching))
             self._say(out, t, T_SEARCH_SET if searching else T_SEARCH_UNSET, name=name)
-            await self._open(tx, st, access, person_id, out, t, audit=False)
+            await self._open(tx, st, access, person_id, out, t)
         elif verb == "fc":
             await tx.update_followup(person_id, first_contact_at=now)
             self._say(out, t, T_CONTACT_SET, name=name)
-            await self._open(tx, st, access, person_id, out, t, audit=False)
+            await self._open(tx, st, access, person_id, out, t)
         else:  # "o": record an outcome
             rows = tuple(
                 (Button(t.gettext(label), f"V:ok:{person_id}:{kind}"),)
@@ -478,7 +511,6 @@ class Desk:
         person_id: int,
         out: _Out,
         t: Translator,
-        audit: bool = True,
     ) -> None:
         """A person's page: status, self-assessment summary and plan, and what can be done."""
         if person_id == access.person_id:
@@ -489,8 +521,7 @@ class Desk:
             self._say(out, t, T_NOT_FOUND)
             return
         person, profile = found
-        if audit:
-            await tx.audit(access.person_id, person_id, "profile")
+        await tx.audit(access.person_id, person_id, "profile")  # every view, after any action
         follow = await tx.followup_of(person_id)
         name = profile_name(profile, person_id, t)
         lines = [
@@ -660,7 +691,8 @@ class Desk:
     ) -> None:
         outcome = await tx.outcome(outcome_id)
         found = await self.subject(tx, access, outcome.person_id) if outcome else None
-        if outcome is None or found is None:
+        # the outcome's centre too: the person may have moved to a centre this volunteer sees
+        if outcome is None or found is None or outcome.centre not in access.centres(self._active()):
             self._say(out, t, T_NOT_FOUND)
             return
         person, profile = found
@@ -692,6 +724,7 @@ class Desk:
         lines = [t.gettext(T_HELP_TAKEN, name=name)]
         if profile.get("phone"):
             lines.append(t.gettext(T_PHONE, phone=answers.format_phone(profile["phone"])))
+            await tx.audit(access.person_id, request.person_id, "phone")
         rows = ((Button(t.gettext(B_OPEN), f"V:p:{request.person_id}"),),)
         out.messages.append(Message("\n".join(lines), rows, rtl=t.rtl))
 
@@ -796,15 +829,13 @@ class Desk:
         for e in entries:
             actor_profile = await tx.profile_of(e.actor_id)
             actor = person_name(str(actor_profile.get("first_name", "")), "", e.actor_id, t)
-            lines.append(
-                t.gettext(
-                    T_AUDIT_LINE,
-                    at=t.datetime(e.at),
-                    actor=f"{actor} (n° {e.actor_id})",
-                    what=t.gettext(AUDIT_WHAT[e.action]),
-                    subject=e.subject_id,
-                )
-            )
+            who = {"at": t.datetime(e.at), "actor": f"{actor} (n° {e.actor_id})"}
+            if e.action in AUDIT_WHAT:
+                what = t.gettext(AUDIT_WHAT[e.action])
+                lines.append(t.gettext(T_AUDIT_LINE, what=what, subject=e.subject_id, **who))
+            else:
+                line = AUDIT_LINES.get(e.action, T_AUDIT_OTHER)
+                lines.append(t.gettext(line, subject=e.subject_id, action=e.action, **who))
         out.messages.append(Message("\n".join(lines), rtl=t.rtl))
 
     async def _centre_command(

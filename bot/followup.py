@@ -62,9 +62,9 @@ class FollowUpRecorder:
                 if contract not in CONTRACT_LABELS:
                     contract = "unknown"
                 started = _date(effect.data.get("job_start")) or today
-                outcome = await tx.add_outcome(
-                    person_id, st.person.centre, "job", contract, started, None, False
-                )
+                outcome = await self._report_job(tx, person_id, st.person.centre, contract, started)
+                if outcome is None:
+                    continue  # told again: the team already has it to confirm
                 await self._tell_team(
                     tx,
                     st,
@@ -74,6 +74,18 @@ class FollowUpRecorder:
                     centre_name,
                     contract=CONTRACT_LABELS[contract],
                 )
+
+    async def _report_job(
+        self, tx: Tx, person_id: int, centre: str, contract: str, started: date
+    ) -> int | None:
+        """Record a job the person reports; None when it only updates one still to confirm
+        (the same report sent again makes one outcome and one notice, not one each time)."""
+        pending = await tx.reported_job_to_confirm(person_id)
+        if pending is None:
+            return await tx.add_outcome(person_id, centre, "job", contract, started, None, False)
+        await tx.update_reported_job(pending.id, centre, contract, started)
+        # a person who moved since is confirmed by their new centre: tell that team once
+        return pending.id if pending.centre != centre else None
 
     async def _tell_team(
         self,

@@ -20,6 +20,7 @@ from bot.team import (
     HelpRequest,
     Outcome,
     Role,
+    TeamMember,
 )
 
 
@@ -81,7 +82,10 @@ class TeamQueries:
                 "INSERT INTO centres (id, name, address, hours, source)"
                 " VALUES (?, ?, ?, ?, 'config')"
                 " ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,"
-                " hours = excluded.hours, source = 'config', removed_at = NULL",
+                " hours = excluded.hours, source = 'config',"
+                # a centre an admin closed stays closed until an admin adds it again
+                " removed_at = CASE WHEN centres.removed_by = 'admin' THEN centres.removed_at END,"
+                " removed_by = CASE WHEN centres.removed_by = 'admin' THEN 'admin' END",
                 (c.id, c.name, c.address, c.hours),
             )
         ids = {c.id for c in configured}
@@ -93,7 +97,7 @@ class TeamQueries:
             if r["id"] not in ids
         ]
         for centre in gone:
-            await self.remove_centre(centre)
+            await self.remove_centre(centre, by="config")
         return gone
 
     async def active_centres(self) -> tuple[Centre, ...]:
@@ -111,21 +115,30 @@ class TeamQueries:
         await self._execute(
             "INSERT INTO centres (id, name, address, hours, source) VALUES (?, ?, ?, ?, 'admin')"
             " ON CONFLICT (id) DO UPDATE SET name = excluded.name, address = excluded.address,"
-            " hours = excluded.hours, removed_at = NULL",
+            " hours = excluded.hours, removed_at = NULL, removed_by = NULL",
             (centre.id, centre.name, centre.address, centre.hours),
         )
         return True
 
-    async def remove_centre(self, centre: str) -> int | None:
-        """Close a centre: its people keep their answers and will choose another centre; its
-        volunteers lose access to it (their role rows stay, so they can be told why). Returns
+    async def remove_centre(self, centre: str, by: str = "admin") -> int | None:
+        """Close a centre (`by` an admin or the configuration): its people keep their answers
+        and will choose another centre; its volunteers' roles are revoked (the rows stay, so
+        they can be told why, and re-opening the centre does not bring them back). Returns
         how many people it had, None if unknown."""
         row = await self._fetchone(
             "SELECT 1 FROM centres WHERE id = ? AND removed_at IS NULL", (centre,)
         )
         if row is None:
             return None
-        await self._execute("UPDATE centres SET removed_at = ? WHERE id = ?", (self._now(), centre))
+        await self._execute(
+            "UPDATE centres SET removed_at = ?, removed_by = ? WHERE id = ?",
+            (self._now(), by, centre),
+        )
+        await self._execute(
+            "UPDATE roles SET revoked_at = ?, revoked_reason = 'centre_closed'"
+            " WHERE centre = ? AND revoked_at IS NULL",
+            (self._now(), centre),
+        )
         await self._execute(
             "UPDATE invites SET expires_at = ? WHERE centre = ? AND used_at IS NULL",
             (self._now(), centre),
@@ -135,29 +148,34 @@ class TeamQueries:
     # -- roles and invitations -------------------------------------------------------------
 
     async def roles_of(self, person_id: int) -> tuple[Role, ...]:
-        """The roles of a person in active centres."""
+        """The roles of a person in active centres (revoked ones are gone)."""
         rows = await self._fetchall(
             "SELECT r.centre, r.role FROM roles r JOIN centres c ON c.id = r.centre"
-            " WHERE r.person_id = ? AND c.removed_at IS NULL ORDER BY c.rowid",
+            " WHERE r.person_id = ? AND r.revoked_at IS NULL AND c.removed_at IS NULL"
+            " ORDER BY c.rowid",
             (person_id,),
         )
         return tuple(Role(r["centre"], r["role"]) for r in rows)
 
     async def had_role(self, person_id: int) -> bool:
-        """True when the person was a volunteer of a centre that has since closed."""
+        """True when the person was a volunteer of a centre that has since closed (not when
+        they were removed from a team: they are answered like anyone else)."""
         row = await self._fetchone(
-            "SELECT 1 FROM roles r JOIN centres c ON c.id = r.centre"
-            " WHERE r.person_id = ? AND c.removed_at IS NOT NULL",
+            "SELECT 1 FROM roles WHERE person_id = ? AND revoked_reason = 'centre_closed'",
             (person_id,),
         )
         return row is not None
 
     async def grant_role(self, person_id: int, centre: str, role: str) -> None:
-        """Make a person volunteer or coordinator of a centre (a coordinator stays one)."""
+        """Make a person volunteer or coordinator of a centre (a coordinator stays one); a
+        new invitation gives back a role that was taken back, as this invitation says."""
         await self._execute(
             "INSERT INTO roles (person_id, centre, role, granted_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (person_id, centre) DO UPDATE SET role = CASE"
-            " WHEN roles.role = 'coordinator' THEN 'coordinator' ELSE excluded.role END",
+            " WHEN roles.role = 'coordinator' AND roles.revoked_at IS NULL THEN 'coordinator'"
+            " ELSE excluded.role END,"
+            " granted_at = CASE WHEN roles.revoked_at IS NULL THEN roles.granted_at"
+            " ELSE excluded.granted_at END, revoked_at = NULL, revoked_reason = NULL",
             (person_id, centre, role, self._now()),
         )
 
@@ -198,10 +216,56 @@ class TeamQueries:
         rows = await self._fetchall(
             "SELECT p.id, p.channel, p.external_id, p.locale, p.consent, p.centre, p.stopped,"
             " p.blocked FROM roles r JOIN persons p ON p.id = r.person_id WHERE r.centre = ?"
-            " ORDER BY p.id",
+            " AND r.revoked_at IS NULL ORDER BY p.id",
             (centre,),
         )
         return [person_from_row(r) for r in rows]
+
+    async def team_members(self, centres: Iterable[str]) -> list[TeamMember]:
+        """The volunteers and coordinators of these centres (roles not taken back), by centre."""
+        ids = list(centres)
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = await self._fetchall(
+            "SELECT r.person_id, r.centre, r.role, p.external_id,"
+            " (SELECT value FROM profile WHERE person_id = p.id AND key = 'first_name') AS fn,"
+            " (SELECT value FROM profile WHERE person_id = p.id AND key = 'last_name') AS ln"
+            " FROM roles r JOIN persons p ON p.id = r.person_id JOIN centres c ON c.id = r.centre"
+            f" WHERE r.centre IN ({marks}) AND r.revoked_at IS NULL"
+            " ORDER BY c.rowid, r.role, p.id",
+            tuple(ids),
+        )
+        return [
+            TeamMember(
+                person_id=int(r["person_id"]),
+                centre=r["centre"],
+                role=r["role"],
+                external_id=r["external_id"],
+                first_name=json.loads(r["fn"]) if r["fn"] else "",
+                last_name=json.loads(r["ln"]) if r["ln"] else "",
+            )
+            for r in rows
+        ]
+
+    async def revoke_roles(self, person_id: int, centres: Iterable[str]) -> int:
+        """Take back a person's roles in these centres (removed from the team); how many."""
+        ids = list(centres)
+        if not ids:
+            return 0
+        marks = ", ".join("?" for _ in ids)
+        return await self._execute(
+            "UPDATE roles SET revoked_at = ?, revoked_reason = 'removed'"
+            f" WHERE person_id = ? AND centre IN ({marks}) AND revoked_at IS NULL",
+            (self._now(), person_id, *ids),
+        )
+
+    async def drop_pending_notices(self, person_id: int) -> int:
+        """Forget the notices not yet delivered to a person (one just removed from a team must
+        not learn more about the people they followed); how many."""
+        return await self._execute(
+            "DELETE FROM notices WHERE person_id = ? AND delivered_at IS NULL", (person_id,)
+        )
 
     async def persons_by_external_ids(self, external_ids: Iterable[str]) -> list[Person]:
         """The persons with these external ids (admins), on any channel."""
@@ -249,7 +313,8 @@ class TeamQueries:
         where = (
             f" FROM persons p LEFT JOIN followup f ON f.person_id = p.id"
             f" WHERE p.centre IN ({marks}) AND p.consent = 1 AND p.id != ?"
-            f" AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id)" + _FILTERS[which]
+            f" AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id"
+            f" AND r.revoked_at IS NULL)" + _FILTERS[which]
         )
         params = (*centres, -1 if exclude is None else exclude)
         total_row = await self._fetchone("SELECT COUNT(*) AS n" + where, params)
@@ -421,6 +486,26 @@ class TeamQueries:
             (volunteer_id, outcome_id),
         )
         return changed == 1
+
+    async def reported_job_to_confirm(self, person_id: int) -> Outcome | None:
+        """The job the person reported that no volunteer confirmed yet, if any."""
+        row = await self._fetchone(
+            "SELECT id, person_id, centre, kind, contract, happened_on, confirmed FROM outcomes"
+            " WHERE person_id = ? AND kind = 'job' AND confirmed = 0 AND recorded_by IS NULL"
+            " ORDER BY id DESC LIMIT 1",
+            (person_id,),
+        )
+        return _outcome(row) if row is not None else None
+
+    async def update_reported_job(
+        self, outcome_id: int, centre: str, contract: str, happened_on: date
+    ) -> None:
+        """Replace what an unconfirmed reported job says (the person told it again)."""
+        await self._execute(
+            "UPDATE outcomes SET centre = ?, contract = ?, happened_on = ?"
+            " WHERE id = ? AND confirmed = 0",
+            (centre, contract, happened_on.isoformat(), outcome_id),
+        )
 
     # -- audit -----------------------------------------------------------------------------
 

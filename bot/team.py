@@ -93,6 +93,18 @@ class Access:
 
 
 @dataclass(frozen=True)
+class TeamMember:
+    """One role of a centre's team, as a coordinator sees it."""
+
+    person_id: int
+    centre: str
+    role: str
+    external_id: str
+    first_name: str
+    last_name: str
+
+
+@dataclass(frozen=True)
 class FollowUp:
     """Where a beneficiary stands with their centre."""
 

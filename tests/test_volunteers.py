@@ -112,6 +112,8 @@ async def test_invite_join_list_open_check_the_cv_and_record_an_outcome(relais: 
     assert [(o.kind, o.contract, o.confirmed) for o in outcomes] == [("job", "cdi", True)]
     marie_id = await person_id(relais, "marie")
     assert [(e.actor_id, e.subject_id, e.action) for e in audit] == [
+        (marie_id, amina_id, "profile"),  # the page shown again after "en recherche"
+        (marie_id, amina_id, "profile"),  # and after "CV qualifié"
         (marie_id, amina_id, "profile"),
         (marie_id, amina_id, "cv"),
         (marie_id, amina_id, "profile"),

@@ -461,8 +461,12 @@ class TelegramChannel:
         await self._queue_messages(tx, chat_id, reply.messages)
         for effect in reply.effects:
             if effect.name == "team_commands":
-                # volunteers find their commands in the app's menu, in their language
-                await tx.enqueue(chat_id, "setMyCommands", dict(effect.data))
+                # volunteers find their commands in the app's menu, in their language; a
+                # coordinator removing someone sets that person's menu ("chat", "channel")
+                data = dict(effect.data)
+                target, channel = data.pop("chat", chat_id), data.pop("channel", CHANNEL)
+                if channel == CHANNEL:
+                    await tx.enqueue(str(target), "setMyCommands", data)
 
     async def _queue_messages(self, tx: Tx, chat_id: str, messages: tuple[Message, ...]) -> None:
         for message in messages:

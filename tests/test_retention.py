@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from bot.config import Settings
 from bot.service import open_relais
-from tests.conftest import NOW
+from tests.moment import NOW
 from tests.conversation import Conversation
 
 

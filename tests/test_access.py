@@ -13,8 +13,8 @@ from bot.config import load_settings
 from bot.domain import EventKind, Inbound
 from bot.service import Relais, open_relais
 from tests.conftest import CONFIG_TWO_CENTRES
-from tests.moment import NOW
 from tests.conversation import Conversation
+from tests.moment import NOW
 from tests.test_flow_cv import CV_FR
 from tests.test_volunteers import AMINA_IN_PARIS, join, notices_of, person_id
 

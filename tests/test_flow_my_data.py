@@ -331,7 +331,7 @@ async def test_john_receives_his_data_in_english(relais: Relais) -> None:
         assert expected in text, f"{expected!r} not in:\n{text}"
     assert "Vous parlez français" not in text
     assert data["language"] == "en"
-    assert data["answers"]["french_reading"] == "well"
+    assert data["answers"]["french_reading"] == "good"
     assert data["answers"]["last_name"] == "O'Connor"
     assert data["cv_json_resume"]["basics"]["name"] == "John O'Connor"
     asked = {q["field"]: q for q in data["questions"] if "item" not in q}

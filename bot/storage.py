@@ -23,6 +23,7 @@ import aiosqlite
 
 from bot.clock import Clock, utc_now
 from bot.domain import Person, Session, State
+from bot.storage_export import ExportQueries
 from bot.storage_stats import StatsQueries
 from bot.storage_team import TeamQueries, person_from_row
 
@@ -250,7 +251,7 @@ async def _pragma(conn: aiosqlite.Connection, statement: str) -> Any:
     return row[0] if row is not None else None
 
 
-class Tx(TeamQueries, StatsQueries):
+class Tx(TeamQueries, StatsQueries, ExportQueries):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 
     def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
@@ -290,7 +291,7 @@ class Tx(TeamQueries, StatsQueries):
             " VALUES (?, ?, ?, ?)"
             " ON CONFLICT (channel, external_id) DO UPDATE SET last_seen_at = excluded.last_seen_at"
             " RETURNING id, channel, external_id, locale, consent, centre, stopped, blocked,"
-            " session",
+            " session, consent_version, consent_at",
             (channel, str(external_id), now, now),
         )
         assert row is not None  # an upsert with RETURNING always yields its row
@@ -319,6 +320,14 @@ class Tx(TeamQueries, StatsQueries):
                 int(person.stopped),
                 int(person.blocked),
                 _dump(state.session.to_json()),
+                person.id,
+            ),
+        )
+        await self._execute(
+            "UPDATE persons SET consent_version = ?, consent_at = ? WHERE id = ?",
+            (
+                person.consent_version,
+                None if person.consent_at is None else to_text(person.consent_at),
                 person.id,
             ),
         )

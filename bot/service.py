@@ -18,6 +18,7 @@ from bot.engine import Engine
 from bot.flow import FlowSet, load_flows
 from bot.followup import FollowUpRecorder
 from bot.i18n import Catalogs
+from bot.ids import parse_id
 from bot.storage import Storage, Tx
 
 log = logging.getLogger("relais")
@@ -88,7 +89,8 @@ class Relais:
             if args:
                 access = await self.desk.access(tx, state.person)
                 await self._refresh_centres(tx)
-                found = await self.desk.subject(tx, access, int(args)) if args.isdigit() else None
+                number = parse_id(args)
+                found = await self.desk.subject(tx, access, number) if number is not None else None
                 if found is None:
                     return None
                 profile = found[1]

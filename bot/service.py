@@ -138,6 +138,7 @@ class Relais:
         async with self.storage.transaction() as tx:
             people = await tx.purge_inactive(now - timedelta(days=self.settings.retention_days))
             await tx.purge_handled_updates(now - timedelta(days=7))
+            await tx.purge_set_aside_updates(now - timedelta(days=7))
             await tx.purge_outbox(now - timedelta(days=7))
         if people:
             log.info("retention: erased %d inactive people", people)

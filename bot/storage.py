@@ -23,6 +23,7 @@ import aiosqlite
 
 from bot.clock import Clock, utc_now
 from bot.domain import Person, Session, State
+from bot.private_files import prepare_database
 from bot.storage_stats import StatsQueries
 from bot.storage_team import TeamQueries, person_from_row
 
@@ -146,7 +147,7 @@ class Storage:
     ) -> Storage:
         """Open (creating if needed) the database at `path` and apply pending migrations."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        prepare_database(path)  # readable by the bot's user only, whatever the umask
         # isolation_level=None: no implicit transactions, every BEGIN/COMMIT is ours
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:

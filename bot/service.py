@@ -18,6 +18,7 @@ from bot.engine import Engine
 from bot.flow import FlowSet, load_flows
 from bot.followup import FollowUpRecorder
 from bot.i18n import Catalogs
+from bot.ids import parse_id
 from bot.storage import Storage, Tx
 
 log = logging.getLogger("relais")
@@ -91,7 +92,8 @@ class Relais:
             if args:
                 access = await self.desk.access(tx, state.person)
                 await self._refresh_centres(tx)
-                found = await self.desk.subject(tx, access, int(args)) if args.isdigit() else None
+                number = parse_id(args)
+                found = await self.desk.subject(tx, access, number) if number is not None else None
                 if found is None:
                     return None
                 profile = found[1]
@@ -155,6 +157,7 @@ class Relais:
         async with self.storage.transaction() as tx:
             people = await tx.purge_inactive(now - timedelta(days=self.settings.retention_days))
             await tx.purge_handled_updates(now - timedelta(days=7))
+            await tx.purge_set_aside_updates(now - timedelta(days=7))
             await tx.purge_outbox(now - timedelta(days=7))
         if people:
             log.info("retention: erased %d inactive people", people)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import re
 import sys
 import threading
@@ -18,6 +19,7 @@ from bot.catalog_check import check_catalogs
 from bot.clock import ClockError, clock_from_env
 from bot.config import ConfigError, Settings, load_settings
 from bot.flow import FlowError, load_flows
+from bot.private_files import UMASK
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -178,6 +180,16 @@ def _check(settings: Settings) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `relais` console command."""
+    # whatever the shell's umask, files Relais creates (database, documents, a log file) are
+    # readable by its user only; restored after, for callers in the same process
+    umask = os.umask(UMASK)
+    try:
+        return _main(argv)
+    finally:
+        os.umask(umask)
+
+
+def _main(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings(args.config)

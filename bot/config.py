@@ -8,6 +8,7 @@ Secrets (bot token, webhook secret) are read from the environment only.
 from __future__ import annotations
 
 import difflib
+import ipaddress
 import json
 import os
 import re
@@ -226,12 +227,25 @@ def _url(https_only: bool) -> Parser:
             raise _Bad() from None
         if not parts.netloc or parts.scheme not in ("http", "https"):
             raise _Bad()
-        # Telegram only calls https webhooks; plain http is for a test server on this machine
-        if https_only and parts.scheme == "http" and host not in LOOPBACK_HOSTS:
+        # Telegram only calls https webhooks, and the Bot API URL carries the token: plain
+        # http is for a server on this machine
+        if https_only and parts.scheme == "http" and not _loopback(host):
             raise _Bad()
         return raw
 
     return parse
+
+
+def _loopback(host: str | None) -> bool:
+    """Whether a URL's host is this machine: localhost, 127.0.0.0/8 or ::1."""
+    if host is None:
+        return False
+    if host.lower() in LOOPBACK_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _address(raw: Any, origin: _Origin) -> str:
@@ -331,8 +345,9 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         ),
         "api_url": Setting(
             "api_url",
-            _url(https_only=False),
-            'an http(s) URL such as "https://api.telegram.org/bot"',
+            _url(https_only=True),
+            'an https URL such as "https://api.telegram.org/bot" (http only on this machine:'
+            " the token travels in it)",
             "RELAIS_TELEGRAM_API_URL",
         ),
         "mode": Setting(
@@ -369,8 +384,9 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         ),
         "webhook_secret": Setting(
             "webhook_secret",
-            _text(r"[A-Za-z0-9_-]{1,256}"),
-            "1 to 256 characters among A-Z a-z 0-9 _ -",
+            # short secrets can be guessed by trying: anyone could then post forged updates
+            _text(r"[A-Za-z0-9_-]{32,256}"),
+            "32 to 256 characters among A-Z a-z 0-9 _ -",
             "RELAIS_WEBHOOK_SECRET",
             in_file=False,
             secret=True,

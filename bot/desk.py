@@ -32,6 +32,7 @@ from bot.domain import (
 )
 from bot.engine import T_STALE
 from bot.i18n import N_, Catalogs, Translator
+from bot.ids import parse_id
 from bot.notices import notify
 from bot.render import Renderer
 from bot.storage import Tx, to_text
@@ -325,8 +326,9 @@ class Desk:
         if event.command == "people":
             await self._list(tx, st, access, Filter.ALL, 0, out, t)
         elif event.command == "person":
-            if len(args) == 1 and args[0].lstrip("n°#").isdigit():
-                await self._open(tx, st, access, int(args[0].lstrip("n°#")), out, t)
+            number = parse_id(args[0].lstrip("n°#")) if len(args) == 1 else None
+            if number is not None:
+                await self._open(tx, st, access, number, out, t)
             else:
                 self._say(out, t, T_PERSON_USAGE)
         elif event.command == "invite":
@@ -350,7 +352,7 @@ class Desk:
         self, tx: Tx, st: State, access: Access, parts: list[str], out: _Out, t: Translator
     ) -> None:
         verb, args = (parts[0], parts[1:]) if parts else ("", [])
-        numbers = [int(a) for a in args if a.isdigit()]
+        numbers = [n for n in map(parse_id, args) if n is not None]
         if verb == "l" and len(args) == 2 and args[0] in set(Filter) and numbers:
             await self._list(tx, st, access, Filter(args[0]), numbers[0], out, t)
         elif verb in ("p", "cv", "ck", "fx", "sr", "fc", "o") and len(numbers) == 1:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
@@ -81,6 +82,8 @@ class Person:
     centre: str | None = None
     stopped: bool = False  # asked for no more messages (/stop)
     blocked: bool = False  # blocked the bot on the platform
+    consent_version: str | None = None  # the version of the notice agreed to (flow file)
+    consent_at: datetime | None = None  # when the person agreed to it
 
 
 @dataclass
@@ -98,6 +101,8 @@ class Frame:
     # a correction run from a review: {"entry": [section, entry]} or {"add": section}, and
     # "item" (index in the saved list) when it changes one item; {} for a normal run
     edit: dict[str, Any] = field(default_factory=dict)
+    # the onboarding notice shown again because it changed: ends at the consent question
+    reconsent: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-ready form."""
@@ -112,6 +117,8 @@ class Frame:
             data["view"] = self.view
         if self.edit:
             data["edit"] = self.edit
+        if self.reconsent:
+            data["reconsent"] = True
         return data
 
     @classmethod
@@ -125,6 +132,7 @@ class Frame:
             selected=list(data.get("selected", [])),
             view=dict(data.get("view", {})),
             edit=dict(data.get("edit", {})),
+            reconsent=bool(data.get("reconsent", False)),
         )
 
 

@@ -58,7 +58,21 @@ T_CV_PDF = N_("Voici votre CV, en français.")
 T_CV_JSON = N_(
     "Voici les données de votre CV au format JSON Resume, pour d'autres sites ou logiciels."
 )
-DOCUMENT_TEXTS = {"cv_pdf": T_CV_PDF, "cv_json": T_CV_JSON}
+T_MY_DATA_TXT = N_("Voici tout ce que Relais garde sur vous, dans un fichier à lire.")
+T_MY_DATA_JSON = N_(
+    "Et les mêmes données au format JSON, pour les donner à un autre service si vous le voulez."
+)
+T_NOTICE_CHANGED = N_(
+    "Ce que je fais de vos informations a changé. Lisez, s'il vous plaît, puis dites-moi si vous "
+    "êtes d'accord."
+)
+T_RECONSENTED = N_("Merci ! On continue.")
+DOCUMENT_TEXTS = {
+    "cv_pdf": T_CV_PDF,
+    "cv_json": T_CV_JSON,
+    "my_data_txt": T_MY_DATA_TXT,
+    "my_data_json": T_MY_DATA_JSON,
+}
 MAX_INPUT = 4096  # longer text is cut before parsing: no answer type accepts more
 
 
@@ -93,7 +107,9 @@ class Engine:
         st = copy.deepcopy(state)
         self._repair(st)
         out = _Out()
-        if event.kind == EventKind.COMMAND:
+        if self._notice_first(st, event, out):
+            pass  # the changed notice comes before anything else
+        elif event.kind == EventKind.COMMAND:
             self._command(st, event.command, out)
         elif event.kind == EventKind.BUTTON:
             self._button(st, event.data, out)
@@ -136,6 +152,55 @@ class Engine:
                 del st.session.paused[key]
             elif frame.step not in flow.steps or not flow.steps[frame.step].is_question:
                 frame.step, frame.history, frame.selected = flow.start, [], []
+
+    # -- a changed notice ----------------------------------------------------------------
+
+    def _notice_changed(self, st: State) -> bool:
+        """The person agreed to an older version of the notice than the flow file's."""
+        version = self.flows.consent_version
+        return bool(st.person.consent and version and st.person.consent_version != version)
+
+    def _notice_first(self, st: State, event: Inbound, out: _Out) -> bool:
+        """Show a changed notice and its yes/no before anything else; True when it answered.
+
+        /stop still works; while the question is open, /menu and /start only ask it again.
+        """
+        if not self._notice_changed(st) or (
+            event.kind == EventKind.COMMAND and event.command == "stop"
+        ):
+            return False
+        if event.kind == EventKind.COMMAND and event.command == "start":
+            st.person.stopped = False
+        frame = st.session.current
+        if frame is not None and frame.reconsent:
+            if event.kind == EventKind.COMMAND and event.command in ("menu", "start"):
+                self._prompt_again(st, out)
+                return True
+            return False
+        if any(f.reconsent for f in st.session.stack):
+            return False  # e.g. choosing a language on top of it
+        onboarding = self.flows.by_role("onboarding")
+        # an onboarding left midway (agreed to the old notice) makes way for the new one
+        st.session.stack = [f for f in st.session.stack if f.flow != onboarding.id]
+        start = onboarding.notice or onboarding.start
+        frame = Frame(flow=onboarding.id, step=start, reconsent=True)
+        st.session.stack.append(frame)
+        self._say(st, out, T_NOTICE_CHANGED)
+        self._advance(st, frame, start, out)
+        return True
+
+    def _answered_notice(self, st: State, frame: Frame, agreed: bool, out: _Out) -> bool:
+        """The changed notice was answered: yes goes back to what the person was doing (True);
+        no withdraws consent as a refusal does, and the flow goes on to say so (False)."""
+        if agreed:
+            st.session.stack.remove(frame)
+            self._say(st, out, T_RECONSENTED)
+            self._prompt_again(st, out, changed=True)
+            return True
+        st.session.stack = [frame]  # nothing else goes on without consent
+        self._erase(st, frame)
+        out.effects.append(Effect("erased"))
+        return False
 
     # -- commands ------------------------------------------------------------------------
 
@@ -181,7 +246,7 @@ class Engine:
         A correction left midway is dropped: it changes nothing until it is finished.
         """
         for frame in st.session.stack:
-            if self._flow(frame).role != "language" and not frame.edit:
+            if self._flow(frame).role != "language" and not frame.edit and not frame.reconsent:
                 st.session.paused[frame.flow] = frame
         st.session.stack = []
 
@@ -398,6 +463,9 @@ class Engine:
         self._save(st, frame, step, value)
         frame.history.append(step.id)
         frame.selected = []
+        answered_notice = frame.reconsent and step.save == "person.consent"
+        if answered_notice and self._answered_notice(st, frame, bool(value), out):
+            return
         target = self._next(st, frame, step)
         if frame.edit:
             self._advance_edit(st, frame, target, out)
@@ -412,6 +480,9 @@ class Engine:
             person.centre = value
         elif step.save == "person.consent":
             person.consent = bool(value)
+            # what was agreed to, and when; a refusal keeps neither
+            person.consent_version = (step.version or None) if value else None
+            person.consent_at = self.render.clock() if value else None
         elif step.item:
             items = frame.answers.get(step.item)
             if items is None:
@@ -470,6 +541,9 @@ class Engine:
             elif step.action == "send_cv":
                 self._keep_answers(st, frame)  # the document is made from the saved answers
                 self._send_document(st, "cv_pdf", out)
+            elif step.action == "send_my_data":
+                self._send_document(st, "my_data_txt", out)
+                self._send_document(st, "my_data_json", out)
             elif step.action in ("request_help", "report_job") and st.person.consent:
                 out.effects.append(Effect(step.action, copy.deepcopy(frame.answers)))
             target = self._next(st, frame, step)
@@ -482,6 +556,8 @@ class Engine:
     def _erase(self, st: State, frame: Frame) -> None:
         st.profile.clear()
         st.person.consent = False
+        st.person.consent_version = None
+        st.person.consent_at = None
         st.person.centre = None
         st.session.paused.clear()
         for other in st.session.stack:

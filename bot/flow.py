@@ -32,7 +32,7 @@ STEP_TYPES = (
 QUESTION_TYPES = tuple(t for t in STEP_TYPES if t not in ("message", "action"))
 # a review waits for button presses but saves no answer of its own
 ANSWER_TYPES = tuple(t for t in QUESTION_TYPES if t != "review")
-ACTIONS = ("erase_data", "send_cv", "request_help", "report_job")
+ACTIONS = ("erase_data", "send_cv", "request_help", "report_job", "send_my_data")
 OPTION_SOURCES = ("languages", "centres")
 PERSON_FIELDS = {
     "person.locale": ("choice", "languages"),
@@ -42,6 +42,10 @@ PERSON_FIELDS = {
 ROLES = ("", "language", "onboarding", "centre")
 # shown in texts, never saved by a step: the person's centre's address and contact hours
 PERSON_DISPLAY = ("person.centre_address", "person.centre_hours")
+# shown in texts: when the person agreed to the notice, and which version of it
+CONSENT_DISPLAY = ("person.consent_at", "person.consent_version")
+# a notice version: what people agreed to, compared to ask again when it changes ("2026-11")
+VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 IDENT = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
 VALUE = re.compile(r"^[a-z0-9_]{1,32}$")
 
@@ -56,6 +60,7 @@ FLOW_KEYS = {
     "start",
     "lists",
     "steps",
+    "notice",
 }
 STEP_KEYS = {
     "id",
@@ -83,6 +88,7 @@ STEP_KEYS = {
     "action",
     "reuse",
     "sections",
+    "version",
 }
 # Fields that only make sense for some step types: a typo or a misplaced field is an error.
 TYPE_KEYS = {
@@ -96,6 +102,7 @@ TYPE_KEYS = {
     "message": {"lines"},
     "action": {"action"},
     "review": {"sections"},
+    "yes_no": {"version"},
 }
 MONTH_BOUND = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 
@@ -193,6 +200,7 @@ class Step:
     action: str = ""
     reuse: bool = False  # an answer already known (from any flow) is kept, not asked again
     sections: tuple[Section, ...] = ()
+    version: str = ""  # on the consent step: the version of the notice agreed to
 
     @property
     def is_question(self) -> bool:
@@ -232,6 +240,11 @@ class Flow:
     requires_consent: bool = True
     menu_when: Condition | None = None
     role: str = ""
+    notice: str = ""  # onboarding: the step the notice starts at, shown again when it changes
+
+    def consent_step(self) -> Step | None:
+        """The step that saves the person's agreement, if this flow has one."""
+        return next((s for s in self.steps.values() if s.save == "person.consent"), None)
 
     def texts(self) -> set[str]:
         """Every translatable text of the flow: title, list labels and step texts."""
@@ -288,6 +301,12 @@ class FlowSet:
     def find_field(self, name: str) -> tuple[Flow, Step] | None:
         """The step that saves an answer ("list.field" for an item's field)."""
         return self._savers.get(name)
+
+    @property
+    def consent_version(self) -> str:
+        """The version of the notice people agree to now ("" when the flows give none)."""
+        step = self.by_role("onboarding").consent_step()
+        return step.version if step is not None else ""
 
     def list_flow(self, name: str) -> Flow | None:
         """The flow that declares a list."""
@@ -426,8 +445,9 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
         action=r.get(raw, "action", str, ""),
         reuse=r.get(raw, "reuse", bool, False),
         sections=sections,
+        version=r.get(raw, "version", str, ""),
     )
-    _check_step(r, step)
+    _check_step(r, step, frozenset(raw))
     return step
 
 
@@ -477,7 +497,7 @@ def _read_sections(r: _Reader, raw: list[Any]) -> tuple[Section, ...]:
     return tuple(sections)
 
 
-def _check_step(r: _Reader, s: Step) -> None:
+def _check_step(r: _Reader, s: Step, raw_keys: frozenset[str] = frozenset()) -> None:
     if s.is_question and not s.prompt:
         raise r.fail("a question needs a prompt", "prompt")
     if s.type == "message" and not (s.text or s.lines):
@@ -536,6 +556,15 @@ def _check_step(r: _Reader, s: Step) -> None:
         raise r.fail("expected a name: lower case letters, digits and _", "save")
     if s.new_item and not s.item:
         raise r.fail('new_item needs item = "<list>"', "new_item")
+    if "version" in raw_keys:
+        if s.save != "person.consent":
+            raise r.fail("only the step that saves person.consent has a version", "version")
+        if not VERSION.match(s.version):
+            raise r.fail(
+                f'expected a short name such as "2026-11" (letters, digits, . _ -), '
+                f"got {s.version!r}",
+                "version",
+            )
 
 
 def load_flow(path: Path) -> Flow:
@@ -600,9 +629,32 @@ def load_flow(path: Path) -> Flow:
         requires_consent=r.get(raw, "requires_consent", bool, True),
         menu_when=menu_when,
         role=role,
+        notice=r.get(raw, "notice", str, ""),
     )
     _check_graph(r, flow)
+    _check_notice(r, flow)
     return flow
+
+
+def _check_notice(r: _Reader, flow: Flow) -> None:
+    """`notice` names a step of the onboarding flow from which its consent step is reached."""
+    if not flow.notice:
+        return
+    if flow.role != "onboarding":
+        raise r.fail('only the flow with role = "onboarding" has a notice', "notice")
+    consent = flow.consent_step()
+    if flow.notice not in flow.steps:
+        raise r.fail(f"unknown step {flow.notice!r}", "notice")
+    seen, todo = set(), [flow.notice]
+    while todo:
+        sid = todo.pop()
+        if sid not in seen:
+            seen.add(sid)
+            todo.extend(b.goto for b in flow.steps[sid].next)
+    if consent is None or consent.id not in seen:
+        raise r.fail(
+            f"the step that saves person.consent cannot be reached from {flow.notice!r}", "notice"
+        )
 
 
 def _check_graph(r: _Reader, flow: Flow) -> None:
@@ -628,7 +680,7 @@ def _check_graph(r: _Reader, flow: Flow) -> None:
 
 def _check_references(flows: dict[str, Flow]) -> None:
     """Every condition and placeholder must name an answer some flow saves."""
-    known = set(PERSON_FIELDS) | set(PERSON_DISPLAY)
+    known = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY)
     item_fields: dict[str, set[str]] = {}
     for flow in flows.values():
         known |= flow.saved_fields()
@@ -683,7 +735,7 @@ def _check_sections(
         where = f"section {i + 1}"
         if section.list and section.list not in item_fields:
             raise r.fail(f"{where}: unknown list {section.list!r}", "sections")
-        person = set(PERSON_FIELDS) | set(PERSON_DISPLAY)
+        person = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY)
         names = item_fields[section.list] if section.list else known - person
         for entry in section.entries:
             for f in entry.fields:

@@ -179,7 +179,18 @@ class Renderer:
         centre = next((c for c in self.centres if c.id == st.person.centre), None)
         values["person.centre_address"] = centre.address or None if centre else None
         values["person.centre_hours"] = centre.hours or None if centre else None
+        values.update(self.consent_values(st))
         return values
+
+    def consent_values(self, st: State) -> dict[str, str | None]:
+        """When the person agreed to the notice (a date in their language) and its version."""
+        moment = st.person.consent_at if st.person.consent else None
+        return {
+            "person.consent_at": self.tr(st).date(moment.astimezone(self.catalogs.tz).date())
+            if moment
+            else None,
+            "person.consent_version": st.person.consent_version if st.person.consent else None,
+        }
 
     def display(self, st: State, name: str, value: Any, in_list: str = "") -> str | None:
         """One answer as the person should read it: labels, dates and numbers localised."""

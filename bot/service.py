@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from bot import stats
+from bot import data_export, stats
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.desk import Desk, create_invitation
@@ -18,6 +18,7 @@ from bot.engine import Engine
 from bot.flow import FlowSet, load_flows
 from bot.followup import FollowUpRecorder
 from bot.i18n import Catalogs
+from bot.ids import parse_id
 from bot.storage import Storage, Tx
 
 log = logging.getLogger("relais")
@@ -76,19 +77,23 @@ class Relais:
         """Make a document asked for by a person, from the answers saved now (None: nothing to
         make it from, e.g. erased since, or no longer allowed).
 
-        Kinds: "cv_pdf" and "cv_json" (one's own CV), "cv_pdf:<person id>" (a volunteer reads
+        Kinds: "cv_pdf" and "cv_json" (one's own CV), "my_data_txt" and "my_data_json"
+        (everything kept about oneself), "cv_pdf:<person id>" (a volunteer reads
         the CV of someone of their centre), "stats_csv:<from>:<to>" (a coordinator's figures).
         """
         kind, _, args = kind.partition(":")
         async with self.storage.transaction() as tx:
             state = await tx.load_state(channel, external_id)
             profile = state.profile
+            if kind in data_export.KINDS:
+                return await self._my_data(tx, state, kind)
             if kind == "stats_csv":
                 return await self._stats_csv(tx, state, args)
             if args:
                 access = await self.desk.access(tx, state.person)
                 await self._refresh_centres(tx)
-                found = await self.desk.subject(tx, access, int(args)) if args.isdigit() else None
+                number = parse_id(args)
+                found = await self.desk.subject(tx, access, number) if number is not None else None
                 if found is None:
                     return None
                 profile = found[1]
@@ -97,6 +102,22 @@ class Relais:
             document = await asyncio.to_thread(self.documents.make, kind, profile)
         except NoDocument:
             return None
+        log.info("document person=%s kind=%s bytes=%d", state.person.id, kind, len(document.data))
+        return document
+
+    async def _my_data(self, tx: Tx, state: State, kind: str) -> Document | None:
+        """Everything kept about the person, read now in this transaction (None: nothing is
+        kept any more, e.g. they erased it since asking)."""
+        if not state.person.consent or state.person.id is None:
+            return None
+        await self._refresh_centres(tx)
+        if kind == "my_data_txt":  # one request makes both files: one audit line
+            await tx.audit(state.person.id, state.person.id, "export")
+        gathered = await data_export.gather(tx, state)
+        exporter = data_export.DataExport(
+            self.flows, self.catalogs, self.engine.render, self.clock()
+        )
+        document = exporter.make(kind, gathered)
         log.info("document person=%s kind=%s bytes=%d", state.person.id, kind, len(document.data))
         return document
 
@@ -136,6 +157,7 @@ class Relais:
         async with self.storage.transaction() as tx:
             people = await tx.purge_inactive(now - timedelta(days=self.settings.retention_days))
             await tx.purge_handled_updates(now - timedelta(days=7))
+            await tx.purge_set_aside_updates(now - timedelta(days=7))
             await tx.purge_outbox(now - timedelta(days=7))
         if people:
             log.info("retention: erased %d inactive people", people)

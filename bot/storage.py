@@ -23,6 +23,8 @@ import aiosqlite
 
 from bot.clock import Clock, utc_now
 from bot.domain import Person, Session, State
+from bot.private_files import prepare_database
+from bot.storage_export import ExportQueries
 from bot.storage_stats import StatsQueries
 from bot.storage_team import TeamQueries, person_from_row
 
@@ -146,7 +148,7 @@ class Storage:
     ) -> Storage:
         """Open (creating if needed) the database at `path` and apply pending migrations."""
         path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        prepare_database(path)  # readable by the bot's user only, whatever the umask
         # isolation_level=None: no implicit transactions, every BEGIN/COMMIT is ours
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
@@ -250,7 +252,7 @@ async def _pragma(conn: aiosqlite.Connection, statement: str) -> Any:
     return row[0] if row is not None else None
 
 
-class Tx(TeamQueries, StatsQueries):
+class Tx(TeamQueries, StatsQueries, ExportQueries):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 
     def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
@@ -290,7 +292,7 @@ class Tx(TeamQueries, StatsQueries):
             " VALUES (?, ?, ?, ?)"
             " ON CONFLICT (channel, external_id) DO UPDATE SET last_seen_at = excluded.last_seen_at"
             " RETURNING id, channel, external_id, locale, consent, centre, stopped, blocked,"
-            " session",
+            " session, consent_version, consent_at",
             (channel, str(external_id), now, now),
         )
         assert row is not None  # an upsert with RETURNING always yields its row
@@ -319,6 +321,14 @@ class Tx(TeamQueries, StatsQueries):
                 int(person.stopped),
                 int(person.blocked),
                 _dump(state.session.to_json()),
+                person.id,
+            ),
+        )
+        await self._execute(
+            "UPDATE persons SET consent_version = ?, consent_at = ? WHERE id = ?",
+            (
+                person.consent_version,
+                None if person.consent_at is None else to_text(person.consent_at),
                 person.id,
             ),
         )
@@ -377,6 +387,7 @@ class Tx(TeamQueries, StatsQueries):
         """Updates recorded but not handled yet, by update_id."""
         rows = await self._fetchall(
             "SELECT update_id, payload FROM update_journal WHERE handled_at IS NULL"
+            " AND set_aside_at IS NULL"
             " ORDER BY update_id LIMIT ?",
             (limit,),
         )
@@ -388,6 +399,28 @@ class Tx(TeamQueries, StatsQueries):
             "UPDATE update_journal SET handled_at = ?, payload = NULL"
             " WHERE update_id = ? AND handled_at IS NULL",
             (self._now(), int(update_id)),
+        )
+
+    async def record_update_failure(self, update_id: int, max_attempts: int) -> bool:
+        """Count a failed try at an update; True once it is set aside (kept, flagged, never
+        tried again)."""
+        await self._execute(
+            "UPDATE update_journal SET attempts = attempts + 1,"
+            " set_aside_at = CASE WHEN attempts + 1 >= ? THEN ? END"
+            " WHERE update_id = ? AND handled_at IS NULL AND set_aside_at IS NULL",
+            (max_attempts, self._now(), int(update_id)),
+        )
+        row = await self._fetchone(
+            "SELECT set_aside_at FROM update_journal WHERE update_id = ?", (int(update_id),)
+        )
+        return row is not None and row["set_aside_at"] is not None
+
+    async def purge_set_aside_updates(self, before: datetime) -> int:
+        """Forget updates set aside before `before` (their payload holds what people wrote)."""
+        return await self._execute(
+            "DELETE FROM update_journal WHERE set_aside_at IS NOT NULL AND set_aside_at < ?"
+            " AND update_id < (SELECT MAX(update_id) FROM update_journal)",
+            (to_text(before),),
         )
 
     async def last_update_id(self) -> int | None:

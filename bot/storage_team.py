@@ -560,6 +560,7 @@ class TeamQueries:
 
 def person_from_row(row: sqlite3.Row) -> Person:
     """A Person from a row of the persons table."""
+    columns = set(row.keys())  # a Row's `in` looks at values, not column names
     return Person(
         channel=row["channel"],
         external_id=row["external_id"],
@@ -569,6 +570,9 @@ def person_from_row(row: sqlite3.Row) -> Person:
         centre=row["centre"],
         stopped=bool(row["stopped"]),
         blocked=bool(row["blocked"]),
+        # only the queries that load a person's own state read the consent's version and date
+        consent_version=row["consent_version"] if "consent_version" in columns else None,
+        consent_at=_moment(row["consent_at"]) if "consent_at" in columns else None,
     )
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from tests.conftest import ROOT
+from tests.moment import NOW
 
 
 def relais(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT):
@@ -17,7 +18,7 @@ def relais(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT):
         capture_output=True,
         text=True,
         cwd=cwd,
-        env={**clean, **(env or {})},
+        env={**clean, "RELAIS_CLOCK": NOW.isoformat(), **(env or {})},
         timeout=60,
     )
 

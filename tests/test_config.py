@@ -22,7 +22,7 @@ from bot.domain import Centre
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config.example.toml"
-SECRET = "s3cr3t_Secret-value"
+SECRET = "s3cr3t_Secret-value-of-32-characters-at-least"
 TOKEN = "123456:ABC-def_ghi"
 
 
@@ -285,7 +285,7 @@ def test_the_loader_reads_no_other_relais_variable(monkeypatch: pytest.MonkeyPat
         ("[telegram]\npoll_timeout = 601\n", "[telegram] poll_timeout: expected"),
         ("[telegram]\nwebhook_port = true\n", "[telegram] webhook_port: expected a port"),
         ('[telegram]\nmode = "push"\n', '[telegram] mode: expected "polling" or "webhook"'),
-        ('[telegram]\napi_url = "ftp://x"\n', "[telegram] api_url: expected an http(s) URL"),
+        ('[telegram]\napi_url = "ftp://x"\n', "[telegram] api_url: expected an https URL"),
         (
             '[telegram]\nwebhook_url = "http://relais.example.org/tg"\n',
             "[telegram] webhook_url: expected the public https URL",
@@ -368,7 +368,7 @@ def test_secrets_in_the_file_are_refused(tmp_path: Path, key: str):
 def test_bad_secrets_from_env_are_not_echoed(tmp_path: Path):
     bad = "not a valid secret!"
     message = error_of(tmp_path, env={"RELAIS_WEBHOOK_SECRET": bad})
-    assert message.startswith("RELAIS_WEBHOOK_SECRET: expected 1 to 256 characters")
+    assert message.startswith("RELAIS_WEBHOOK_SECRET: expected 32 to 256 characters")
     assert bad not in message
     message = error_of(tmp_path, env={"RELAIS_WEBHOOK_SECRET": "x" * 257})
     assert "x" * 257 not in message
@@ -396,3 +396,48 @@ def test_webhook_mode_needs_url_and_secret(tmp_path: Path, env: dict[str, str], 
 
 def test_centre_keys_are_described():
     assert set(CENTRE_KEYS) == {"id", "name", "address", "hours"}
+
+
+# -- secrets that travel: the webhook secret and the Bot API URL -----------------------------
+
+
+@pytest.mark.parametrize("secret", ["x" * 31, "s3cret-token", "a"])
+def test_a_short_webhook_secret_is_refused(tmp_path: Path, secret: str):
+    message = error_of(tmp_path, env={"RELAIS_WEBHOOK_SECRET": secret})
+    assert message.startswith("RELAIS_WEBHOOK_SECRET: expected 32 to 256 characters")
+    assert "got" not in message  # a secret is never repeated
+    assert load_settings(None, {"RELAIS_WEBHOOK_SECRET": "x" * 32}).telegram.webhook_secret
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://api.telegram.org/bot",
+        "http://192.168.1.10:8081/bot",
+        "http://localhost.example.org/bot",
+        "http://[::2]:8081/bot",
+        "http://128.0.0.1/bot",
+    ],
+)
+def test_a_plain_http_bot_api_elsewhere_than_this_machine_is_refused(tmp_path: Path, url: str):
+    message = error_of(tmp_path, env={"RELAIS_TELEGRAM_API_URL": url})
+    assert message.startswith("RELAIS_TELEGRAM_API_URL: expected an https URL")
+    assert "the token travels in it" in message
+    message = error_of(tmp_path, f'[telegram]\napi_url = "{url}"\n')
+    assert "[telegram] api_url: expected an https URL" in message
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://api.telegram.org/bot",
+        "https://bot-api.example.org:8443/bot",
+        "http://127.0.0.1:8081/bot",
+        "http://127.1.2.3:8081/bot",
+        "http://localhost:8081/bot",
+        "http://LOCALHOST/bot",
+        "http://[::1]:8081/bot",
+    ],
+)
+def test_https_or_this_machine_is_accepted_for_the_bot_api(url: str):
+    assert load_settings(None, {"RELAIS_TELEGRAM_API_URL": url}).telegram.api_url == url

@@ -14,6 +14,7 @@ from tests.phone import Phone
 from tests.telegram_emulator import TelegramEmulator
 
 AMINA = 5001
+WEBHOOK_SECRET = "s3cret-token-for-the-webhook-e2e-test"  # 32 characters at least
 JOHN = 5002
 
 ONBOARDING_FR = """
@@ -330,14 +331,14 @@ def test_webhook_mode_checks_the_secret_and_handles_a_resent_update_once(
     relais_factory(
         extra_env={
             "RELAIS_TELEGRAM_MODE": "webhook",
-            "RELAIS_WEBHOOK_SECRET": "s3cret-token",
+            "RELAIS_WEBHOOK_SECRET": WEBHOOK_SECRET,
             "RELAIS_WEBHOOK_URL": f"http://127.0.0.1:{port}/telegram",
             "RELAIS_WEBHOOK_PORT": str(port),
         },
         start=False,
     ).start()
     emulator.wait_until(lambda: emulator.webhook.get("url"), message="no setWebhook")
-    assert emulator.webhook["secret_token"] == "s3cret-token"
+    assert emulator.webhook["secret_token"] == WEBHOOK_SECRET
     phone = Phone(emulator, AMINA)
     phone.play("> /start\n< Choose your language.\n> [Français]\n< Vous êtes d'accord ?")
     update = {
@@ -352,8 +353,8 @@ def test_webhook_mode_checks_the_secret_and_handles_a_resent_update_once(
         },
     }
     assert _post(port, update, "wrong") == 403
-    assert _post(port, update, "s3cret-token") == 200
-    assert _post(port, update, "s3cret-token") == 200  # Telegram resends when unsure
+    assert _post(port, update, WEBHOOK_SECRET) == 200
+    assert _post(port, update, WEBHOOK_SECRET) == 200  # Telegram resends when unsure
     phone.play("< /menu :\n< Vous êtes d'accord ?")
     emulator.send_text(AMINA, "oui")
     phone.play("< Quel est votre centre ?")

@@ -17,6 +17,7 @@ from bot.i18n import Catalogs, Translator
 from bot.stats import TOTAL, CentreFigures, compute, format_text, to_csv
 from bot.storage import Storage, to_text
 from tests.conftest import CONFIG_TWO_CENTRES, ROOT
+from tests.moment import NOW
 
 START = date(2026, 1, 1)
 END = date(2026, 6, 30)
@@ -300,9 +301,9 @@ def relais_stats(db: Path, tmp_path: Path, *args: str) -> subprocess.CompletedPr
     config = tmp_path / "relais.toml"
     config.write_text(CONFIG_TWO_CENTRES, encoding="utf-8")
     clean = {k: v for k, v in os.environ.items() if not k.startswith("RELAIS_")}
-    # a long retention: the seeded people must outlive the purge done at start-up, whatever
-    # the date the tests run
-    env = {**clean, "RELAIS_DATABASE": str(db), "RELAIS_RETENTION_DAYS": "3650"}
+    # the process lives at the tests' moment: the seeded people outlive the purge done at
+    # start-up whatever the date the tests run
+    env = {**clean, "RELAIS_DATABASE": str(db), "RELAIS_CLOCK": NOW.isoformat()}
     return subprocess.run(
         [sys.executable, "-m", "bot", "--config", str(config), "stats", *args],
         capture_output=True,

@@ -11,6 +11,7 @@ import pypdf
 import pytest
 
 from tests.conftest import ROOT
+from tests.moment import NOW
 
 SELF_ASSESSMENT = [
     "1",  # consent: yes
@@ -47,6 +48,8 @@ def chat(tmp_path: Path, lines: list[str], user: str = "amina") -> str:
         "RELAIS_DATABASE": str(tmp_path / "relais.sqlite3"),
         "RELAIS_DOCUMENTS_DIR": str(tmp_path / "documents"),
         "PYTHONUNBUFFERED": "1",
+        # the process's clock starts at the tests' moment, never at today's date
+        "RELAIS_CLOCK": NOW.isoformat(),
     }
     env.pop("RELAIS_CONFIG", None)
     done = subprocess.run(
@@ -140,6 +143,8 @@ def test_relais_invite_and_two_terminals_play_both_sides(tmp_path: Path) -> None
         **os.environ,
         "RELAIS_DATABASE": str(tmp_path / "relais.sqlite3"),
         "PYTHONUNBUFFERED": "1",
+        # the process's clock starts at the tests' moment, never at today's date
+        "RELAIS_CLOCK": NOW.isoformat(),
     }
     env.pop("RELAIS_CONFIG", None)
     done = subprocess.run(

@@ -38,6 +38,7 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 
+from bot.channels.payloads import apology_for, parse_update
 from bot.clock import Clock, utc_now
 from bot.desk import TEAM_COMMANDS
 from bot.domain import EventKind, Inbound, Message, Reply
@@ -79,6 +80,8 @@ RLM = "\u200f"
 SEND_BATCH = 100  # outbox items read per round
 SEND_CONCURRENCY = 16  # chats served at the same time
 SHUTDOWN_GRACE = 10.0  # seconds to finish work in hand when asked to stop
+UPDATE_TRIES = 3  # an update whose handling and apology fail this often is set aside
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 log = logging.getLogger("relais.telegram")
 
@@ -165,6 +168,7 @@ class TelegramChannel:
         self._outbox_ready = asyncio.Event()
         self._stopping = asyncio.Event()
         self._senders = asyncio.Semaphore(SEND_CONCURRENCY)
+        self._refusal_logged = False
 
     @property
     def bot(self) -> ExtBot:
@@ -327,17 +331,28 @@ class TelegramChannel:
         return runner
 
     async def _webhook_request(self, request: web.Request) -> web.Response:
-        given = request.headers.get("X-Telegram-Bot-Api-Secret-Token", "")
-        if not hmac.compare_digest(given.encode(), (self.settings.webhook_secret or "").encode()):
+        if not self._signed(request):
+            # anyone can knock: one line for the first refusal, then silence, so that a flood
+            # cannot fill the disk (Telegram's getWebhookInfo shows a wrong secret anyway)
+            if not self._refusal_logged:
+                self._refusal_logged = True
+                log.warning("webhook: refused a request without the secret (403); not logged again")
             return web.Response(status=403)
-        try:
-            payload = await request.json()
-            int(payload["update_id"])
-        except (ValueError, KeyError, TypeError):
+        payload = parse_update(await request.read())
+        if payload is None:
+            # only a holder of the secret gets here: one line per request is bounded by them
+            log.warning("webhook: refused a body that is not an update (400)")
             return web.Response(status=400)
         # 200 only after the journal commit: Telegram resends anything we did not accept
         await self.journal([payload])
         return web.Response(status=200)
+
+    def _signed(self, request: web.Request) -> bool:
+        """Whether the request carries the webhook secret (compared in constant time)."""
+        # a header that is not UTF-8 arrives with its bad bytes escaped: compare the bytes
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
+        expected = (self.settings.webhook_secret or "").encode()
+        return bool(expected) and hmac.compare_digest(given, expected)
 
     # -- handling ------------------------------------------------------------------------
 
@@ -377,18 +392,31 @@ class TelegramChannel:
         except Exception as exc:
             # a bug must not block the queue: say sorry, and never handle this update again
             _log_failure(f"update {update_id}", exc)
+            await self._apologise(update_id, payload)
+
+    async def _apologise(self, update_id: int, payload: dict[str, Any]) -> None:
+        """Mark a failed update handled and say sorry where the payload tells, whatever its
+        shape; if even that fails a few times, set the update aside."""
+        try:
             async with self.relais.storage.transaction() as tx:
                 await tx.mark_update_handled(update_id)
-                message = payload.get("message") or {}
-                query = payload.get("callback_query") or {}
-                chat = message.get("chat") or (query.get("message") or {}).get("chat") or {}
-                sender = message.get("from") or query.get("from") or {}
-                chat_id = chat.get("id")
-                if query.get("id"):
-                    await tx.enqueue(str(chat_id or 0), "answerCallbackQuery", {"id": query["id"]})
-                if chat_id and chat.get("type") == "private":
-                    t = self._translator(sender.get("language_code"))
-                    await tx.enqueue(str(chat_id), "sendMessage", {"text": t.gettext(T_ERROR)})
+                apology = apology_for(payload)
+                if apology.callback_id is not None:
+                    chat = str(apology.chat_id or 0)
+                    await tx.enqueue(chat, "answerCallbackQuery", {"id": apology.callback_id})
+                if apology.chat_id is not None:
+                    t = self._translator(apology.language_code)
+                    text = t.gettext(T_ERROR)
+                    await tx.enqueue(str(apology.chat_id), "sendMessage", {"text": text})
+        except Exception as exc:
+            # the database itself fails (full, refusing): count the try, and after a few, set
+            # the update aside (kept in the journal, flagged) so that later ones are handled
+            _log_failure(f"apology for update {update_id}", exc)
+            async with self.relais.storage.transaction() as tx:
+                aside = await tx.record_update_failure(update_id, UPDATE_TRIES)
+            if not aside:
+                raise  # the worker waits a little and tries again: the fault may be passing
+            log.error("update %s set aside after %d tries", update_id, UPDATE_TRIES)
 
     async def _handle_update(self, tx: Tx, update: Update) -> None:
         member = update.my_chat_member

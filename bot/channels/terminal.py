@@ -12,6 +12,7 @@ from typing import TextIO
 
 from bot.domain import Button, EventKind, Inbound, Message, Reply
 from bot.notices import message_from_json
+from bot.private_files import private_folder, write_private
 from bot.service import Relais
 
 CHANNEL = "terminal"
@@ -64,10 +65,10 @@ class TerminalChat:
         if document is None:
             return
         folder = self.relais.settings.documents_dir
-        folder.mkdir(parents=True, exist_ok=True)
+        private_folder(folder)  # a CV holds a name and a phone number: for the user only
         user = re.sub(r"[^A-Za-z0-9_-]+", "_", self.user)[:40]
         path = (folder / f"{user}-{document.filename}").resolve()
-        path.write_bytes(document.data)
+        write_private(path, document.data)
         self.out.write(f"  📄 {path}\n")
         self.out.flush()
 

@@ -1,0 +1,102 @@
+"""Files at rest: the database (and its -wal and -shm), the documents folder and the documents
+are readable by the bot's user only, even when started from a shell with a permissive umask."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+from bot.private_files import database_files
+from bot.storage import Storage
+from tests.conftest import ROOT
+from tests.moment import NOW
+from tests.phone import Phone
+from tests.relais_process import RelaisProcess
+from tests.telegram_emulator import TelegramEmulator
+from tests.test_terminal_chat import CV_TYPED
+
+AMINA = 5001
+# a shell whose umask lets everyone read new files, as many servers and desktops have
+PERMISSIVE = ("sh", "-c", 'umask 022; exec "$0" "$@"', sys.executable, "-m", "bot")
+
+
+def mode(path: Path) -> int:
+    """The permission bits of a file or folder."""
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_the_running_bot_keeps_its_database_to_itself(
+    emulator: TelegramEmulator, tmp_path: Path
+) -> None:
+    database = tmp_path / "data" / "relais.sqlite3"  # its folder is made by the bot too
+    bot = RelaisProcess(
+        tmp_path,
+        emulator,
+        extra_env={"RELAIS_DATABASE": str(database)},
+        command=(*PERMISSIVE, "run"),
+    )
+    with bot:
+        Phone(emulator, AMINA).play("> /start\n< Choose your language.\n> [Français]")
+        emulator.wait_for_text(AMINA, "Vous êtes d'accord ?")
+        files = database_files(database)
+        assert all(f.exists() for f in files)  # WAL mode: all three exist while running
+        assert {f.name: mode(f) for f in files} == {f.name: 0o600 for f in files}
+        assert mode(database.parent) == 0o700
+
+
+def test_relais_chat_writes_the_cv_and_the_database_for_its_user_only(tmp_path: Path) -> None:
+    env = {
+        **os.environ,
+        "RELAIS_DATABASE": str(tmp_path / "relais.sqlite3"),
+        "RELAIS_DOCUMENTS_DIR": str(tmp_path / "documents"),
+        # the process's clock starts at the tests' moment, never at today's date
+        "RELAIS_CLOCK": NOW.isoformat(),
+    }
+    env.pop("RELAIS_CONFIG", None)
+    done = subprocess.run(
+        [*PERMISSIVE, "chat", "--user", "amina"],
+        input="\n".join(CV_TYPED) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Voici votre CV" in done.stdout, done.stdout[-2000:]
+    cv = tmp_path / "documents" / "amina-CV-Amina-Benali.pdf"
+    assert mode(cv.parent) == 0o700
+    assert mode(cv) == 0o600
+    assert mode(tmp_path / "relais.sqlite3") == 0o600
+
+
+async def test_a_database_made_before_is_made_private_when_opened(tmp_path: Path) -> None:
+    path = tmp_path / "relais.sqlite3"
+    with contextlib.closing(sqlite3.connect(path)) as older:
+        older.execute("PRAGMA journal_mode=WAL")
+        older.execute("CREATE TABLE t (x)")
+        older.commit()
+        files = database_files(path)
+        for f in files:
+            f.chmod(0o644)  # as an earlier Relais left them under umask 022
+        storage = await Storage.open(path)
+        try:
+            assert {f.name: mode(f) for f in files} == {f.name: 0o600 for f in files}
+        finally:
+            await storage.close()
+
+
+def test_a_document_written_over_an_older_one_is_private(tmp_path: Path) -> None:
+    from bot.private_files import write_private
+
+    older = tmp_path / "cv.pdf"
+    older.write_bytes(b"old")
+    older.chmod(0o644)
+    write_private(older, b"new")
+    assert older.read_bytes() == b"new"
+    assert mode(older) == 0o600

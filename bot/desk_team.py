@@ -9,18 +9,17 @@ the answers anyone gets. Buttons carry "V:t<x>:<person id>" and every press chec
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from bot.domain import Button, Effect, Message
 from bot.i18n import N_, Catalogs, Translator
+from bot.ids import parse_id
 from bot.notices import notify
 from bot.storage import Tx
 from bot.team import Access, Role, TeamMember, person_name
 
-TEAM_VERBS = ("tl", "tr", "ty", "tn")
-PERSON_ID = re.compile(r"(?:n°|#)?([0-9]{1,12})")
+TEAM_VERBS = ("tr", "ty", "tn")  # ask to remove, yes, no
 
 T_TEAM_HEAD = N_("L'équipe de {centre} :")
 T_TEAM_LINE = N_("{name} (n° {id}) – {role}")
@@ -82,10 +81,11 @@ class TeamDesk:
             return None
         if not args:
             return await self._list(tx, access, active, t)
-        found = PERSON_ID.fullmatch(args[1]) if len(args) == 2 and args[0] == "remove" else None
-        if found is None:
+        removing = len(args) == 2 and args[0] == "remove"
+        person_id = parse_id(args[1].lstrip("n°#")) if removing else None
+        if person_id is None:
             return _say(t, T_TEAM_USAGE)
-        return await self._ask(tx, access, int(found.group(1)), active, t)
+        return await self._ask(tx, access, person_id, active, t)
 
     async def button(
         self,
@@ -97,14 +97,9 @@ class TeamDesk:
         t: Translator,
     ) -> TeamAnswer | None:
         """A team button; None when it is not one (the desk answers as to a stale button)."""
-        if not _coordinated(access, active):
+        person_id = parse_id(args[0]) if len(args) == 1 else None
+        if person_id is None or verb not in TEAM_VERBS or not _coordinated(access, active):
             return None
-        if verb == "tl" and not args:
-            return await self._list(tx, access, active, t)
-        found = PERSON_ID.fullmatch(args[0]) if len(args) == 1 else None
-        if found is None:
-            return None
-        person_id = int(found.group(1))
         if verb == "tr":
             return await self._ask(tx, access, person_id, active, t)
         if verb == "ty":

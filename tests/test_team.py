@@ -177,6 +177,8 @@ async def test_who_may_remove_whom(relais: Relais) -> None:
         < Cette personne est admin
         > /team remove ²
         < Écrivez /team pour voir l'équipe, ou /team remove <n°>
+        > /team remove 99999999999999999999999
+        < Écrivez /team pour voir l'équipe
         > /team remove
         < Écrivez /team pour voir l'équipe
         > /team everyone
@@ -191,6 +193,9 @@ async def test_who_may_remove_whom(relais: Relais) -> None:
         assert NOT_IN_TEAM in cora.text, guess
     async with relais.storage.transaction() as tx:
         assert [r.centre for r in await tx.roles_of(ids["leo"])] == ["lyon"]
+    for forged in ("V:ty:²", "V:tr:1:2", "V:tl:1", "V:ty:99999999999999999999999"):
+        await cora.send(Inbound(EventKind.BUTTON, data=forged))
+        assert "Ce bouton ne marche plus" in cora.text, forged
     # a forged "yes" from a volunteer does nothing either
     await vic.send(Inbound(EventKind.BUTTON, data=f"V:ty:{ids['cora']}"))
     assert "Ce bouton ne marche plus" in vic.text

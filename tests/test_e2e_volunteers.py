@@ -90,7 +90,7 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
     Phone(emulator, LEO).play(f"> {lyon_code}\n< Bienvenue dans l'équipe de Lyon Part-Dieu")
     # each volunteer finds their commands in the app's menu; coordinators have more
     assert chat_commands(emulator, VIC) == ["menu", "help", "language", "stop", "people", "person"]
-    assert chat_commands(emulator, CORA)[-4:] == ["people", "person", "invite", "stats"]
+    assert chat_commands(emulator, CORA)[-5:] == ["people", "person", "invite", "stats", "team"]
     # a used code does not work twice
     Phone(emulator, BILAL).play(f"> {volunteer_code}\n< Ce code a déjà servi")
 

@@ -438,15 +438,16 @@ class Tx(TeamQueries, StatsQueries):
             (sender,),
         )
         count = await self._execute(
-            f"UPDATE update_journal SET handled_at = ?, payload = NULL WHERE {pending}",
+            "UPDATE update_journal SET handled_at = ?, payload = NULL, sender = NULL"
+            f" WHERE {pending}",
             (self._now(), sender),
         )
         return DroppedUpdates(count, None if row is None else str(row["query"]))
 
     async def mark_update_handled(self, update_id: int) -> None:
-        """Never handle this update again; its payload (names, text) is dropped."""
+        """Never handle this update again; its payload (names, text) and sender are dropped."""
         await self._execute(
-            "UPDATE update_journal SET handled_at = ?, payload = NULL"
+            "UPDATE update_journal SET handled_at = ?, payload = NULL, sender = NULL"
             " WHERE update_id = ? AND handled_at IS NULL",
             (self._now(), int(update_id)),
         )

@@ -686,6 +686,12 @@ class TelegramEmulator:
             return "\n".join(self.transcript(chat_id) for chat_id in sorted(self._messages))
 
     @property
+    def callback_queries(self) -> list[str]:
+        """Ids of every callback query people made by pressing buttons, in order."""
+        with self._cond:
+            return list(self._queries)
+
+    @property
     def answered_callbacks(self) -> list[str]:
         """Ids of the callback queries the bot answered, in order."""
         with self._cond:

@@ -115,6 +115,26 @@ def test_a_flooder_is_told_in_their_own_language(
     assert not any(SLOW_DOWN in text for text in sent_to(emulator, FLOODER))
 
 
+def test_a_flood_of_presses_is_skipped_and_the_last_press_stops_spinning(
+    emulator: TelegramEmulator, relais_factory
+) -> None:
+    bot = relais_factory(
+        extra_env={"RELAIS_FAIRNESS_BURST": "8", "RELAIS_FAIRNESS_PER_SECOND": "4"}
+    )
+    emulator.send_text(FLOODER, "/start")
+    question = emulator.wait_for_text(FLOODER, "Choose your language.")
+    data = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    for _ in range(40):
+        emulator.press(FLOODER, question["message_id"], data)
+    emulator.wait_for_text(FLOODER, SLOW_DOWN, timeout=30)
+    wait_until_idle(emulator, bot)
+    pressed = emulator.callback_queries
+    answered = emulator.answered_callbacks
+    # the presses within budget, and the last one: not 40 answers spending everyone's rate
+    assert pressed[-1] in answered
+    assert 7 <= len(answered) < 20
+
+
 def test_thirty_forged_cv_presses_make_one_document(
     emulator: TelegramEmulator, relais_factory
 ) -> None:

@@ -94,6 +94,8 @@ async def test_set_aside_and_handled_updates_are_not_in_a_round(storage: Storage
     await journal(storage, [(message(i, OTHER), OTHER) for i in (1, 2, 3)])
     async with storage.transaction() as tx:
         await tx.mark_update_handled(1)
+    # once handled, who sent it is no longer needed
+    assert raw_rows(db_path, "SELECT sender FROM update_journal WHERE update_id = 1") == [(None,)]
     # a poison update set aside (by the retry limit) stays out of every round
     with sqlite3.connect(db_path) as conn:
         conn.execute("UPDATE update_journal SET set_aside_at = 'x' WHERE update_id = 2")
@@ -122,10 +124,11 @@ async def test_dropping_a_senders_excess_is_one_statement_and_keeps_the_rest(
     assert dropped.newest_query == "q-new"  # the press in sight, answered so it stops spinning
     # the other person's update and the flooder's membership change (block/unblock) are kept
     assert [u.update_id for u in left] == [3, 5]
-    # skipped updates keep no text, like handled ones
+    # skipped updates keep no text and no sender, like handled ones
     assert raw_rows(
         db_path,
-        "SELECT COUNT(*) FROM update_journal WHERE payload IS NULL AND handled_at IS NOT NULL",
+        "SELECT COUNT(*) FROM update_journal WHERE payload IS NULL AND sender IS NULL"
+        " AND handled_at IS NOT NULL",
     ) == [(4,)]
 
 

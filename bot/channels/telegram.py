@@ -402,25 +402,25 @@ class TelegramChannel:
     async def _skip_excess(self, update: PendingUpdate, warn: bool) -> None:
         """Mark a sender's pending updates handled without reading them; say once why."""
         assert update.sender is not None
-        payload = update.payload
-        message = payload.get("message") or {}
-        query = payload.get("callback_query") or {}
-        chat = message.get("chat") or (query.get("message") or {}).get("chat") or {}
-        sender = message.get("from") or query.get("from") or {}
+        # whatever the payload's shape: this path must not fail on a strange update
+        message = _mapping(update.payload.get("message"))
+        query = _mapping(update.payload.get("callback_query"))
+        chat = _mapping(message.get("chat")) or _mapping(_mapping(query.get("message")).get("chat"))
+        sender = _mapping(message.get("from")) or _mapping(query.get("from"))
         async with self.relais.storage.transaction() as tx:
             dropped = await tx.drop_pending_updates(update.sender)
             if dropped.newest_query is not None:
                 # a pressed button spins until answered; the last press is the one in sight,
                 # and answering every skipped press would spend everyone's sending rate
-                where = str(chat.get("id") or update.sender)
+                where = str(chat.get("id") if isinstance(chat.get("id"), int) else update.sender)
                 await tx.enqueue(where, "answerCallbackQuery", {"id": dropped.newest_query})
-            if warn and chat.get("id") and chat.get("type") == "private":
+            if warn and isinstance(chat.get("id"), int) and chat.get("type") == "private":
                 person = await tx.find_person(CHANNEL, update.sender)
                 locale = person.locale if person is not None and person.locale else None
                 t = (
                     self.relais.catalogs.get(locale)
                     if locale
-                    else self._translator(sender.get("language_code"))
+                    else self._translator(str(sender.get("language_code") or ""))
                 )
                 await tx.enqueue(str(chat["id"]), "sendMessage", {"text": t.gettext(T_SLOW_DOWN)})
         log.info("over budget: %d update(s) skipped, told=%s", dropped.count, warn)
@@ -657,6 +657,10 @@ class TelegramChannel:
             await self.bot.leave_chat(chat_id)
         else:
             raise BadRequest(f"unknown outbox method {item.method}")
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 def update_sender(payload: dict[str, Any]) -> str | None:

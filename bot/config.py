@@ -66,6 +66,15 @@ class OutboxSettings:
 
 
 @dataclass(frozen=True)
+class FairnessSettings:
+    """How much one person may ask at once, so nobody's flood delays everyone else."""
+
+    burst: int = 8  # events a person may send at once
+    per_second: float = 1.0  # events a second after the burst
+    repeat_document_seconds: float = 60.0  # the same document asked again within: made once
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything Relais reads from its configuration."""
 
@@ -83,6 +92,7 @@ class Settings:
     font_cache: Path | None = None  # None: the user's cache folder (see bot/fonts.py)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
+    fairness: FairnessSettings = field(default_factory=FairnessSettings)
     config_file: Path | None = None  # the file these settings came from, if any
 
 
@@ -406,6 +416,26 @@ SCHEMA: dict[str, dict[str, Setting]] = {
             "sweep_seconds", _number(0, 3600), "a number of seconds above 0, at most 3600"
         ),
     },
+    "fairness": {
+        "burst": Setting(
+            "burst",
+            _integer(1, 1000),
+            "a whole number of messages between 1 and 1000",
+            "RELAIS_FAIRNESS_BURST",
+        ),
+        "per_second": Setting(
+            "per_second",
+            _number(0, 1000),
+            "a number of messages a second above 0, at most 1000",
+            "RELAIS_FAIRNESS_PER_SECOND",
+        ),
+        "repeat_document_seconds": Setting(
+            "repeat_document_seconds",
+            _number(0, 3600),
+            "a number of seconds above 0, at most 3600",
+            "RELAIS_REPEAT_DOCUMENT_SECONDS",
+        ),
+    },
 }
 
 # [[centres]]: an array of tables, each one Centre
@@ -432,6 +462,7 @@ _SECTION_TARGET = {
     "team": None,
     "telegram": "telegram",
     "outbox": "outbox",
+    "fairness": "fairness",
 }
 
 
@@ -553,7 +584,7 @@ def _build(
     values: dict[str, dict[str, Any]], centres: tuple[Centre, ...] | None, path: Path | None
 ) -> Settings:
     top: dict[str, Any] = {}
-    nested: dict[str, dict[str, Any]] = {"telegram": {}, "outbox": {}}
+    nested: dict[str, dict[str, Any]] = {"telegram": {}, "outbox": {}, "fairness": {}}
     for section, given in values.items():
         target = _SECTION_TARGET[section]
         for key, value in given.items():
@@ -577,6 +608,7 @@ def _build(
         **top,
         telegram=telegram,
         outbox=OutboxSettings(**nested["outbox"]),
+        fairness=FairnessSettings(**nested["fairness"]),
         config_file=path,
     )
 
@@ -616,6 +648,7 @@ __all__ = [
     "CENTRE_KEYS",
     "SCHEMA",
     "ConfigError",
+    "FairnessSettings",
     "OutboxSettings",
     "Settings",
     "TelegramSettings",

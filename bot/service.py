@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from bot import data_export, stats
@@ -19,6 +19,7 @@ from bot.flow import FlowSet, load_flows
 from bot.followup import FollowUpRecorder
 from bot.i18n import Catalogs
 from bot.ids import parse_id
+from bot.repeats import RecentDocuments
 from bot.storage import Storage, Tx
 
 log = logging.getLogger("relais")
@@ -37,6 +38,11 @@ class Relais:
     desk: Desk
     recorder: FollowUpRecorder
     clock: Callable[[], datetime]
+    # documents made lately, so the same one asked again at once is not made twice
+    recent_documents: RecentDocuments = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.recent_documents = RecentDocuments(self.settings.fairness.repeat_document_seconds)
 
     async def handle(self, tx: Tx, channel: str, external_id: str, event: Inbound) -> Reply:
         """Load the person, let the desk or the engine answer, record what it means for the
@@ -75,12 +81,14 @@ class Relais:
 
     async def document(self, channel: str, external_id: str, kind: str) -> Document | None:
         """Make a document asked for by a person, from the answers saved now (None: nothing to
-        make it from, e.g. erased since, or no longer allowed).
+        make it from, e.g. erased since, or no longer allowed). RepeatedDocument: the same
+        document, from the same answers, was made for this person less than a minute ago.
 
         Kinds: "cv_pdf" and "cv_json" (one's own CV), "my_data_txt" and "my_data_json"
         (everything kept about oneself), "cv_pdf:<person id>" (a volunteer reads
         the CV of someone of their centre), "stats_csv:<from>:<to>" (a coordinator's figures).
         """
+        asked = kind
         kind, _, args = kind.partition(":")
         async with self.storage.transaction() as tx:
             state = await tx.load_state(channel, external_id)
@@ -97,11 +105,15 @@ class Relais:
                 if found is None:
                     return None
                 profile = found[1]
+        self.recent_documents.claim(channel, external_id, asked, profile)
         try:
             # laying out a PDF takes a tenth of a second or more: keep the event loop free
             document = await asyncio.to_thread(self.documents.make, kind, profile)
-        except NoDocument:
-            return None
+        except BaseException as exc:
+            self.recent_documents.release(channel, external_id, asked)
+            if isinstance(exc, NoDocument):
+                return None
+            raise
         log.info("document person=%s kind=%s bytes=%d", state.person.id, kind, len(document.data))
         return document
 

@@ -12,7 +12,7 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -52,6 +52,23 @@ class OutboxItem:
     payload: dict[str, Any]
     attempts: int
     created_at: datetime
+
+
+@dataclass(frozen=True)
+class PendingUpdate:
+    """A journaled update not handled yet, with its sender (a platform user id, or None)."""
+
+    update_id: int
+    sender: str | None
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DroppedUpdates:
+    """Updates skipped at once: how many, and the newest button press among them to answer."""
+
+    count: int
+    newest_query: str | None
 
 
 def to_text(moment: datetime) -> str:
@@ -374,12 +391,14 @@ class Tx(TeamQueries, StatsQueries, ExportQueries):
 
     # -- update journal --------------------------------------------------------------------
 
-    async def journal_update(self, update_id: int, payload: dict[str, Any]) -> bool:
-        """Record an incoming update; False if it was already recorded."""
+    async def journal_update(
+        self, update_id: int, payload: dict[str, Any], sender: str | None = None
+    ) -> bool:
+        """Record an incoming update and who sent it; False if it was already recorded."""
         changed = await self._execute(
-            "INSERT INTO update_journal (update_id, payload, received_at) VALUES (?, ?, ?)"
-            " ON CONFLICT (update_id) DO NOTHING",
-            (int(update_id), _dump(payload), self._now()),
+            "INSERT INTO update_journal (update_id, payload, received_at, sender)"
+            " VALUES (?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
+            (int(update_id), _dump(payload), self._now(), sender),
         )
         return changed == 1
 
@@ -393,10 +412,53 @@ class Tx(TeamQueries, StatsQueries, ExportQueries):
         )
         return [(int(r["update_id"]), json.loads(r["payload"])) for r in rows]
 
+    async def fair_pending_updates(
+        self, per_sender: int = 2, limit: int = 64
+    ) -> list[PendingUpdate]:
+        """One round of updates to handle: each sender's oldest `per_sender` at most, in turns
+        (everyone's first, then everyone's second…), oldest first within a turn.
+
+        A person's update therefore never waits behind another person's backlog, and each
+        person's updates keep their order. Set-aside updates are left out.
+        """
+        rows = await self._fetchall(
+            "WITH ranked AS ("
+            " SELECT update_id,"
+            "  ROW_NUMBER() OVER (PARTITION BY sender ORDER BY update_id) AS turn"
+            " FROM update_journal WHERE handled_at IS NULL AND set_aside_at IS NULL)"
+            " SELECT j.update_id, j.sender, j.payload FROM ranked r"
+            " JOIN update_journal j ON j.update_id = r.update_id"
+            " WHERE r.turn <= ? ORDER BY r.turn, r.update_id LIMIT ?",
+            (per_sender, limit),
+        )
+        return [
+            PendingUpdate(int(r["update_id"]), r["sender"], json.loads(r["payload"])) for r in rows
+        ]
+
+    async def drop_pending_updates(self, sender: str) -> DroppedUpdates:
+        """Mark every pending message and button press of `sender` handled, unread (they sent
+        too much at once); chat membership changes are kept, they cost nothing."""
+        pending = (
+            "sender = ? AND handled_at IS NULL AND set_aside_at IS NULL"
+            " AND json_extract(payload, '$.my_chat_member') IS NULL"
+        )
+        row = await self._fetchone(
+            "SELECT json_extract(payload, '$.callback_query.id') AS query FROM update_journal"
+            f" WHERE {pending} AND json_extract(payload, '$.callback_query.id') IS NOT NULL"
+            " ORDER BY update_id DESC LIMIT 1",
+            (sender,),
+        )
+        count = await self._execute(
+            "UPDATE update_journal SET handled_at = ?, payload = NULL, sender = NULL"
+            f" WHERE {pending}",
+            (self._now(), sender),
+        )
+        return DroppedUpdates(count, None if row is None else str(row["query"]))
+
     async def mark_update_handled(self, update_id: int) -> None:
-        """Never handle this update again; its payload (names, text) is dropped."""
+        """Never handle this update again; its payload (names, text) and sender are dropped."""
         await self._execute(
-            "UPDATE update_journal SET handled_at = ?, payload = NULL"
+            "UPDATE update_journal SET handled_at = ?, payload = NULL, sender = NULL"
             " WHERE update_id = ? AND handled_at IS NULL",
             (self._now(), int(update_id)),
         )
@@ -482,6 +544,45 @@ class Tx(TeamQueries, StatsQueries, ExportQueries):
             "   AND p.not_before > ?)"
             " ORDER BY o.id LIMIT ?",
             (at, at, limit),
+        )
+        return [
+            OutboxItem(
+                id=int(r["id"]),
+                chat_id=r["chat_id"],
+                method=r["method"],
+                payload=json.loads(r["payload"]),
+                attempts=int(r["attempts"]),
+                created_at=from_text(r["created_at"]),
+            )
+            for r in rows
+        ]
+
+    async def due_outbox_turns(
+        self, now: datetime, per_chat: int, chats: int, busy: Collection[str] = ()
+    ) -> list[OutboxItem]:
+        """The next turn of up to `chats` chats not in `busy`: each chat's first `per_chat`
+        due items, chats by their oldest due item, each chat's items in order.
+
+        Same rule as due_outbox: an item waits while an older item of the same chat waits for
+        a retry. The scheduler, not this query, decides which chats go first.
+        """
+        at = to_text(now)
+        rows = await self._fetchall(
+            "WITH waiting AS ("
+            " SELECT chat_id, MIN(id) AS first_wait FROM outbox"
+            " WHERE state = 'queued' AND attempts > 0 AND not_before > ? GROUP BY chat_id),"
+            " due AS ("
+            " SELECT o.id, o.chat_id,"
+            "  ROW_NUMBER() OVER (PARTITION BY o.chat_id ORDER BY o.id) AS turn,"
+            "  MIN(o.id) OVER (PARTITION BY o.chat_id) AS first"
+            " FROM outbox o LEFT JOIN waiting w ON w.chat_id = o.chat_id"
+            " WHERE o.state = 'queued' AND (o.not_before IS NULL OR o.not_before <= ?)"
+            "  AND (w.first_wait IS NULL OR o.id < w.first_wait)"
+            "  AND o.chat_id NOT IN (SELECT value FROM json_each(?)))"
+            " SELECT o.id, o.chat_id, o.method, o.payload, o.attempts, o.created_at"
+            " FROM due d JOIN outbox o ON o.id = d.id"
+            " WHERE d.turn <= ? ORDER BY d.first, d.turn LIMIT ?",
+            (at, at, json.dumps([str(c) for c in busy]), per_chat, per_chat * chats),
         )
         return [
             OutboxItem(

@@ -62,6 +62,9 @@ class RelaisProcess:
                 "PYTHONUNBUFFERED": "1",
                 # the process's clock starts at the tests' moment, never at today's date
                 "RELAIS_CLOCK": NOW.isoformat(),
+                # scripted phones act at machine speed, far above a person's budget; the
+                # fairness tests set their own
+                "RELAIS_FAIRNESS_PER_SECOND": "500",
                 # httpx honours proxy variables: keep loopback traffic off any proxy
                 "NO_PROXY": ",".join(filter(None, ["127.0.0.1,localhost", env.get("NO_PROXY")])),
                 "no_proxy": ",".join(filter(None, ["127.0.0.1,localhost", env.get("no_proxy")])),

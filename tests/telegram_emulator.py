@@ -460,6 +460,12 @@ class TelegramEmulator:
             message = self._user_message(self._private_chat(user), user, _text_content(text))
             return self._push("message", message)
 
+    def send_texts(self, user_id: int, texts: list[str], **profile: Any) -> list[int]:
+        """The person sends many texts at once (a flood, a paste cut into pieces): every update
+        is queued before the bot can fetch any of them; returns their update_ids."""
+        with self._cond:
+            return [self.send_text(user_id, text, **profile) for text in texts]
+
     def send_media(
         self, user_id: int, kind: str, caption: str | None = None, **profile: Any
     ) -> int:
@@ -678,6 +684,12 @@ class TelegramEmulator:
         """Every chat's transcript."""
         with self._cond:
             return "\n".join(self.transcript(chat_id) for chat_id in sorted(self._messages))
+
+    @property
+    def callback_queries(self) -> list[str]:
+        """Ids of every callback query people made by pressing buttons, in order."""
+        with self._cond:
+            return list(self._queries)
 
     @property
     def answered_callbacks(self) -> list[str]:

@@ -55,3 +55,36 @@ async def test_a_bug_while_handling_an_update_gives_an_apology_and_the_queue_goe
     finally:
         await channel.app.shutdown()
         await relais.close()
+
+
+async def test_skipping_a_strange_update_over_budget_never_raises(
+    tmp_path: Path, emulator: TelegramEmulator
+) -> None:
+    settings = load_settings(
+        None,
+        env={
+            "RELAIS_DATABASE": str(tmp_path / "db.sqlite3"),
+            "RELAIS_TELEGRAM_TOKEN": emulator.token,
+            "RELAIS_TELEGRAM_API_URL": emulator.base_url,
+            "RELAIS_FAIRNESS_BURST": "1",
+        },
+    )
+    relais = await open_relais(settings, clock=fixed_clock)
+    channel = TelegramChannel(relais)
+    await channel.app.initialize()
+    try:
+        emulator.send_text(4243, "/start")
+        (first,) = emulator.pending_updates
+        strange = {"update_id": first["update_id"] + 1, "message": {"from": {"id": 4243}}}
+        odd = {"update_id": first["update_id"] + 2, "message": {"from": {"id": 4243}, "chat": 5}}
+        await channel.journal([first, strange, odd])
+        await channel.process_pending()
+        await channel.drain()
+        texts = [m["text"] for m in emulator.messages(4243)]
+        assert texts[0].startswith("Choisissez votre langue.")  # within budget
+        assert len(texts) == 1  # over budget with no private chat to write to: silence
+        async with relais.storage.transaction() as tx:
+            assert await tx.pending_updates() == []
+    finally:
+        await channel.app.shutdown()
+        await relais.close()

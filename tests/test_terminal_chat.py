@@ -175,3 +175,11 @@ def test_relais_invite_and_two_terminals_play_both_sides(tmp_path: Path) -> None
         timeout=60,
     )
     assert wrong.returncode == 2 and "no active centre 'nowhere'" in wrong.stderr
+
+
+def test_the_same_cv_asked_again_at_once_is_written_once(tmp_path: Path) -> None:
+    output = chat(tmp_path, [*CV_TYPED, "Mon CV", "9", "9"])
+    assert output.count("Voici votre CV, en français.") == 3, output[-3000:]
+    written = [line for line in output.splitlines() if line.startswith("  📄 ")]
+    assert len(written) == 1  # made at the end of the CV, not again a moment later
+    assert "Traceback" not in output

@@ -14,6 +14,7 @@ import hmac
 import logging
 import signal
 import traceback
+from collections.abc import Collection
 from datetime import timedelta
 from typing import Any
 
@@ -38,14 +39,17 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 
+from bot.budget import Budgets, Verdict
 from bot.channels.payloads import apology_for, parse_update
 from bot.clock import Clock, utc_now
 from bot.desk import TEAM_COMMANDS
 from bot.domain import EventKind, Inbound, Message, Reply
 from bot.i18n import N_, Translator
 from bot.notices import message_from_json
+from bot.repeats import RepeatedDocument
 from bot.service import Relais
-from bot.storage import OutboxItem, Tx
+from bot.storage import OutboxItem, PendingUpdate, Tx
+from bot.turns import ChatTurns
 
 CHANNEL = "telegram"
 TEXT_LIMIT = 4096
@@ -69,6 +73,10 @@ MEDIA_KINDS = (
 )
 T_GROUP = N_("Relais marche seulement en conversation privée. Écrivez-moi directement.")
 T_ERROR = N_("Désolé, quelque chose n'a pas marché. Réessayez dans un moment, s'il vous plaît.")
+T_SLOW_DOWN = N_(
+    "Doucement : j'ai reçu beaucoup de messages d'un coup. "
+    "Attendez un petit moment, puis réessayez."
+)
 COMMANDS = {
     "menu": N_("Voir le menu"),
     "help": N_("Aide"),
@@ -77,11 +85,13 @@ COMMANDS = {
 }
 MAX_BACKOFF = 300.0
 RLM = "\u200f"
-SEND_BATCH = 100  # outbox items read per round
 SEND_CONCURRENCY = 16  # chats served at the same time
 SHUTDOWN_GRACE = 10.0  # seconds to finish work in hand when asked to stop
 UPDATE_TRIES = 3  # an update whose handling and apology fail this often is set aside
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+SENDER_TURN = 2  # updates of one sender handled per round, so nobody waits behind a backlog
+ROUND_SIZE = 64  # updates read per round
+SEND_TURN = 4  # outbox items of one chat sent per turn before the other chats' turns
 
 log = logging.getLogger("relais.telegram")
 
@@ -169,6 +179,15 @@ class TelegramChannel:
         self._stopping = asyncio.Event()
         self._senders = asyncio.Semaphore(SEND_CONCURRENCY)
         self._refusal_logged = False
+        fairness = relais.settings.fairness
+        self.budgets = Budgets(fairness.burst, fairness.per_second)
+        self._turns = ChatTurns(
+            self._due_turns,
+            self._deliver_chat,
+            lambda item: item.chat_id,
+            SEND_CONCURRENCY,
+            self._outbox_ready,
+        )
 
     @property
     def bot(self) -> ExtBot:
@@ -311,7 +330,7 @@ class TelegramChannel:
         """Record raw updates durably, then wake the worker that handles them."""
         async with self.relais.storage.transaction() as tx:
             for payload in payloads:
-                await tx.journal_update(int(payload["update_id"]), payload)
+                await tx.journal_update(int(payload["update_id"]), payload, update_sender(payload))
         self._updates_ready.set()
 
     async def _start_webhook(self) -> web.AppRunner:
@@ -370,17 +389,56 @@ class TelegramChannel:
                 self._updates_ready.set()
 
     async def process_pending(self) -> None:
-        """Handle every journaled update not handled yet, in order."""
+        """Handle every journaled update not handled yet, fairly: in rounds of a few updates
+        per sender, each sender's in order; a sender over budget is told once to slow down and
+        their pending updates are skipped."""
         while True:
             async with self.relais.storage.transaction() as tx:
-                pending = await tx.pending_updates(limit=50)
+                pending = await tx.fair_pending_updates(SENDER_TURN, ROUND_SIZE)
             if not pending:
                 return
-            for update_id, payload in pending:
+            skipped: set[str] = set()
+            for update in pending:
                 if self._stopping.is_set():
                     return  # the rest stays journaled for the next start
-                await self._process(update_id, payload)
+                if update.sender in skipped:
+                    continue  # dropped with the rest of that sender's updates
+                verdict = Verdict.ALLOW
+                if update.sender is not None and "my_chat_member" not in update.payload:
+                    verdict = self.budgets.take(update.sender)
+                if verdict is Verdict.ALLOW:
+                    await self._process(update.update_id, update.payload)
+                else:
+                    assert update.sender is not None
+                    skipped.add(update.sender)
+                    await self._skip_excess(update, warn=verdict is Verdict.WARN)
             self._outbox_ready.set()
+
+    async def _skip_excess(self, update: PendingUpdate, warn: bool) -> None:
+        """Mark a sender's pending updates handled without reading them; say once why."""
+        assert update.sender is not None
+        # whatever the payload's shape: this path must not fail on a strange update
+        message = _mapping(update.payload.get("message"))
+        query = _mapping(update.payload.get("callback_query"))
+        chat = _mapping(message.get("chat")) or _mapping(_mapping(query.get("message")).get("chat"))
+        sender = _mapping(message.get("from")) or _mapping(query.get("from"))
+        async with self.relais.storage.transaction() as tx:
+            dropped = await tx.drop_pending_updates(update.sender)
+            if dropped.newest_query is not None:
+                # a pressed button spins until answered; the last press is the one in sight,
+                # and answering every skipped press would spend everyone's sending rate
+                where = str(chat.get("id") if isinstance(chat.get("id"), int) else update.sender)
+                await tx.enqueue(where, "answerCallbackQuery", {"id": dropped.newest_query})
+            if warn and isinstance(chat.get("id"), int) and chat.get("type") == "private":
+                person = await tx.find_person(CHANNEL, update.sender)
+                locale = person.locale if person is not None and person.locale else None
+                t = (
+                    self.relais.catalogs.get(locale)
+                    if locale
+                    else self._translator(str(sender.get("language_code") or ""))
+                )
+                await tx.enqueue(str(chat["id"]), "sendMessage", {"text": t.gettext(T_SLOW_DOWN)})
+        log.info("over budget: %d update(s) skipped, told=%s", dropped.count, warn)
 
     async def _process(self, update_id: int, payload: dict[str, Any]) -> None:
         try:
@@ -529,18 +587,14 @@ class TelegramChannel:
                 return  # one last round after the stop was asked
 
     async def drain(self) -> None:
-        """Send every due outbox item: chats side by side, each chat's items in order."""
-        while True:
-            async with self.relais.storage.transaction() as tx:
-                items = await tx.due_outbox(self.clock(), limit=SEND_BATCH)
-            if not items:
-                return
-            by_chat: dict[str, list[OutboxItem]] = {}
-            for item in items:
-                by_chat.setdefault(item.chat_id, []).append(item)
-            # a slow answer for one chat must not delay everyone else's messages; the rate
-            # limiter still keeps the overall pace within Telegram's limits
-            await asyncio.gather(*(self._deliver_chat(chat) for chat in by_chat.values()))
+        """Send every due outbox item: chats side by side and in turns (a long queue never
+        holds up another chat), each chat's items in order."""
+        # the rate limiter still keeps the overall pace within Telegram's limits
+        await self._turns.run()
+
+    async def _due_turns(self, busy: Collection[str], chats: int) -> list[OutboxItem]:
+        async with self.relais.storage.transaction() as tx:
+            return await tx.due_outbox_turns(self.clock(), SEND_TURN, chats, busy)
 
     async def _deliver_chat(self, items: list[OutboxItem]) -> None:
         async with self._senders:
@@ -606,12 +660,20 @@ class TelegramChannel:
                 reply_markup=markup(p.get("keyboard")),
             )
         elif item.method == "sendDocument":
-            document = await self.relais.document(CHANNEL, item.chat_id, p["kind"])
+            try:
+                document = await self.relais.document(CHANNEL, item.chat_id, p["kind"])
+            except RepeatedDocument:
+                return  # the very same document was sent a moment ago: once is enough
             if document is None:
                 raise BadRequest("nothing to make the document from")
-            await self.bot.send_document(
-                chat_id, InputFile(document.data, filename=document.filename)
-            )
+            try:
+                await self.bot.send_document(
+                    chat_id, InputFile(document.data, filename=document.filename)
+                )
+            except TelegramError:
+                # not delivered: when tried again, it must be made again
+                self.relais.recent_documents.release(CHANNEL, item.chat_id, p["kind"])
+                raise
         elif item.method == "setMyCommands":
             t = self.relais.catalogs.get(p.get("locale") or None)
             commands = [BotCommand(name, t.gettext(text)) for name, text in COMMANDS.items()]
@@ -627,6 +689,21 @@ class TelegramChannel:
             await self.bot.leave_chat(chat_id)
         else:
             raise BadRequest(f"unknown outbox method {item.method}")
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def update_sender(payload: dict[str, Any]) -> str | None:
+    """The platform id of the user an update comes from (None: no user), for fair turns."""
+    for kind in ALLOWED_UPDATES:
+        body = payload.get(kind)
+        if isinstance(body, dict):
+            user = body.get("from")
+            if isinstance(user, dict) and user.get("id") is not None:
+                return str(user["id"])
+    return None
 
 
 def _log_failure(what: str, exc: BaseException) -> None:

@@ -13,6 +13,7 @@ from typing import TextIO
 from bot.domain import Button, EventKind, Inbound, Message, Reply
 from bot.notices import message_from_json
 from bot.private_files import private_folder, write_private
+from bot.repeats import RepeatedDocument
 from bot.service import Relais
 
 CHANNEL = "terminal"
@@ -61,7 +62,10 @@ class TerminalChat:
 
     async def deliver(self, message: Message) -> None:
         """Write a document to the documents folder and show where it is."""
-        document = await self.relais.document(CHANNEL, self.user, message.document)
+        try:
+            document = await self.relais.document(CHANNEL, self.user, message.document)
+        except RepeatedDocument:
+            return  # the same file was written a moment ago
         if document is None:
             return
         folder = self.relais.settings.documents_dir

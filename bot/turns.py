@@ -1,0 +1,90 @@
+"""Chats served in turns, so one chat's long queue never delays the others.
+
+Up to `concurrency` chats are in flight at once; each gets a turn of a few of its items, in
+order; when a turn ends its place goes at once to the chat served least recently (a chat never
+served first). A chat is never in two turns at once, so its items keep their order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+from collections.abc import Callable, Collection, Coroutine
+from typing import Any, Generic, TypeVar
+
+Item = TypeVar("Item")
+CANDIDATES_PER_PLACE = 4  # chats looked at for each free place, to pick the least recent
+REMEMBERED_CHATS = 10_000  # past this, the memory of who was served when starts afresh
+
+
+class ChatTurns(Generic[Item]):
+    """A round-robin scheduler over chats whose items come from `fetch` and go to `serve`."""
+
+    def __init__(
+        self,
+        fetch: Callable[[Collection[str], int], Coroutine[Any, Any, list[Item]]],
+        serve: Callable[[list[Item]], Coroutine[Any, Any, None]],
+        chat_of: Callable[[Item], str],
+        concurrency: int,
+        wake: asyncio.Event,
+    ) -> None:
+        """`fetch(busy, chats)`: the next turn of up to `chats` chats not in `busy`, each chat's
+        items together and in order; `wake` is set when new items may be due."""
+        self.fetch = fetch
+        self.serve = serve
+        self.chat_of = chat_of
+        self.concurrency = concurrency
+        self.wake = wake
+        self._served: dict[str, int] = {}
+        self._counter = itertools.count(1)
+
+    async def run(self) -> None:
+        """Serve until nothing is due and nothing is in flight; a failed turn stops new turns
+        and is raised once the others have ended."""
+        in_flight: dict[str, asyncio.Task[None]] = {}
+        failure: BaseException | None = None
+        try:
+            while True:
+                free = self.concurrency - len(in_flight)
+                if free > 0 and failure is None:
+                    self.wake.clear()  # whatever is due from now on, this fetch sees it
+                    items = await self.fetch(tuple(in_flight), free * CANDIDATES_PER_PLACE)
+                    for chat, turn in self._choose(items, free):
+                        in_flight[chat] = asyncio.create_task(self.serve(turn))
+                if not in_flight:
+                    break
+                waiter = asyncio.create_task(self.wake.wait())
+                done, _ = await asyncio.wait(
+                    {*in_flight.values(), waiter}, return_when=asyncio.FIRST_COMPLETED
+                )
+                waiter.cancel()
+                if waiter in done:
+                    # a place that frees up fetches anyway: nothing due is missed by clearing
+                    self.wake.clear()
+                for chat, task in list(in_flight.items()):
+                    if task in done:
+                        del in_flight[chat]
+                        if failure is None and task.exception() is not None:
+                            failure = task.exception()
+        finally:
+            for task in in_flight.values():
+                task.cancel()
+            for task in in_flight.values():
+                with contextlib.suppress(BaseException):
+                    await task
+        if failure is not None:
+            raise failure
+
+    def _choose(self, items: list[Item], places: int) -> list[tuple[str, list[Item]]]:
+        """The turns to start: the chats served least recently, then by their oldest item."""
+        turns: dict[str, list[Item]] = {}
+        for item in items:
+            turns.setdefault(self.chat_of(item), []).append(item)
+        order = {chat: position for position, chat in enumerate(turns)}
+        chosen = sorted(turns, key=lambda chat: (self._served.get(chat, 0), order[chat]))
+        if len(self._served) > REMEMBERED_CHATS:
+            self._served.clear()
+        for chat in chosen[:places]:
+            self._served[chat] = next(self._counter)
+        return [(chat, turns[chat]) for chat in chosen[:places]]

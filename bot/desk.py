@@ -30,6 +30,7 @@ from bot.domain import (
     State,
 )
 from bot.engine import T_STALE
+from bot.erasure import AUDIT_LINES
 from bot.i18n import N_, Catalogs, Translator
 from bot.notices import notify
 from bot.render import Renderer
@@ -738,7 +739,8 @@ class Desk:
         if self.bot_username:
             link = f"https://t.me/{self.bot_username}?start={code}"
             text += "\n" + t.gettext(T_INVITE_LINK, link=link)
-        out.messages.append(Message(text, rtl=t.rtl))
+        # only the code's hash may be kept: the outbox deletes this message once sent
+        out.messages.append(Message(text, rtl=t.rtl, sensitive=True))
 
     # -- statistics, audit, centres --------------------------------------------------------
 
@@ -794,6 +796,11 @@ class Desk:
             return
         lines = [t.gettext(T_AUDIT_HEAD)]
         for e in entries:
+            if e.action in AUDIT_LINES:  # an erasure: ids only, maybe no actor
+                lines.append(
+                    t.gettext(AUDIT_LINES[e.action], at=t.datetime(e.at), subject=e.subject_id)
+                )
+                continue
             actor_profile = await tx.profile_of(e.actor_id)
             actor = person_name(str(actor_profile.get("first_name", "")), "", e.actor_id, t)
             lines.append(

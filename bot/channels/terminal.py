@@ -6,11 +6,11 @@ Works with piped standard input too, so a whole conversation can be scripted.
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 from typing import TextIO
 
 from bot.domain import Button, EventKind, Inbound, Message, Reply
+from bot.erasure import documents_folder
 from bot.notices import message_from_json
 from bot.service import Relais
 
@@ -63,10 +63,10 @@ class TerminalChat:
         document = await self.relais.document(CHANNEL, self.user, message.document)
         if document is None:
             return
-        folder = self.relais.settings.documents_dir
+        # one folder per user: erasing their data removes exactly their files
+        folder = documents_folder(self.relais.settings.documents_dir, self.user)
         folder.mkdir(parents=True, exist_ok=True)
-        user = re.sub(r"[^A-Za-z0-9_-]+", "_", self.user)[:40]
-        path = (folder / f"{user}-{document.filename}").resolve()
+        path = (folder / document.filename).resolve()
         path.write_bytes(document.data)
         self.out.write(f"  📄 {path}\n")
         self.out.flush()

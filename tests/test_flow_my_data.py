@@ -30,8 +30,14 @@ async def test_a_person_sees_their_data_then_erases_it(chat: Conversation) -> No
     )
     assert "Donner mon accord" in chat.labels()
     async with chat.relais.storage.transaction() as tx:
-        state = await tx.load_state("test", "ana")
-    assert state.profile == {}
-    assert state.person.consent is False
-    assert state.person.centre is None
-    assert state.person.locale == "fr"  # needed to keep talking in the person's language
+        # the person is gone entirely, their platform id with them
+        assert await tx.find_person("test", "ana") is None
+    # coming back is starting afresh, with the language
+    await chat.play(
+        """
+        > [Donner mon accord]
+        < Choose your language.
+        > [Français]
+        < Vous êtes d'accord ?
+        """
+    )

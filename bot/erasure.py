@@ -19,7 +19,9 @@ EFFECT = "erased"  # the engine's effect when a person erases their data
 # how /audit shows an erasure (ids only, like every audit line)
 AUDIT_LINES = {
     "erased": N_("{at} – la personne n° {subject} a effacé ses données"),
-    "purged": N_("{at} – données de la personne n° {subject} effacées après 2 ans sans message"),
+    "purged": N_(
+        "{at} – données de la personne n° {subject} effacées : durée de conservation dépassée"
+    ),
 }
 
 

@@ -5,16 +5,21 @@ to end versions (the real process, a kill -9) are in test_e2e_erasure.py."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
-from bot.config import Settings
+from telegram import Update
+
+from bot.channels.telegram import minimal_update, to_inbound
+from bot.config import Settings, load_settings
 from bot.service import Relais, open_relais
 from bot.storage import Storage
-from tests.conftest import ROOT
+from tests.conftest import CONFIG_TWO_CENTRES, ROOT
 from tests.conversation import Conversation
 from tests.leftovers import (
     CV_SCRIPT,
@@ -22,6 +27,9 @@ from tests.leftovers import (
     FIRST_NAME,
     LAST_NAME,
     PHONE_TYPED,
+    TG_FIRST,
+    TG_LAST,
+    TG_USERNAME,
     TOWN,
     WORK,
     database_files,
@@ -291,3 +299,81 @@ def test_the_retention_purge_removes_the_cv_written_by_relais_chat(tmp_path: Pat
     relais_chat(tmp_path, [], "marie", later.isoformat())  # any start purges
     assert files_under(tmp_path / "documents") == []
     assert leftovers(database_files(tmp_path / "relais.sqlite3")) == []
+
+
+# -- the update journal ----------------------------------------------------------------------
+
+
+def raw_updates() -> list[dict[str, Any]]:
+    """Updates as Telegram sends them, each carrying the person's whole profile."""
+    profile = {"first_name": TG_FIRST, "last_name": TG_LAST, "username": TG_USERNAME}
+    user = {"id": 7391846205, "is_bot": False, "language_code": "fr", **profile}
+    chat = {"id": 7391846205, "type": "private", **profile}
+    bot = {"id": 42, "is_bot": True, "first_name": "Relais", "username": "relais_bot"}
+
+    def message(**content: Any) -> dict[str, Any]:
+        return {"message_id": 9, "date": 1, "chat": chat, "from": user, **content}
+
+    command = {"type": "bot_command", "offset": 0, "length": 6}
+    mention = {"type": "text_mention", "offset": 7, "length": 3, "user": user}
+    pressed = {"message_id": 8, "date": 1, "chat": chat, "from": bot, "text": "Vous êtes ?"}
+    member = {"status": "member", "user": bot}
+    kicked = {"status": "kicked", "until_date": 0, "user": bot}
+    return [
+        {"update_id": 1, "message": message(text="Bonjour")},
+        {"update_id": 2, "message": message(text="/start RELAIS", entities=[command, mention])},
+        {"update_id": 3, "message": message(photo=[{"file_id": "a", "file_unique_id": "b",
+                                                    "width": 1, "height": 1}],
+                                            caption=f"moi, {TG_FIRST}")},
+        {"update_id": 4, "message": message(contact={"phone_number": "+33647839215",
+                                                     "first_name": TG_FIRST})},
+        {"update_id": 5, "message": message(caption=TG_USERNAME)},
+        {"update_id": 6, "callback_query": {"id": "77", "from": user, "chat_instance": "-1",
+                                            "data": "q:3:yes", "message": pressed}},
+        {"update_id": 7, "my_chat_member": {"chat": chat, "from": user, "date": 1,
+                                            "old_chat_member": member,
+                                            "new_chat_member": kicked}},
+    ]  # fmt: skip
+
+
+def test_the_journal_keeps_what_relais_reads_and_no_profile() -> None:
+    for raw in raw_updates():
+        journaled = minimal_update(raw)
+        text = json.dumps(journaled)
+        for value in (TG_FIRST, TG_LAST, TG_USERNAME, "33647839215"):
+            assert value not in text, (raw["update_id"], value)
+        before = Update.de_json(raw, None)
+        after = Update.de_json(journaled, None)
+        # the bot reads the same event, from the same person in the same chat
+        assert to_inbound(after) == to_inbound(before), raw["update_id"]
+        assert after.effective_user is not None and before.effective_user is not None
+        assert after.effective_user.id == before.effective_user.id
+        assert after.effective_user.language_code == "fr"
+        assert after.effective_chat is not None and after.effective_chat.type == "private"
+    member = Update.de_json(minimal_update(raw_updates()[-1]), None).my_chat_member
+    assert member is not None and member.new_chat_member.status == "kicked"
+    query = Update.de_json(minimal_update(raw_updates()[5]), None).callback_query
+    assert query is not None and query.message is not None
+    assert getattr(query.message, "text", None) == "Vous êtes ?"
+
+
+async def test_the_audit_log_says_an_erasure_happened_with_ids_only(tmp_path: Path) -> None:
+    config = tmp_path / "relais.toml"
+    config.write_text(
+        '[general]\nadmins = ["4242"]\n' + CONFIG_TWO_CENTRES.replace("[general]\n", ""),
+        encoding="utf-8",
+    )
+    settings = load_settings(config, env={"RELAIS_DATABASE": str(tmp_path / "db.sqlite3")})
+    relais = await open_relais(settings, clock=fixed_clock)
+    try:
+        person, _, person_id = await a_followed_person(relais)
+        boss = Conversation(relais, user="4242")
+        await boss.play("> /start\n> [Français]\n> /audit")
+        assert f"a ouvert la fiche de la personne n° {person_id}" in boss.text
+        await person.play(ERASE_SCRIPT)
+        await boss.type("/audit")
+        assert f"la personne n° {person_id} a effacé ses données" in boss.text
+        # the reads of their page went with them
+        assert f"a ouvert la fiche de la personne n° {person_id}" not in boss.text
+    finally:
+        await relais.close()

@@ -31,6 +31,7 @@ from bot.domain import (
     State,
 )
 from bot.engine import T_STALE
+from bot.erasure import AUDIT_LINES as ERASURE_LINES
 from bot.i18n import N_, Catalogs, Translator
 from bot.ids import parse_id
 from bot.notices import notify
@@ -159,6 +160,7 @@ AUDIT_WHAT = {"profile": N_("la fiche"), "cv": N_("le CV")}
 AUDIT_LINES = {
     "phone": N_("{at} – {actor} a vu le téléphone de la personne n° {subject}"),
     "team_removed": N_("{at} – {actor} a retiré la personne n° {subject} de l'équipe"),
+    "export": N_("{at} – {actor} a demandé ses propres données"),
 }
 T_AUDIT_OTHER = N_("{at} – {actor} : {action}, personne n° {subject}")
 T_AUDIT_EMPTY = N_("Aucune consultation pour l'instant.")
@@ -773,7 +775,8 @@ class Desk:
         if self.bot_username:
             link = f"https://t.me/{self.bot_username}?start={code}"
             text += "\n" + t.gettext(T_INVITE_LINK, link=link)
-        out.messages.append(Message(text, rtl=t.rtl))
+        # only the code's hash may be kept: the outbox deletes this message once sent
+        out.messages.append(Message(text, rtl=t.rtl, sensitive=True))
 
     # -- statistics, audit, centres --------------------------------------------------------
 
@@ -829,6 +832,11 @@ class Desk:
             return
         lines = [t.gettext(T_AUDIT_HEAD)]
         for e in entries:
+            if e.action in ERASURE_LINES:  # an erasure: ids only, maybe no actor
+                lines.append(
+                    t.gettext(ERASURE_LINES[e.action], at=t.datetime(e.at), subject=e.subject_id)
+                )
+                continue
             actor_profile = await tx.profile_of(e.actor_id)
             actor = person_name(str(actor_profile.get("first_name", "")), "", e.actor_id, t)
             who = {"at": t.datetime(e.at), "actor": f"{actor} (n° {e.actor_id})"}

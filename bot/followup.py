@@ -115,6 +115,7 @@ class FollowUpRecorder:
                 member,
                 msgid,
                 (((button, data),),),
+                subject_id=st.person.id,
                 name=name,
                 centre=centre_name,
                 **extra,

@@ -40,12 +40,14 @@ async def notify(
     person: Person,
     msgid: str,
     buttons: tuple[tuple[tuple[str, str], ...], ...] = (),
+    subject_id: int | None = None,
     **params: object,
 ) -> None:
-    """Queue a message for a person, in their language; button labels are msgids too."""
+    """Queue a message for a person, in their language; button labels are msgids too.
+    `subject_id`: the person the message is about, erased with them."""
     if person.id is None or person.stopped or person.blocked:
         return
     t = catalogs.get(person.locale)
     rows = tuple(tuple(Button(t.gettext(label), data) for label, data in row) for row in buttons)
     message = Message(t.gettext(msgid, **params), rows, rtl=t.rtl)
-    await tx.add_notice(person.id, message_to_json(message))
+    await tx.add_notice(person.id, message_to_json(message), subject_id)

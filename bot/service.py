@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot import data_export, stats
+from bot import data_export, erasure, stats
 from bot.clock import Clock, utc_now
 from bot.config import Settings
 from bot.desk import Desk, create_invitation
@@ -21,6 +21,7 @@ from bot.i18n import Catalogs
 from bot.ids import parse_id
 from bot.repeats import RecentDocuments
 from bot.storage import Storage, Tx
+from bot.storage_erasure import ERASED, PURGED
 
 log = logging.getLogger("relais")
 
@@ -66,7 +67,12 @@ class Relais:
                     state, Inbound(EventKind.COMMAND, command="start")
                 )
                 reply = Reply(reply.messages + more.messages, reply.echo, effects=reply.effects)
-        await tx.save_state(new_state)
+        if erasure.asked(reply) and new_state.person.id is not None:
+            # the person goes entirely: saving the state would bring their row back
+            await tx.erase_person(new_state.person.id, ERASED, new_state.person.id)
+            erasure.forget_documents(self.settings.documents_dir, external_id)
+        else:
+            await tx.save_state(new_state)
         frame = new_state.session.current
         # ids and step names only: never names, answers or message text
         log.info(
@@ -165,14 +171,24 @@ class Relais:
             )
 
     async def purge(self, now: datetime) -> None:
-        """Apply the retention promise: forget people silent too long, old updates and sends."""
+        """Apply the retention promise: erase people silent too long (as their own erasure
+        does), notices and audit lines as old, old updates and sends; then empty the WAL."""
+        cutoff = now - timedelta(days=self.settings.retention_days)
         async with self.storage.transaction() as tx:
-            people = await tx.purge_inactive(now - timedelta(days=self.settings.retention_days))
+            people = await tx.inactive_persons(cutoff)
+            for gone in people:
+                await tx.erase_person(gone.id, PURGED, None)
+            await tx.purge_notices(cutoff)
+            await tx.purge_audit(cutoff)
             await tx.purge_handled_updates(now - timedelta(days=7))
             await tx.purge_set_aside_updates(now - timedelta(days=7))
             await tx.purge_outbox(now - timedelta(days=7))
+            # also hourly: dropped texts (journal and outbox payloads) must not linger in the WAL
+            tx.checkpoint_after_commit()
+        for gone in people:
+            erasure.forget_documents(self.settings.documents_dir, gone.external_id)
         if people:
-            log.info("retention: erased %d inactive people", people)
+            log.info("retention: erased %d inactive people", len(people))
 
     async def close(self) -> None:
         """Close the database."""

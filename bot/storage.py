@@ -24,6 +24,7 @@ import aiosqlite
 from bot.clock import Clock, utc_now
 from bot.domain import Person, Session, State
 from bot.private_files import prepare_database
+from bot.storage_erasure import ErasureQueries
 from bot.storage_export import ExportQueries
 from bot.storage_stats import StatsQueries
 from bot.storage_team import TeamQueries, person_from_row
@@ -32,8 +33,17 @@ log = logging.getLogger("relais.storage")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
+# after a checkpoint the WAL is cut back to this size, so it cannot keep old pages for long
+JOURNAL_SIZE_LIMIT = 1024 * 1024
 OUTBOX_STATES = ("queued", "sent", "failed", "blocked")
 ERROR_MAX = 200
+
+# an erased person's id is never given again (old buttons and audit lines name it): above
+# every id in use and every id the audit log still names
+_NEW_PERSON_ID = (
+    "(SELECT MAX(top) + 1 FROM (SELECT COALESCE(MAX(id), 0) AS top FROM persons"
+    " UNION ALL SELECT COALESCE(MAX(subject_id), 0) FROM audit_log))"
+)
 
 _MIGRATION_NAME = re.compile(r"^(\d+)_([A-Za-z0-9_]+)\.sql$")
 
@@ -176,8 +186,12 @@ class Storage:
             await _pragma(conn, "synchronous=FULL")
             await _pragma(conn, "foreign_keys=ON")
             await _pragma(conn, f"busy_timeout={BUSY_TIMEOUT_MS}")
+            # deleted rows are overwritten with zeros, whatever the build's default
+            await _pragma(conn, "secure_delete=ON")
+            await _pragma(conn, f"journal_size_limit={JOURNAL_SIZE_LIMIT}")
             storage = cls(conn, clock)
             await storage._migrate(find_migrations(migrations_dir))
+            await storage.checkpoint()
         except BaseException:
             await conn.close()
             raise
@@ -213,12 +227,34 @@ class Storage:
             try:
                 yield tx
                 await self._conn.execute("COMMIT")
+                if tx._checkpoint_after:
+                    # still holding the lock: nothing is sent before the WAL lost its copies
+                    await self._checkpoint()
             except BaseException:
                 if self._conn.in_transaction:
                     await self._conn.execute("ROLLBACK")
                 raise
             finally:
                 tx._open = False
+
+    async def checkpoint(self) -> bool:
+        """Copy the WAL into the database and truncate it to zero bytes, so that the old
+        versions of changed or deleted rows it holds are gone; False if a reader prevented it."""
+        async with self._lock:
+            return await self._checkpoint()
+
+    async def _checkpoint(self) -> bool:
+        try:
+            async with self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                row = await cursor.fetchone()
+        except sqlite3.Error as exc:
+            # the change is committed: report the failed checkpoint, the next one will do it
+            log.warning("WAL checkpoint failed: %s", type(exc).__name__)
+            return False
+        busy = row is not None and int(row[0]) != 0
+        if busy:
+            log.warning("WAL checkpoint incomplete: another connection is reading")
+        return not busy
 
     async def _migrate(self, migrations: list[Migration]) -> None:
         await self._conn.execute(
@@ -269,13 +305,14 @@ async def _pragma(conn: aiosqlite.Connection, statement: str) -> Any:
     return row[0] if row is not None else None
 
 
-class Tx(TeamQueries, StatsQueries, ExportQueries):
+class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 
     def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
         self._conn = conn
         self._clock = clock
         self._open = True
+        self._checkpoint_after = False  # set by a change that must leave no copy in the WAL
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -305,8 +342,8 @@ class Tx(TeamQueries, StatsQueries, ExportQueries):
         """The person (created if new), their session and profile; records last_seen_at."""
         now = self._now()
         row = await self._fetchone(
-            "INSERT INTO persons (channel, external_id, created_at, last_seen_at)"
-            " VALUES (?, ?, ?, ?)"
+            "INSERT INTO persons (id, channel, external_id, created_at, last_seen_at)"
+            f" VALUES ({_NEW_PERSON_ID}, ?, ?, ?, ?)"
             " ON CONFLICT (channel, external_id) DO UPDATE SET last_seen_at = excluded.last_seen_at"
             " RETURNING id, channel, external_id, locale, consent, centre, stopped, blocked,"
             " session, consent_version, consent_at",
@@ -510,12 +547,19 @@ class Tx(TeamQueries, StatsQueries, ExportQueries):
         method: str,
         payload: dict[str, Any],
         not_before: datetime | None = None,
+        *,
+        subject_id: int | None = None,
+        sensitive: bool = False,
     ) -> int:
-        """Queue one platform call (due now, or at `not_before`); its outbox id."""
+        """Queue one platform call (due now, or at `not_before`); its outbox id.
+
+        `subject_id`: the person the message is about (erased with them); `sensitive`: the row
+        is deleted, not kept, once it leaves the queue (an invitation code, a farewell).
+        """
         now = self._now()
         row = await self._fetchone(
-            "INSERT INTO outbox (chat_id, method, payload, not_before, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            "INSERT INTO outbox (chat_id, method, payload, not_before, created_at, updated_at,"
+            " subject_id, sensitive) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
             (
                 str(chat_id),
                 method,
@@ -523,6 +567,8 @@ class Tx(TeamQueries, StatsQueries, ExportQueries):
                 None if not_before is None else to_text(not_before),
                 now,
                 now,
+                subject_id,
+                int(sensitive),
             ),
         )
         assert row is not None
@@ -619,14 +665,25 @@ class Tx(TeamQueries, StatsQueries, ExportQueries):
             " last_error = COALESCE(?, last_error), result = ?, updated_at = ? WHERE id = ?",
             (state, error, result, self._now(), id),
         )
+        await self._forget_sensitive("id = ?", (id,))
+
+    async def _forget_sensitive(self, where: str, params: tuple[Any, ...]) -> None:
+        # a sensitive row that left the queue is deleted, and the WAL copies of its text go
+        # with a checkpoint when the transaction commits
+        if await self._execute(
+            f"DELETE FROM outbox WHERE sensitive = 1 AND state <> 'queued' AND {where}", params
+        ):
+            self._checkpoint_after = True
 
     async def mark_blocked_chat(self, chat_id: str) -> int:
         """Every queued item of this chat becomes 'blocked' (the recipient blocked the bot)."""
-        return await self._execute(
+        blocked = await self._execute(
             "UPDATE outbox SET state = 'blocked', payload = '{}', updated_at = ?"
             " WHERE chat_id = ? AND state = 'queued'",
             (self._now(), str(chat_id)),
         )
+        await self._forget_sensitive("chat_id = ?", (str(chat_id),))
+        return blocked
 
     async def outbox_counts(self) -> dict[str, int]:
         """Number of outbox items in each state (every state present, zeros included)."""

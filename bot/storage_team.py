@@ -530,19 +530,25 @@ class TeamQueries:
 
     # -- notices ---------------------------------------------------------------------------
 
-    async def add_notice(self, person_id: int, message: dict[str, Any]) -> None:
-        """Queue a message for a person, for their channel to deliver."""
+    async def add_notice(
+        self, person_id: int, message: dict[str, Any], subject_id: int | None = None
+    ) -> None:
+        """Queue a message for a person, for their channel to deliver; `subject_id` is the
+        person it is about (it goes when they are erased)."""
         await self._execute(
-            "INSERT INTO notices (person_id, message, created_at) VALUES (?, ?, ?)",
-            (person_id, json.dumps(message, ensure_ascii=False), self._now()),
+            "INSERT INTO notices (person_id, message, created_at, subject_id) VALUES (?, ?, ?, ?)",
+            (person_id, json.dumps(message, ensure_ascii=False), self._now(), subject_id),
         )
 
     async def take_notices(
         self, channel: str, external_id: str | None = None
     ) -> list[tuple[Person, dict[str, Any]]]:
-        """Pending notices for a channel's persons (or one person), marked delivered."""
+        """Pending notices for a channel's persons (or one person), deleted from the notices:
+        the channel delivers them now. The message's "subject_id" key names the person it is
+        about, if any."""
         sql = (
-            "SELECT n.id AS nid, n.message, p.id, p.channel, p.external_id, p.locale, p.consent,"
+            "SELECT n.id AS nid, n.message, n.subject_id, p.id, p.channel, p.external_id,"
+            " p.locale, p.consent,"
             " p.centre, p.stopped, p.blocked FROM notices n JOIN persons p ON p.id = n.person_id"
             " WHERE n.delivered_at IS NULL AND p.channel = ?"
         )
@@ -551,11 +557,15 @@ class TeamQueries:
             sql += " AND p.external_id = ?"
             params += (external_id,)
         rows = await self._fetchall(sql + " ORDER BY n.id", params)
+        taken = []
         for r in rows:
-            await self._execute(
-                "UPDATE notices SET delivered_at = ? WHERE id = ?", (self._now(), r["nid"])
-            )
-        return [(person_from_row(r), json.loads(r["message"])) for r in rows]
+            # a delivered notice is not kept: its text names someone
+            await self._execute("DELETE FROM notices WHERE id = ?", (r["nid"],))
+            message = json.loads(r["message"])
+            if r["subject_id"] is not None:
+                message["subject_id"] = int(r["subject_id"])
+            taken.append((person_from_row(r), message))
+        return taken
 
 
 def person_from_row(row: sqlite3.Row) -> Person:

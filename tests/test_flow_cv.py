@@ -566,9 +566,8 @@ async def test_my_data_shows_the_cv_and_erasing_forgets_it(chat: Conversation) -
         ! Mon CV
         """
     )
+    async with chat.relais.storage.transaction() as tx:
+        # the person goes, and their follow-up with them (tests/test_erasure.py)
+        assert await tx.find_person(chat.channel, chat.user) is None
     assert await profile_of(chat) == {}
     assert await chat.relais.document(chat.channel, chat.user, "cv_pdf") is None
-    async with chat.relais.storage.transaction() as tx:
-        person = await tx.find_person(chat.channel, chat.user)
-        assert person is not None and person.id is not None
-        assert (await tx.followup_of(person.id)).cv_status == "none"

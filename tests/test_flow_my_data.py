@@ -191,12 +191,17 @@ async def test_a_person_sees_their_data_then_erases_it(chat: Conversation) -> No
     )
     assert "Donner mon accord" in chat.labels()
     async with chat.relais.storage.transaction() as tx:
-        state = await tx.load_state("test", "ana")
-    assert state.profile == {}
-    assert state.person.consent is False
-    assert state.person.centre is None
-    assert state.person.locale == "fr"  # needed to keep talking in the person's language
-    assert (state.person.consent_version, state.person.consent_at) == (None, None)
+        # the person is gone entirely, their platform id with them
+        assert await tx.find_person("test", "ana") is None
+    # coming back is starting afresh, with the language
+    await chat.play(
+        """
+        > [Donner mon accord]
+        < Choose your language.
+        > [Français]
+        < Vous êtes d'accord ?
+        """
+    )
     # nothing is kept any more, so there is nothing to send
     assert await chat.relais.document("test", "ana", "my_data_txt") is None
     assert await chat.relais.document("test", "ana", "my_data_json") is None

@@ -39,6 +39,7 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 
+from bot import erasure
 from bot.budget import Budgets, Verdict
 from bot.channels.payloads import apology_for, parse_update
 from bot.clock import Clock, utc_now
@@ -135,6 +136,88 @@ def markup(rows: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
     )
 
 
+MEDIA_MARK = "relais_media"  # in a journaled message: the kind of media it had, not the media
+_USER_KEYS = ("id", "is_bot", "language_code")
+_CHAT_KEYS = ("id", "type")
+_ENTITY_KEYS = ("type", "offset", "length")
+
+
+def minimal_update(payload: dict[str, Any]) -> dict[str, Any]:
+    """The update as journaled: only what Relais reads (ids, chat type, language, text and
+    commands, button data, the pressed message, media kinds, membership statuses); never the
+    Telegram profile's names or username, nor what a photo, contact or location holds.
+
+    A part that is not a JSON object is kept as it came: it cannot be read anyway.
+    """
+    out: dict[str, Any] = {"update_id": payload.get("update_id")}
+    if "message" in payload:
+        out["message"] = _minimal_message(payload["message"])
+    if "callback_query" in payload:
+        query = payload["callback_query"]
+        if isinstance(query, dict):
+            query = {k: query[k] for k in ("id", "chat_instance", "data") if k in query} | {
+                k: f(query[k])
+                for k, f in (("from", _minimal_user), ("message", _minimal_message))
+                if k in query
+            }
+        out["callback_query"] = query
+    if "my_chat_member" in payload:
+        change = payload["my_chat_member"]
+        if isinstance(change, dict):
+            change = {k: change[k] for k in ("date",) if k in change} | {
+                k: f(change[k])
+                for k, f in (
+                    ("chat", _minimal_chat),
+                    ("from", _minimal_user),
+                    ("old_chat_member", _minimal_member),
+                    ("new_chat_member", _minimal_member),
+                )
+                if k in change
+            }
+        out["my_chat_member"] = change
+    return out
+
+
+def _pick(value: Any, keys: tuple[str, ...]) -> Any:
+    return {k: value[k] for k in keys if k in value} if isinstance(value, dict) else value
+
+
+def _minimal_user(user: Any) -> Any:
+    # python-telegram-bot requires a first name: an empty one stands for it
+    picked = _pick(user, _USER_KEYS)
+    return {**picked, "first_name": ""} if isinstance(picked, dict) else picked
+
+
+def _minimal_chat(chat: Any) -> Any:
+    # a private chat carries the person's names and username: only its id and type are kept
+    return _pick(chat, _CHAT_KEYS)
+
+
+def _minimal_member(member: Any) -> Any:
+    if not isinstance(member, dict):
+        return member
+    kept = {k: v for k, v in member.items() if k not in ("user", "custom_title")}
+    return kept | ({"user": _minimal_user(member["user"])} if "user" in member else {})
+
+
+def _minimal_message(message: Any) -> Any:
+    if not isinstance(message, dict):
+        return message
+    out = {k: message[k] for k in ("message_id", "date", "text") if k in message}
+    if "chat" in message:
+        out["chat"] = _minimal_chat(message["chat"])
+    if "from" in message:
+        out["from"] = _minimal_user(message["from"])
+    if isinstance(message.get("entities"), list):
+        out["entities"] = [_pick(e, _ENTITY_KEYS) for e in message["entities"]]
+    if "caption" in message:
+        out["caption"] = ""  # only its presence is read
+    kind = next((k for k in MEDIA_KINDS if message.get(k)), None)
+    if kind is not None:
+        out[MEDIA_MARK] = kind
+    return out
+
+
 def to_inbound(update: Update) -> Inbound | None:
     """The engine event of a private message or button press; None for anything else."""
     if update.callback_query is not None:
@@ -150,7 +233,7 @@ def to_inbound(update: Update) -> Inbound | None:
             return Inbound(EventKind.COMMAND, command=name, text=msg.text[entity.length :].strip())
         return Inbound(EventKind.TEXT, text=msg.text)
     for kind in MEDIA_KINDS:
-        if getattr(msg, kind, None):
+        if getattr(msg, kind, None) or msg.api_kwargs.get(MEDIA_MARK) == kind:
             return Inbound(EventKind.MEDIA, media=kind)
     if msg.caption is not None:
         return Inbound(EventKind.MEDIA, media="captioned")
@@ -330,7 +413,9 @@ class TelegramChannel:
         """Record raw updates durably, then wake the worker that handles them."""
         async with self.relais.storage.transaction() as tx:
             for payload in payloads:
-                await tx.journal_update(int(payload["update_id"]), payload, update_sender(payload))
+                await tx.journal_update(
+                    int(payload["update_id"]), minimal_update(payload), update_sender(payload)
+                )
         self._updates_ready.set()
 
     async def _start_webhook(self) -> web.AppRunner:
@@ -508,7 +593,10 @@ class TelegramChannel:
             await tx.set_blocked(CHANNEL, str(chat.id), blocked)
             if blocked:
                 await tx.mark_blocked_chat(str(chat.id))
-            log.info("bot %s by private chat %s", "blocked" if blocked else "unblocked", chat.id)
+            # the person's id in Relais, never their Telegram id
+            person = await tx.find_person(CHANNEL, str(chat.id))
+            who = person.id if person is not None else "-"
+            log.info("bot %s by person=%s", "blocked" if blocked else "unblocked", who)
         elif status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR):
             await self._refuse_group(tx, chat.id, member.from_user.language_code)
 
@@ -526,6 +614,8 @@ class TelegramChannel:
     async def _queue_reply(self, tx: Tx, chat_id: str, reply: Reply, pressed: Any) -> None:
         """Queue the platform calls of a reply, in the order the person should see them."""
         message_id = getattr(pressed, "message_id", None)
+        # the last messages to someone who erased their data: no row of their chat stays
+        farewell = erasure.asked(reply)
         if message_id is not None and reply.edit is not None:
             await tx.enqueue(
                 chat_id,
@@ -535,6 +625,7 @@ class TelegramChannel:
                     "text": split_text(directed(reply.edit))[0],
                     "keyboard": keyboard(reply.edit),
                 },
+                sensitive=farewell,
             )
         elif message_id is not None and reply.echo and getattr(pressed, "text", None):
             # keep the question, drop its buttons, and show which one was pressed
@@ -543,8 +634,9 @@ class TelegramChannel:
                 chat_id,
                 "editMessageText",
                 {"message_id": message_id, "text": split_text(text)[0], "keyboard": []},
+                sensitive=farewell,
             )
-        await self._queue_messages(tx, chat_id, reply.messages)
+        await self._queue_messages(tx, chat_id, reply.messages, sensitive=farewell)
         for effect in reply.effects:
             if effect.name == "team_commands":
                 # volunteers find their commands in the app's menu, in their language; a
@@ -554,21 +646,45 @@ class TelegramChannel:
                 if channel == CHANNEL:
                     await tx.enqueue(str(target), "setMyCommands", data)
 
-    async def _queue_messages(self, tx: Tx, chat_id: str, messages: tuple[Message, ...]) -> None:
+    async def _queue_messages(
+        self,
+        tx: Tx,
+        chat_id: str,
+        messages: tuple[Message, ...],
+        subject_id: int | None = None,
+        sensitive: bool = False,
+    ) -> None:
         for message in messages:
             pieces = split_text(directed(message))
+            secret = sensitive or message.sensitive
             for i, piece in enumerate(pieces):
                 rows = keyboard(message) if i == len(pieces) - 1 else []
-                await tx.enqueue(chat_id, "sendMessage", {"text": piece, "keyboard": rows})
+                await tx.enqueue(
+                    chat_id,
+                    "sendMessage",
+                    {"text": piece, "keyboard": rows},
+                    subject_id=subject_id,
+                    sensitive=secret,
+                )
             if message.document:
                 # only the kind is queued: the file is made when sent, from the answers saved
                 # then, and never kept
-                await tx.enqueue(chat_id, "sendDocument", {"kind": message.document})
+                await tx.enqueue(
+                    chat_id,
+                    "sendDocument",
+                    {"kind": message.document},
+                    subject_id=subject_id,
+                    sensitive=secret,
+                )
 
     async def _queue_notices(self, tx: Tx) -> None:
-        """Queue the messages other people's actions left for Telegram users."""
+        """Queue the messages other people's actions left for Telegram users (with the person
+        they are about, so that erasing that person removes them)."""
         for person, data in await tx.take_notices(CHANNEL):
-            await self._queue_messages(tx, person.external_id, (message_from_json(data),))
+            about = data.get("subject_id")
+            await self._queue_messages(
+                tx, person.external_id, (message_from_json(data),), subject_id=about
+            )
 
     # -- sending -------------------------------------------------------------------------
 

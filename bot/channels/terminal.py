@@ -6,11 +6,11 @@ Works with piped standard input too, so a whole conversation can be scripted.
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 from typing import TextIO
 
 from bot.domain import Button, EventKind, Inbound, Message, Reply
+from bot.erasure import documents_folder
 from bot.notices import message_from_json
 from bot.private_files import private_folder, write_private
 from bot.repeats import RepeatedDocument
@@ -68,10 +68,12 @@ class TerminalChat:
             return  # the same file was written a moment ago
         if document is None:
             return
-        folder = self.relais.settings.documents_dir
-        private_folder(folder)  # a CV holds a name and a phone number: for the user only
-        user = re.sub(r"[^A-Za-z0-9_-]+", "_", self.user)[:40]
-        path = (folder / f"{user}-{document.filename}").resolve()
+        # one folder per user: erasing their data removes exactly their files; a CV holds a
+        # name and a phone number: readable by the bot's user only
+        private_folder(self.relais.settings.documents_dir)
+        folder = documents_folder(self.relais.settings.documents_dir, self.user)
+        private_folder(folder)
+        path = (folder / document.filename).resolve()
         write_private(path, document.data)
         self.out.write(f"  📄 {path}\n")
         self.out.flush()

@@ -1,0 +1,59 @@
+"""Erasure outside the database: the documents a person was given as files, and how the audit
+log names an erasure. The SQL side is in storage_erasure.py."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import shutil
+from pathlib import Path
+
+from bot.domain import Reply
+from bot.i18n import N_
+
+log = logging.getLogger("relais.erasure")
+
+EFFECT = "erased"  # the engine's effect when a person erases their data
+
+# how /audit shows an erasure (ids only, like every audit line)
+AUDIT_LINES = {
+    "erased": N_("{at} – la personne n° {subject} a effacé ses données"),
+    "purged": N_(
+        "{at} – données de la personne n° {subject} effacées : durée de conservation dépassée"
+    ),
+}
+
+
+def asked(reply: Reply) -> bool:
+    """Whether this reply is the end of an erasure the person asked for."""
+    return any(effect.name == EFFECT for effect in reply.effects)
+
+
+def documents_folder(documents_dir: Path, user: str) -> Path:
+    """The folder where `relais chat` writes one user's documents (one folder per user, so
+    that erasing them removes exactly their files)."""
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", user)[:40] or "_"
+    # the hash keeps "a.b" and "a_b" apart
+    digest = hashlib.sha256(user.encode("utf-8")).hexdigest()[:8]
+    return documents_dir / f"{safe}-{digest}"
+
+
+def forget_documents(documents_dir: Path, user: str) -> None:
+    """Delete the files written for this user (their folder, and the CVs earlier versions
+    wrote directly in the documents folder as `<user>-CV-<name>.pdf`)."""
+    folder = documents_folder(documents_dir, user)
+    if folder.is_dir():
+        shutil.rmtree(folder, ignore_errors=True)
+    if documents_dir.is_dir():
+        legacy = re.sub(r"[^A-Za-z0-9_-]+", "_", user)[:40]
+        for path in documents_dir.glob(f"{glob_escape(legacy)}-CV*"):
+            if path.is_file() and not path.is_symlink():
+                path.unlink(missing_ok=True)
+    if folder.exists():
+        log.warning("documents folder of an erased person could not be removed")
+
+
+def glob_escape(text: str) -> str:
+    """`text` matched literally by Path.glob."""
+    return re.sub(r"([*?\[])", r"[\1]", text)

@@ -199,7 +199,8 @@ class Engine:
             return True
         st.session.stack = [frame]  # nothing else goes on without consent
         self._erase(st, frame)
-        out.effects.append(Effect("erased"))
+        # what was kept under the old notice goes; the person stays as one who said no
+        out.effects.append(Effect("erased", {"refused": True}))
         return False
 
     # -- commands ------------------------------------------------------------------------

@@ -30,6 +30,12 @@ def asked(reply: Reply) -> bool:
     return any(effect.name == EFFECT for effect in reply.effects)
 
 
+def refused(reply: Reply) -> bool:
+    """Whether the erasure is a "no" to a new notice: the person then stays, like anyone who
+    said no, with their language only."""
+    return any(effect.name == EFFECT and effect.data.get("refused") for effect in reply.effects)
+
+
 def documents_folder(documents_dir: Path, user: str) -> Path:
     """The folder where `relais chat` writes one user's documents (one folder per user, so
     that erasing them removes exactly their files)."""

@@ -71,6 +71,10 @@ class Relais:
             # the person goes entirely: saving the state would bring their row back
             await tx.erase_person(new_state.person.id, ERASED, new_state.person.id)
             erasure.forget_documents(self.settings.documents_dir, external_id)
+            if erasure.refused(reply):
+                # a "no" to a new notice: a new row with the language only, as after a refusal
+                new_state.person.id = None
+                await tx.save_state(new_state)
         else:
             await tx.save_state(new_state)
         frame = new_state.session.current

@@ -83,6 +83,7 @@ def a_followed_person(emulator: TelegramEmulator) -> ProfilePhone:
         < Voulez-vous qu'un bénévole de votre centre vous contacte ?
         > [Oui]
         < C'est envoyé.
+        < Que voulez-vous faire ?
         """
     )
     emulator.wait_for_text(ADMIN, "(Paris 11e) voudrait parler à un bénévole.")

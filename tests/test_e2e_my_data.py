@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.erasure import documents_folder
 from tests.moment import NOW
 from tests.phone import Phone
 from tests.telegram_emulator import TelegramEmulator
@@ -26,10 +27,10 @@ def test_the_terminal_writes_both_files_and_shows_where(
     output = chat(tmp_path, [*CV_TYPED, "Mes données", "Recevoir mes données"])
     assert "Voici tout ce que Relais garde sur vous" in output, output[-3000:]
     shown = [Path(line.split("📄", 1)[1].strip()) for line in output.splitlines() if "📄" in line]
-    folder = tmp_path / "documents"
+    folder = documents_folder(tmp_path / "documents", "amina")
     assert shown[-2:] == [
-        folder / "amina-relais-mes-donnees-2026-11-23.txt",
-        folder / "amina-relais-mes-donnees-2026-11-23.json",
+        folder / "relais-mes-donnees-2026-11-23.txt",
+        folder / "relais-mes-donnees-2026-11-23.json",
     ]
     text = shown[-2].read_text(encoding="utf-8")
     assert "le 23 novembre 2026 (version 2026-11 de la notice)." in text

@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.erasure import documents_folder
 from bot.private_files import database_files
 from bot.storage import Storage
 from tests.conftest import ROOT
@@ -69,8 +70,9 @@ def test_relais_chat_writes_the_cv_and_the_database_for_its_user_only(tmp_path: 
     )
     assert done.returncode == 0, done.stderr
     assert "Voici votre CV" in done.stdout, done.stdout[-2000:]
-    cv = tmp_path / "documents" / "amina-CV-Amina-Benali.pdf"
+    cv = documents_folder(tmp_path / "documents", "amina") / "CV-Amina-Benali.pdf"
     assert mode(cv.parent) == 0o700
+    assert mode(cv.parent.parent) == 0o700
     assert mode(cv) == 0o600
     assert mode(tmp_path / "relais.sqlite3") == 0o600
 

@@ -299,6 +299,17 @@ class Storage:
                 log.info("applied migration %s", migration.name)
 
 
+def _outbox_item(row: sqlite3.Row) -> OutboxItem:
+    return OutboxItem(
+        id=int(row["id"]),
+        chat_id=row["chat_id"],
+        method=row["method"],
+        payload=json.loads(row["payload"]),
+        attempts=int(row["attempts"]),
+        created_at=from_text(row["created_at"]),
+    )
+
+
 async def _pragma(conn: aiosqlite.Connection, statement: str) -> Any:
     async with conn.execute(f"PRAGMA {statement}") as cursor:
         row = await cursor.fetchone()
@@ -591,17 +602,7 @@ class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries):
             " ORDER BY o.id LIMIT ?",
             (at, at, limit),
         )
-        return [
-            OutboxItem(
-                id=int(r["id"]),
-                chat_id=r["chat_id"],
-                method=r["method"],
-                payload=json.loads(r["payload"]),
-                attempts=int(r["attempts"]),
-                created_at=from_text(r["created_at"]),
-            )
-            for r in rows
-        ]
+        return [_outbox_item(r) for r in rows]
 
     async def due_outbox_turns(
         self, now: datetime, per_chat: int, chats: int, busy: Collection[str] = ()
@@ -630,17 +631,7 @@ class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries):
             " WHERE d.turn <= ? ORDER BY d.first, d.turn LIMIT ?",
             (at, at, json.dumps([str(c) for c in busy]), per_chat, per_chat * chats),
         )
-        return [
-            OutboxItem(
-                id=int(r["id"]),
-                chat_id=r["chat_id"],
-                method=r["method"],
-                payload=json.loads(r["payload"]),
-                attempts=int(r["attempts"]),
-                created_at=from_text(r["created_at"]),
-            )
-            for r in rows
-        ]
+        return [_outbox_item(r) for r in rows]
 
     async def mark_sent(self, id: int, result: dict[str, Any] | None = None) -> None:
         """The call succeeded; `result` (ids only, never text) is kept, the payload dropped."""

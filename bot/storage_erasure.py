@@ -8,10 +8,10 @@ the deleted rows do not stay in the `-wal` file.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+
+from bot.storage_queries import Queries
 
 ERASED = "erased"  # the person asked ("Mes données" → "Tout effacer")
 PURGED = "purged"  # the retention period ended (no actor: Relais itself)
@@ -29,22 +29,10 @@ class Gone:
     external_id: str
 
 
-class ErasureQueries:
+class ErasureQueries(Queries):
     """Repository methods of erasure (see storage.Tx for the helpers)."""
 
     _checkpoint_after: bool
-
-    async def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> int:
-        raise NotImplementedError  # provided by Tx
-
-    async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        raise NotImplementedError  # provided by Tx
-
-    async def _fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
-        raise NotImplementedError  # provided by Tx
-
-    def _now(self) -> str:
-        raise NotImplementedError  # provided by Tx
 
     def checkpoint_after_commit(self) -> None:
         """Empty the WAL into the database (TRUNCATE) as soon as this transaction commits,

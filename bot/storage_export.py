@@ -5,10 +5,10 @@ Mixed into `storage.Tx`; the methods run inside its transaction.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+
+from bot.storage_queries import Queries
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,8 @@ def _moment(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text) if text else None
 
 
-class ExportQueries:
+class ExportQueries(Queries):
     """Repository methods of the data export (see storage.Tx for the helpers)."""
-
-    async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        raise NotImplementedError  # provided by Tx
-
-    async def _fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
-        raise NotImplementedError  # provided by Tx
 
     async def person_dates(self, person_id: int) -> PersonDates:
         """When the person first and last wrote."""

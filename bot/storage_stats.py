@@ -8,10 +8,10 @@ plain text comparisons that any SQL database does the same way.
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+
+from bot.storage_queries import Queries
 
 
 @dataclass(frozen=True)
@@ -32,14 +32,8 @@ def _after(end: date) -> str:
     return (end + timedelta(days=1)).isoformat()
 
 
-class StatsQueries:
+class StatsQueries(Queries):
     """Repository methods of the statistics (see storage.Tx for the helpers)."""
-
-    async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        raise NotImplementedError  # provided by Tx
-
-    async def _fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
-        raise NotImplementedError  # provided by Tx
 
     async def centre_names(self) -> dict[str, str]:
         """Every centre ever known, removed ones included (their outcomes still count)."""

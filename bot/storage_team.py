@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain import Centre, Person
+from bot.storage_queries import Queries
 from bot.team import (
     AuditEntry,
     Beneficiary,
@@ -54,20 +55,8 @@ _FILTERS = {
 }
 
 
-class TeamQueries:
+class TeamQueries(Queries):
     """Repository methods of the volunteer side (see storage.Tx for the helpers)."""
-
-    async def _execute(self, sql: str, params: tuple[Any, ...] = ()) -> int:
-        raise NotImplementedError  # provided by Tx
-
-    async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
-        raise NotImplementedError  # provided by Tx
-
-    async def _fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
-        raise NotImplementedError  # provided by Tx
-
-    def _now(self) -> str:
-        raise NotImplementedError  # provided by Tx
 
     # -- centres ---------------------------------------------------------------------------
 

@@ -589,6 +589,8 @@ class Engine:
 
     def _after_flows(self, st: State, out: _Out) -> None:
         """Nothing in progress: set up the language, then consent, then show the menu."""
+        if any(e.name == "erased" and not e.data.get("refused") for e in out.effects):
+            return  # the person is gone: a menu's buttons would speak for no one
         if st.person.locale is None:
             self._start_flow(st, self.flows.by_role("language"), out)
         elif st.person.consent is None:

@@ -183,20 +183,23 @@ async def test_a_person_sees_their_data_then_erases_it(chat: Conversation) -> No
         < Rien ne change
         > [Mes données]
         > [Tout effacer]
+        < Vos réponses, votre CV, votre suivi avec les bénévoles et votre accord seront effacés.
         < On ne pourra pas les retrouver.
         > [Oui]
-        < Que voulez-vous faire ?
-        ! Faire mon bilan
+        < C'est fait. Tout est effacé : Relais ne sait plus rien de vous.
+        < Si vous voulez revenir, envoyez-moi un message. Nous recommencerons depuis le début.
+        ! Que voulez-vous faire ?
         """
     )
-    assert "Donner mon accord" in chat.labels()
+    # no menu: its buttons would belong to a person who is no longer there
+    assert not any(m.buttons for r in chat.replies for m in r.messages)
     async with chat.relais.storage.transaction() as tx:
         # the person is gone entirely, their platform id with them
         assert await tx.find_person("test", "ana") is None
-    # coming back is starting afresh, with the language
+    # coming back is starting afresh, with the language, as the last message said
     await chat.play(
         """
-        > [Donner mon accord]
+        > Bonjour
         < Choose your language.
         > [Français]
         < Vous êtes d'accord ?

@@ -214,6 +214,10 @@ class AnswersSource:
         found: dict[str, list[_Answer]] = {}
         seen: set[str] = set()
         for flow in self._flows(ctx):
+            if not flow.remember:
+                # choices that only steered a flow, kept by earlier versions: not the person's data
+                seen |= flow.saved_fields()
+                continue
             for step in flow.steps.values():
                 name = step.item or step.save
                 if not step.saves or name.startswith("person.") or name in seen:

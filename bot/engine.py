@@ -247,7 +247,8 @@ class Engine:
         A correction left midway is dropped: it changes nothing until it is finished.
         """
         for frame in st.session.stack:
-            if self._flow(frame).role != "language" and not frame.edit and not frame.reconsent:
+            flow = self._flow(frame)
+            if flow.role != "language" and flow.remember and not frame.edit and not frame.reconsent:
                 st.session.paused[frame.flow] = frame
         st.session.stack = []
 
@@ -567,7 +568,7 @@ class Engine:
 
     def _keep_answers(self, st: State, frame: Frame) -> None:
         """Write this run's answers to the profile (only with consent)."""
-        if st.person.consent:
+        if st.person.consent and self._flow(frame).remember:
             # a redone flow replaces its answers: a question skipped this time is forgotten
             for name in self._flow(frame).saved_fields() - set(frame.answers):
                 st.profile.pop(name, None)
@@ -588,6 +589,8 @@ class Engine:
 
     def _after_flows(self, st: State, out: _Out) -> None:
         """Nothing in progress: set up the language, then consent, then show the menu."""
+        if any(e.name == "erased" and not e.data.get("refused") for e in out.effects):
+            return  # the person is gone: a menu's buttons would speak for no one
         if st.person.locale is None:
             self._start_flow(st, self.flows.by_role("language"), out)
         elif st.person.consent is None:
@@ -610,7 +613,7 @@ class Engine:
             self._prompt_again(st, out)  # already open: one run of a flow at a time
             return
         paused = st.session.paused.pop(flow.id, None)
-        if paused is not None:
+        if paused is not None and flow.remember:
             st.session.stack.append(paused)
             self._say(st, out, T_RESUME)
             self._prompt_again(st, out, changed=True)

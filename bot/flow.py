@@ -61,6 +61,7 @@ FLOW_KEYS = {
     "lists",
     "steps",
     "notice",
+    "remember",
 }
 STEP_KEYS = {
     "id",
@@ -241,6 +242,9 @@ class Flow:
     menu_when: Condition | None = None
     role: str = ""
     notice: str = ""  # onboarding: the step the notice starts at, shown again when it changes
+    # False: the answers only steer the flow (e.g. "Mes données"): they are not kept, and the
+    # flow is not resumed where it was left but opened again from its start
+    remember: bool = True
 
     def consent_step(self) -> Step | None:
         """The step that saves the person's agreement, if this flow has one."""
@@ -630,6 +634,7 @@ def load_flow(path: Path) -> Flow:
         menu_when=menu_when,
         role=role,
         notice=r.get(raw, "notice", str, ""),
+        remember=r.get(raw, "remember", bool, True),
     )
     _check_graph(r, flow)
     _check_notice(r, flow)

@@ -183,20 +183,23 @@ async def test_a_person_sees_their_data_then_erases_it(chat: Conversation) -> No
         < Rien ne change
         > [Mes données]
         > [Tout effacer]
+        < Vos réponses, votre CV, votre suivi avec les bénévoles et votre accord seront effacés.
         < On ne pourra pas les retrouver.
         > [Oui]
-        < Que voulez-vous faire ?
-        ! Faire mon bilan
+        < C'est fait. Tout est effacé : Relais ne sait plus rien de vous.
+        < Si vous voulez revenir, envoyez-moi un message. Nous recommencerons depuis le début.
+        ! Que voulez-vous faire ?
         """
     )
-    assert "Donner mon accord" in chat.labels()
+    # no menu: its buttons would belong to a person who is no longer there
+    assert not any(m.buttons for r in chat.replies for m in r.messages)
     async with chat.relais.storage.transaction() as tx:
         # the person is gone entirely, their platform id with them
         assert await tx.find_person("test", "ana") is None
-    # coming back is starting afresh, with the language
+    # coming back is starting afresh, with the language, as the last message said
     await chat.play(
         """
-        > [Donner mon accord]
+        > Bonjour
         < Choose your language.
         > [Français]
         < Vous êtes d'accord ?
@@ -362,3 +365,54 @@ async def test_answers_of_a_flow_left_midway_are_in_the_export_too(chat: Convers
     assert "■ Faire mon CV (pas fini)\n• Quel est votre nom de famille ?\n  Benali" in text
     assert data["in_progress"] == {"cv": {"last_name": "Benali"}}
     assert "last_name" not in data["answers"]
+
+
+async def test_mes_donnees_opens_on_the_data_again_not_on_the_erase_question(
+    chat: Conversation,
+) -> None:
+    """Left at "Tout effacer ?" with /menu, "Mes données" shows the data again: a person who
+    came to look is never met by the erase question (where a quick "1" erases everything)."""
+    await chat.play(
+        """
+        > /start
+        > [Français]
+        > [Oui]
+        > [Lyon]
+        > Amina
+        > [Mes données]
+        > [Tout effacer]
+        < Tout effacer ?
+        > /menu
+        > [Mes données]
+        ! On reprend là où vous en étiez.
+        < Voici ce que je sais sur vous
+        < Prénom : Amina
+        < Que voulez-vous faire ?
+        ! Tout effacer ?
+        """
+    )
+    assert "Recevoir mes données" in chat.labels()
+
+
+async def test_the_choices_made_in_mes_donnees_are_not_the_persons_data(
+    chat: Conversation,
+) -> None:
+    await chat.play(
+        """
+        > /start
+        > [Français]
+        > [Oui]
+        > [Lyon]
+        > Amina
+        > [Mes données]
+        > [Tout effacer]
+        > [Non]
+        > [Mes données]
+        > [Recevoir mes données]
+        """
+    )
+    text, data = await my_files(chat)
+    assert "Que voulez-vous faire ?" not in text and "Tout effacer ?" not in text
+    assert "■ Mes données" not in text
+    assert data["answers"] == {"first_name": "Amina"}
+    assert data["in_progress"] == {}

@@ -185,3 +185,15 @@ def test_the_same_cv_asked_again_at_once_is_written_once(tmp_path: Path) -> None
     written = [line for line in output.splitlines() if line.startswith("  📄 ")]
     assert len(written) == 1  # made at the end of the CV, not again a moment later
     assert "Traceback" not in output
+
+
+def test_my_data_files_are_shown_under_the_messages_that_announce_them(tmp_path: Path) -> None:
+    output = chat(tmp_path, ["1", "1", "1", "Amina", "Mes données", "1"])
+    after = output[output.index("Voici tout ce que Relais garde sur vous") :]
+    lines = [line for line in after.splitlines() if line.strip()]
+    # the text file's path comes right under its message, before the JSON one and the menu
+    assert lines[1].startswith("  📄 ") and lines[1].endswith(".txt"), lines[:6]
+    assert lines[2].startswith("Relais: Et les mêmes données au format JSON")
+    assert lines[3].startswith("  📄 ") and lines[3].endswith(".json"), lines[:6]
+    text = Path(lines[1].split("📄", 1)[1].strip()).read_text(encoding="utf-8")
+    assert text.startswith("Relais : ce que Relais garde sur vous") and "Amina" in text

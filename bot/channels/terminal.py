@@ -84,20 +84,27 @@ class TerminalChat:
             self.out.write(f"  ✓ {reply.echo}\n")
         shown = (reply.edit, *reply.messages) if reply.edit else reply.messages
         for message in shown:
-            text, buttons = render(message)
-            self.out.write(f"\nRelais: {text}\n")
-            if message.buttons:
-                self.buttons = buttons
+            self._print(message)
         self.out.flush()
+
+    def _print(self, message: Message) -> None:
+        text, buttons = render(message)
+        self.out.write(f"\nRelais: {text}\n")
+        if message.buttons:
+            self.buttons = buttons
 
     async def send(self, event: Inbound) -> Reply:
         """Handle one event in its own transaction and print the answer."""
         async with self.relais.storage.transaction() as tx:
             reply = await self.relais.handle(tx, CHANNEL, self.user, event)
-        self.show(reply)
-        for message in reply.messages:
+        if reply.echo:
+            self.out.write(f"  ✓ {reply.echo}\n")
+        for message in (reply.edit, *reply.messages) if reply.edit else reply.messages:
+            self._print(message)
             if message.document:
+                # the file's path right under the message that announces it, not after the menu
                 await self.deliver(message)
+        self.out.flush()
         await self.show_notices()
         return reply
 

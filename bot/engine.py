@@ -862,13 +862,28 @@ def _bound(spec: str, today: date) -> date | None:
     return today if spec == "today" else date.fromisoformat(spec)
 
 
+MIN_PARTIAL = 4  # letters typed before the start or a word of a label may stand for it
+
+
 def _match_options(options: list[tuple[str, str]], typed: str) -> list[str]:
     """Values of the options a typed text designates: its number in the list, or its label."""
     if not typed:
         return []
     if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(options):
         return [options[int(typed) - 1][0]]
-    exact = [v for v, label in options if answers.normalise_label(label) == typed]
+    labels = [(v, answers.normalise_label(label)) for v, label in options]
+    exact = [v for v, label in labels if label == typed]
     if exact:
         return exact
-    return [v for v in dict(options) if v == typed]
+    by_value = [v for v in dict(options) if v == typed]
+    if by_value or len(typed) < MIN_PARTIAL:
+        return by_value
+    # people type the start of a label ("un pe") or its key word ("effacer"): accepted only
+    # when it points at one option, never a guess between two
+    for partial in (
+        [v for v, label in labels if label.startswith(typed)],
+        [v for v, label in labels if typed in label.split()],
+    ):
+        if len(partial) == 1:
+            return partial
+    return []

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.answers import normalise_label
 from bot.domain import EventKind, Inbound
+from bot.engine import _match_options
 from tests.conversation import Conversation
 
 READY_FOR_NAME = """
@@ -45,6 +47,39 @@ async def test_free_text_where_a_button_is_expected(chat: Conversation) -> None:
         """
     )
     assert (await answers_in_progress(chat))["french_speaking"] == "a_little"
+
+
+async def test_the_start_or_a_key_word_of_one_answer_is_understood(chat: Conversation) -> None:
+    await chat.play(AT_SELF_ASSESSMENT)
+    await chat.play(
+        """
+        > tres bi
+        < Vous écrivez le français ?
+        > encore
+        < Vous savez utiliser un smartphone
+        """
+    )
+    found = await answers_in_progress(chat)
+    assert (found["french_reading"], found["french_writing"]) == ("very_good", "not_yet")
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("recevoir", ["get"]),  # the key word of one label
+        ("tout eff", ["erase"]),  # the start of one label
+        ("donnees", []),  # a word of two labels: no guess
+        ("mes", []),  # too short to stand for a label
+        ("garder mes donnees", ["keep"]),
+    ],
+)
+def test_a_typed_answer_stands_for_one_option_or_none(typed: str, found: list[str]) -> None:
+    options = [
+        ("get", "Recevoir mes données"),
+        ("keep", "Garder mes données"),
+        ("erase", "Tout effacer"),
+    ]
+    assert _match_options(options, normalise_label(typed)) == found
 
 
 @pytest.mark.parametrize("media", ["sticker", "photo", "voice", "document", "location"])

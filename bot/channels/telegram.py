@@ -39,7 +39,7 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 
-from bot import erasure
+from bot import about, erasure
 from bot.budget import Budgets, Verdict
 from bot.channels.payloads import apology_for, parse_update
 from bot.clock import Clock, utc_now
@@ -616,6 +616,8 @@ class TelegramChannel:
         message_id = getattr(pressed, "message_id", None)
         # the last messages to someone who erased their data: no row of their chat stays
         farewell = erasure.asked(reply)
+        # a volunteer's answer showing a person (page, phone) is erased with them while queued
+        shows = about.subject_of(reply)
         if message_id is not None and reply.edit is not None:
             await tx.enqueue(
                 chat_id,
@@ -625,6 +627,7 @@ class TelegramChannel:
                     "text": split_text(directed(reply.edit))[0],
                     "keyboard": keyboard(reply.edit),
                 },
+                subject_id=shows,
                 sensitive=farewell,
             )
         elif message_id is not None and reply.echo and getattr(pressed, "text", None):
@@ -634,9 +637,12 @@ class TelegramChannel:
                 chat_id,
                 "editMessageText",
                 {"message_id": message_id, "text": split_text(text)[0], "keyboard": []},
+                subject_id=shows,
                 sensitive=farewell,
             )
-        await self._queue_messages(tx, chat_id, reply.messages, sensitive=farewell)
+        await self._queue_messages(
+            tx, chat_id, reply.messages, subject_id=shows, sensitive=farewell
+        )
         for effect in reply.effects:
             if effect.name == "team_commands":
                 # volunteers find their commands in the app's menu, in their language; a

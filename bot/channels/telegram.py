@@ -442,7 +442,14 @@ class TelegramChannel:
                 self._refusal_logged = True
                 log.warning("webhook: refused a request without the secret (403); not logged again")
             return web.Response(status=403)
-        payload = parse_update(await request.read())
+        try:
+            body = await request.read()
+        except ConnectionError:
+            # the sender hung up mid-body (a network fault): nothing to journal, Telegram
+            # sends the update again; one line, not aiohttp's traceback
+            log.warning("webhook: the connection was lost before the whole body arrived")
+            return web.Response(status=400)
+        payload = parse_update(body)
         if payload is None:
             # only a holder of the secret gets here: one line per request is bounded by them
             log.warning("webhook: refused a body that is not an update (400)")

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot import answers, stats
+from bot import about, answers, stats
 from bot.desk_team import TEAM_VERBS, TeamAnswer, TeamDesk
 from bot.documents import Documents
 from bot.domain import (
@@ -270,16 +270,19 @@ class Desk:
         out = _Out()
         t = self.catalogs.get(st.person.locale)
         pending = st.session.desk.get("await")
-        if event.kind == EventKind.COMMAND and event.command in DESK_COMMANDS:
-            st.session.desk.pop("await", None)
-            await self._command(tx, st, access, event, out, t)
-        elif event.kind == EventKind.BUTTON:
-            await self._button(tx, st, access, event.data.split(":")[1:], out, t)
-        elif event.kind == EventKind.TEXT and pending:
-            await self._typed(tx, st, access, event.text, out, t)
-        else:
-            return None
-        return Reply(tuple(out.messages), out.echo, effects=tuple(out.effects))
+        with about.noting() as shown:
+            if event.kind == EventKind.COMMAND and event.command in DESK_COMMANDS:
+                st.session.desk.pop("await", None)
+                await self._command(tx, st, access, event, out, t)
+            elif event.kind == EventKind.BUTTON:
+                await self._button(tx, st, access, event.data.split(":")[1:], out, t)
+            elif event.kind == EventKind.TEXT and pending:
+                await self._typed(tx, st, access, event.text, out, t)
+            else:
+                return None
+        # the answer goes with the person it shows: erasing them removes it if still queued
+        effects = tuple(out.effects) + about.effect(shown)
+        return Reply(tuple(out.messages), out.echo, effects=effects)
 
     def _code_in(self, event: Inbound) -> str | None:
         if event.kind == EventKind.COMMAND and event.command in ("join", "start") and event.text:
@@ -450,6 +453,7 @@ class Desk:
             or await tx.roles_of(person_id)
         ):
             return None
+        about.shown(person_id)
         return person, await tx.profile_of(person_id)
 
     async def _on_person(

@@ -199,6 +199,8 @@ class TeamDesk:
         remaining = await tx.roles_of(person_id)
         if not remaining:
             await tx.drop_pending_notices(person_id)
+        # what was already queued for them about people they no longer see is not sent
+        await tx.drop_queued_about_unseen(person_id)
         await notify(tx, self.catalogs, person, T_REMOVED_NOTICE, centres=self._names(centres))
         # their app menu shows only the commands they still have (a beneficiary's when none);
         # "chat" and "channel" say whose menu it is: not the coordinator's

@@ -256,6 +256,23 @@ class TeamQueries(Queries):
             "DELETE FROM notices WHERE person_id = ? AND delivered_at IS NULL", (person_id,)
         )
 
+    async def drop_queued_about_unseen(self, person_id: int) -> int:
+        """Forget the messages still waiting to be sent to this person's Telegram chat about
+        people they no longer see (one just removed from a team: a help request queued behind
+        a slowed-down chat names its author); how many."""
+        row = await self._fetchone(
+            "SELECT channel, external_id FROM persons WHERE id = ?", (person_id,)
+        )
+        if row is None or row["channel"] != "telegram":
+            return 0  # only the Telegram channel has an outbox
+        return await self._execute(
+            "DELETE FROM outbox WHERE chat_id = ? AND state = 'queued'"
+            " AND subject_id IS NOT NULL AND subject_id <> ? AND subject_id NOT IN ("
+            "  SELECT p.id FROM persons p JOIN roles r ON r.centre = p.centre"
+            "  WHERE r.person_id = ? AND r.revoked_at IS NULL)",
+            (str(row["external_id"]), person_id, person_id),
+        )
+
     async def persons_by_external_ids(self, external_ids: Iterable[str]) -> list[Person]:
         """The persons with these external ids (admins), on any channel."""
         ids = list(external_ids)

@@ -39,7 +39,7 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 
-from bot import erasure
+from bot import about, erasure
 from bot.budget import Budgets, Verdict
 from bot.channels.payloads import apology_for, parse_update
 from bot.clock import Clock, utc_now
@@ -442,7 +442,14 @@ class TelegramChannel:
                 self._refusal_logged = True
                 log.warning("webhook: refused a request without the secret (403); not logged again")
             return web.Response(status=403)
-        payload = parse_update(await request.read())
+        try:
+            body = await request.read()
+        except ConnectionError:
+            # the sender hung up mid-body (a network fault): nothing to journal, Telegram
+            # sends the update again; one line, not aiohttp's traceback
+            log.warning("webhook: the connection was lost before the whole body arrived")
+            return web.Response(status=400)
+        payload = parse_update(body)
         if payload is None:
             # only a holder of the secret gets here: one line per request is bounded by them
             log.warning("webhook: refused a body that is not an update (400)")
@@ -616,6 +623,8 @@ class TelegramChannel:
         message_id = getattr(pressed, "message_id", None)
         # the last messages to someone who erased their data: no row of their chat stays
         farewell = erasure.asked(reply)
+        # a volunteer's answer showing a person (page, phone) is erased with them while queued
+        shows = about.subject_of(reply)
         if message_id is not None and reply.edit is not None:
             await tx.enqueue(
                 chat_id,
@@ -625,6 +634,7 @@ class TelegramChannel:
                     "text": split_text(directed(reply.edit))[0],
                     "keyboard": keyboard(reply.edit),
                 },
+                subject_id=shows,
                 sensitive=farewell,
             )
         elif message_id is not None and reply.echo and getattr(pressed, "text", None):
@@ -634,9 +644,12 @@ class TelegramChannel:
                 chat_id,
                 "editMessageText",
                 {"message_id": message_id, "text": split_text(text)[0], "keyboard": []},
+                subject_id=shows,
                 sensitive=farewell,
             )
-        await self._queue_messages(tx, chat_id, reply.messages, sensitive=farewell)
+        await self._queue_messages(
+            tx, chat_id, reply.messages, subject_id=shows, sensitive=farewell
+        )
         for effect in reply.effects:
             if effect.name == "team_commands":
                 # volunteers find their commands in the app's menu, in their language; a

@@ -34,14 +34,19 @@ def noting() -> Iterator[set[int]]:
 
 
 def effect(people: set[int]) -> tuple[Effect, ...]:
-    """The effect naming the person an answer shows (none when it shows no one, or several:
-    a list carries no one's page or phone)."""
-    return (Effect(EFFECT, {"person": next(iter(people))}),) if len(people) == 1 else ()
+    """The effect naming the people an answer shows (none when it shows no one)."""
+    return (Effect(EFFECT, {"people": sorted(people)}),) if people else ()
+
+
+def people_of(reply: Reply) -> tuple[int, ...]:
+    """Everyone this reply shows (a page shows one person, a list several)."""
+    for e in reply.effects:
+        if e.name == EFFECT and isinstance(e.data.get("people"), list):
+            return tuple(p for p in e.data["people"] if isinstance(p, int))
+    return ()
 
 
 def subject_of(reply: Reply) -> int | None:
-    """The person this reply shows, if it names one."""
-    for e in reply.effects:
-        if e.name == EFFECT and isinstance(e.data.get("person"), int):
-            return int(e.data["person"])
-    return None
+    """The person this reply shows, if it shows exactly one (a page, a phone)."""
+    people = people_of(reply)
+    return people[0] if len(people) == 1 else None

@@ -424,6 +424,7 @@ class Desk:
         ]
         rows += [tuple(filters[:2]), tuple(filters[2:])]
         for person in people:
+            about.shown(person.id)  # the list names them: erased with any of them
             rows.append((Button(self._row_label(person, t), f"V:p:{person.id}"),))
         nav = []
         if page > 0:
@@ -842,6 +843,7 @@ class Desk:
                 )
                 continue
             actor_profile = await tx.profile_of(e.actor_id)
+            about.shown(e.actor_id)  # the line names the volunteer
             actor = person_name(str(actor_profile.get("first_name", "")), "", e.actor_id, t)
             who = {"at": t.datetime(e.at), "actor": f"{actor} (n° {e.actor_id})"}
             if e.action in AUDIT_WHAT:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from bot import about
 from bot.domain import Button, Effect, Message
 from bot.i18n import N_, Catalogs, Translator
 from bot.ids import parse_id
@@ -125,6 +126,7 @@ class TeamDesk:
             lines = [t.gettext(T_TEAM_HEAD, centre=self.centre_name(centre))]
             team = [m for m in members if m.centre == centre]
             for member in team:
+                about.shown(member.person_id)  # the list names them: erased with any of them
                 name = _name(member, t)
                 role = t.gettext(self.role_labels.get(member.role, member.role))
                 named = member.first_name or member.last_name

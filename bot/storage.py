@@ -561,11 +561,13 @@ class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries):
         *,
         subject_id: int | None = None,
         sensitive: bool = False,
+        shows: Collection[int] = (),
     ) -> int:
         """Queue one platform call (due now, or at `not_before`); its outbox id.
 
-        `subject_id`: the person the message is about (erased with them); `sensitive`: the row
-        is deleted, not kept, once it leaves the queue (an invitation code, a farewell).
+        `subject_id`: the person the message is about (erased with them); `shows`: everyone
+        else it names (a volunteer's list; each erased with them too); `sensitive`: the row is
+        deleted, not kept, once it leaves the queue (an invitation code, a farewell).
         """
         now = self._now()
         row = await self._fetchone(
@@ -583,6 +585,11 @@ class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries):
             ),
         )
         assert row is not None
+        for person_id in set(shows):
+            await self._execute(
+                "INSERT INTO outbox_about (outbox_id, person_id) VALUES (?, ?)",
+                (int(row["id"]), int(person_id)),
+            )
         return int(row["id"])
 
     async def due_outbox(self, now: datetime, limit: int = 50) -> list[OutboxItem]:

@@ -63,6 +63,12 @@ class ErasureQueries(Queries):
             )
         await self._execute("DELETE FROM notices WHERE subject_id = ?", (person_id,))
         await self._execute("DELETE FROM outbox WHERE subject_id = ?", (person_id,))
+        # a volunteer's list naming them among others, still waiting to be sent
+        await self._execute(
+            "DELETE FROM outbox WHERE id IN"
+            " (SELECT outbox_id FROM outbox_about WHERE person_id = ?)",
+            (person_id,),
+        )
         # the chat's messages (what Relais said to them: summaries of their answers…) go now;
         # a button's pending answer holds only a query id: it is sent, then deleted
         await self._execute(

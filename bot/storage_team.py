@@ -123,6 +123,12 @@ class TeamQueries(Queries):
             "UPDATE centres SET removed_at = ?, removed_by = ? WHERE id = ?",
             (self._now(), by, centre),
         )
+        team = [
+            int(r["person_id"])
+            for r in await self._fetchall(
+                "SELECT person_id FROM roles WHERE centre = ? AND revoked_at IS NULL", (centre,)
+            )
+        ]
         await self._execute(
             "UPDATE roles SET revoked_at = ?, revoked_reason = 'centre_closed'"
             " WHERE centre = ? AND revoked_at IS NULL",
@@ -132,7 +138,11 @@ class TeamQueries(Queries):
             "UPDATE invites SET expires_at = ? WHERE centre = ? AND used_at IS NULL",
             (self._now(), centre),
         )
-        return await self._execute("UPDATE persons SET centre = NULL WHERE centre = ?", (centre,))
+        people = await self._execute("UPDATE persons SET centre = NULL WHERE centre = ?", (centre,))
+        for person_id in team:
+            # requests of the closed centre's people still queued for its former volunteers
+            await self.drop_queued_about_unseen(person_id)
+        return people
 
     # -- roles and invitations -------------------------------------------------------------
 
@@ -266,11 +276,12 @@ class TeamQueries(Queries):
         if row is None or row["channel"] != "telegram":
             return 0  # only the Telegram channel has an outbox
         return await self._execute(
-            "DELETE FROM outbox WHERE chat_id = ? AND state = 'queued'"
-            " AND subject_id IS NOT NULL AND subject_id <> ? AND subject_id NOT IN ("
-            "  SELECT p.id FROM persons p JOIN roles r ON r.centre = p.centre"
-            "  WHERE r.person_id = ? AND r.revoked_at IS NULL)",
-            (str(row["external_id"]), person_id, person_id),
+            "WITH seen AS (SELECT p.id FROM persons p JOIN roles r ON r.centre = p.centre"
+            "  WHERE r.person_id = ? AND r.revoked_at IS NULL UNION SELECT ?)"
+            " DELETE FROM outbox WHERE chat_id = ? AND state = 'queued' AND ("
+            "  (subject_id IS NOT NULL AND subject_id NOT IN seen)"
+            "  OR id IN (SELECT outbox_id FROM outbox_about WHERE person_id NOT IN seen))",
+            (person_id, person_id, str(row["external_id"])),
         )
 
     async def persons_by_external_ids(self, external_ids: Iterable[str]) -> list[Person]:

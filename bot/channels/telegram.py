@@ -623,8 +623,10 @@ class TelegramChannel:
         message_id = getattr(pressed, "message_id", None)
         # the last messages to someone who erased their data: no row of their chat stays
         farewell = erasure.asked(reply)
-        # a volunteer's answer showing a person (page, phone) is erased with them while queued
+        # a volunteer's answer showing a person (page, phone) or several (a list) is erased
+        # with any of them while queued
         shows = about.subject_of(reply)
+        among = about.people_of(reply) if shows is None else ()
         if message_id is not None and reply.edit is not None:
             await tx.enqueue(
                 chat_id,
@@ -636,6 +638,7 @@ class TelegramChannel:
                 },
                 subject_id=shows,
                 sensitive=farewell,
+                shows=among,
             )
         elif message_id is not None and reply.echo and getattr(pressed, "text", None):
             # keep the question, drop its buttons, and show which one was pressed
@@ -646,9 +649,10 @@ class TelegramChannel:
                 {"message_id": message_id, "text": split_text(text)[0], "keyboard": []},
                 subject_id=shows,
                 sensitive=farewell,
+                shows=among,
             )
         await self._queue_messages(
-            tx, chat_id, reply.messages, subject_id=shows, sensitive=farewell
+            tx, chat_id, reply.messages, subject_id=shows, sensitive=farewell, shows=among
         )
         for effect in reply.effects:
             if effect.name == "team_commands":
@@ -666,6 +670,7 @@ class TelegramChannel:
         messages: tuple[Message, ...],
         subject_id: int | None = None,
         sensitive: bool = False,
+        shows: tuple[int, ...] = (),
     ) -> None:
         for message in messages:
             pieces = split_text(directed(message))
@@ -678,6 +683,7 @@ class TelegramChannel:
                     {"text": piece, "keyboard": rows},
                     subject_id=subject_id,
                     sensitive=secret,
+                    shows=shows,
                 )
             if message.document:
                 # only the kind is queued: the file is made when sent, from the answers saved
@@ -688,6 +694,7 @@ class TelegramChannel:
                     {"kind": message.document},
                     subject_id=subject_id,
                     sensitive=secret,
+                    shows=shows,
                 )
 
     async def _queue_notices(self, tx: Tx) -> None:

@@ -59,6 +59,10 @@ class Relais:
                 now = self.clock()
                 today = self.engine.render.today()
                 await self.recorder.apply(tx, new_state, reply.effects, name, now, today)
+            if new_state.person.centre and new_state.person.centre != state.person.centre:
+                centre = new_state.person.centre
+                name = next((c.name for c in self.engine.render.centres if c.id == centre), "")
+                await self.recorder.moved(tx, new_state, name)
         else:
             new_state = state
             if event.kind == EventKind.COMMAND and event.command == "start":

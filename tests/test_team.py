@@ -292,6 +292,9 @@ async def test_every_view_of_a_page_or_a_phone_is_audited(relais: Relais) -> Non
     await boss.type("/audit")
     assert f"a vu le téléphone de la personne n° {amina_id}" in boss.text
     assert f"a ouvert la fiche de la personne n° {amina_id}" in boss.text
+    # Marie gave no name: her number, said once
+    assert f"Personne n° {marie_id} a vu le téléphone" in boss.text
+    assert f"(n° {marie_id})" not in boss.text
 
 
 async def test_a_volunteer_confirms_only_outcomes_of_their_own_centres(relais: Relais) -> None:
@@ -412,3 +415,18 @@ async def test_roles_of_centres_closed_before_the_upgrade_stay_revoked(tmp_path:
         await storage.close()
     assert roles == ()
     assert told  # "your centre closed", not "unknown command"
+
+
+async def test_a_new_coordinator_is_told_about_team(relais: Relais) -> None:
+    invitation = await relais.invite("paris11", "coordinator", created_by=None)
+    assert invitation is not None
+    sophie = Conversation(relais, user="sophie")
+    await sophie.play(
+        f"""
+        > /start
+        > [Français]
+        > {invitation[0]}
+        < Bienvenue dans l'équipe
+        """
+    )
+    assert "/team : l'équipe du centre" in sophie.text

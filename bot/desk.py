@@ -142,7 +142,8 @@ T_JOINED = N_(
     "/people : les personnes suivies\n/person <n°> : ouvrir une fiche"
 )
 T_JOINED_COORDINATOR = N_(
-    "Vous coordonnez {centre}.\n/invite : inviter un bénévole\n/stats : les résultats du centre"
+    "Vous coordonnez {centre}.\n/invite : inviter un bénévole\n/stats : les résultats du centre\n"
+    "/team : l'équipe du centre"
 )
 ROLE_LABELS = {"volunteer": N_("bénévole"), "coordinator": N_("coordinateur ou coordinatrice")}
 T_INVITE = N_(
@@ -845,7 +846,10 @@ class Desk:
             actor_profile = await tx.profile_of(e.actor_id)
             about.shown(e.actor_id)  # the line names the volunteer
             actor = person_name(str(actor_profile.get("first_name", "")), "", e.actor_id, t)
-            who = {"at": t.datetime(e.at), "actor": f"{actor} (n° {e.actor_id})"}
+            # "Personne n° 2" already says the number: no "(n° 2)" after it
+            if actor_profile.get("first_name"):
+                actor = f"{actor} (n° {e.actor_id})"
+            who = {"at": t.datetime(e.at), "actor": actor}
             if e.action in AUDIT_WHAT:
                 what = t.gettext(AUDIT_WHAT[e.action])
                 lines.append(t.gettext(T_AUDIT_LINE, what=what, subject=e.subject_id, **who))

@@ -845,6 +845,11 @@ class Engine:
         return shown
 
     def _menu(self, st: State, out: _Out) -> None:
+        centre_flow = self._centre_flow()
+        if st.person.consent and st.person.centre is None and centre_flow is not None:
+            # the centre closed: its menu (talk to a volunteer, a job found) needs a new one
+            self._start_flow(st, centre_flow, out)
+            return
         st.session.seq += 1
         out.messages.append(self.render.menu(st, self._menu_flows(st)))
 

@@ -45,12 +45,24 @@ def documents_folder(documents_dir: Path, user: str) -> Path:
     return documents_dir / f"{safe}-{digest}"
 
 
-def forget_documents(documents_dir: Path, user: str) -> None:
+def about_folder(user_folder: Path, person_id: int) -> Path:
+    """Where `relais chat` writes, in a volunteer's folder, a document about someone else
+    (their CV): erasing that person removes it too."""
+    return user_folder / f"n{person_id}"
+
+
+def forget_documents(documents_dir: Path, user: str, person_id: int | None = None) -> None:
     """Delete the files written for this user (their folder, and the CVs earlier versions
-    wrote directly in the documents folder as `<user>-CV-<name>.pdf`)."""
+    wrote directly in the documents folder as `<user>-CV-<name>.pdf`), and the copies of
+    their documents written for volunteers."""
     folder = documents_folder(documents_dir, user)
     if folder.is_dir():
         shutil.rmtree(folder, ignore_errors=True)
+    if person_id is not None and documents_dir.is_dir():
+        for volunteer in documents_dir.iterdir():
+            copies = about_folder(volunteer, person_id)
+            if volunteer.is_dir() and not volunteer.is_symlink() and copies.is_dir():
+                shutil.rmtree(copies, ignore_errors=True)
     if documents_dir.is_dir():
         legacy = re.sub(r"[^A-Za-z0-9_-]+", "_", user)[:40]
         for path in documents_dir.glob(f"{glob_escape(legacy)}-CV*"):

@@ -53,6 +53,8 @@ class FollowUpRecorder:
                 await tx.update_followup(person_id, cv_status="to_check", cv_done_at=now)
             elif effect.name == "request_help" and st.person.centre:
                 request = await tx.open_help_request(person_id, st.person.centre)
+                # one still waiting at a centre that closed since: this centre takes it
+                request = request or await tx.move_waiting_help(person_id, st.person.centre)
                 if request is not None:
                     await self._tell_team(
                         tx, st, T_HELP_NOTICE, B_TAKE, f"V:h:{request}", centre_name
@@ -74,6 +76,29 @@ class FollowUpRecorder:
                     centre_name,
                     contract=CONTRACT_LABELS[contract],
                 )
+
+    async def moved(self, tx: Tx, st: State, centre_name: str) -> None:
+        """The person chose a new centre (theirs closed): what they asked and did not get yet
+        (a help request, a job to confirm) goes to the new centre's team, told once."""
+        person_id, centre = st.person.id, st.person.centre
+        if person_id is None or centre is None or not st.person.consent:
+            return
+        request = await tx.move_waiting_help(person_id, centre)
+        if request is not None:
+            await self._tell_team(tx, st, T_HELP_NOTICE, B_TAKE, f"V:h:{request}", centre_name)
+        job = await tx.reported_job_to_confirm(person_id)
+        if job is not None and job.centre != centre:
+            contract = job.contract if job.contract in CONTRACT_LABELS else "unknown"
+            await tx.update_reported_job(job.id, centre, contract, job.happened_on)
+            await self._tell_team(
+                tx,
+                st,
+                T_JOB_NOTICE,
+                B_CONFIRM,
+                f"V:cf:{job.id}",
+                centre_name,
+                contract=CONTRACT_LABELS[contract],
+            )
 
     async def _report_job(
         self, tx: Tx, person_id: int, centre: str, contract: str, started: date

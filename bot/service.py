@@ -59,6 +59,10 @@ class Relais:
                 now = self.clock()
                 today = self.engine.render.today()
                 await self.recorder.apply(tx, new_state, reply.effects, name, now, today)
+            if new_state.person.centre and new_state.person.centre != state.person.centre:
+                centre = new_state.person.centre
+                name = next((c.name for c in self.engine.render.centres if c.id == centre), "")
+                await self.recorder.moved(tx, new_state, name)
         else:
             new_state = state
             if event.kind == EventKind.COMMAND and event.command == "start":
@@ -70,7 +74,7 @@ class Relais:
         if erasure.asked(reply) and new_state.person.id is not None:
             # the person goes entirely: saving the state would bring their row back
             await tx.erase_person(new_state.person.id, ERASED, new_state.person.id)
-            erasure.forget_documents(self.settings.documents_dir, external_id)
+            erasure.forget_documents(self.settings.documents_dir, external_id, new_state.person.id)
             if erasure.refused(reply):
                 # a "no" to a new notice: a new row with the language only, as after a refusal
                 new_state.person.id = None
@@ -190,7 +194,7 @@ class Relais:
             # also hourly: dropped texts (journal and outbox payloads) must not linger in the WAL
             tx.checkpoint_after_commit()
         for gone in people:
-            erasure.forget_documents(self.settings.documents_dir, gone.external_id)
+            erasure.forget_documents(self.settings.documents_dir, gone.external_id, gone.id)
         if people:
             log.info("retention: erased %d inactive people", len(people))
 

@@ -424,6 +424,16 @@ class TeamQueries(Queries):
         assert created is not None
         return int(created["id"])
 
+    async def move_waiting_help(self, person_id: int, centre: str) -> int | None:
+        """Give a waiting help request made to another centre to this one (the person's
+        centre closed and they chose this one); its id, None when there was none to move."""
+        row = await self._fetchone(
+            "UPDATE help_requests SET centre = ?"
+            " WHERE person_id = ? AND taken_at IS NULL AND centre != ? RETURNING id",
+            (centre, person_id, centre),
+        )
+        return int(row["id"]) if row is not None else None
+
     async def help_request(self, request_id: int) -> HelpRequest | None:
         """A help request by id."""
         row = await self._fetchone(

@@ -181,6 +181,17 @@ async def test_a_removed_centre_keeps_its_people_and_their_answers(relais: Relai
     assert "lyon – Lyon Part-Dieu" in boss.text and "paris11" not in boss.text.split("\n")[1]
 
 
+async def test_the_menu_asks_for_a_new_centre_when_the_centre_closed(relais: Relais) -> None:
+    amina, _, _ = await two_centres(relais)
+    boss = Conversation(relais, user="4242")
+    await boss.play("> /start\n> [Français]")
+    await boss.type("/centre remove paris11")
+    await amina.type("/menu")
+    assert "Pour continuer, choisissez votre centre." in amina.text
+    await amina.press("Lyon Part-Dieu")
+    assert "Parler à un bénévole" in amina.text
+
+
 async def test_admins_read_the_audit_log(relais: Relais) -> None:
     _, _, amina_id = await two_centres(relais)
     marie = await join(relais, "marie", "paris11")

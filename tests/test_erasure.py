@@ -292,6 +292,42 @@ def test_relais_chat_erasure_removes_the_written_cv(tmp_path: Path) -> None:
     assert leftovers(database_files(tmp_path / "relais.sqlite3")) == []
 
 
+def test_relais_chat_erasure_removes_the_copy_of_the_cv_a_volunteer_opened(
+    tmp_path: Path,
+) -> None:
+    """A volunteer opened Zorbalinde's CV in `relais chat`: the file written for the volunteer
+    goes with her erasure; the volunteer's own folder stays."""
+    relais_chat(tmp_path, CV_TYPED, "zorba", NOW.isoformat())
+    invited = relais_command(tmp_path, ["invite", "--centre", "default"])
+    code = next(w for w in invited.split() if w.startswith("RELAIS-"))
+    opened = relais_chat(tmp_path, ["1", code, "/person 1", "1"], "vera", NOW.isoformat())
+    assert "Le CV de Zorbalinde" in opened, opened[-2000:]
+    documents = tmp_path / "documents"
+    assert len(files_under(documents)) == 2  # hers, and the volunteer's copy
+    relais_chat(tmp_path, ERASE_TYPED, "zorba", NOW.isoformat())
+    assert files_under(documents) == []
+    assert any(p.is_dir() for p in documents.iterdir())  # the volunteer's folder
+
+
+def relais_command(tmp_path: Path, args: list[str]) -> str:
+    """Another `relais` command on the test's database."""
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("RELAIS_")},
+        "RELAIS_DATABASE": str(tmp_path / "relais.sqlite3"),
+        "RELAIS_CLOCK": NOW.isoformat(),
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=90,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
 def test_the_retention_purge_removes_the_cv_written_by_relais_chat(tmp_path: Path) -> None:
     relais_chat(tmp_path, CV_TYPED, "zorba", NOW.isoformat())
     assert len(files_under(tmp_path / "documents")) == 1

@@ -292,6 +292,9 @@ async def test_every_view_of_a_page_or_a_phone_is_audited(relais: Relais) -> Non
     await boss.type("/audit")
     assert f"a vu le téléphone de la personne n° {amina_id}" in boss.text
     assert f"a ouvert la fiche de la personne n° {amina_id}" in boss.text
+    # Marie gave no name: her number, said once
+    assert f"Personne n° {marie_id} a vu le téléphone" in boss.text
+    assert f"(n° {marie_id})" not in boss.text
 
 
 async def test_a_volunteer_confirms_only_outcomes_of_their_own_centres(relais: Relais) -> None:
@@ -303,16 +306,59 @@ async def test_a_volunteer_confirms_only_outcomes_of_their_own_centres(relais: R
     await amina.play("> [J'ai trouvé un travail !]\n> [CDD]\n> 01/12/2026\n< va le confirmer")
     async with relais.storage.transaction() as tx:
         (paris_job,) = await tx.outcomes_of(amina_id)
-    # Amina's centre in Paris closes; she goes on with Lyon
+    await leo.type(f"/person {amina_id}")
+    assert leo.text == NOT_FOUND
+    await leo.send(Inbound(EventKind.BUTTON, data=f"V:cf:{paris_job.id}"))
+    assert leo.text == NOT_FOUND  # a Paris job is not Léo's to confirm
+    async with relais.storage.transaction() as tx:
+        assert not (await tx.outcome(paris_job.id) or paris_job).confirmed
+
+
+async def test_what_waits_for_a_closed_centre_goes_to_the_persons_new_centre(
+    relais: Relais,
+) -> None:
+    """Amina asked to talk to someone and reported a job; Paris closes before anyone acted.
+    She chooses Lyon: Lyon's team is told both, once, and can act on them."""
+    amina = Conversation(relais, user="amina")
+    await amina.play(AMINA_IN_PARIS)
+    amina_id = await person_id(relais, "amina")
+    await join(relais, "marie", "paris11")
+    leo = await join(relais, "leo", "lyon")
+    await amina.play("> [Parler à un bénévole]\n> [Oui]\n< va vous contacter")
+    await amina.play("> [J'ai trouvé un travail !]\n> [CDD]\n> 01/12/2026\n< va le confirmer")
+    assert await notices_of(relais, "leo") == ""
     boss = await admin(relais)
     await boss.type("/centre remove paris11")
     await amina.play("> /start\n> [Lyon Part-Dieu]\n< Les bénévoles de Lyon Part-Dieu")
-    await leo.type(f"/person {amina_id}")
-    assert "Amina" in leo.text  # she is Léo's to follow now...
-    await leo.send(Inbound(EventKind.BUTTON, data=f"V:cf:{paris_job.id}"))
-    assert leo.text == NOT_FOUND  # ...but the job she reported to Paris is not his to confirm
+    told = await notices_of(relais, "leo")
+    assert told.count("Amina (Lyon Part-Dieu) voudrait parler à un bénévole.") == 1
+    assert told.count("Amina (Lyon Part-Dieu) dit avoir trouvé un travail : CDD.") == 1
     async with relais.storage.transaction() as tx:
-        assert not (await tx.outcome(paris_job.id) or paris_job).confirmed
+        (job,) = await tx.outcomes_of(amina_id)
+    await leo.send(Inbound(EventKind.BUTTON, data=f"V:cf:{job.id}"))
+    assert "Confirmé. Bravo à Amina !" in leo.text
+    # asking again in Lyon is the same request, not a second one
+    await amina.play("> [Parler à un bénévole]\n> [Oui]\n< va vous contacter")
+    assert "voudrait parler" not in await notices_of(relais, "leo")
+    async with relais.storage.transaction() as tx:
+        (request_id,) = [r["id"] for r in await tx._fetchall("SELECT id FROM help_requests", ())]
+    await leo.send(Inbound(EventKind.BUTTON, data=f"V:h:{request_id}"))
+    assert "Merci ! Vous vous occupez de Amina." in leo.text
+
+
+async def test_a_help_request_left_waiting_at_a_closed_centre_reaches_the_new_one(
+    relais: Relais,
+) -> None:
+    """A database where the person already chose a new centre: asking again tells the team."""
+    amina = Conversation(relais, user="amina")
+    await amina.play(AMINA_IN_PARIS)
+    amina_id = await person_id(relais, "amina")
+    await join(relais, "leo", "lyon")
+    await amina.play("> [Parler à un bénévole]\n> [Oui]\n< va vous contacter")
+    async with relais.storage.transaction() as tx:
+        await tx._execute("UPDATE persons SET centre = 'lyon' WHERE id = ?", (amina_id,))
+    await amina.play("> /menu\n> [Parler à un bénévole]\n> [Oui]\n< va vous contacter")
+    assert "Amina (Lyon Part-Dieu) voudrait parler" in await notices_of(relais, "leo")
 
 
 async def test_the_same_job_told_30_times_is_one_outcome_and_one_notice(relais: Relais) -> None:
@@ -369,3 +415,18 @@ async def test_roles_of_centres_closed_before_the_upgrade_stay_revoked(tmp_path:
         await storage.close()
     assert roles == ()
     assert told  # "your centre closed", not "unknown command"
+
+
+async def test_a_new_coordinator_is_told_about_team(relais: Relais) -> None:
+    invitation = await relais.invite("paris11", "coordinator", created_by=None)
+    assert invitation is not None
+    sophie = Conversation(relais, user="sophie")
+    await sophie.play(
+        f"""
+        > /start
+        > [Français]
+        > {invitation[0]}
+        < Bienvenue dans l'équipe
+        """
+    )
+    assert "/team : l'équipe du centre" in sophie.text

@@ -10,7 +10,7 @@ import sys
 from typing import TextIO
 
 from bot.domain import Button, EventKind, Inbound, Message, Reply
-from bot.erasure import documents_folder
+from bot.erasure import about_folder, documents_folder
 from bot.notices import message_from_json
 from bot.private_files import private_folder, write_private
 from bot.repeats import RepeatedDocument
@@ -73,6 +73,11 @@ class TerminalChat:
         private_folder(self.relais.settings.documents_dir)
         folder = documents_folder(self.relais.settings.documents_dir, self.user)
         private_folder(folder)
+        _, _, about = message.document.partition(":")
+        # someone else's CV (a volunteer's copy): kept apart, so that their erasure finds it
+        if about.isascii() and about.isdigit():
+            folder = about_folder(folder, int(about))
+            private_folder(folder)
         path = (folder / document.filename).resolve()
         write_private(path, document.data)
         self.out.write(f"  📄 {path}\n")

@@ -52,7 +52,7 @@ def test_another_persons_start_is_answered_before_a_flooders_backlog(
     emulator: TelegramEmulator, relais_factory
 ) -> None:
     bot = relais_factory(extra_env=NO_BUDGET)
-    emulator.send_texts(FLOODER, [f"message {i}" for i in range(200)])
+    emulator.send_texts(FLOODER, [f"message {i}" for i in range(60)])
     Phone(emulator, OTHER).play("""
         > /start
         < Choose your language.
@@ -60,10 +60,11 @@ def test_another_persons_start_is_answered_before_a_flooders_backlog(
     # the other person was answered while most of the flood was still waiting
     calls = [p.get("chat_id") for m, p in emulator.calls if m == "sendMessage"]
     first_other = calls.index(OTHER)
-    assert calls[:first_other].count(FLOODER) < 100
+    # (oldest first, it would wait behind the flood's 60 updates and their 120 replies)
+    assert calls[:first_other].count(FLOODER) < 30
     # and nothing of the flood is lost: every message is answered, in order
     wait_until_idle(emulator, bot)
-    assert len(sent_to(emulator, FLOODER)) >= 200
+    assert len(sent_to(emulator, FLOODER)) >= 60
     assert not any(SLOW_DOWN in text for text in sent_to(emulator, FLOODER))
 
 

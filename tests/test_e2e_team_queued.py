@@ -59,7 +59,7 @@ def test_a_removed_volunteer_does_not_get_the_requests_queued_for_them(
     )
     # Telegram lets Relais write to the volunteer again
     emulator.clear_faults()
-    bot.stop()
+    bot.kill()  # the retry waits a minute: a restart sends it now
     bot.start().wait_ready()
     vic.play("< Vous ne faites plus partie de l'équipe de Paris 11e.")
     texts = [message.get("text", "") for message in emulator.messages(VIC)]

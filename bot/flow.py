@@ -650,16 +650,23 @@ def _check_notice(r: _Reader, flow: Flow) -> None:
     consent = flow.consent_step()
     if flow.notice not in flow.steps:
         raise r.fail(f"unknown step {flow.notice!r}", "notice")
-    seen, todo = set(), [flow.notice]
+    seen = _reachable(flow, flow.notice)
+    if consent is None or consent.id not in seen:
+        raise r.fail(
+            f"the step that saves person.consent cannot be reached from {flow.notice!r}", "notice"
+        )
+
+
+def _reachable(flow: Flow, start: str) -> set[str]:
+    """The steps a person can reach from `start` (the branches are checked to exist)."""
+    seen: set[str] = set()
+    todo = [start]
     while todo:
         sid = todo.pop()
         if sid not in seen:
             seen.add(sid)
             todo.extend(b.goto for b in flow.steps[sid].next)
-    if consent is None or consent.id not in seen:
-        raise r.fail(
-            f"the step that saves person.consent cannot be reached from {flow.notice!r}", "notice"
-        )
+    return seen
 
 
 def _check_graph(r: _Reader, flow: Flow) -> None:
@@ -670,12 +677,7 @@ def _check_graph(r: _Reader, flow: Flow) -> None:
                 raise r.fail(f"unknown step {br.goto!r}", "next")
         if step.item and step.item not in flow.lists:
             raise r.fail(f"unknown list {step.item!r} (declare it under [lists])", "item")
-    seen, todo = set(), [flow.start]
-    while todo:
-        sid = todo.pop()
-        if sid not in seen:
-            seen.add(sid)
-            todo.extend(b.goto for b in flow.steps[sid].next)
+    seen = _reachable(flow, flow.start)
     for sid in flow.steps:
         if sid not in seen:
             r.step = sid

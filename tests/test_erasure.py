@@ -9,7 +9,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from tests.leftovers import (
     leftovers,
 )
 from tests.moment import NOW, fixed_clock
+from tests.terminal_process import run_chat
 
 NOTE = "Precisez le Wumpelgrat"  # a volunteer's note on the CV: about the person too
 ONBOARDING = f"""
@@ -257,23 +258,7 @@ ERASE_TYPED = ["Mes données", "Tout effacer", "Oui"]
 
 def relais_chat(tmp_path: Path, lines: list[str], user: str, when: str) -> str:
     """`relais chat` on the test's database and documents folder, at the moment `when`."""
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("RELAIS_")},
-        "RELAIS_DATABASE": str(tmp_path / "relais.sqlite3"),
-        "RELAIS_DOCUMENTS_DIR": str(tmp_path / "documents"),
-        "RELAIS_CLOCK": when,
-        "PYTHONUNBUFFERED": "1",
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--user", user],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=90,
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_chat(tmp_path, lines, user, when=datetime.fromisoformat(when))
     return done.stdout + done.stderr
 
 

@@ -4,26 +4,24 @@ are readable by the bot's user only, even when started from a shell with a permi
 from __future__ import annotations
 
 import contextlib
-import os
 import sqlite3
 import stat
-import subprocess
 import sys
 from pathlib import Path
 
 from bot.erasure import documents_folder
 from bot.private_files import database_files
 from bot.storage import Storage
-from tests.conftest import ROOT
-from tests.moment import NOW
 from tests.phone import Phone
 from tests.relais_process import RelaisProcess
 from tests.telegram_emulator import TelegramEmulator
+from tests.terminal_process import run_chat
 from tests.test_terminal_chat import CV_TYPED
 
 AMINA = 5001
 # a shell whose umask lets everyone read new files, as many servers and desktops have
-PERMISSIVE = ("sh", "-c", 'umask 022; exec "$0" "$@"', sys.executable, "-m", "bot")
+UMASK_022 = ("sh", "-c", 'umask 022; exec "$0" "$@"')
+PERMISSIVE = (*UMASK_022, sys.executable, "-m", "bot")
 
 
 def mode(path: Path) -> int:
@@ -51,24 +49,7 @@ def test_the_running_bot_keeps_its_database_to_itself(
 
 
 def test_relais_chat_writes_the_cv_and_the_database_for_its_user_only(tmp_path: Path) -> None:
-    env = {
-        **os.environ,
-        "RELAIS_DATABASE": str(tmp_path / "relais.sqlite3"),
-        "RELAIS_DOCUMENTS_DIR": str(tmp_path / "documents"),
-        # the process's clock starts at the tests' moment, never at today's date
-        "RELAIS_CLOCK": NOW.isoformat(),
-    }
-    env.pop("RELAIS_CONFIG", None)
-    done = subprocess.run(
-        [*PERMISSIVE, "chat", "--user", "amina"],
-        input="\n".join(CV_TYPED) + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
+    done = run_chat(tmp_path, CV_TYPED, launcher=UMASK_022)
     assert "Voici votre CV" in done.stdout, done.stdout[-2000:]
     cv = documents_folder(tmp_path / "documents", "amina") / "CV-Amina-Benali.pdf"
     assert mode(cv.parent) == 0o700

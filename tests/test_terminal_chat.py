@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.moment import NOW
+from tests.terminal_process import run_chat
 
 SELF_ASSESSMENT = [
     "1",  # consent: yes
@@ -43,26 +44,7 @@ SELF_ASSESSMENT = [
 
 def chat(tmp_path: Path, lines: list[str], user: str = "amina") -> str:
     """Run `relais chat` on the test's database with these lines piped in; return its output."""
-    env = {
-        **os.environ,
-        "RELAIS_DATABASE": str(tmp_path / "relais.sqlite3"),
-        "RELAIS_DOCUMENTS_DIR": str(tmp_path / "documents"),
-        "PYTHONUNBUFFERED": "1",
-        # the process's clock starts at the tests' moment, never at today's date
-        "RELAIS_CLOCK": NOW.isoformat(),
-    }
-    env.pop("RELAIS_CONFIG", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "chat", "--user", user],
-        input="\n".join(lines) + "\n",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=env,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    return done.stdout
+    return run_chat(tmp_path, lines, user).stdout
 
 
 @pytest.mark.parametrize(

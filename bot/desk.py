@@ -154,7 +154,7 @@ T_INVITE_LINK = N_("Ou elle ouvre ce lien : {link}")
 T_INVITE_WHICH = N_("Pour quel centre ?")
 T_INVITE_USAGE = N_("Écrivez /invite <centre> ou /invite <centre> coordinator. Centres : {centres}")
 T_NOT_ALLOWED = N_("Seuls les coordinateurs et les admins peuvent faire cela.")
-T_AUDIT_HEAD = N_("Dernières consultations de fiches :")
+T_AUDIT_HEAD = N_("Journal des accès, du plus récent au plus ancien :")
 T_AUDIT_LINE = N_("{at} – {actor} a ouvert {what} de la personne n° {subject}")
 AUDIT_WHAT = {"profile": N_("la fiche"), "cv": N_("le CV")}
 # actions that are not the opening of a page or a CV: their whole line

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.channels.payloads import Apology, apology_for, parse_update, valid_update_id
+from bot.channels.payloads import ReplyTarget, parse_update, reply_target, valid_update_id
 from bot.storage import Storage
 from tests.moment import NOW
 
@@ -29,7 +29,7 @@ UPDATE_LIKE = st.recursive(
 
 @given(UPDATE_LIKE)
 def test_an_apology_is_read_from_any_shape(payload: object) -> None:
-    apology = apology_for(payload)
+    apology = reply_target(payload)
     assert apology.chat_id is None or (type(apology.chat_id) is int and apology.chat_id > 0)
     assert apology.callback_id is None or isinstance(apology.callback_id, str)
     assert apology.language_code is None or isinstance(apology.language_code, str)
@@ -44,10 +44,10 @@ def test_an_apology_goes_to_a_private_chat_only() -> None:
             "message": {"chat": {"id": 5, "type": "private"}},
         },
     }
-    assert apology_for(update) == Apology(5, "77", "en")
+    assert reply_target(update) == ReplyTarget(5, "77", "en")
     group = {"update_id": 2, "message": {"chat": {"id": -100, "type": "group"}}}
-    assert apology_for(group) == Apology(None, None, None)
-    assert apology_for({"update_id": 3, "message": "x"}) == Apology(None, None, None)
+    assert reply_target(group) == ReplyTarget(None, None, None)
+    assert reply_target({"update_id": 3, "message": "x"}) == ReplyTarget(None, None, None)
 
 
 @given(JSON)

@@ -1,4 +1,4 @@
-"""Readers of untrusted Telegram payloads: a webhook body, a journaled update to apologise for.
+"""Readers of untrusted Telegram payloads: a webhook body, where to answer a journaled update.
 
 Nothing here raises on hostile input: a shape that is not what Telegram sends reads as nothing.
 """
@@ -50,15 +50,16 @@ def _within_depth(value: object, limit: int) -> bool:
 
 
 @dataclass(frozen=True)
-class Apology:
-    """Where to say sorry for an update that could not be handled."""
+class ReplyTarget:
+    """Where Relais can answer an update it does not handle normally (one it could not handle,
+    one skipped over a person's budget)."""
 
     chat_id: int | None  # a private chat to write to
     callback_id: str | None  # a button press to acknowledge, so the phone stops spinning
     language_code: str | None
 
 
-def apology_for(payload: object) -> Apology:
+def reply_target(payload: object) -> ReplyTarget:
     """Read the chat, button press and language of a raw update, whatever its shape."""
     update = _mapping(payload)
     message = _mapping(update.get("message"))
@@ -70,7 +71,7 @@ def apology_for(payload: object) -> Apology:
     callback_id = query.get("id")
     callback = isinstance(callback_id, str) and 0 < len(callback_id) <= CALLBACK_ID_MAX
     language = sender.get("language_code")
-    return Apology(
+    return ReplyTarget(
         chat_id if private else None,
         callback_id if callback else None,
         language if isinstance(language, str) else None,

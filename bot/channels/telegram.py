@@ -41,7 +41,7 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot import about, erasure
 from bot.budget import Budgets, Verdict
-from bot.channels.payloads import apology_for, parse_update
+from bot.channels.payloads import parse_update, reply_target
 from bot.clock import Clock, utc_now
 from bot.desk import TEAM_COMMANDS
 from bot.domain import EventKind, Inbound, Message, Reply
@@ -510,26 +510,24 @@ class TelegramChannel:
         """Mark a sender's pending updates handled without reading them; say once why."""
         assert update.sender is not None
         # whatever the payload's shape: this path must not fail on a strange update
-        message = _mapping(update.payload.get("message"))
-        query = _mapping(update.payload.get("callback_query"))
-        chat = _mapping(message.get("chat")) or _mapping(_mapping(query.get("message")).get("chat"))
-        sender = _mapping(message.get("from")) or _mapping(query.get("from"))
+        target = reply_target(update.payload)
         async with self.relais.storage.transaction() as tx:
             dropped = await tx.drop_pending_updates(update.sender)
             if dropped.newest_query is not None:
                 # a pressed button spins until answered; the last press is the one in sight,
                 # and answering every skipped press would spend everyone's sending rate
-                where = str(chat.get("id") if isinstance(chat.get("id"), int) else update.sender)
+                where = str(target.chat_id or update.sender)
                 await tx.enqueue(where, "answerCallbackQuery", {"id": dropped.newest_query})
-            if warn and isinstance(chat.get("id"), int) and chat.get("type") == "private":
+            if warn and target.chat_id is not None:
                 person = await tx.find_person(CHANNEL, update.sender)
                 locale = person.locale if person is not None and person.locale else None
                 t = (
                     self.relais.catalogs.get(locale)
                     if locale
-                    else self._translator(str(sender.get("language_code") or ""))
+                    else self._translator(target.language_code)
                 )
-                await tx.enqueue(str(chat["id"]), "sendMessage", {"text": t.gettext(T_SLOW_DOWN)})
+                text = t.gettext(T_SLOW_DOWN)
+                await tx.enqueue(str(target.chat_id), "sendMessage", {"text": text})
         log.info("over budget: %d update(s) skipped, told=%s", dropped.count, warn)
 
     async def _process(self, update_id: int, payload: dict[str, Any]) -> None:
@@ -550,7 +548,7 @@ class TelegramChannel:
         try:
             async with self.relais.storage.transaction() as tx:
                 await tx.mark_update_handled(update_id)
-                apology = apology_for(payload)
+                apology = reply_target(payload)
                 if apology.callback_id is not None:
                     chat = str(apology.chat_id or 0)
                     await tx.enqueue(chat, "answerCallbackQuery", {"id": apology.callback_id})
@@ -825,10 +823,6 @@ class TelegramChannel:
             await self.bot.leave_chat(chat_id)
         else:
             raise BadRequest(f"unknown outbox method {item.method}")
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
 
 
 def update_sender(payload: dict[str, Any]) -> str | None:

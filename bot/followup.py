@@ -1,5 +1,5 @@
 """What a beneficiary's actions mean for their centre's team: the engine reports effects
-(a self-assessment or a CV finished, a CV changed, a help request, a job found, data erased)
+(a self-assessment or a CV finished, a CV changed, a help request, a job found)
 and this module records them and tells the volunteers."""
 
 from __future__ import annotations
@@ -42,9 +42,8 @@ class FollowUpRecorder:
         now = to_text(moment)
         for effect in effects:
             flow = effect.data.get("flow")
-            if effect.name == "erased":
-                await tx.erase_followup(person_id)
-            elif effect.name == "flow_done" and flow == "self_assessment":
+            # "erased" needs nothing here: the service erases the person with everything
+            if effect.name == "flow_done" and flow == "self_assessment":
                 await tx.update_followup(person_id, assessment_done_at=now)
             elif (effect.name == "flow_done" and flow == "cv") or (
                 effect.name == "review_changed" and flow == "my_cv"

@@ -53,15 +53,13 @@ class Relais:
         reply = await self.desk.handle(tx, state, event)
         if reply is None:
             new_state, reply = self.engine.handle(state, event)
+            centre = new_state.person.centre
+            name = next((c.name for c in self.engine.render.centres if c.id == centre), "")
             if reply.effects:
-                centre = new_state.person.centre
-                name = next((c.name for c in self.engine.render.centres if c.id == centre), "")
                 now = self.clock()
                 today = self.engine.render.today()
                 await self.recorder.apply(tx, new_state, reply.effects, name, now, today)
-            if new_state.person.centre and new_state.person.centre != state.person.centre:
-                centre = new_state.person.centre
-                name = next((c.name for c in self.engine.render.centres if c.id == centre), "")
+            if centre and centre != state.person.centre:
                 await self.recorder.moved(tx, new_state, name)
         else:
             new_state = state

@@ -378,7 +378,7 @@ class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries):
             person.id = (await self.load_state(person.channel, person.external_id)).person.id
         await self._execute(
             "UPDATE persons SET locale = ?, consent = ?, centre = ?, stopped = ?, blocked = ?,"
-            " session = ? WHERE id = ?",
+            " session = ?, consent_version = ?, consent_at = ? WHERE id = ?",
             (
                 person.locale,
                 None if person.consent is None else int(person.consent),
@@ -386,12 +386,6 @@ class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries):
                 int(person.stopped),
                 int(person.blocked),
                 _dump(state.session.to_json()),
-                person.id,
-            ),
-        )
-        await self._execute(
-            "UPDATE persons SET consent_version = ?, consent_at = ? WHERE id = ?",
-            (
                 person.consent_version,
                 None if person.consent_at is None else to_text(person.consent_at),
                 person.id,
@@ -545,10 +539,6 @@ class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries):
             " AND update_id < (SELECT MAX(update_id) FROM update_journal)",
             (to_text(before),),
         )
-
-    async def purge_inactive(self, before: datetime) -> int:
-        """Erase everyone whose last message is older than `before` (answers go with them)."""
-        return await self._execute("DELETE FROM persons WHERE last_seen_at < ?", (to_text(before),))
 
     # -- outbox ----------------------------------------------------------------------------
 

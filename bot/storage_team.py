@@ -392,11 +392,6 @@ class TeamQueries(Queries):
             (*changes.values(), self._now(), person_id),
         )
 
-    async def erase_followup(self, person_id: int) -> None:
-        """Forget the follow-up, help requests and outcomes of a person who erased their data."""
-        for table in ("followup", "help_requests", "outcomes"):
-            await self._execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
-
     async def proposable(self, centre: str) -> list[int]:
         """Ids of the people volunteers may propose to employers: CV checked, searching."""
         rows = await self._fetchall(

@@ -444,16 +444,6 @@ class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries):
         )
         return changed == 1
 
-    async def pending_updates(self, limit: int = 100) -> list[tuple[int, dict[str, Any]]]:
-        """Updates recorded but not handled yet, by update_id."""
-        rows = await self._fetchall(
-            "SELECT update_id, payload FROM update_journal WHERE handled_at IS NULL"
-            " AND set_aside_at IS NULL"
-            " ORDER BY update_id LIMIT ?",
-            (limit,),
-        )
-        return [(int(r["update_id"]), json.loads(r["payload"])) for r in rows]
-
     async def fair_pending_updates(
         self, per_sender: int = 2, limit: int = 64
     ) -> list[PendingUpdate]:
@@ -582,33 +572,15 @@ class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries):
             )
         return int(row["id"])
 
-    async def due_outbox(self, now: datetime, limit: int = 50) -> list[OutboxItem]:
-        """Queued items due at `now`, oldest first.
-
-        An item waits while an older item of the same chat waits for a retry, so a chat
-        never receives its messages out of order.
-        """
-        at = to_text(now)
-        rows = await self._fetchall(
-            "SELECT o.id, o.chat_id, o.method, o.payload, o.attempts, o.created_at"
-            " FROM outbox o"
-            " WHERE o.state = 'queued' AND (o.not_before IS NULL OR o.not_before <= ?)"
-            " AND NOT EXISTS (SELECT 1 FROM outbox p WHERE p.state = 'queued'"
-            "   AND p.chat_id = o.chat_id AND p.id < o.id AND p.attempts > 0"
-            "   AND p.not_before > ?)"
-            " ORDER BY o.id LIMIT ?",
-            (at, at, limit),
-        )
-        return [_outbox_item(r) for r in rows]
-
     async def due_outbox_turns(
         self, now: datetime, per_chat: int, chats: int, busy: Collection[str] = ()
     ) -> list[OutboxItem]:
         """The next turn of up to `chats` chats not in `busy`: each chat's first `per_chat`
         due items, chats by their oldest due item, each chat's items in order.
 
-        Same rule as due_outbox: an item waits while an older item of the same chat waits for
-        a retry. The scheduler, not this query, decides which chats go first.
+        An item waits while an older item of the same chat waits for a retry, so a chat never
+        receives its messages out of order. The scheduler, not this query, decides which chats
+        go first.
         """
         at = to_text(now)
         rows = await self._fetchall(

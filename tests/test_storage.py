@@ -342,6 +342,12 @@ async def test_set_blocked(storage: Storage):
 # -- update journal --------------------------------------------------------------------
 
 
+async def pending_of(tx, limit: int = 100) -> list[tuple[int, dict]]:
+    """Every update still to handle (one sender here), in order: (update_id, payload)."""
+    updates = await tx.fair_pending_updates(per_sender=limit, limit=limit)
+    return [(u.update_id, u.payload) for u in updates]
+
+
 async def test_journal_dedupes_and_returns_pending_in_order(storage: Storage, db_path: Path):
     async with storage.transaction() as tx:
         assert await tx.last_update_id() is None
@@ -349,16 +355,16 @@ async def test_journal_dedupes_and_returns_pending_in_order(storage: Storage, db
         assert await tx.journal_update(10, {"update_id": 10, "message": {"text": "a"}})
         assert not await tx.journal_update(12, {"update_id": 12, "message": {"text": "other"}})
         assert await tx.last_update_id() == 12
-        pending = await tx.pending_updates()
+        pending = await pending_of(tx)
     assert pending == [
         (10, {"update_id": 10, "message": {"text": "a"}}),
         (12, {"update_id": 12, "message": {"text": "b"}}),
     ]
     async with storage.transaction() as tx:
         await tx.mark_update_handled(10)
-        assert [u for u, _ in await tx.pending_updates()] == [12]
+        assert [u for u, _ in await pending_of(tx)] == [12]
         assert not await tx.journal_update(10, {"update_id": 10})  # redelivered: ignored
-        assert [u for u, _ in await tx.pending_updates(limit=1)] == [12]
+        assert [u for u, _ in await pending_of(tx, limit=1)] == [12]
     # a handled update keeps its id (for dedupe) but not its text
     assert raw_rows(db_path, "SELECT payload FROM update_journal WHERE update_id = 10") == [(None,)]
 
@@ -372,7 +378,7 @@ async def test_pending_updates_survive_a_restart(db_path: Path):
     await store.close()
     store = await Storage.open(db_path)
     async with store.transaction() as tx:
-        assert await tx.pending_updates() == [(2, {"update_id": 2})]
+        assert await pending_of(tx) == [(2, {"update_id": 2})]
     await store.close()
 
 
@@ -391,10 +397,15 @@ async def test_purge_handled_updates_keeps_pending_recent_and_last(storage: Stor
         assert await tx.journal_update(2, {"update_id": 2}) is False
         assert await tx.journal_update(4, {"update_id": 4}) is False
         assert await tx.last_update_id() == 4
-        assert [u for u, _ in await tx.pending_updates()] == [1, 3]
+        assert [u for u, _ in await pending_of(tx)] == [1, 3]
 
 
 # -- outbox ----------------------------------------------------------------------------
+
+
+async def due_at(tx, now, limit: int = 50):
+    """The items due at `now`: every chat's turn at once, oldest chat first."""
+    return await tx.due_outbox_turns(now, per_chat=limit, chats=limit)
 
 
 async def test_outbox_lifecycle(storage: Storage, db_path: Path):
@@ -403,7 +414,7 @@ async def test_outbox_lifecycle(storage: Storage, db_path: Path):
         second = await tx.enqueue("200", "sendMessage", {"text": "salut"})
         later = await tx.enqueue("300", "sendMessage", {"text": "rappel"}, T0 + timedelta(hours=2))
         assert await tx.outbox_counts() == {"queued": 3, "sent": 0, "failed": 0, "blocked": 0}
-        due = await tx.due_outbox(T0)
+        due = await due_at(tx, T0)
     assert [i.id for i in due] == [first, second]
     assert due[0].chat_id == "100"
     assert due[0].method == "sendMessage"
@@ -414,11 +425,11 @@ async def test_outbox_lifecycle(storage: Storage, db_path: Path):
     async with storage.transaction() as tx:
         await tx.mark_sent(first, {"message_id": 55})
         await tx.mark_retry(second, T0 + timedelta(seconds=30), "RetryAfter")
-        assert await tx.due_outbox(T0) == []
-        retried = await tx.due_outbox(T0 + timedelta(seconds=30))
+        assert await due_at(tx, T0) == []
+        retried = await due_at(tx, T0 + timedelta(seconds=30))
         assert [(i.id, i.attempts) for i in retried] == [(second, 1)]
         await tx.mark_failed(second, "BadRequest:chat not found")
-        assert [i.id for i in await tx.due_outbox(T0 + timedelta(hours=3))] == [later]
+        assert [i.id for i in await due_at(tx, T0 + timedelta(hours=3))] == [later]
         assert await tx.outbox_counts() == {"queued": 1, "sent": 1, "failed": 1, "blocked": 0}
 
     rows = raw_rows(
@@ -440,7 +451,7 @@ async def test_blocked_chat_stops_every_queued_item_of_that_chat(storage: Storag
         other = await tx.enqueue("8", "sendMessage", {"text": "4"})
         assert await tx.mark_blocked_chat("7") == 2
         assert await tx.outbox_counts() == {"queued": 1, "sent": 1, "failed": 0, "blocked": 2}
-        assert [i.id for i in await tx.due_outbox(T0 + timedelta(days=2))] == [other]
+        assert [i.id for i in await due_at(tx, T0 + timedelta(days=2))] == [other]
 
 
 async def test_a_chat_waiting_for_a_retry_gets_nothing_newer(storage: Storage):
@@ -452,9 +463,9 @@ async def test_a_chat_waiting_for_a_retry_gets_nothing_newer(storage: Storage):
         await tx.enqueue("b", "sendMessage", {"text": "tomorrow"}, T0 + timedelta(days=1))
         b2 = await tx.enqueue("b", "sendMessage", {"text": "b2"})
         await tx.mark_retry(a1, T0 + timedelta(seconds=5), "RetryAfter")
-        assert [i.id for i in await tx.due_outbox(T0)] == [b1, b2]
-        assert [i.id for i in await tx.due_outbox(T0 + timedelta(seconds=5))] == [a1, a2, b1, b2]
-        assert [i.id for i in await tx.due_outbox(T0, limit=1)] == [b1]
+        assert [i.id for i in await due_at(tx, T0)] == [b1, b2]
+        assert [i.id for i in await due_at(tx, T0 + timedelta(seconds=5))] == [a1, a2, b1, b2]
+        assert [i.id for i in await due_at(tx, T0, limit=1)] == [b1]
 
 
 async def test_retry_does_not_revive_a_finished_item(storage: Storage):
@@ -487,7 +498,7 @@ async def test_purge_outbox_deletes_only_finished_items(storage: Storage, clock)
 async def test_naive_datetimes_are_refused(storage: Storage):
     with pytest.raises(ValueError, match="naive"):
         async with storage.transaction() as tx:
-            await tx.due_outbox(datetime(2026, 1, 1))
+            await due_at(tx, datetime(2026, 1, 1))
 
 
 # -- transactions ----------------------------------------------------------------------

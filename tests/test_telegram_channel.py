@@ -12,6 +12,7 @@ from bot.config import load_settings
 from bot.service import open_relais
 from tests.conftest import fixed_clock
 from tests.telegram_emulator import TelegramEmulator
+from tests.test_storage import pending_of
 
 
 async def test_a_bug_while_handling_an_update_gives_an_apology_and_the_queue_goes_on(
@@ -51,7 +52,7 @@ async def test_a_bug_while_handling_an_update_gives_an_apology_and_the_queue_goe
         assert "update" in caplog.text and "RuntimeError" in caplog.text
         assert "Amina" not in caplog.text
         async with relais.storage.transaction() as tx:
-            assert await tx.pending_updates() == []
+            assert await pending_of(tx) == []
     finally:
         await channel.app.shutdown()
         await relais.close()
@@ -84,7 +85,7 @@ async def test_skipping_a_strange_update_over_budget_never_raises(
         assert texts[0].startswith("Choisissez votre langue.")  # within budget
         assert len(texts) == 1  # over budget with no private chat to write to: silence
         async with relais.storage.transaction() as tx:
-            assert await tx.pending_updates() == []
+            assert await pending_of(tx) == []
     finally:
         await channel.app.shutdown()
         await relais.close()

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from bot.channels.payloads import ReplyTarget, parse_update, reply_target, valid_update_id
 from bot.storage import Storage
 from tests.moment import NOW
+from tests.test_storage import pending_of
 
 JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
@@ -82,10 +83,10 @@ async def test_a_failing_update_is_set_aside_after_its_tries_and_kept(storage: S
     for tries in (1, 2):
         async with storage.transaction() as tx:
             assert not await tx.record_update_failure(20, max_attempts=3), tries
-            assert [u for u, _ in await tx.pending_updates()] == [20, 21]
+            assert [u for u, _ in await pending_of(tx)] == [20, 21]
     async with storage.transaction() as tx:
         assert await tx.record_update_failure(20, max_attempts=3)
-        assert await tx.pending_updates() == [(21, {"update_id": 21, "message": "x"})]
+        assert await pending_of(tx) == [(21, {"update_id": 21, "message": "x"})]
         assert await tx.record_update_failure(20, max_attempts=3)  # stays aside, not counted
         await tx.mark_update_handled(21)
         assert await tx.last_update_id() == 21

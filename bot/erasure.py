@@ -3,6 +3,7 @@ log names an erasure. The SQL side is in storage_erasure.py."""
 
 from __future__ import annotations
 
+import glob
 import hashlib
 import logging
 import re
@@ -39,7 +40,7 @@ def refused(reply: Reply) -> bool:
 def documents_folder(documents_dir: Path, user: str) -> Path:
     """The folder where `relais chat` writes one user's documents (one folder per user, so
     that erasing them removes exactly their files)."""
-    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", user)[:40] or "_"
+    safe = _file_safe(user) or "_"
     # the hash keeps "a.b" and "a_b" apart
     digest = hashlib.sha256(user.encode("utf-8")).hexdigest()[:8]
     return documents_dir / f"{safe}-{digest}"
@@ -64,14 +65,13 @@ def forget_documents(documents_dir: Path, user: str, person_id: int | None = Non
             if volunteer.is_dir() and not volunteer.is_symlink() and copies.is_dir():
                 shutil.rmtree(copies, ignore_errors=True)
     if documents_dir.is_dir():
-        legacy = re.sub(r"[^A-Za-z0-9_-]+", "_", user)[:40]
-        for path in documents_dir.glob(f"{glob_escape(legacy)}-CV*"):
+        for path in documents_dir.glob(f"{glob.escape(_file_safe(user))}-CV*"):
             if path.is_file() and not path.is_symlink():
                 path.unlink(missing_ok=True)
     if folder.exists():
         log.warning("documents folder of an erased person could not be removed")
 
 
-def glob_escape(text: str) -> str:
-    """`text` matched literally by Path.glob."""
-    return re.sub(r"([*?\[])", r"[\1]", text)
+def _file_safe(user: str) -> str:
+    # the user's name as relais chat puts it in file names (and did before per-user folders)
+    return re.sub(r"[^A-Za-z0-9_-]+", "_", user)[:40]

@@ -47,6 +47,17 @@ _FOLLOWUP_COLUMNS = (
     "f.person_id AS f_person, f.cv_status, f.cv_note, f.searching, f.first_contact_at,"
     " f.assessment_done_at, f.cv_done_at"
 )
+# a person's first and last names (fn, ln: JSON or NULL) beside the row of p, for lists
+_NAME_COLUMNS = (
+    "(SELECT value FROM profile WHERE person_id = p.id AND key = 'first_name') AS fn,"
+    " (SELECT value FROM profile WHERE person_id = p.id AND key = 'last_name') AS ln"
+)
+
+
+def _name_part(value: str | None) -> str:
+    return str(json.loads(value)) if value else ""
+
+
 _FILTERS = {
     Filter.ALL: "",
     Filter.NEW: " AND f.first_contact_at IS NULL",
@@ -227,10 +238,9 @@ class TeamQueries(Queries):
             return []
         marks = ", ".join("?" for _ in ids)
         rows = await self._fetchall(
-            "SELECT r.person_id, r.centre, r.role, p.external_id,"
-            " (SELECT value FROM profile WHERE person_id = p.id AND key = 'first_name') AS fn,"
-            " (SELECT value FROM profile WHERE person_id = p.id AND key = 'last_name') AS ln"
-            " FROM roles r JOIN persons p ON p.id = r.person_id JOIN centres c ON c.id = r.centre"
+            "SELECT r.person_id, r.centre, r.role, p.external_id, "
+            + _NAME_COLUMNS
+            + " FROM roles r JOIN persons p ON p.id = r.person_id JOIN centres c ON c.id = r.centre"
             f" WHERE r.centre IN ({marks}) AND r.revoked_at IS NULL"
             " ORDER BY c.rowid, r.role, p.id",
             tuple(ids),
@@ -241,8 +251,8 @@ class TeamQueries(Queries):
                 centre=r["centre"],
                 role=r["role"],
                 external_id=r["external_id"],
-                first_name=json.loads(r["fn"]) if r["fn"] else "",
-                last_name=json.loads(r["ln"]) if r["ln"] else "",
+                first_name=_name_part(r["fn"]),
+                last_name=_name_part(r["ln"]),
             )
             for r in rows
         ]
@@ -338,8 +348,8 @@ class TeamQueries(Queries):
         rows = await self._fetchall(
             "SELECT p.id, p.centre, p.last_seen_at, "
             + _FOLLOWUP_COLUMNS
-            + ", (SELECT value FROM profile WHERE person_id = p.id AND key = 'first_name') AS fn,"
-            " (SELECT value FROM profile WHERE person_id = p.id AND key = 'last_name') AS ln"
+            + ", "
+            + _NAME_COLUMNS
             + where
             + " ORDER BY p.last_seen_at DESC, p.id DESC LIMIT ? OFFSET ?",
             (*params, limit, offset),
@@ -347,8 +357,8 @@ class TeamQueries(Queries):
         people = [
             Beneficiary(
                 id=r["id"],
-                first_name=json.loads(r["fn"]) if r["fn"] else "",
-                last_name=json.loads(r["ln"]) if r["ln"] else "",
+                first_name=_name_part(r["fn"]),
+                last_name=_name_part(r["ln"]),
                 centre=r["centre"],
                 last_seen_at=datetime.fromisoformat(r["last_seen_at"]),
                 followup=_followup(r, r["id"]),

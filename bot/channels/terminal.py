@@ -11,6 +11,7 @@ from typing import TextIO
 
 from bot.domain import Button, EventKind, Inbound, Message, Reply
 from bot.erasure import about_folder, documents_folder
+from bot.ids import parse_id
 from bot.notices import message_from_json
 from bot.private_files import private_folder, write_private
 from bot.repeats import RepeatedDocument
@@ -73,43 +74,35 @@ class TerminalChat:
         private_folder(self.relais.settings.documents_dir)
         folder = documents_folder(self.relais.settings.documents_dir, self.user)
         private_folder(folder)
-        _, _, about = message.document.partition(":")
         # someone else's CV (a volunteer's copy): kept apart, so that their erasure finds it
-        if about.isascii() and about.isdigit():
-            folder = about_folder(folder, int(about))
+        about = parse_id(message.document.partition(":")[2])
+        if about is not None:
+            folder = about_folder(folder, about)
             private_folder(folder)
         path = (folder / document.filename).resolve()
         write_private(path, document.data)
         self.out.write(f"  📄 {path}\n")
         self.out.flush()
 
-    def show(self, reply: Reply) -> None:
-        """Print a reply; remember the buttons of the last message that had some."""
+    async def show(self, reply: Reply) -> None:
+        """Print a reply, each document's path right under the message that announces it (not
+        after the menu); remember the buttons of the last message that had some."""
         if reply.echo:
             self.out.write(f"  ✓ {reply.echo}\n")
-        shown = (reply.edit, *reply.messages) if reply.edit else reply.messages
-        for message in shown:
-            self._print(message)
+        for message in (reply.edit, *reply.messages) if reply.edit else reply.messages:
+            text, buttons = render(message)
+            self.out.write(f"\nRelais: {text}\n")
+            if message.buttons:
+                self.buttons = buttons
+            if message.document:
+                await self.deliver(message)
         self.out.flush()
-
-    def _print(self, message: Message) -> None:
-        text, buttons = render(message)
-        self.out.write(f"\nRelais: {text}\n")
-        if message.buttons:
-            self.buttons = buttons
 
     async def send(self, event: Inbound) -> Reply:
         """Handle one event in its own transaction and print the answer."""
         async with self.relais.storage.transaction() as tx:
             reply = await self.relais.handle(tx, CHANNEL, self.user, event)
-        if reply.echo:
-            self.out.write(f"  ✓ {reply.echo}\n")
-        for message in (reply.edit, *reply.messages) if reply.edit else reply.messages:
-            self._print(message)
-            if message.document:
-                # the file's path right under the message that announces it, not after the menu
-                await self.deliver(message)
-        self.out.flush()
+        await self.show(reply)
         await self.show_notices()
         return reply
 
@@ -118,7 +111,7 @@ class TerminalChat:
         async with self.relais.storage.transaction() as tx:
             notices = await tx.take_notices(CHANNEL, self.user)
         if notices:
-            self.show(Reply(tuple(message_from_json(data) for _, data in notices)))
+            await self.show(Reply(tuple(message_from_json(data) for _, data in notices)))
 
     async def _poll_notices(self) -> None:
         # another terminal (or the Telegram process) may act for this user meanwhile

@@ -15,7 +15,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Collection
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from bot.domain import Person, Session, State
 from bot.private_files import prepare_database
 from bot.storage_erasure import ErasureQueries
 from bot.storage_export import ExportQueries
+from bot.storage_queries import from_text, to_text
 from bot.storage_stats import StatsQueries
 from bot.storage_team import TeamQueries, person_from_row
 
@@ -79,19 +80,6 @@ class DroppedUpdates:
 
     count: int
     newest_query: str | None
-
-
-def to_text(moment: datetime) -> str:
-    """A timezone-aware datetime as fixed-width ISO-8601 UTC text."""
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        # a naive datetime is ambiguous: refuse it rather than guess its zone
-        raise ValueError("naive datetime: pass a timezone-aware datetime")
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def from_text(text: str) -> datetime:
-    """Inverse of to_text."""
-    return datetime.fromisoformat(text)
 
 
 def _dump(value: Any) -> str:

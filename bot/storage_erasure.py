@@ -9,9 +9,9 @@ the deleted rows do not stay in the `-wal` file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-from bot.storage_queries import Queries
+from bot.storage_queries import Queries, to_text
 
 ERASED = "erased"  # the person asked ("Mes données" → "Tout effacer")
 PURGED = "purged"  # the retention period ended (no actor: Relais itself)
@@ -92,21 +92,14 @@ class ErasureQueries(Queries):
         """Everyone whose last message is older than `before`."""
         rows = await self._fetchall(
             "SELECT id, channel, external_id FROM persons WHERE last_seen_at < ? ORDER BY id",
-            (_text(before),),
+            (to_text(before),),
         )
         return [Gone(int(r["id"]), str(r["channel"]), str(r["external_id"])) for r in rows]
 
     async def purge_notices(self, before: datetime) -> int:
         """Delete notices older than `before`, delivered or not (nobody read them in time)."""
-        return await self._execute("DELETE FROM notices WHERE created_at < ?", (_text(before),))
+        return await self._execute("DELETE FROM notices WHERE created_at < ?", (to_text(before),))
 
     async def purge_audit(self, before: datetime) -> int:
         """Delete audit lines older than `before`: the log is kept as long as the data."""
-        return await self._execute("DELETE FROM audit_log WHERE at < ?", (_text(before),))
-
-
-def _text(moment: datetime) -> str:
-    # the same fixed-width text as storage.to_text (not imported: storage imports this module)
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError("naive datetime: pass a timezone-aware datetime")
-    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+        return await self._execute("DELETE FROM audit_log WHERE at < ?", (to_text(before),))

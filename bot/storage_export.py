@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.storage_queries import Queries
+from bot.storage_queries import Queries, maybe_from_text
 
 
 @dataclass(frozen=True)
@@ -36,10 +36,6 @@ class Access:
     by_self: bool  # the person themself (their own export), not a volunteer
 
 
-def _moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
 class ExportQueries(Queries):
     """Repository methods of the data export (see storage.Tx for the helpers)."""
 
@@ -50,7 +46,7 @@ class ExportQueries(Queries):
         )
         if row is None:
             return PersonDates(None, None)
-        return PersonDates(_moment(row["created_at"]), _moment(row["last_seen_at"]))
+        return PersonDates(maybe_from_text(row["created_at"]), maybe_from_text(row["last_seen_at"]))
 
     async def help_requests_of(self, person_id: int) -> list[HelpAsked]:
         """The person's requests to talk to a volunteer, oldest first."""
@@ -59,7 +55,8 @@ class ExportQueries(Queries):
             (person_id,),
         )
         return [
-            HelpAsked(datetime.fromisoformat(r["created_at"]), _moment(r["taken_at"])) for r in rows
+            HelpAsked(datetime.fromisoformat(r["created_at"]), maybe_from_text(r["taken_at"]))
+            for r in rows
         ]
 
     async def audit_about(self, person_id: int) -> list[Access]:

@@ -1,10 +1,33 @@
 """The base of the repository mixins (storage_team, storage_stats, storage_export,
-storage_erasure): the helpers `storage.Tx` provides, declared once for the type checker."""
+storage_erasure): the helpers `storage.Tx` provides, declared once for the type checker, and
+how moments are written in the database.
+
+Timestamps are stored as ISO-8601 UTC text of fixed width, so text order is time order.
+"""
 
 from __future__ import annotations
 
 import sqlite3
+from datetime import UTC, datetime
 from typing import Any
+
+
+def to_text(moment: datetime) -> str:
+    """A timezone-aware datetime as fixed-width ISO-8601 UTC text."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        # a naive datetime is ambiguous: refuse it rather than guess its zone
+        raise ValueError("naive datetime: pass a timezone-aware datetime")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def from_text(text: str) -> datetime:
+    """Inverse of to_text."""
+    return datetime.fromisoformat(text)
+
+
+def maybe_from_text(text: str | None) -> datetime | None:
+    """from_text of a column that may be NULL."""
+    return from_text(text) if text else None
 
 
 class Queries:

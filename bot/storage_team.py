@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain import Centre, Person
-from bot.storage_queries import Queries
+from bot.storage_queries import Queries, maybe_from_text
 from bot.team import (
     AuditEntry,
     Beneficiary,
@@ -25,10 +25,6 @@ from bot.team import (
 )
 
 
-def _moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
 def _followup(row: sqlite3.Row | None, person_id: int) -> FollowUp:
     if row is None or row["f_person"] is None:
         return FollowUp(person_id)
@@ -37,9 +33,9 @@ def _followup(row: sqlite3.Row | None, person_id: int) -> FollowUp:
         cv_status=row["cv_status"],
         cv_note=row["cv_note"],
         searching=bool(row["searching"]),
-        first_contact_at=_moment(row["first_contact_at"]),
-        assessment_done_at=_moment(row["assessment_done_at"]),
-        cv_done_at=_moment(row["cv_done_at"]),
+        first_contact_at=maybe_from_text(row["first_contact_at"]),
+        assessment_done_at=maybe_from_text(row["assessment_done_at"]),
+        cv_done_at=maybe_from_text(row["cv_done_at"]),
     )
 
 
@@ -614,7 +610,7 @@ def person_from_row(row: sqlite3.Row) -> Person:
         blocked=bool(row["blocked"]),
         # only the queries that load a person's own state read the consent's version and date
         consent_version=row["consent_version"] if "consent_version" in columns else None,
-        consent_at=_moment(row["consent_at"]) if "consent_at" in columns else None,
+        consent_at=maybe_from_text(row["consent_at"]) if "consent_at" in columns else None,
     )
 
 

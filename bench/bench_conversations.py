@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from bot.config import load_settings
-from bot.domain import EventKind, Inbound, Person, State
+from bot.core.domain import EventKind, Inbound, Person, State
 from bot.service import open_relais
 
 ROOT = Path(__file__).resolve().parent.parent

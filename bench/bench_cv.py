@@ -15,10 +15,10 @@ from pathlib import Path
 
 from pypdf import PdfReader
 
-from bot.cv import CV, Education, Experience, LanguageSkill, Month
-from bot.cv_pdf import render_cv_pdf
-from bot.fonts import default_font_cache, prepare_fonts
-from bot.i18n import Catalogs
+from bot.core.i18n import Catalogs
+from bot.documents.cv import CV, Education, Experience, LanguageSkill, Month
+from bot.documents.cv_pdf import render_cv_pdf
+from bot.documents.fonts import default_font_cache, prepare_fonts
 
 ROOT = Path(__file__).resolve().parent.parent
 

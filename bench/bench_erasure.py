@@ -15,7 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot.storage import Storage
+from bot.storage.database import Storage
 
 
 async def main(people: int) -> None:

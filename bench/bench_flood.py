@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.relais_process import RelaisProcess  # noqa: E402
-from tests.telegram_emulator import TelegramEmulator  # noqa: E402
+from bot.testing.relais_process import RelaisProcess  # noqa: E402
+from bot.testing.telegram_emulator import TelegramEmulator  # noqa: E402
 
 FLOODER = 20_001
 OTHERS = 30_000

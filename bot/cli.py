@@ -15,11 +15,12 @@ from zoneinfo import ZoneInfo
 
 from telegram.error import InvalidToken
 
-from bot.catalog_check import check_catalogs
-from bot.clock import ClockError, clock_from_env
 from bot.config import ConfigError, Settings, load_settings
-from bot.flow import FlowError, load_flows
-from bot.private_files import UMASK
+from bot.core.clock import ClockError, clock_from_env
+from bot.flows.catalog_check import check_catalogs
+from bot.flows.loader import load_flows
+from bot.flows.model import FlowError
+from bot.privacy.private_files import UMASK
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -81,7 +82,7 @@ async def _chat(settings: Settings, user: str) -> None:
 
 async def _run(settings: Settings) -> None:
     from bot.channels.telegram import TelegramChannel
-    from bot.fonts import prepare_fonts
+    from bot.documents.fonts import prepare_fonts
     from bot.service import open_relais
 
     clock = clock_from_env()
@@ -129,7 +130,7 @@ def _day(text: str, option: str) -> date:
 async def _stats(
     settings: Settings, centres: list[str] | None, start: str | None, end: str | None, csv: bool
 ) -> int:
-    from bot import stats
+    from bot.desk import stats
     from bot.service import open_relais
 
     # checked before opening the database, so that a typo creates no file

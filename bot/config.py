@@ -23,7 +23,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from babel import Locale, UnknownLocaleError
 
 import bot
-from bot.domain import Centre
+from bot.core.domain import Centre
 
 PROJECT_DIR = Path(bot.__file__).resolve().parent.parent
 CONFIG_ENV = "RELAIS_CONFIG"
@@ -89,7 +89,7 @@ class Settings:
     retention_days: int = 730
     invite_days: int = 7
     documents_dir: Path = Path("relais-documents")
-    font_cache: Path | None = None  # None: the user's cache folder (see bot/fonts.py)
+    font_cache: Path | None = None  # None: the user's cache folder (see bot/documents/fonts.py)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
     fairness: FairnessSettings = field(default_factory=FairnessSettings)

@@ -8,20 +8,22 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from bot import data_export, erasure, stats
-from bot.clock import Clock, utc_now
 from bot.config import Settings
-from bot.desk import Desk, create_invitation
-from bot.documents import Document, Documents, NoDocument
-from bot.domain import EventKind, Inbound, Reply, State
-from bot.engine import Engine
-from bot.flow import FlowSet, load_flows
-from bot.followup import FollowUpRecorder
-from bot.i18n import Catalogs
-from bot.ids import parse_id
-from bot.repeats import RecentDocuments
-from bot.storage import Storage, Tx
-from bot.storage_erasure import ERASED, PURGED
+from bot.core.clock import Clock, utc_now
+from bot.core.domain import EventKind, Inbound, Reply, State
+from bot.core.engine import Engine
+from bot.core.i18n import Catalogs
+from bot.core.ids import parse_id
+from bot.desk.desk import Desk, create_invitation, stats
+from bot.desk.followup import FollowUpRecorder
+from bot.documents.maker import Document, Documents, NoDocument
+from bot.fairness.repeats import RecentDocuments
+from bot.flows.loader import load_flows
+from bot.flows.model import FlowSet
+from bot.privacy import erasure
+from bot.privacy import export as data_export
+from bot.storage.database import Storage, Tx
+from bot.storage.erasure import ERASED, PURGED
 
 log = logging.getLogger("relais")
 

@@ -9,8 +9,8 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.service import Relais, open_relais
-from tests.conversation import Conversation
-from tests.moment import NOW, fixed_clock  # noqa: F401  (NOW: for the tests that import it from here)
+from bot.testing.conversation import Conversation
+from bot.testing.moment import NOW, fixed_clock  # noqa: F401  (NOW: for the tests that import it from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 

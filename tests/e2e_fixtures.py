@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.relais_process import RelaisProcess
-from tests.telegram_emulator import TelegramEmulator
+from bot.testing.relais_process import RelaisProcess
+from bot.testing.telegram_emulator import TelegramEmulator
 
 __all__ = ["emulator", "relais_factory"]
 

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from bot.config import load_settings
-from bot.domain import EventKind, Inbound
+from bot.core.domain import EventKind, Inbound
 from bot.service import Relais, open_relais
+from bot.testing.conversation import Conversation
+from bot.testing.moment import NOW
 from tests.conftest import CONFIG_TWO_CENTRES
-from tests.conversation import Conversation
-from tests.moment import NOW
 from tests.test_flow_cv import CV_FR
 from tests.test_volunteers import AMINA_IN_PARIS, join, notices_of, person_id
 

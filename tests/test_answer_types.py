@@ -10,8 +10,8 @@ import pytest
 
 from bot.config import load_settings
 from bot.service import Relais, open_relais
+from bot.testing.conversation import Conversation
 from tests.conftest import ROOT, fixed_clock
-from tests.conversation import Conversation
 
 DEMO = """
 id = "demo"

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot import answers
-from bot.answers import (
+from bot.core import answers
+from bot.core.answers import (
     Invalid,
     clean_text,
     format_phone,
@@ -28,7 +28,7 @@ from bot.answers import (
     parse_text,
     parse_yes_no,
 )
-from bot.i18n import fill, placeholders
+from bot.core.i18n import fill, placeholders
 
 TODAY = date(2025, 3, 10)
 SOURCE = Path(answers.__file__)

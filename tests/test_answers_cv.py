@@ -11,8 +11,8 @@ from babel.dates import format_date
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot import answers
-from bot.answers import Invalid, month_bound, parse_month, parse_name
+from bot.core import answers
+from bot.core.answers import Invalid, month_bound, parse_month, parse_name
 from tests.test_answers import HOSTILE, HOSTILE_TEXT, PROPERTY, assert_well_formed
 
 TODAY = date(2026, 11, 15)

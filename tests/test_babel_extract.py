@@ -12,7 +12,7 @@ import pytest
 from babel.messages.extract import extract, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 
-from bot.babel_extract import BUTTON_MAX, extract_flow
+from bot.flows.extractor import BUTTON_MAX, extract_flow
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOWS = sorted((ROOT / "flows").glob("*.toml"))
@@ -168,7 +168,7 @@ def test_babel_runs_the_method_named_in_babel_cfg() -> None:
     with (ROOT / "babel.cfg").open(encoding="utf-8") as fh:
         method_map, _ = parse_mapping_cfg(fh)
     methods = dict(method_map)
-    assert methods["flows/**.toml"] == "bot.babel_extract:extract_flow"
+    assert methods["flows/**.toml"] == "bot.flows.extractor:extract_flow"
     assert methods["bot/**.py"] == "python"
     found = list(extract(methods["flows/**.toml"], io.BytesIO(SMALL.encode("utf-8"))))
     assert ("Vous parlez français ?", ["small / level: prompt"]) in [(m, c) for _, m, c, _ in found]

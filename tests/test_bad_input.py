@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.answers import normalise_label
-from bot.domain import EventKind, Inbound
-from bot.engine import _match_options
-from tests.conversation import Conversation
+from bot.core.answers import normalise_label
+from bot.core.domain import EventKind, Inbound
+from bot.core.engine import _match_options
+from bot.testing.conversation import Conversation
 
 READY_FOR_NAME = """
 > /start

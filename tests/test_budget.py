@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.budget import Budgets, TokenBucket, Verdict
-from bot.repeats import RecentDocuments, RepeatedDocument
+from bot.fairness.budget import Budgets, TokenBucket, Verdict
+from bot.fairness.repeats import RecentDocuments, RepeatedDocument
 
 
 class Ticks:

@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from bot.testing.moment import NOW
 from tests.conftest import ROOT
-from tests.moment import NOW
 
 
 def relais(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT):

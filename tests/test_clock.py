@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from bot.clock import ClockError, clock_from_env, started_at, utc_now
-from tests.moment import NOW
+from bot.core.clock import ClockError, clock_from_env, started_at, utc_now
+from bot.testing.moment import NOW
 from tests.test_cli import relais
 
 

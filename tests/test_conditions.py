@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conditions import ConditionError, parse_condition
+from bot.flows.conditions import ConditionError, parse_condition
 
 ANSWERS = {
     "french": "a_little",

@@ -18,7 +18,7 @@ from bot.config import (
     file_keys,
     load_settings,
 )
-from bot.domain import Centre
+from bot.core.domain import Centre
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "config.example.toml"

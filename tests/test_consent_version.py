@@ -16,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.flow import FlowError, load_flows
+from bot.flows.loader import load_flows
+from bot.flows.model import FlowError
 from bot.service import Relais, open_relais
+from bot.testing.conversation import Conversation
+from bot.testing.moment import NOW, fixed_clock
 from tests.conftest import ROOT
-from tests.conversation import Conversation
-from tests.moment import NOW, fixed_clock
 
 LATER = NOW + timedelta(days=3)  # Thursday 26 November 2026
 

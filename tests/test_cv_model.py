@@ -7,9 +7,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from bot.cv import CV, Month, build_cv, period, to_json_resume
-from bot.flow import load_flows
-from bot.i18n import Catalogs
+from bot.core.i18n import Catalogs
+from bot.documents.cv import CV, Month, build_cv, period, to_json_resume
+from bot.flows.loader import load_flows
 from tests.conftest import ROOT
 
 # The shape of JSON Resume v1 (jsonresume.org/schema) for the parts Relais writes: types,

@@ -14,10 +14,10 @@ import pytest
 from fontTools.ttLib import TTFont
 from pypdf import PdfReader
 
-from bot.cv import CV, Education, Experience, LanguageSkill, Month
-from bot.cv_pdf import render_cv_pdf
-from bot.fonts import FontSet, prepare_fonts
-from bot.i18n import Catalogs, Translator
+from bot.core.i18n import Catalogs, Translator
+from bot.documents.cv import CV, Education, Experience, LanguageSkill, Month
+from bot.documents.cv_pdf import render_cv_pdf
+from bot.documents.fonts import FontSet, prepare_fonts
 from tests.conftest import ROOT
 
 SECTION_TITLES = [

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from bot.domain import EventKind, Inbound
-from bot.ids import parse_id
+from bot.core.domain import EventKind, Inbound
+from bot.core.ids import parse_id
 from bot.service import Relais
-from tests.conversation import Conversation
+from bot.testing.conversation import Conversation
 from tests.test_flow_cv import CV_FR
 from tests.test_volunteers import AMINA_IN_PARIS, join, person_id
 

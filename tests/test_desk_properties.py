@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.config import load_settings
-from bot.domain import EventKind, Inbound
+from bot.core.domain import EventKind, Inbound
 from bot.service import open_relais
+from bot.testing.conversation import Conversation
 from tests.conftest import CONFIG_TWO_CENTRES, fixed_clock
-from tests.conversation import Conversation
 from tests.test_flow_cv import CV_FR
 from tests.test_volunteers import AMINA_IN_PARIS, join
 

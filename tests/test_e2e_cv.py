@@ -11,8 +11,8 @@ import time
 
 import pypdf
 
-from tests.phone import Phone
-from tests.telegram_emulator import TelegramEmulator
+from bot.testing.phone import Phone
+from bot.testing.telegram_emulator import TelegramEmulator
 from tests.test_e2e_telegram import ONBOARDING_FR
 
 OLENA = 5011

@@ -11,7 +11,11 @@ import re
 import sqlite3
 from datetime import timedelta
 
-from tests.conversation import script_lines
+from bot.testing.conversation import script_lines
+from bot.testing.moment import NOW
+from bot.testing.phone import Phone
+from bot.testing.relais_process import RelaisProcess
+from bot.testing.telegram_emulator import TelegramEmulator
 from tests.leftovers import (
     CV_SCRIPT,
     ERASE_SCRIPT,
@@ -22,10 +26,6 @@ from tests.leftovers import (
     database_files,
     leftovers,
 )
-from tests.moment import NOW
-from tests.phone import Phone
-from tests.relais_process import RelaisProcess
-from tests.telegram_emulator import TelegramEmulator
 
 ADMIN, ZORBA = 9101, 7391846205
 

@@ -5,9 +5,9 @@ the volunteer's chat is slowed down by Telegram (429, retry after a minute)."""
 
 from __future__ import annotations
 
+from bot.testing.phone import Phone
+from bot.testing.telegram_emulator import TelegramEmulator
 from tests.leftovers import CV_SCRIPT, ERASE_SCRIPT, FIRST_NAME, database_files, leftovers
-from tests.phone import Phone
-from tests.telegram_emulator import TelegramEmulator
 from tests.test_e2e_erasure import ADMIN, CONFIG, ONBOARDING, ZORBA, ProfilePhone
 
 

@@ -11,9 +11,9 @@ import sqlite3
 import time
 from pathlib import Path
 
-from tests.phone import Phone
-from tests.relais_process import RelaisProcess
-from tests.telegram_emulator import TelegramEmulator
+from bot.testing.phone import Phone
+from bot.testing.relais_process import RelaisProcess
+from bot.testing.telegram_emulator import TelegramEmulator
 from tests.test_e2e_cv import CV_ON_A_PHONE, wait_for_documents
 from tests.test_e2e_telegram import ONBOARDING_FR
 

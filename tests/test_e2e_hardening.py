@@ -12,9 +12,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from tests.phone import Phone
-from tests.relais_process import RelaisProcess
-from tests.telegram_emulator import TelegramEmulator
+from bot.testing.phone import Phone
+from bot.testing.relais_process import RelaisProcess
+from bot.testing.telegram_emulator import TelegramEmulator
 
 AMINA = 5001
 JOHN = 5002

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.erasure import documents_folder
-from tests.moment import NOW
-from tests.phone import Phone
-from tests.telegram_emulator import TelegramEmulator
+from bot.privacy.erasure import documents_folder
+from bot.testing.moment import NOW
+from bot.testing.phone import Phone
+from bot.testing.telegram_emulator import TelegramEmulator
 from tests.test_e2e_cv import CV_ON_A_PHONE, OLENA, wait_for_documents
 from tests.test_e2e_telegram import ONBOARDING_FR
 from tests.test_terminal_chat import CV_TYPED, chat

@@ -3,8 +3,8 @@ against the Bot API emulator, each person on their own phone."""
 
 from __future__ import annotations
 
-from tests.phone import Phone
-from tests.telegram_emulator import TelegramEmulator
+from bot.testing.phone import Phone
+from bot.testing.telegram_emulator import TelegramEmulator
 from tests.test_e2e_volunteers import code_in
 
 ADMIN, CORA, VIC = 9001, 9002, 9003

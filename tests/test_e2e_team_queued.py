@@ -4,8 +4,8 @@ minute): a request names its author. The real `relais run` process and the Bot A
 
 from __future__ import annotations
 
-from tests.phone import Phone
-from tests.telegram_emulator import TelegramEmulator
+from bot.testing.phone import Phone
+from bot.testing.telegram_emulator import TelegramEmulator
 from tests.test_e2e_team import ADMIN, CONFIG, VIC
 from tests.test_e2e_volunteers import code_in
 

@@ -10,8 +10,8 @@ import urllib.request
 
 import pytest
 
-from tests.phone import Phone
-from tests.telegram_emulator import TelegramEmulator
+from bot.testing.phone import Phone
+from bot.testing.telegram_emulator import TelegramEmulator
 
 AMINA = 5001
 WEBHOOK_SECRET = "s3cret-token-for-the-webhook-e2e-test"  # 32 characters at least
@@ -405,7 +405,7 @@ def test_an_update_journaled_before_a_crash_is_handled_after_restart_once(
 ) -> None:
     import asyncio
 
-    from bot.storage import Storage
+    from bot.storage.database import Storage
 
     bot = relais_factory()  # creates the database
     bot.stop()

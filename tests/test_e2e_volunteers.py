@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 import time
 
-from tests.phone import Phone
-from tests.telegram_emulator import TelegramEmulator
+from bot.testing.phone import Phone
+from bot.testing.telegram_emulator import TelegramEmulator
 from tests.test_e2e_cv import wait_for_documents
 
 ADMIN, CORA, VIC, LEO, AMINA, BILAL = 9001, 9002, 9003, 9004, 9010, 9011

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import socket
 
-from tests.phone import Phone
-from tests.telegram_emulator import TelegramEmulator
+from bot.testing.phone import Phone
+from bot.testing.telegram_emulator import TelegramEmulator
 from tests.test_e2e_hardening import AMINA, SECRET, Webhook
 
 

@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.config import load_settings
-from bot.domain import EventKind, Inbound, Person, Session, State
+from bot.core.domain import EventKind, Inbound, Person, Session, State
 from bot.service import build_engine
 from tests.conftest import ROOT, fixed_clock
 

@@ -18,9 +18,11 @@ from telegram import Update
 from bot.channels.telegram import minimal_update, to_inbound
 from bot.config import Settings, load_settings
 from bot.service import Relais, open_relais
-from bot.storage import Storage
+from bot.storage.database import Storage
+from bot.testing.conversation import Conversation
+from bot.testing.moment import NOW, fixed_clock
+from bot.testing.terminal_process import run_chat
 from tests.conftest import CONFIG_TWO_CENTRES, ROOT
-from tests.conversation import Conversation
 from tests.leftovers import (
     CV_SCRIPT,
     ERASE_SCRIPT,
@@ -36,8 +38,6 @@ from tests.leftovers import (
     files_under,
     leftovers,
 )
-from tests.moment import NOW, fixed_clock
-from tests.terminal_process import run_chat
 
 NOTE = "Precisez le Wumpelgrat"  # a volunteer's note on the CV: about the person too
 ONBOARDING = f"""

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.storage import Storage
-from bot.turns import ChatTurns
+from bot.fairness.turns import ChatTurns
+from bot.storage.database import Storage
 from tests.test_storage import T0, FakeClock, raw_rows
 
 FLOODER = "111"

@@ -9,13 +9,13 @@ import stat
 import sys
 from pathlib import Path
 
-from bot.erasure import documents_folder
-from bot.private_files import database_files
-from bot.storage import Storage
-from tests.phone import Phone
-from tests.relais_process import RelaisProcess
-from tests.telegram_emulator import TelegramEmulator
-from tests.terminal_process import run_chat
+from bot.privacy.erasure import documents_folder
+from bot.privacy.private_files import database_files
+from bot.storage.database import Storage
+from bot.testing.phone import Phone
+from bot.testing.relais_process import RelaisProcess
+from bot.testing.telegram_emulator import TelegramEmulator
+from bot.testing.terminal_process import run_chat
 from tests.test_terminal_chat import CV_TYPED
 
 AMINA = 5001
@@ -75,7 +75,7 @@ async def test_a_database_made_before_is_made_private_when_opened(tmp_path: Path
 
 
 def test_a_document_written_over_an_older_one_is_private(tmp_path: Path) -> None:
-    from bot.private_files import write_private
+    from bot.privacy.private_files import write_private
 
     older = tmp_path / "cv.pdf"
     older.write_bytes(b"old")

@@ -6,8 +6,8 @@ import io
 
 import pypdf
 
-from bot.domain import EventKind, Inbound
-from tests.conversation import Conversation
+from bot.core.domain import EventKind, Inbound
+from bot.testing.conversation import Conversation
 
 ONBOARDING_FR = """
 > /start

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.flow import FlowError, load_flow, load_flows
+from bot.flows.loader import load_flow, load_flows
+from bot.flows.model import FlowError
 from tests.conftest import ROOT
 
 LANGUAGE = """

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from bot.service import Relais
-from tests.conversation import Conversation
+from bot.testing.conversation import Conversation
 from tests.test_flow_self_assessment import AMINA_FR
 from tests.test_flow_self_assessment import ONBOARDING_FR as ONBOARDING_PARIS
 

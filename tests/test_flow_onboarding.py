@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conversation import Conversation
+from bot.testing.conversation import Conversation
 
 
 async def test_a_new_person_chooses_french_agrees_and_reaches_the_menu(chat: Conversation) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.conversation import Conversation
+from bot.testing.conversation import Conversation
 
 ONBOARDING_FR = """
 > /start

@@ -12,9 +12,9 @@ from babel.messages.pofile import read_po
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.catalog_check import check_catalogs
-from bot.flow import load_flows
-from bot.i18n import Catalogs, fill, language_name, placeholders
+from bot.core.i18n import Catalogs, fill, language_name, placeholders
+from bot.flows.catalog_check import check_catalogs
+from bot.flows.loader import load_flows
 from tests.conftest import ROOT
 
 LOCALES = ROOT / "locales"

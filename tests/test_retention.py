@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from bot.config import Settings
 from bot.service import open_relais
-from tests.conversation import Conversation
-from tests.moment import NOW
+from bot.testing.conversation import Conversation
+from bot.testing.moment import NOW
 
 
 async def talk(settings: Settings, when, user: str) -> None:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from bot.domain import Centre
-from bot.i18n import Catalogs, Translator
-from bot.stats import TOTAL, CentreFigures, compute, format_text, to_csv
-from bot.storage import Storage, to_text
+from bot.core.domain import Centre
+from bot.core.i18n import Catalogs, Translator
+from bot.desk.stats import TOTAL, CentreFigures, compute, format_text, to_csv
+from bot.storage.database import Storage, to_text
+from bot.testing.moment import NOW
 from tests.conftest import CONFIG_TWO_CENTRES, ROOT
-from tests.moment import NOW
 
 START = date(2026, 1, 1)
 END = date(2026, 6, 30)

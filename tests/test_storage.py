@@ -12,8 +12,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.domain import Frame, Person, Session, State
-from bot.storage import (
+from bot.core.domain import Frame, Person, Session, State
+from bot.storage.database import (
     MIGRATIONS_DIR,
     Storage,
     StorageError,

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings, load_settings
-from bot.domain import Centre, EventKind, Inbound
+from bot.core.domain import Centre, EventKind, Inbound
 from bot.service import Relais, open_relais
-from bot.storage import MIGRATIONS_DIR, Storage
+from bot.storage.database import MIGRATIONS_DIR, Storage
+from bot.testing.conversation import Conversation
+from bot.testing.moment import fixed_clock
 from tests.conftest import CONFIG_TWO_CENTRES
-from tests.conversation import Conversation
-from tests.moment import fixed_clock
 from tests.test_flow_cv import CV_FR
 from tests.test_volunteers import AMINA_IN_PARIS, join, notices_of, person_id
 

@@ -10,8 +10,8 @@ import pytest
 from bot.channels.telegram import TelegramChannel
 from bot.config import load_settings
 from bot.service import open_relais
+from bot.testing.telegram_emulator import TelegramEmulator
 from tests.conftest import fixed_clock
-from tests.telegram_emulator import TelegramEmulator
 from tests.test_storage import pending_of
 
 

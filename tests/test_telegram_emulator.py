@@ -28,8 +28,8 @@ from telegram.error import (
 )
 from telegram.request import HTTPXRequest
 
-from tests.relais_process import RelaisProcess
-from tests.telegram_emulator import TelegramEmulator
+from bot.testing.relais_process import RelaisProcess
+from bot.testing.telegram_emulator import TelegramEmulator
 
 ANA = 42
 NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.channels.telegram import directed, keyboard, markup, split_text, to_inbound
-from bot.domain import Button, EventKind, Message
+from bot.core.domain import Button, EventKind, Message
 
 
 def test_long_texts_are_cut_at_line_breaks_within_telegram_limits() -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pypdf
 import pytest
 
+from bot.testing.moment import NOW
+from bot.testing.terminal_process import run_chat
 from tests.conftest import ROOT
-from tests.moment import NOW
-from tests.terminal_process import run_chat
 
 SELF_ASSESSMENT = [
     "1",  # consent: yes

@@ -13,8 +13,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.channels.payloads import ReplyTarget, parse_update, reply_target, valid_update_id
-from bot.storage import Storage
-from tests.moment import NOW
+from bot.storage.database import Storage
+from bot.testing.moment import NOW
 from tests.test_storage import pending_of
 
 JSON = st.recursive(

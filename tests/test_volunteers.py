@@ -6,9 +6,9 @@ import io
 
 import pypdf
 
-from bot.domain import EventKind, Inbound
+from bot.core.domain import EventKind, Inbound
 from bot.service import Relais
-from tests.conversation import Conversation
+from bot.testing.conversation import Conversation
 from tests.test_flow_cv import CV_FR
 
 AMINA_IN_PARIS = """

@@ -39,18 +39,18 @@ from telegram.error import (
 )
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 
-from bot import about, erasure
-from bot.budget import Budgets, Verdict
 from bot.channels.payloads import parse_update, reply_target
-from bot.clock import Clock, utc_now
-from bot.desk import TEAM_COMMANDS
-from bot.domain import EventKind, Inbound, Message, Reply
-from bot.i18n import N_, Translator
-from bot.notices import message_from_json
-from bot.repeats import RepeatedDocument
+from bot.core.clock import Clock, utc_now
+from bot.core.domain import EventKind, Inbound, Message, Reply
+from bot.core.i18n import N_, Translator
+from bot.desk.desk import TEAM_COMMANDS, about
+from bot.desk.notices import message_from_json
+from bot.fairness.budget import Budgets, Verdict
+from bot.fairness.repeats import RepeatedDocument
+from bot.fairness.turns import ChatTurns
+from bot.privacy import erasure
 from bot.service import Relais
-from bot.storage import OutboxItem, PendingUpdate, Tx
-from bot.turns import ChatTurns
+from bot.storage.database import OutboxItem, PendingUpdate, Tx
 
 CHANNEL = "telegram"
 TEXT_LIMIT = 4096

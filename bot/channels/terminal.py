@@ -9,12 +9,12 @@ import asyncio
 import sys
 from typing import TextIO
 
-from bot.domain import Button, EventKind, Inbound, Message, Reply
-from bot.erasure import about_folder, documents_folder
-from bot.ids import parse_id
-from bot.notices import message_from_json
-from bot.private_files import private_folder, write_private
-from bot.repeats import RepeatedDocument
+from bot.core.domain import Button, EventKind, Inbound, Message, Reply
+from bot.core.ids import parse_id
+from bot.desk.notices import message_from_json
+from bot.fairness.repeats import RepeatedDocument
+from bot.privacy.erasure import about_folder, documents_folder
+from bot.privacy.private_files import private_folder, write_private
 from bot.service import Relais
 
 CHANNEL = "terminal"

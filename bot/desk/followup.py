@@ -1,0 +1,153 @@
+"""What a beneficiary's actions mean for their centre's team: the engine reports effects
+(a self-assessment or a CV finished, a CV changed, a help request, a job found)
+and this module records them and tells the volunteers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from bot.core.domain import Effect, State
+from bot.core.i18n import N_, Catalogs
+from bot.desk.domain import CONTRACT_LABELS, profile_name
+from bot.desk.notices import notify
+from bot.storage.database import Tx, to_text
+
+T_HELP_NOTICE = N_("{name} ({centre}) voudrait parler à un bénévole.")
+B_TAKE = N_("🙋 Je m'en occupe")
+T_JOB_NOTICE = N_("{name} ({centre}) dit avoir trouvé un travail : {contract}. Vous confirmez ?")
+B_CONFIRM = N_("✅ Confirmer")
+
+
+class FollowUpRecorder:
+    """Applies the engine's effects inside the event's transaction."""
+
+    def __init__(self, catalogs: Catalogs, admins: tuple[str, ...]) -> None:
+        self.catalogs = catalogs
+        self.admins = admins
+
+    async def apply(
+        self,
+        tx: Tx,
+        st: State,
+        effects: tuple[Effect, ...],
+        centre_name: str,
+        moment: datetime,
+        today: date,
+    ) -> None:
+        """Record each effect; notify the centre's team where someone must act."""
+        person_id = st.person.id
+        if person_id is None:
+            return
+        now = to_text(moment)
+        for effect in effects:
+            flow = effect.data.get("flow")
+            # "erased" needs nothing here: the service erases the person with everything
+            if effect.name == "flow_done" and flow == "self_assessment":
+                await tx.update_followup(person_id, assessment_done_at=now)
+            elif (effect.name == "flow_done" and flow == "cv") or (
+                effect.name == "review_changed" and flow == "my_cv"
+            ):
+                # a new or changed CV must be checked (again) before it goes to employers
+                await tx.update_followup(person_id, cv_status="to_check", cv_done_at=now)
+            elif effect.name == "request_help" and st.person.centre:
+                request = await tx.open_help_request(person_id, st.person.centre)
+                # one still waiting at a centre that closed since: this centre takes it
+                request = request or await tx.move_waiting_help(person_id, st.person.centre)
+                if request is not None:
+                    await self._tell_team(
+                        tx, st, T_HELP_NOTICE, B_TAKE, f"V:h:{request}", centre_name
+                    )
+            elif effect.name == "report_job" and st.person.centre:
+                contract = str(effect.data.get("job_contract") or "unknown")
+                if contract not in CONTRACT_LABELS:
+                    contract = "unknown"
+                started = _date(effect.data.get("job_start")) or today
+                outcome = await self._report_job(tx, person_id, st.person.centre, contract, started)
+                if outcome is None:
+                    continue  # told again: the team already has it to confirm
+                await self._tell_team(
+                    tx,
+                    st,
+                    T_JOB_NOTICE,
+                    B_CONFIRM,
+                    f"V:cf:{outcome}",
+                    centre_name,
+                    contract=CONTRACT_LABELS[contract],
+                )
+
+    async def moved(self, tx: Tx, st: State, centre_name: str) -> None:
+        """The person chose a new centre (theirs closed): what they asked and did not get yet
+        (a help request, a job to confirm) goes to the new centre's team, told once."""
+        person_id, centre = st.person.id, st.person.centre
+        if person_id is None or centre is None or not st.person.consent:
+            return
+        request = await tx.move_waiting_help(person_id, centre)
+        if request is not None:
+            await self._tell_team(tx, st, T_HELP_NOTICE, B_TAKE, f"V:h:{request}", centre_name)
+        job = await tx.reported_job_to_confirm(person_id)
+        if job is not None and job.centre != centre:
+            contract = job.contract if job.contract in CONTRACT_LABELS else "unknown"
+            await tx.update_reported_job(job.id, centre, contract, job.happened_on)
+            await self._tell_team(
+                tx,
+                st,
+                T_JOB_NOTICE,
+                B_CONFIRM,
+                f"V:cf:{job.id}",
+                centre_name,
+                contract=CONTRACT_LABELS[contract],
+            )
+
+    async def _report_job(
+        self, tx: Tx, person_id: int, centre: str, contract: str, started: date
+    ) -> int | None:
+        """Record a job the person reports; None when it only updates one still to confirm
+        (the same report sent again makes one outcome and one notice, not one each time)."""
+        pending = await tx.reported_job_to_confirm(person_id)
+        if pending is None:
+            return await tx.add_outcome(person_id, centre, "job", contract, started, None, False)
+        await tx.update_reported_job(pending.id, centre, contract, started)
+        # a person who moved since is confirmed by their new centre: tell that team once
+        return pending.id if pending.centre != centre else None
+
+    async def _tell_team(
+        self,
+        tx: Tx,
+        st: State,
+        msgid: str,
+        button: str,
+        data: str,
+        centre_name: str,
+        **params: object,
+    ) -> None:
+        """Notify the centre's volunteers; the admins when the centre has none yet."""
+        assert st.person.centre is not None
+        team = await tx.team_of(st.person.centre)
+        if not team:
+            team = await tx.persons_by_external_ids(self.admins)
+        for member in team:
+            if member.id == st.person.id:
+                continue  # a volunteer who is also helped is not asked to handle their own case
+            t = self.catalogs.get(member.locale)
+            name = profile_name(st.profile, st.person.id or 0, t)
+            contract = params.get("contract")
+            extra: dict[str, Any] = {"contract": t.gettext(str(contract))} if contract else {}
+            await notify(
+                tx,
+                self.catalogs,
+                member,
+                msgid,
+                (((button, data),),),
+                subject_id=st.person.id,
+                name=name,
+                centre=centre_name,
+                **extra,
+            )
+
+
+def _date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(value) if isinstance(value, str) else None
+    except ValueError:
+        return None

@@ -1,0 +1,197 @@
+"""Statistics of the centres for a period, as the field's yearly report counts them.
+
+Counts only, never names. A period is [start, end], both days included, in UTC.
+
+- **People followed**: the beneficiaries of the centre (they chose it, agreed to the privacy
+  notice and have no volunteer role) who had started before the end of the period and were
+  still writing at its start (created on or before `end`, last message on or after `start`);
+  plus anyone with a confirmed outcome of the centre in the period, even if they have moved
+  to another centre or stopped writing since.
+- **Completed the self-assessment**: people followed whose self-assessment was finished on or
+  before `end`.
+- **Checked CV**: people followed whose CV a volunteer has marked as checked.
+- **Outcomes by kind**: the confirmed outcomes of the centre (the centre at the time of the
+  outcome) that happened in the period; a person may have several. Jobs are also counted by
+  contract (an unspecified contract counts as "unknown").
+- **Back to work**: the distinct people with at least one confirmed job outcome in the period;
+  the share is back to work / people followed × 100 (0 when nobody was followed).
+
+An outcome a person reported themselves counts only once a volunteer has confirmed it. With
+several centres a total comes last (centre id "*"): it counts each person once, so it can be
+less than the sum of the centres when someone changed centre during the period.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from bot.core.i18n import N_, Translator
+from bot.desk.domain import CONTRACT_LABELS, CONTRACTS, OUTCOME_KINDS
+from bot.storage.database import Tx
+
+TOTAL = "*"
+
+T_HEAD = N_("{centre}, du {start} au {end} :")
+T_TOTAL = N_("Tous les centres")
+T_RESULTS = N_("Résultats : {outcomes}")
+T_NO_RESULTS = N_("Résultats : aucun pour l'instant")
+T_OUTCOME = N_("{n} {label}")
+T_OUTCOME_CONTRACTS = N_("{outcome} ({contracts})")
+T_CONTRACT = N_("{label} {n}")
+T_LIST_SEPARATOR = N_(", ")
+
+KIND_LABELS = {
+    "job": N_("travail trouvé"),
+    "training": N_("formation"),
+    "french_class": N_("cours de français"),
+    "stopped": N_("arrêt de l'accompagnement"),
+    "moved": N_("déménagement"),
+}
+CSV_HEADER = (
+    "centre",
+    "start",
+    "end",
+    "followed",
+    "assessment_done",
+    "cv_checked",
+    *(f"outcome_{kind}" for kind in OUTCOME_KINDS),
+    *(f"job_{contract}" for contract in CONTRACTS),
+    "back_to_work",
+    "back_to_work_percent",
+)
+
+
+@dataclass(frozen=True)
+class CentreFigures:
+    """The figures of one centre (or of all of them: centre "*") for one period."""
+
+    centre: str
+    start: date
+    end: date
+    followed: int
+    assessment_done: int
+    cv_checked: int
+    outcomes: dict[str, int]  # every kind of OUTCOME_KINDS, zeros included
+    jobs_by_contract: dict[str, int]  # every contract of CONTRACTS, zeros included
+    back_to_work: int
+
+    @property
+    def back_to_work_share(self) -> float:
+        """People back to work, in percent of the people followed (0 when nobody was)."""
+        if self.followed == 0:
+            return 0.0
+        return self.back_to_work / self.followed * 100
+
+
+async def _figures(
+    tx: Tx, centre: str, centres: tuple[str, ...], start: date, end: date
+) -> CentreFigures:
+    people = await tx.stats_people(centres, start, end)
+    outcomes = dict.fromkeys(OUTCOME_KINDS, 0)
+    contracts = dict.fromkeys(CONTRACTS, 0)
+    for kind, contract, n in await tx.stats_outcomes(centres, start, end):
+        outcomes[kind] = outcomes.get(kind, 0) + n
+        if kind == "job":
+            key = contract if contract in contracts else "unknown"
+            contracts[key] += n
+    return CentreFigures(
+        centre=centre,
+        start=start,
+        end=end,
+        followed=people.followed,
+        assessment_done=people.assessment_done,
+        cv_checked=people.cv_checked,
+        outcomes=outcomes,
+        jobs_by_contract=contracts,
+        back_to_work=await tx.stats_back_to_work(centres, start, end),
+    )
+
+
+async def compute(tx: Tx, centres: tuple[str, ...], start: date, end: date) -> list[CentreFigures]:
+    """The figures of each centre for [start, end], then their total if there are several."""
+    figures = [await _figures(tx, c, (c,), start, end) for c in centres]
+    if len(centres) > 1:
+        # one query over all the centres, so that a person followed by two counts once
+        figures.append(await _figures(tx, TOTAL, centres, start, end))
+    return figures
+
+
+def _percent(share: float) -> int:
+    # half up, as people round by hand (round() would make 12.5 into 12)
+    return int(share + 0.5)
+
+
+def _results(f: CentreFigures, t: Translator) -> str:
+    items = []
+    for kind in OUTCOME_KINDS:
+        count = f.outcomes.get(kind, 0)
+        if not count:
+            continue
+        item = t.gettext(T_OUTCOME, n=t.number(count), label=t.gettext(KIND_LABELS[kind]))
+        if kind == "job":
+            contracts = [
+                t.gettext(T_CONTRACT, label=t.gettext(CONTRACT_LABELS[c]), n=t.number(n))
+                for c in CONTRACTS
+                if (n := f.jobs_by_contract.get(c, 0))
+            ]
+            if contracts:
+                item = t.gettext(
+                    T_OUTCOME_CONTRACTS,
+                    outcome=item,
+                    contracts=t.gettext(T_LIST_SEPARATOR).join(contracts),
+                )
+        items.append(item)
+    if not items:
+        return t.gettext(T_NO_RESULTS)
+    return t.gettext(T_RESULTS, outcomes=t.gettext(T_LIST_SEPARATOR).join(items))
+
+
+def _block(f: CentreFigures, t: Translator, names: dict[str, str]) -> str:
+    name = t.gettext(T_TOTAL) if f.centre == TOTAL else names.get(f.centre, f.centre)
+    # plural texts are written out in the calls: the message extractor only pairs a singular
+    # with its plural when both are literal arguments of ngettext
+    lines = [
+        t.gettext(T_HEAD, centre=name, start=t.date(f.start), end=t.date(f.end)),
+        t.ngettext("{n} personne suivie", "{n} personnes suivies", f.followed),
+        t.ngettext("{n} bilan fait", "{n} bilans faits", f.assessment_done),
+        t.ngettext("{n} CV qualifié", "{n} CV qualifiés", f.cv_checked),
+        _results(f, t),
+        t.ngettext(
+            "{n} personne a retrouvé un travail : {share} %",
+            "{n} personnes ont retrouvé un travail : {share} %",
+            f.back_to_work,
+            share=t.number(_percent(f.back_to_work_share)),
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def format_text(figures: list[CentreFigures], t: Translator, names: dict[str, str]) -> str:
+    """The figures as a short chat text in the reader's language, one block per centre."""
+    return "\n\n".join(_block(f, t, names) for f in figures)
+
+
+def to_csv(figures: list[CentreFigures]) -> str:
+    """The figures as CSV, one row per centre, with an English machine-readable header."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_HEADER)
+    for f in figures:
+        writer.writerow(
+            (
+                f.centre,
+                f.start.isoformat(),
+                f.end.isoformat(),
+                f.followed,
+                f.assessment_done,
+                f.cv_checked,
+                *(f.outcomes.get(kind, 0) for kind in OUTCOME_KINDS),
+                *(f.jobs_by_contract.get(contract, 0) for contract in CONTRACTS),
+                f.back_to_work,
+                f"{f.back_to_work_share:.1f}",
+            )
+        )
+    return out.getvalue()

@@ -1,0 +1,313 @@
+"""Flow files: the typed model of a conversation, loaded from TOML and checked at start-up."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from bot.flows.conditions import Condition
+
+STEP_TYPES = (
+    "message",
+    "choice",
+    "multi_choice",
+    "yes_no",
+    "text",
+    "number",
+    "date",
+    "phone",
+    "email",
+    "postcode",
+    "month",
+    "name",
+    "review",
+    "action",
+)
+QUESTION_TYPES = tuple(t for t in STEP_TYPES if t not in ("message", "action"))
+# a review waits for button presses but saves no answer of its own
+ANSWER_TYPES = tuple(t for t in QUESTION_TYPES if t != "review")
+ACTIONS = ("erase_data", "send_cv", "request_help", "report_job", "send_my_data")
+OPTION_SOURCES = ("languages", "centres")
+PERSON_FIELDS = {
+    "person.locale": ("choice", "languages"),
+    "person.centre": ("choice", "centres"),
+    "person.consent": ("yes_no", None),
+}
+ROLES = ("", "language", "onboarding", "centre")
+# shown in texts, never saved by a step: the person's centre's address and contact hours
+PERSON_DISPLAY = ("person.centre_address", "person.centre_hours")
+# shown in texts: when the person agreed to the notice, and which version of it
+CONSENT_DISPLAY = ("person.consent_at", "person.consent_version")
+# a notice version: what people agreed to, compared to ask again when it changes ("2026-11")
+VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+IDENT = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+VALUE = re.compile(r"^[a-z0-9_]{1,32}$")
+
+FLOW_KEYS = {
+    "id",
+    "title",
+    "menu",
+    "order",
+    "requires_consent",
+    "menu_when",
+    "role",
+    "start",
+    "lists",
+    "steps",
+    "notice",
+    "remember",
+}
+STEP_KEYS = {
+    "id",
+    "type",
+    "prompt",
+    "text",
+    "help",
+    "save",
+    "item",
+    "new_item",
+    "optional",
+    "next",
+    "options",
+    "options_from",
+    "min_choices",
+    "max_choices",
+    "min_length",
+    "max_length",
+    "min",
+    "max",
+    "integer",
+    "not_before",
+    "not_after",
+    "lines",
+    "action",
+    "reuse",
+    "sections",
+    "version",
+}
+# Fields that only make sense for some step types: a typo or a misplaced field is an error.
+TYPE_KEYS = {
+    "choice": {"options", "options_from"},
+    "multi_choice": {"options", "min_choices", "max_choices"},
+    "text": {"min_length", "max_length"},
+    "number": {"min", "max", "integer"},
+    "date": {"not_before", "not_after"},
+    "month": {"not_before", "not_after"},
+    "name": {"max_length"},
+    "message": {"lines"},
+    "action": {"action"},
+    "review": {"sections"},
+    "yes_no": {"version"},
+}
+MONTH_BOUND = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
+
+
+class FlowError(ValueError):
+    """A mistake in a flow file; str() names the file, the step and the field."""
+
+    def __init__(self, path: Path | str, message: str, step: str = "", key: str = "") -> None:
+        where = str(path)
+        if step:
+            where += f": step '{step}'"
+        if key:
+            where += f", field '{key}'" if step else f": field '{key}'"
+        super().__init__(f"{where}: {message}")
+
+
+@dataclass(frozen=True)
+class Option:
+    """One answer of a choice: the stored value and the label shown."""
+
+    value: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a message step, shown when its condition holds."""
+
+    text: str
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class Branch:
+    """Where to go next, if the condition holds (no condition: always)."""
+
+    goto: str
+    when: Condition | None = None
+
+
+@dataclass(frozen=True)
+class ListSpec:
+    """A repeated item, such as work experiences."""
+
+    name: str
+    max: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a review section: a label, the answers it shows, where a change starts."""
+
+    label: str
+    fields: tuple[str, ...]
+    edit: str = ""  # step the change starts at; default: the step that saves fields[0]
+    lines: tuple[Line, ...] = ()  # how to show the values; default: the values, joined
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a review: plain answers, or the items of a list (list = its name)."""
+
+    title: str
+    entries: tuple[Entry, ...]
+    list: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of a flow: a message, a question or an action."""
+
+    id: str
+    type: str
+    prompt: str = ""
+    text: str = ""
+    help: str = ""
+    save: str = ""
+    item: str = ""
+    new_item: bool = False
+    optional: bool = False
+    next: tuple[Branch, ...] = ()
+    options: tuple[Option, ...] = ()
+    options_from: str = ""
+    min_choices: int = 1
+    max_choices: int = 0
+    min_length: int = 1
+    max_length: int = 300
+    min: float | None = None
+    max: float | None = None
+    integer: bool = True
+    not_before: str = ""
+    not_after: str = ""
+    lines: tuple[Line, ...] = ()
+    action: str = ""
+    reuse: bool = False  # an answer already known (from any flow) is kept, not asked again
+    sections: tuple[Section, ...] = ()
+    version: str = ""  # on the consent step: the version of the notice agreed to
+
+    @property
+    def is_question(self) -> bool:
+        """True when the step waits for the person."""
+        return self.type in QUESTION_TYPES
+
+    @property
+    def saves(self) -> bool:
+        """True when the step saves an answer."""
+        return self.type in ANSWER_TYPES
+
+    def texts(self) -> list[tuple[str, str]]:
+        """(field, text) of every translatable text of the step."""
+        texts = [("prompt", self.prompt), ("text", self.text), ("help", self.help)]
+        texts += [("options", o.label) for o in self.options]
+        texts += [("lines", line.text) for line in self.lines]
+        for section in self.sections:
+            texts.append(("sections", section.title))
+            for entry in section.entries:
+                texts.append(("sections", entry.label))
+                texts += [("sections", line.text) for line in entry.lines]
+        return [(k, t) for k, t in texts if t]
+
+
+@dataclass(frozen=True)
+class Flow:
+    """A whole conversation loaded from one file."""
+
+    id: str
+    title: str
+    path: Path
+    start: str
+    steps: dict[str, Step]
+    lists: dict[str, ListSpec] = field(default_factory=dict)
+    menu: bool = False
+    order: int = 50
+    requires_consent: bool = True
+    menu_when: Condition | None = None
+    role: str = ""
+    notice: str = ""  # onboarding: the step the notice starts at, shown again when it changes
+    # False: the answers only steer the flow (e.g. "Mes données"): they are not kept, and the
+    # flow is not resumed where it was left but opened again from its start
+    remember: bool = True
+
+    def consent_step(self) -> Step | None:
+        """The step that saves the person's agreement, if this flow has one."""
+        return next((s for s in self.steps.values() if s.save == "person.consent"), None)
+
+    def texts(self) -> set[str]:
+        """Every translatable text of the flow: title, list labels and step texts."""
+        found = {self.title} | {spec.label for spec in self.lists.values()}
+        found |= {text for step in self.steps.values() for _, text in step.texts()}
+        found.discard("")
+        return found
+
+    def saved_fields(self) -> set[str]:
+        """Names of the answers this flow saves (lists by their name)."""
+        return {s.item or s.save for s in self.steps.values() if s.saves}
+
+    def list_steps(self, name: str) -> list[Step]:
+        """The question steps that fill the items of a list, in file order."""
+        return [s for s in self.steps.values() if s.item == name and s.saves]
+
+
+@dataclass(frozen=True)
+class FlowSet:
+    """Every flow of the bot, checked together."""
+
+    flows: dict[str, Flow]
+
+    def by_role(self, role: str) -> Flow:
+        """The flow that plays a role the engine relies on (language, onboarding)."""
+        return next(f for f in self.flows.values() if f.role == role)
+
+    def optional_role(self, role: str) -> Flow | None:
+        """The flow that plays an optional role (centre), if any."""
+        return next((f for f in self.flows.values() if f.role == role), None)
+
+    def menu_flows(self) -> list[Flow]:
+        """Flows offered in the main menu, in order."""
+        return sorted((f for f in self.flows.values() if f.menu), key=lambda f: (f.order, f.id))
+
+    def list_spec(self, name: str) -> ListSpec | None:
+        """The definition of a repeated item by name, whichever flow declares it."""
+        for flow in self.flows.values():
+            if name in flow.lists:
+                return flow.lists[name]
+        return None
+
+    @cached_property
+    def _savers(self) -> dict[str, tuple[Flow, Step]]:
+        # every question of every flow would otherwise be scanned for each answer shown
+        found: dict[str, tuple[Flow, Step]] = {}
+        for flow in self.flows.values():
+            for step in flow.steps.values():
+                saved = f"{step.item}.{step.save}" if step.item else step.save
+                if step.saves:
+                    found.setdefault(saved, (flow, step))
+        return found
+
+    def find_field(self, name: str) -> tuple[Flow, Step] | None:
+        """The step that saves an answer ("list.field" for an item's field)."""
+        return self._savers.get(name)
+
+    @property
+    def consent_version(self) -> str:
+        """The version of the notice people agree to now ("" when the flows give none)."""
+        step = self.by_role("onboarding").consent_step()
+        return step.version if step is not None else ""
+
+    def list_flow(self, name: str) -> Flow | None:
+        """The flow that declares a list."""
+        return next((f for f in self.flows.values() if name in f.lists), None)

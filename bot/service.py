@@ -178,7 +178,7 @@ class Relais:
                 tx, centre, role, created_by, self.clock(), self.settings.invite_days
             )
 
-    async def purge(self, now: datetime) -> None:
+    async def purge(self, now: datetime) -> int:
         """Apply the retention promise: erase people silent too long (as their own erasure
         does), notices and audit lines as old, old updates and sends; then empty the WAL."""
         cutoff = now - timedelta(days=self.settings.retention_days)
@@ -197,6 +197,7 @@ class Relais:
             erasure.forget_documents(self.settings.documents_dir, gone.external_id, gone.id)
         if people:
             log.info("retention: erased %d inactive people", len(people))
+        return len(people)
 
     async def close(self) -> None:
         """Close the database."""

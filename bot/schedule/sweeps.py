@@ -1,0 +1,31 @@
+"""The sweeps the scheduler wakes: each capability that keeps something due adds its own here."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.service import Relais
+
+
+@dataclass(frozen=True)
+class Sweep:
+    """A periodic, idempotent task: `run(relais, now)` does what is due and returns how many
+    rows it handled (for logs and benchmarks)."""
+
+    name: str
+    every_seconds: float
+    run: Callable[[Relais, datetime], Awaitable[int]]
+    first_after_seconds: float = 0.0
+
+
+async def _retention(relais: Relais, now: datetime) -> int:
+    return await relais.purge(now)
+
+
+def sweeps() -> tuple[Sweep, ...]:
+    """Every sweep of the process (the channels' own wake-ups are added by the runtime)."""
+    return (Sweep("retention", 3600, _retention, first_after_seconds=60),)

@@ -101,10 +101,12 @@ async def _invite(settings: Settings, centre: str, role: str) -> int:
     relais = await open_relais(settings, clock_from_env())
     try:
         invitation = await relais.invite(centre, role, created_by=None)
+        async with relais.storage.transaction() as tx:
+            world = await relais.world(tx)
     finally:
         await relais.close()
     if invitation is None:
-        known = ", ".join(c.id for c in relais.engine.render.centres)
+        known = ", ".join(c.id for c in world.centres)
         print(f"relais: no active centre {centre!r} (centres: {known})", file=sys.stderr)
         return 2
     code, expires = invitation

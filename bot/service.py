@@ -14,6 +14,7 @@ from bot.core.domain import EventKind, Inbound, Reply, State
 from bot.core.engine import Engine
 from bot.core.i18n import Catalogs
 from bot.core.ids import parse_id
+from bot.core.world import World
 from bot.desk.desk import Desk, create_invitation, stats
 from bot.desk.followup import FollowUpRecorder
 from bot.documents.maker import Document, Documents, NoDocument
@@ -51,16 +52,18 @@ class Relais:
         """Load the person, let the desk or the engine answer, record what it means for the
         person's centre, save the new state (all inside `tx`)."""
         state = await tx.load_state(channel, external_id)
-        await self._refresh_centres(tx)
+        world = await self.world(tx)
+        # the desk's renderer follows the world of this event until the desk takes it itself
+        self.desk.render = self.engine.renderer(world)
         reply = await self.desk.handle(tx, state, event)
         if reply is None:
-            new_state, reply = self.engine.handle(state, event)
+            new_state, reply = self.engine.handle(state, event, world)
             centre = new_state.person.centre
-            name = next((c.name for c in self.engine.render.centres if c.id == centre), "")
+            name = world.centre_name(centre)
             if reply.effects:
-                now = self.clock()
-                today = self.engine.render.today()
-                await self.recorder.apply(tx, new_state, reply.effects, name, now, today)
+                await self.recorder.apply(
+                    tx, new_state, reply.effects, name, world.now, world.today
+                )
             if centre and centre != state.person.centre:
                 await self.recorder.moved(tx, new_state, name)
         else:
@@ -68,7 +71,7 @@ class Relais:
             if event.kind == EventKind.COMMAND and event.command == "start":
                 # joined from an invitation link: go on as /start does (language, menu…)
                 new_state, more = self.engine.handle(
-                    state, Inbound(EventKind.COMMAND, command="start")
+                    state, Inbound(EventKind.COMMAND, command="start"), world
                 )
                 reply = Reply(reply.messages + more.messages, reply.echo, effects=reply.effects)
         if erasure.asked(reply) and new_state.person.id is not None:
@@ -113,7 +116,7 @@ class Relais:
                 return await self._stats_csv(tx, state, args)
             if args:
                 access = await self.desk.access(tx, state.person)
-                await self._refresh_centres(tx)
+                self.desk.render = self.engine.renderer(await self.world(tx))
                 number = parse_id(args)
                 found = await self.desk.subject(tx, access, number) if number is not None else None
                 if found is None:
@@ -136,20 +139,26 @@ class Relais:
         kept any more, e.g. they erased it since asking)."""
         if not state.person.consent or state.person.id is None:
             return None
-        await self._refresh_centres(tx)
+        world = await self.world(tx)
         if kind == "my_data_txt":  # one request makes both files: one audit line
             await tx.audit(state.person.id, state.person.id, "export")
         gathered = await data_export.gather(tx, state)
         exporter = data_export.DataExport(
-            self.flows, self.catalogs, self.engine.render, self.clock()
+            self.flows, self.catalogs, self.engine.renderer(world), world.now
         )
         document = exporter.make(kind, gathered)
         log.info("document person=%s kind=%s bytes=%d", state.person.id, kind, len(document.data))
         return document
 
-    async def _refresh_centres(self, tx: Tx) -> None:
-        # centres can change while running (an admin command, another process)
-        self.engine.render.centres = await tx.active_centres()
+    async def world(self, tx: Tx) -> World:
+        """The world of an event happening now: read once, then passed along, never changed
+        (centres change while running: an admin command, another process)."""
+        return World(
+            now=self.clock(),
+            tz=self.catalogs.tz,
+            centres=tuple(await tx.active_centres()),
+            languages=tuple(self.catalogs.languages),
+        )
 
     async def _stats_csv(self, tx: Tx, state: State, args: str) -> Document | None:
         access = await self.desk.access(tx, state.person)
@@ -171,8 +180,8 @@ class Relais:
         """A one-time invitation code for an active centre and when it expires (None: no such
         centre)."""
         async with self.storage.transaction() as tx:
-            await self._refresh_centres(tx)
-            if centre not in {c.id for c in self.engine.render.centres}:
+            world = await self.world(tx)
+            if world.centre(centre) is None:
                 return None
             return await create_invitation(
                 tx, centre, role, created_by, self.clock(), self.settings.invite_days
@@ -204,24 +213,28 @@ class Relais:
         await self.storage.close()
 
 
-def build_engine(settings: Settings, clock: Clock = utc_now) -> tuple[FlowSet, Catalogs, Engine]:
+def build_engine(settings: Settings) -> tuple[FlowSet, Catalogs, Engine]:
     """Load and check flows and catalogs (raises FlowError) and build the engine."""
     flows = load_flows(settings.flows_dir)
     catalogs = Catalogs(settings.locales_dir, list(settings.languages), settings.timezone)
-    return flows, catalogs, Engine(flows, catalogs, settings.centres, clock)
+    return flows, catalogs, Engine(flows, catalogs)
 
 
 async def open_relais(settings: Settings, clock: Clock = utc_now) -> Relais:
     """Everything but the channel, ready to handle events (expired data already erased)."""
-    flows, catalogs, engine = build_engine(settings, clock)
+    flows, catalogs, engine = build_engine(settings)
     storage = await Storage.open(settings.database, clock=clock)
     async with storage.transaction() as tx:
         closed = await tx.sync_centres(settings.centres)
-        engine.render.centres = await tx.active_centres()
+        opened = World(
+            clock(), catalogs.tz, tuple(await tx.active_centres()), tuple(catalogs.languages)
+        )
     if closed:
         log.info("centres no longer configured, their people will choose again: %s", closed)
     documents = Documents(flows, catalogs, settings.font_cache)
-    desk = Desk(catalogs, engine.render, documents, settings.admins, settings.invite_days, clock)
+    desk = Desk(
+        catalogs, engine.renderer(opened), documents, settings.admins, settings.invite_days, clock
+    )
     recorder = FollowUpRecorder(catalogs, settings.admins)
     relais = Relais(settings, flows, catalogs, engine, storage, documents, desk, recorder, clock)
     await relais.purge(clock())

@@ -9,11 +9,13 @@ from hypothesis import strategies as st
 
 from bot.config import load_settings
 from bot.core.domain import EventKind, Inbound, Person, Session, State
+from bot.core.world import World
 from bot.service import build_engine
 from tests.conftest import ROOT, fixed_clock
 
 SETTINGS = load_settings(None, env={"RELAIS_DATABASE": ":memory:"})
-FLOWS, CATALOGS, ENGINE = build_engine(SETTINGS, clock=fixed_clock)
+FLOWS, CATALOGS, ENGINE = build_engine(SETTINGS)
+WORLD = World(fixed_clock(), CATALOGS.tz, SETTINGS.centres, tuple(CATALOGS.languages))
 
 hostile_text = st.one_of(
     st.text(max_size=50),
@@ -88,7 +90,7 @@ def test_any_sequence_of_events_keeps_a_valid_state(script: list[tuple[str, obje
         else:
             event = payload
         before = json.dumps(state.session.to_json())
-        state, reply = ENGINE.handle(state, event)
+        state, reply = ENGINE.handle(state, event, WORLD)
         assert reply.messages or reply.edit, f"no answer to {event}"
         for message in reply.messages:
             assert message.text.strip()
@@ -104,7 +106,7 @@ def test_any_sequence_of_events_keeps_a_valid_state(script: list[tuple[str, obje
 def test_the_engine_does_not_modify_the_state_it_is_given() -> None:
     state = State(Person(channel="test", external_id="p"))
     copy_before = json.dumps(state.session.to_json())
-    ENGINE.handle(state, Inbound(EventKind.COMMAND, command="start"))
+    ENGINE.handle(state, Inbound(EventKind.COMMAND, command="start"), WORLD)
     assert json.dumps(state.session.to_json()) == copy_before
     assert state.person.locale is None
 

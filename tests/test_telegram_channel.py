@@ -35,10 +35,10 @@ async def test_a_bug_while_handling_an_update_gives_an_apology_and_the_queue_goe
         first, second = emulator.pending_updates
         real_handle = relais.engine.handle
 
-        def broken(state, event):
+        def broken(state, event, world):
             if event.text.startswith("Je m'appelle"):
                 raise RuntimeError(f"bug while reading {event.text}")
-            return real_handle(state, event)
+            return real_handle(state, event, world)
 
         relais.engine.handle = broken
         await channel.journal([first, second])

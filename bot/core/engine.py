@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from bot.core import answers
-from bot.core.domain import Button, Centre, Effect, EventKind, Frame, Inbound, Message, Reply, State
+from bot.core.domain import Button, Effect, EventKind, Frame, Inbound, Message, Reply, State
 from bot.core.i18n import N_, Catalogs, Translator
 from bot.core.render import (
     B_BACK,
@@ -24,6 +23,7 @@ from bot.core.render import (
     current_item,
 )
 from bot.core.review import Reviewer, Screen, saved_items
+from bot.core.world import World
 from bot.flows.model import Flow, FlowSet, Step
 
 # Texts of the engine itself; flows carry their own.
@@ -87,18 +87,29 @@ class _Out:
 
 
 class Engine:
-    """Runs people through flows. Holds only read-only configuration."""
+    """Runs people through flows. Holds only read-only configuration: what an event needs of
+    the world (now, time zone, open centres, languages) comes with the event."""
 
-    def __init__(
-        self,
-        flows: FlowSet,
-        catalogs: Catalogs,
-        centres: tuple[Centre, ...],
-        clock: Callable[[], datetime],
-    ) -> None:
+    def __init__(self, flows: FlowSet, catalogs: Catalogs) -> None:
         self.flows = flows
-        self.render = Renderer(flows, catalogs, centres, clock)
-        self.review = Reviewer(flows, self.render)
+        self.catalogs = catalogs
+
+    def renderer(self, world: World) -> Renderer:
+        """Questions, menus and answers as shown in this world."""
+        return Renderer(self.flows, self.catalogs, world)
+
+    def handle(self, state: State, event: Inbound, world: World) -> tuple[State, Reply]:
+        """Answer one event; the given state is not modified, the new one is returned."""
+        return _Turn(self.flows, self.renderer(world)).handle(state, event)
+
+
+class _Turn:
+    """One event's answer being worked out, with the world it happens in."""
+
+    def __init__(self, flows: FlowSet, render: Renderer) -> None:
+        self.flows = flows
+        self.render = render
+        self.review = Reviewer(flows, render)
 
     # -- entry point ---------------------------------------------------------------------
 
@@ -484,7 +495,7 @@ class Engine:
             person.consent = bool(value)
             # what was agreed to, and when; a refusal keeps neither
             person.consent_version = (step.version or None) if value else None
-            person.consent_at = self.render.clock() if value else None
+            person.consent_at = self.render.world.now if value else None
         elif step.item:
             items = frame.answers.get(step.item)
             if items is None:

@@ -8,12 +8,13 @@ m:<flow> (a menu entry).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from bot.core import answers
 from bot.core.domain import Button, Centre, Frame, Message, State
 from bot.core.i18n import N_, Catalogs, Translator, fill, language_name, placeholders
+from bot.core.world import World
 from bot.documents.cv import Month
 from bot.flows.model import Flow, FlowSet, Step
 
@@ -78,26 +79,29 @@ class Renderer:
         self,
         flows: FlowSet,
         catalogs: Catalogs,
-        centres: tuple[Centre, ...],
-        clock: Callable[[], datetime],
+        world: World,
     ) -> None:
         self.flows = flows
         self.catalogs = catalogs
-        self.centres = centres
-        self.clock = clock
+        self.world = world
+
+    @property
+    def centres(self) -> tuple[Centre, ...]:
+        """The centres open at this event."""
+        return self.world.centres
 
     def tr(self, st: State) -> Translator:
         """The translator for this person's language."""
         return self.catalogs.get(st.person.locale)
 
     def today(self) -> date:
-        """Today in the configured time zone."""
-        return self.clock().astimezone(self.catalogs.tz).date()
+        """Today in the deployment's time zone."""
+        return self.world.today
 
     def options(self, st: State, step: Step) -> list[tuple[str, str]]:
         """(value, label in the person's language) of a choice."""
         if step.options_from == "languages":
-            return [(code, language_name(code)) for code in self.catalogs.languages]
+            return [(code, language_name(code)) for code in self.world.languages]
         if step.options_from == "centres":
             return [(c.id, c.name) for c in self.centres]
         t = self.tr(st)

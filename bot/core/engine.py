@@ -120,6 +120,16 @@ class Engine:
             self._text(st, event.text[:MAX_INPUT], out)
         return st, Reply(tuple(out.messages), out.echo, out.edit, tuple(out.effects))
 
+    def resume(self, state: State) -> tuple[State, Reply]:
+        """The person's current question asked again, after something else spoke (a button
+        on a message Relais started); nothing when no question is in progress."""
+        st = copy.deepcopy(state)
+        self._repair(st)
+        out = _Out()
+        if st.session.current is not None:
+            self._prompt_again(st, out)
+        return st, Reply(tuple(out.messages))
+
     # -- helpers -------------------------------------------------------------------------
 
     def tr(self, st: State) -> Translator:

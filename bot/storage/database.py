@@ -27,6 +27,7 @@ from bot.privacy.private_files import prepare_database
 from bot.storage.erasure import ErasureQueries
 from bot.storage.export import ExportQueries
 from bot.storage.queries import from_text, to_text
+from bot.storage.reach import ReachQueries
 from bot.storage.stats import StatsQueries
 from bot.storage.team import TeamQueries, person_from_row
 
@@ -304,7 +305,7 @@ async def _pragma(conn: aiosqlite.Connection, statement: str) -> Any:
     return row[0] if row is not None else None
 
 
-class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries):
+class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries, ReachQueries):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 
     def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:

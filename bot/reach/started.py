@@ -36,7 +36,7 @@ class NewStarted:
     person_id: int
     kind: str
     params: dict[str, Any] = field(default_factory=dict)
-    not_before: datetime | None = None  # None: now
+    not_before: datetime | None = None  # None: due as soon as queued
     priority: int = NOTICE
     dedupe_key: str | None = None  # the same key queued again: nothing happens
     subject_id: int | None = None

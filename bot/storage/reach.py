@@ -67,7 +67,7 @@ class ReachQueries(Queries):
                 new.kind,
                 json.dumps(new.params, ensure_ascii=False, sort_keys=True),
                 new.priority,
-                now if new.not_before is None else to_text(new.not_before),
+                None if new.not_before is None else to_text(new.not_before),
                 new.dedupe_key,
                 new.subject_id,
                 token,
@@ -97,7 +97,7 @@ class ReachQueries(Queries):
         leased = await self._fetchall(
             "UPDATE started_messages SET lease_owner = ?, lease_until = ? WHERE id IN ("
             " SELECT s.id FROM started_messages s JOIN persons p ON p.id = s.person_id"
-            " WHERE s.state = 'queued' AND s.not_before <= ?"
+            " WHERE s.state = 'queued' AND (s.not_before IS NULL OR s.not_before <= ?)"
             "  AND (s.lease_until IS NULL OR s.lease_until <= ?)"
             f"  AND {who} ORDER BY s.priority, s.not_before, s.id LIMIT ?)"
             " RETURNING id",

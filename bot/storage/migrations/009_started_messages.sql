@@ -12,7 +12,7 @@ CREATE TABLE started_messages (
     kind TEXT NOT NULL,
     params TEXT NOT NULL,  -- JSON object
     priority INTEGER NOT NULL DEFAULT 1,
-    not_before TEXT NOT NULL,
+    not_before TEXT,  -- NULL: due as soon as queued
     dedupe_key TEXT UNIQUE,
     subject_id INTEGER,  -- the person it is about: erased with them
     token TEXT NOT NULL,
@@ -34,7 +34,7 @@ CREATE INDEX started_created ON started_messages (created_at);
 -- notices an older version left undelivered: the same text, delivered by the new path
 INSERT INTO started_messages (person_id, kind, params, priority, not_before, subject_id, token,
     created_at)
-SELECT person_id, 'rendered', json_object('message', json(message)), 1, created_at, subject_id,
+SELECT person_id, 'rendered', json_object('message', json(message)), 1, NULL, subject_id,
     lower(hex(randomblob(6))), created_at
 FROM notices WHERE delivered_at IS NULL;
 

@@ -183,13 +183,13 @@ class ReachQueries(Queries):
             (to_text(before), to_text(now)),
         )
 
-    async def silent_since(self, before: datetime, after: datetime) -> list[Silent]:
+    async def silent_since(self, until: datetime, after: datetime) -> list[Silent]:
         """People who can be written to (not stopped, not blocked) whose last message is
-        older than `before` but not older than `after`."""
+        from `after` to `until` (both included)."""
         rows = await self._fetchall(
             "SELECT id, last_seen_at FROM persons"
-            " WHERE last_seen_at < ? AND last_seen_at >= ? AND stopped = 0 AND blocked = 0"
+            " WHERE last_seen_at <= ? AND last_seen_at >= ? AND stopped = 0 AND blocked = 0"
             " ORDER BY id",
-            (to_text(before), to_text(after)),
+            (to_text(until), to_text(after)),
         )
         return [Silent(int(r["id"]), from_text(r["last_seen_at"])) for r in rows]

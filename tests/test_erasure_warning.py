@@ -134,22 +134,28 @@ async def test_pressed_twice_forged_or_by_someone_else(relais: Relais, hands: Ha
         assert "Quel est votre prénom ?" in ana.text
 
 
-async def test_who_stopped_is_not_warned_and_who_does_not_answer_is_erased_on_the_day(
+async def test_who_stopped_or_blocked_is_not_warned_and_who_does_not_answer_is_erased_on_the_day(
     relais: Relais, hands: Hands
 ) -> None:
     bob = Conversation(relais, user="bob")
     await bob.play(MIDWAY_ONBOARDING + "> /stop")
     carl = Conversation(relais, user="carl")
     await carl.play(MIDWAY_ONBOARDING)
+    dan = Conversation(relais, user="dan")
+    await dan.play(MIDWAY_ONBOARDING)
+    async with relais.storage.transaction() as tx:
+        await tx.set_blocked("test", "dan", True)
     hands.now = WARNED_AT
     assert await erasure_warning.sweep(relais, hands.now) == 1
     assert await deliver(relais, bob) == ""
+    assert await deliver(relais, dan) == ""
     assert "effacées le 22 novembre 2028" in await deliver(relais, carl)
     hands.now = DEADLINE - timedelta(minutes=5)
     assert await relais.purge(hands.now) == 0
     hands.now = DEADLINE + timedelta(minutes=5)
-    assert await relais.purge(hands.now) == 2  # on the day, warned or not
-    assert not await exists(relais, "bob") and not await exists(relais, "carl")
+    assert await relais.purge(hands.now) == 3  # on the day, warned or not
+    for user in ("bob", "carl", "dan"):
+        assert not await exists(relais, user), user
 
 
 async def test_a_warning_due_in_the_evening_waits_for_the_morning_in_its_language(

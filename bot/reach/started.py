@@ -16,6 +16,7 @@ from bot.core.domain import Person
 REPLY = 0
 NOTICE = 1
 BULK = 2
+PRIORITIES = (REPLY, NOTICE, BULK)
 
 # Button data of a started message: "R:<row id>:<token>:<choice>". Telegram allows 64 bytes;
 # an id of 19 digits, a token of 12 and a choice of 8 stay far below.

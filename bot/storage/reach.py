@@ -10,9 +10,8 @@ import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
-from bot.reach.started import NewStarted, Started
+from bot.reach.started import PRIORITIES, NewStarted, Started
 from bot.storage.queries import Queries, from_text, maybe_from_text, to_text
 from bot.storage.team import person_from_row
 
@@ -67,7 +66,7 @@ class ReachQueries(Queries):
                 new.kind,
                 json.dumps(new.params, ensure_ascii=False, sort_keys=True),
                 new.priority,
-                None if new.not_before is None else to_text(new.not_before),
+                "" if new.not_before is None else to_text(new.not_before),
                 new.dedupe_key,
                 new.subject_id,
                 token,
@@ -89,27 +88,37 @@ class ReachQueries(Queries):
         """Take up to `limit` due messages for a channel's persons (or one of them), in
         delivery order, for `owner` until `until`: nobody else takes them meanwhile."""
         at = to_text(now)
-        who = "p.channel = ?"
-        params: tuple[Any, ...] = (channel,)
-        if external_id is not None:
-            who += " AND p.external_id = ?"
-            params += (str(external_id),)
-        leased = await self._fetchall(
-            "UPDATE started_messages SET lease_owner = ?, lease_until = ? WHERE id IN ("
-            " SELECT s.id FROM started_messages s JOIN persons p ON p.id = s.person_id"
-            " WHERE s.state = 'queued' AND (s.not_before IS NULL OR s.not_before <= ?)"
-            "  AND (s.lease_until IS NULL OR s.lease_until <= ?)"
-            f"  AND {who} ORDER BY s.priority, s.not_before, s.id LIMIT ?)"
-            " RETURNING id",
-            (owner, to_text(until), at, at, *params, limit),
-        )
-        if not leased:
+        params: tuple[str, ...]
+        if external_id is None:
+            # the queue drives (CROSS JOIN keeps it outer): a range of started_due, not a
+            # scan of every person of the channel
+            source = "started_messages s CROSS JOIN persons p ON p.id = s.person_id"
+            who, params = "p.channel = ?", (channel,)
+        else:
+            source = "started_messages s JOIN persons p ON p.id = s.person_id"
+            who, params = "p.channel = ? AND p.external_id = ?", (channel, str(external_id))
+        ids: list[int] = []
+        # one priority after the other: each a range of the index, however many rows wait
+        for priority in PRIORITIES:
+            if len(ids) >= limit:
+                break
+            leased = await self._fetchall(
+                "UPDATE started_messages SET lease_owner = ?, lease_until = ? WHERE id IN ("
+                f" SELECT s.id FROM {source}"
+                " WHERE s.state = 'queued' AND s.priority = ? AND s.not_before <= ?"
+                "  AND (s.lease_until IS NULL OR s.lease_until <= ?)"
+                f"  AND {who} ORDER BY s.not_before, s.id LIMIT ?)"
+                " RETURNING id",
+                (owner, to_text(until), priority, at, at, *params, limit - len(ids)),
+            )
+            ids += [int(r["id"]) for r in leased]
+        if not ids:
             return []
         rows = await self._fetchall(
             f"SELECT {_COLUMNS} FROM started_messages s JOIN persons p ON p.id = s.person_id"
             " WHERE s.id IN (SELECT value FROM json_each(?)) AND s.lease_owner = ?"
             " ORDER BY s.priority, s.not_before, s.id",
-            (_ids([int(r["id"]) for r in leased]), owner),
+            (_ids(ids), owner),
         )
         return [_started(r) for r in rows]
 

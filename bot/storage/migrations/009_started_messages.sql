@@ -12,7 +12,7 @@ CREATE TABLE started_messages (
     kind TEXT NOT NULL,
     params TEXT NOT NULL,  -- JSON object
     priority INTEGER NOT NULL DEFAULT 1,
-    not_before TEXT,  -- NULL: due as soon as queued
+    not_before TEXT NOT NULL DEFAULT '',  -- '': due as soon as queued (sorts before any time)
     dedupe_key TEXT UNIQUE,
     subject_id INTEGER,  -- the person it is about: erased with them
     token TEXT NOT NULL,
@@ -25,7 +25,8 @@ CREATE TABLE started_messages (
     answered_at TEXT
 );
 
--- the sweep reads the queue in delivery order and stops after one batch
+-- the sweep reads each priority's due rows in order (a range of this index) and stops after
+-- one batch, however many rows wait
 CREATE INDEX started_due ON started_messages (priority, not_before, id) WHERE state = 'queued';
 CREATE INDEX started_person ON started_messages (person_id);
 CREATE INDEX started_subject ON started_messages (subject_id) WHERE subject_id IS NOT NULL;
@@ -34,7 +35,7 @@ CREATE INDEX started_created ON started_messages (created_at);
 -- notices an older version left undelivered: the same text, delivered by the new path
 INSERT INTO started_messages (person_id, kind, params, priority, not_before, subject_id, token,
     created_at)
-SELECT person_id, 'rendered', json_object('message', json(message)), 1, NULL, subject_id,
+SELECT person_id, 'rendered', json_object('message', json(message)), 1, '', subject_id,
     lower(hex(randomblob(6))), created_at
 FROM notices WHERE delivered_at IS NULL;
 

@@ -24,6 +24,7 @@ from babel import Locale, UnknownLocaleError
 
 import bot
 from bot.core.domain import Centre
+from bot.schedule.quiet_hours import WEEKDAYS, QuietHours, parse_clock
 
 PROJECT_DIR = Path(bot.__file__).resolve().parent.parent
 CONFIG_ENV = "RELAIS_CONFIG"
@@ -93,6 +94,8 @@ class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     outbox: OutboxSettings = field(default_factory=OutboxSettings)
     fairness: FairnessSettings = field(default_factory=FairnessSettings)
+    # when messages Relais starts (not replies) wait, in `timezone`
+    quiet_hours: QuietHours = field(default_factory=QuietHours)
     config_file: Path | None = None  # the file these settings came from, if any
 
 
@@ -262,6 +265,28 @@ def _address(raw: Any, origin: _Origin) -> str:
     if not isinstance(raw, str):
         raise _Bad()
     return raw.strip()
+
+
+def _clock(raw: Any, origin: _Origin) -> Any:
+    if not isinstance(raw, str):
+        raise _Bad()
+    try:
+        return parse_clock(raw)
+    except ValueError:
+        raise _Bad() from None
+
+
+def _days_off(raw: Any, origin: _Origin) -> frozenset[int]:
+    if origin.from_env and isinstance(raw, str):
+        raw = [day for day in re.split(r"[\s,]+", raw) if day]
+    if not isinstance(raw, list) or not all(isinstance(day, str) for day in raw):
+        raise _Bad()
+    days = [day.strip().lower() for day in raw]
+    if any(day not in WEEKDAYS for day in days):
+        raise _Bad()
+    if len(set(days)) == len(WEEKDAYS):
+        raise _Bad("Relais must be allowed to write on some day")
+    return frozenset(WEEKDAYS.index(day) for day in days)
 
 
 def _token(raw: Any, origin: _Origin) -> str:
@@ -436,6 +461,20 @@ SCHEMA: dict[str, dict[str, Setting]] = {
             "RELAIS_REPEAT_DOCUMENT_SECONDS",
         ),
     },
+    "quiet_hours": {
+        "start": Setting(
+            "start", _clock, 'a time of day as HH:MM, such as "20:00"', "RELAIS_QUIET_START"
+        ),
+        "end": Setting(
+            "end", _clock, 'a time of day as HH:MM, such as "08:30"', "RELAIS_QUIET_END"
+        ),
+        "days_off": Setting(
+            "days_off",
+            _days_off,
+            'a list of English day names such as ["sunday"] (not all seven)',
+            "RELAIS_QUIET_DAYS_OFF",
+        ),
+    },
 }
 
 # [[centres]]: an array of tables, each one Centre
@@ -463,6 +502,7 @@ _SECTION_TARGET = {
     "telegram": "telegram",
     "outbox": "outbox",
     "fairness": "fairness",
+    "quiet_hours": "quiet_hours",
 }
 
 
@@ -584,7 +624,12 @@ def _build(
     values: dict[str, dict[str, Any]], centres: tuple[Centre, ...] | None, path: Path | None
 ) -> Settings:
     top: dict[str, Any] = {}
-    nested: dict[str, dict[str, Any]] = {"telegram": {}, "outbox": {}, "fairness": {}}
+    nested: dict[str, dict[str, Any]] = {
+        "telegram": {},
+        "outbox": {},
+        "fairness": {},
+        "quiet_hours": {},
+    }
     for section, given in values.items():
         target = _SECTION_TARGET[section]
         for key, value in given.items():
@@ -609,6 +654,7 @@ def _build(
         telegram=telegram,
         outbox=OutboxSettings(**nested["outbox"]),
         fairness=FairnessSettings(**nested["fairness"]),
+        quiet_hours=QuietHours(**nested["quiet_hours"]),
         config_file=path,
     )
 

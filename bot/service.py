@@ -23,6 +23,9 @@ from bot.flows.loader import load_flows
 from bot.flows.model import FlowSet
 from bot.privacy import erasure
 from bot.privacy import export as data_export
+from bot.reach import buttons as started_buttons
+from bot.reach.started import is_started_button
+from bot.schedule.sweeps import sweeps
 from bot.storage.database import Storage, Tx
 from bot.storage.erasure import ERASED, PURGED
 
@@ -53,6 +56,8 @@ class Relais:
         person's centre, save the new state (all inside `tx`)."""
         state = await tx.load_state(channel, external_id)
         world = await self.world(tx)
+        if event.kind == EventKind.BUTTON and is_started_button(event.data):
+            return await self._started_button(tx, state, event.data, world)
         # the desk's renderer follows the world of this event until the desk takes it itself
         self.desk.render = self.engine.renderer(world)
         reply = await self.desk.handle(tx, state, event)
@@ -94,6 +99,20 @@ class Relais:
             frame.step if frame else "-",
             len(reply.messages),
         )
+        return reply
+
+    async def _started_button(self, tx: Tx, state: State, data: str, world: World) -> Reply:
+        """A press on a message Relais started: the kind that sent it answers, then the current
+        question comes again; forged or stale data is answered as any stale button."""
+        said = await started_buttons.press(tx, self.catalogs, state.person, data, world.now)
+        if said is None:
+            # data no question counter matches: the engine's own "this button no longer works"
+            new_state, reply = self.engine.handle(state, Inbound(EventKind.BUTTON, data="-"), world)
+        else:
+            new_state, more = self.engine.resume(state, world)
+            reply = Reply(said + more.messages)
+        await tx.save_state(new_state)
+        log.info("started button person=%s answered=%s", state.person.id, said is not None)
         return reply
 
     async def document(self, channel: str, external_id: str, kind: str) -> Document | None:
@@ -189,13 +208,14 @@ class Relais:
 
     async def purge(self, now: datetime) -> int:
         """Apply the retention promise: erase people silent too long (as their own erasure
-        does), notices and audit lines as old, old updates and sends; then empty the WAL."""
+        does), messages Relais started and audit lines as old, old updates and sends; then
+        empty the WAL."""
         cutoff = now - timedelta(days=self.settings.retention_days)
         async with self.storage.transaction() as tx:
             people = await tx.inactive_persons(cutoff)
             for gone in people:
                 await tx.erase_person(gone.id, PURGED, None)
-            await tx.purge_notices(cutoff)
+            await tx.purge_started(cutoff, now)
             await tx.purge_audit(cutoff)
             await tx.purge_handled_updates(now - timedelta(days=7))
             await tx.purge_set_aside_updates(now - timedelta(days=7))
@@ -221,7 +241,8 @@ def build_engine(settings: Settings) -> tuple[FlowSet, Catalogs, Engine]:
 
 
 async def open_relais(settings: Settings, clock: Clock = utc_now) -> Relais:
-    """Everything but the channel, ready to handle events (expired data already erased)."""
+    """Everything but the channel, ready to handle events (expired data already erased,
+    warnings due queued)."""
     flows, catalogs, engine = build_engine(settings)
     storage = await Storage.open(settings.database, clock=clock)
     async with storage.transaction() as tx:
@@ -237,5 +258,7 @@ async def open_relais(settings: Settings, clock: Clock = utc_now) -> Relais:
     )
     recorder = FollowUpRecorder(catalogs, settings.admins)
     relais = Relais(settings, flows, catalogs, engine, storage, documents, desk, recorder, clock)
-    await relais.purge(clock())
+    # every sweep once now (expired data erased, warnings due queued); a scheduler runs them on
+    for sweep in sweeps():
+        await sweep.run(relais, clock())
     return relais

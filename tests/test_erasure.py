@@ -17,6 +17,10 @@ from telegram import Update
 
 from bot.channels.telegram import minimal_update, to_inbound
 from bot.config import Settings, load_settings
+from bot.desk.notices import notify
+from bot.reach.delivery import take_due
+from bot.reach.queue import queue
+from bot.reach.started import NewStarted
 from bot.service import Relais, open_relais
 from bot.storage.database import Storage
 from bot.testing.conversation import Conversation
@@ -91,7 +95,10 @@ async def rows_about(relais: Relais, person_id: int, external_id: str) -> dict[s
         "followup": ("SELECT COUNT(*) FROM followup WHERE person_id = ?", 1),
         "help_requests": ("SELECT COUNT(*) FROM help_requests WHERE person_id = ?", 1),
         "outcomes": ("SELECT COUNT(*) FROM outcomes WHERE person_id = ?", 1),
-        "notices": ("SELECT COUNT(*) FROM notices WHERE person_id = ? OR subject_id = ?", 2),
+        "started_messages": (
+            "SELECT COUNT(*) FROM started_messages WHERE person_id = ? OR subject_id = ?",
+            2,
+        ),
         "outbox": ("SELECT COUNT(*) FROM outbox WHERE subject_id = ? OR chat_id = ?", 2),
         "audit (not erasure)": (
             "SELECT COUNT(*) FROM audit_log WHERE subject_id = ?"
@@ -131,13 +138,13 @@ async def test_erasing_one_s_data_is_also_leaving_the_volunteers_notices(
     person, _, person_id = await a_followed_person(relais)
     async with relais.storage.transaction() as tx:
         waiting = await tx._fetchone(
-            "SELECT COUNT(*) FROM notices WHERE subject_id = ?", (person_id,)
+            "SELECT COUNT(*) FROM started_messages WHERE subject_id = ?", (person_id,)
         )
         assert waiting is not None and waiting[0] == 1  # "Zorbalinde (Paris 11e) voudrait…"
     await person.play(ERASE_SCRIPT)
     async with relais.storage.transaction() as tx:
         # nothing waits for the volunteer about someone who is gone
-        assert await tx.take_notices("test", "vic") == []
+        assert await take_due(tx, relais.catalogs, "test", NOW, "vic") == []
     # the person who comes back is someone new, with a new number
     await person.play("> /start\n< Choose your language.")
     async with relais.storage.transaction() as tx:
@@ -173,28 +180,29 @@ async def test_notices_and_audit_lines_older_than_the_retention_go(settings: Set
     async with storage.transaction() as tx:
         state = await tx.load_state("test", "vic")
         assert state.person.id is not None
-        await tx.add_notice(state.person.id, {"text": "une vieille nouvelle"})
+        await queue(tx, NewStarted(state.person.id, "notice", {"msgid": "une vieille nouvelle"}))
         await tx.audit(state.person.id, 12, "profile")
     await storage.close()
     later = NOW + timedelta(days=settings.retention_days + 1)
     storage = await Storage.open(settings.database, clock=lambda: later)
     async with storage.transaction() as tx:
         await tx.load_state("test", "vic")  # vic is still active: only the old lines go
-        assert await tx.purge_notices(later - timedelta(days=settings.retention_days)) == 1
-        assert await tx.purge_audit(later - timedelta(days=settings.retention_days)) == 1
-        assert await tx.take_notices("test", "vic") == []
+        cutoff = later - timedelta(days=settings.retention_days)
+        assert await tx.purge_started(cutoff, later) == 1
+        assert await tx.purge_audit(cutoff) == 1
+        row = await tx._fetchone("SELECT COUNT(*) FROM started_messages")
+        assert row is not None and row[0] == 0
     await storage.close()
 
 
 async def test_a_delivered_notice_is_deleted_not_kept(relais: Relais) -> None:
     async with relais.storage.transaction() as tx:
         state = await tx.load_state("test", "vic")
-        assert state.person.id is not None
-        await tx.add_notice(state.person.id, {"text": "Bonjour"}, subject_id=41)
+        await notify(tx, relais.catalogs, state.person, "Bonjour", subject_id=41)
     async with relais.storage.transaction() as tx:
-        taken = await tx.take_notices("test", "vic")
-        assert [data for _, data in taken] == [{"text": "Bonjour", "subject_id": 41}]
-        row = await tx._fetchone("SELECT COUNT(*) FROM notices")
+        taken = await take_due(tx, relais.catalogs, "test", NOW, "vic")
+        assert [(due.message.text, due.subject_id) for due in taken] == [("Bonjour", 41)]
+        row = await tx._fetchone("SELECT COUNT(*) FROM started_messages")
         assert row is not None and row[0] == 0
 
 

@@ -7,6 +7,7 @@ import io
 import pypdf
 
 from bot.core.domain import EventKind, Inbound
+from bot.reach.delivery import take_due
 from bot.service import Relais
 from bot.testing.conversation import Conversation
 from tests.test_flow_cv import CV_FR
@@ -31,9 +32,10 @@ async def join(relais: Relais, user: str, centre: str, role: str = "volunteer") 
 
 
 async def notices_of(relais: Relais, user: str) -> str:
+    """The texts delivered to `user` now by the path of messages Relais starts."""
     async with relais.storage.transaction() as tx:
-        found = await tx.take_notices("test", user)
-    return "\n".join(data["text"] for _, data in found)
+        found = await take_due(tx, relais.catalogs, "test", relais.clock(), user)
+    return "\n".join(due.message.text for due in found)
 
 
 async def person_id(relais: Relais, user: str) -> int:

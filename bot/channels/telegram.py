@@ -44,11 +44,11 @@ from bot.core.clock import Clock, utc_now
 from bot.core.domain import EventKind, Inbound, Message, Reply
 from bot.core.i18n import N_, Translator
 from bot.desk.desk import TEAM_COMMANDS, about
-from bot.desk.notices import message_from_json
 from bot.fairness.budget import Budgets, Verdict
 from bot.fairness.repeats import RepeatedDocument
 from bot.fairness.turns import ChatTurns
 from bot.privacy import erasure
+from bot.reach.delivery import take_due
 from bot.service import Relais
 from bot.storage.database import OutboxItem, PendingUpdate, Tx
 
@@ -698,10 +698,10 @@ class TelegramChannel:
     async def _queue_notices(self, tx: Tx) -> None:
         """Queue the messages other people's actions left for Telegram users (with the person
         they are about, so that erasing that person removes them)."""
-        for person, data in await tx.take_notices(CHANNEL):
-            about = data.get("subject_id")
+        quiet = self.relais.settings.quiet_hours
+        for due in await take_due(tx, self.relais.catalogs, CHANNEL, self.clock(), quiet=quiet):
             await self._queue_messages(
-                tx, person.external_id, (message_from_json(data),), subject_id=about
+                tx, due.person.external_id, (due.message,), subject_id=due.subject_id
             )
 
     # -- sending -------------------------------------------------------------------------

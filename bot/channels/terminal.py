@@ -11,10 +11,10 @@ from typing import TextIO
 
 from bot.core.domain import Button, EventKind, Inbound, Message, Reply
 from bot.core.ids import parse_id
-from bot.desk.notices import message_from_json
 from bot.fairness.repeats import RepeatedDocument
 from bot.privacy.erasure import about_folder, documents_folder
 from bot.privacy.private_files import private_folder, write_private
+from bot.reach.delivery import take_due
 from bot.service import Relais
 
 CHANNEL = "terminal"
@@ -109,9 +109,12 @@ class TerminalChat:
     async def show_notices(self) -> None:
         """Print what other people's actions left for this user (a help request to take…)."""
         async with self.relais.storage.transaction() as tx:
-            notices = await tx.take_notices(CHANNEL, self.user)
-        if notices:
-            await self.show(Reply(tuple(message_from_json(data) for _, data in notices)))
+            relais = self.relais
+            due = await take_due(
+                tx, relais.catalogs, CHANNEL, relais.clock(), self.user, relais.settings.quiet_hours
+            )
+        if due:
+            await self.show(Reply(tuple(d.message for d in due)))
 
     async def _poll_notices(self) -> None:
         # another terminal (or the Telegram process) may act for this user meanwhile

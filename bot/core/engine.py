@@ -102,6 +102,11 @@ class Engine:
         """Answer one event; the given state is not modified, the new one is returned."""
         return _Turn(self.flows, self.renderer(world)).handle(state, event)
 
+    def resume(self, state: State, world: World) -> tuple[State, Reply]:
+        """The person's current question asked again, after something else spoke (a button
+        on a message Relais started); nothing when no question is in progress."""
+        return _Turn(self.flows, self.renderer(world)).resume(state)
+
 
 class _Turn:
     """One event's answer being worked out, with the world it happens in."""
@@ -130,6 +135,15 @@ class _Turn:
         else:
             self._text(st, event.text[:MAX_INPUT], out)
         return st, Reply(tuple(out.messages), out.echo, out.edit, tuple(out.effects))
+
+    def resume(self, state: State) -> tuple[State, Reply]:
+        """The current question asked again (nothing when none is in progress)."""
+        st = copy.deepcopy(state)
+        self._repair(st)
+        out = _Out()
+        if st.session.current is not None:
+            self._prompt_again(st, out)
+        return st, Reply(tuple(out.messages))
 
     # -- helpers -------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from typing import Any
 from bot.core.domain import Effect, State
 from bot.core.i18n import N_, Catalogs
 from bot.desk.domain import CONTRACT_LABELS, profile_name
-from bot.desk.notices import notify
+from bot.desk.notices import Msgid, notify
 from bot.storage.database import Tx, to_text
 
 T_HELP_NOTICE = N_("{name} ({centre}) voudrait parler à un bénévole.")
@@ -132,7 +132,8 @@ class FollowUpRecorder:
             t = self.catalogs.get(member.locale)
             name = profile_name(st.profile, st.person.id or 0, t)
             contract = params.get("contract")
-            extra: dict[str, Any] = {"contract": t.gettext(str(contract))} if contract else {}
+            # the contract's label is translated at delivery, in the member's language then
+            extra: dict[str, Any] = {"contract": Msgid(str(contract))} if contract else {}
             await notify(
                 tx,
                 self.catalogs,

@@ -1,17 +1,31 @@
-"""Messages for someone else than the person who acted: written in the recipient's language,
-stored as notices, delivered by the recipient's channel."""
+"""Messages for someone else than the person who acted (a help request for the centre's
+volunteers, a note on a CV for its author): queued as kind "notice" with the msgid and its
+parameters, rendered when delivered, in the recipient's language of that moment."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.core.domain import Button, Message, Person
-from bot.core.i18n import Catalogs
+from bot.core.i18n import Catalogs, Translator
+from bot.reach.queue import queue
+from bot.reach.started import NewStarted, Started
 from bot.storage.database import Tx
+
+KIND = "notice"
+
+
+@dataclass(frozen=True)
+class Msgid:
+    """A notice parameter that is itself a text to translate (an outcome, a contract), in the
+    recipient's language, at delivery."""
+
+    text: str
 
 
 def message_to_json(message: Message) -> dict[str, Any]:
-    """A message as stored in the notices table."""
+    """A rendered message as JSON (notices queued by an older version were stored so)."""
     return {
         "text": message.text,
         "buttons": [[[b.label, b.data] for b in row] for row in message.buttons],
@@ -34,6 +48,11 @@ def message_from_json(data: dict[str, Any]) -> Message:
     )
 
 
+def _param(value: object) -> object:
+    # names and numbers are shown as given; a Msgid is translated at delivery
+    return {"msgid": value.text} if isinstance(value, Msgid) else value
+
+
 async def notify(
     tx: Tx,
     catalogs: Catalogs,
@@ -43,11 +62,34 @@ async def notify(
     subject_id: int | None = None,
     **params: object,
 ) -> None:
-    """Queue a message for a person, in their language; button labels are msgids too.
-    `subject_id`: the person the message is about, erased with them."""
+    """Queue a notice for a person: `msgid`, button labels (msgids too) and Msgid params are
+    translated when it is delivered. `subject_id`: the person it is about, erased with them."""
+    del catalogs  # rendered at delivery, in the language the recipient has then
     if person.id is None or person.stopped or person.blocked:
         return
-    t = catalogs.get(person.locale)
-    rows = tuple(tuple(Button(t.gettext(label), data) for label, data in row) for row in buttons)
-    message = Message(t.gettext(msgid, **params), rows, rtl=t.rtl)
-    await tx.add_notice(person.id, message_to_json(message), subject_id)
+    data = {
+        "msgid": msgid,
+        "params": {key: _param(value) for key, value in params.items()},
+        "buttons": [[[label, payload] for label, payload in row] for row in buttons],
+    }
+    await queue(tx, NewStarted(person.id, KIND, data, subject_id=subject_id))
+
+
+def render(t: Translator, started: Started) -> Message:
+    """A queued notice in the recipient's language."""
+    data = started.params
+    params = {
+        key: t.gettext(value["msgid"]) if isinstance(value, dict) else value
+        for key, value in data.get("params", {}).items()
+    }
+    rows = tuple(
+        tuple(Button(t.gettext(label), payload) for label, payload in row)
+        for row in data.get("buttons", [])
+    )
+    return Message(t.gettext(data["msgid"], **params), rows, rtl=t.rtl)
+
+
+def render_stored(t: Translator, started: Started) -> Message:
+    """A notice an older version queued already written out (see migration 009)."""
+    del t
+    return message_from_json(started.params.get("message", {}))

@@ -2,19 +2,30 @@
 
 from __future__ import annotations
 
+import logging
+import os
+import secrets
+import socket
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.core.domain import Message, Person
 from bot.core.i18n import Catalogs
-from bot.desk.notices import message_from_json
+from bot.reach.kinds import KINDS
+from bot.reach.started import BULK, NOTICE, PREFIX, REPLY
+from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
 
-# The order in which the outbox serves a chat's messages and the chats themselves: an answer to
-# the person's own action first, then notices, then bulk sends.
-REPLY = 0
-NOTICE = 1
-BULK = 2
+__all__ = ["BULK", "NOTICE", "REPLY", "Outgoing", "take_due"]
+
+log = logging.getLogger("relais.reach")
+
+# who holds a lease: this process (two processes on one database never take the same row)
+OWNER = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+# a sender that died holding rows gives them back after this
+LEASE = timedelta(minutes=2)
+# rows taken by one call: the sweep comes back for the rest
+BATCH = 100
 
 
 @dataclass(frozen=True)
@@ -28,12 +39,41 @@ class Outgoing:
 
 
 async def take_due(
-    tx: Tx, catalogs: Catalogs, channel: str, now: datetime, external_id: str | None = None
+    tx: Tx,
+    catalogs: Catalogs,
+    channel: str,
+    now: datetime,
+    external_id: str | None = None,
+    quiet: QuietHours | None = None,
 ) -> list[Outgoing]:
     """The messages due for delivery on `channel` (or to one of its persons), taken from the
-    queue in this transaction; the caller queues them for sending in the same transaction."""
-    del catalogs, now  # read once messages are rendered at delivery
-    return [
-        Outgoing(person, message_from_json(data), NOTICE, data.get("subject_id"))
-        for person, data in await tx.take_notices(channel, external_id)
-    ]
+    queue in this transaction; the caller queues them for sending in the same transaction.
+
+    Nothing is due during quiet hours (`quiet`: the deployment's, settings.quiet_hours).
+    Messages for people who stopped Relais or blocked the bot are dropped. Each is rendered
+    in its recipient's language of now.
+    """
+    if not (quiet or QuietHours()).allows(now, catalogs.tz):
+        return []
+    due = await tx.lease_due_started(channel, now, OWNER, now + LEASE, external_id, BATCH)
+    out: list[Outgoing] = []
+    kept: list[int] = []
+    done: list[int] = []
+    dropped: list[int] = []
+    for started in due:
+        kind = KINDS.get(started.kind)
+        if started.person.stopped or started.person.blocked:
+            dropped.append(started.id)
+            continue
+        if kind is None:
+            # written by a newer version: left leased, a process that knows it will take it
+            log.warning("started message id=%d: unknown kind", started.id)
+            continue
+        message = kind.render(catalogs.get(started.person.locale), started)
+        # one with buttons of its own waits for the press, to check it
+        own = any(b.data.startswith(PREFIX) for row in message.buttons for b in row)
+        (kept if own else done).append(started.id)
+        out.append(Outgoing(started.person, message, started.priority, started.subject_id))
+    await tx.finish_started(kept, done)
+    await tx.drop_started(dropped)
+    return out

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.reach import erasure_warning
+
 if TYPE_CHECKING:
     from bot.service import Relais
 
@@ -28,4 +30,8 @@ async def _retention(relais: Relais, now: datetime) -> int:
 
 def sweeps() -> tuple[Sweep, ...]:
     """Every sweep of the process (the channels' own wake-ups are added by the runtime)."""
-    return (Sweep("retention", 3600, _retention, first_after_seconds=60),)
+    return (
+        Sweep("retention", 3600, _retention, first_after_seconds=60),
+        # after the retention: nobody about to be erased this hour is warned first
+        Sweep("erasure_warning", 3600, erasure_warning.sweep, first_after_seconds=90),
+    )

@@ -28,6 +28,7 @@ from bot.storage.erasure import ErasureQueries
 from bot.storage.export import ExportQueries
 from bot.storage.keyboards import KeyboardQueries
 from bot.storage.queries import from_text, to_text
+from bot.storage.reach import ReachQueries
 from bot.storage.stats import StatsQueries
 from bot.storage.team import TeamQueries, person_from_row
 
@@ -305,7 +306,7 @@ async def _pragma(conn: aiosqlite.Connection, statement: str) -> Any:
     return row[0] if row is not None else None
 
 
-class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries, KeyboardQueries):
+class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries, KeyboardQueries, ReachQueries):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 
     def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:

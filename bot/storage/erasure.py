@@ -17,7 +17,7 @@ ERASED = "erased"  # the person asked ("Mes données" → "Tout effacer")
 PURGED = "purged"  # the retention period ended (no actor: Relais itself)
 
 # tables whose rows belong to one person (person_id); the persons row goes last
-_OWNED = ("profile", "followup", "help_requests", "outcomes", "roles", "notices")
+_OWNED = ("profile", "followup", "help_requests", "outcomes", "roles", "started_messages")
 
 
 @dataclass(frozen=True)
@@ -44,9 +44,9 @@ class ErasureQueries(Queries):
         that it happened (`action`: "erased" or "purged"). False if there was no such person.
 
         Goes: the person's row (so their platform id too), answers, session, follow-up, help
-        requests, outcomes, roles, notices for them and about them, outbox messages of their
-        chat and about them, audit lines about them. Their outbox callback answers still
-        queued are sent, then deleted (sensitive).
+        requests, outcomes, roles, messages Relais started for them and about them, outbox
+        messages of their chat and about them, audit lines about them. Their outbox callback
+        answers still queued are sent, then deleted (sensitive).
         """
         row = await self._fetchone(
             "SELECT channel, external_id FROM persons WHERE id = ?", (person_id,)
@@ -61,7 +61,7 @@ class ErasureQueries(Queries):
                 "DELETE FROM update_journal WHERE sender = ? AND set_aside_at IS NOT NULL",
                 (chat,),
             )
-        await self._execute("DELETE FROM notices WHERE subject_id = ?", (person_id,))
+        await self._execute("DELETE FROM started_messages WHERE subject_id = ?", (person_id,))
         await self._execute("DELETE FROM outbox WHERE subject_id = ?", (person_id,))
         # a volunteer's list naming them among others, still waiting to be sent
         await self._execute(
@@ -95,10 +95,6 @@ class ErasureQueries(Queries):
             (to_text(before),),
         )
         return [Gone(int(r["id"]), str(r["channel"]), str(r["external_id"])) for r in rows]
-
-    async def purge_notices(self, before: datetime) -> int:
-        """Delete notices older than `before`, delivered or not (nobody read them in time)."""
-        return await self._execute("DELETE FROM notices WHERE created_at < ?", (to_text(before),))
 
     async def purge_audit(self, before: datetime) -> int:
         """Delete audit lines older than `before`: the log is kept as long as the data."""

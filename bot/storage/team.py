@@ -265,13 +265,6 @@ class TeamQueries(Queries):
             (self._now(), person_id, *ids),
         )
 
-    async def drop_pending_notices(self, person_id: int) -> int:
-        """Forget the notices not yet delivered to a person (one just removed from a team must
-        not learn more about the people they followed); how many."""
-        return await self._execute(
-            "DELETE FROM notices WHERE person_id = ? AND delivered_at IS NULL", (person_id,)
-        )
-
     async def drop_queued_about_unseen(self, person_id: int) -> int:
         """Forget the messages still waiting to be sent to this person's Telegram chat about
         people they no longer see (one just removed from a team: a help request queued behind
@@ -555,45 +548,6 @@ class TeamQueries(Queries):
             AuditEntry(r["actor_id"], r["subject_id"], r["action"], datetime.fromisoformat(r["at"]))
             for r in rows
         ]
-
-    # -- notices ---------------------------------------------------------------------------
-
-    async def add_notice(
-        self, person_id: int, message: dict[str, Any], subject_id: int | None = None
-    ) -> None:
-        """Queue a message for a person, for their channel to deliver; `subject_id` is the
-        person it is about (it goes when they are erased)."""
-        await self._execute(
-            "INSERT INTO notices (person_id, message, created_at, subject_id) VALUES (?, ?, ?, ?)",
-            (person_id, json.dumps(message, ensure_ascii=False), self._now(), subject_id),
-        )
-
-    async def take_notices(
-        self, channel: str, external_id: str | None = None
-    ) -> list[tuple[Person, dict[str, Any]]]:
-        """Pending notices for a channel's persons (or one person), deleted from the notices:
-        the channel delivers them now. The message's "subject_id" key names the person it is
-        about, if any."""
-        sql = (
-            "SELECT n.id AS nid, n.message, n.subject_id, p.id, p.channel, p.external_id,"
-            " p.locale, p.consent,"
-            " p.centre, p.stopped, p.blocked FROM notices n JOIN persons p ON p.id = n.person_id"
-            " WHERE n.delivered_at IS NULL AND p.channel = ?"
-        )
-        params: tuple[Any, ...] = (channel,)
-        if external_id is not None:
-            sql += " AND p.external_id = ?"
-            params += (external_id,)
-        rows = await self._fetchall(sql + " ORDER BY n.id", params)
-        taken = []
-        for r in rows:
-            # a delivered notice is not kept: its text names someone
-            await self._execute("DELETE FROM notices WHERE id = ?", (r["nid"],))
-            message = json.loads(r["message"])
-            if r["subject_id"] is not None:
-                message["subject_id"] = int(r["subject_id"])
-            taken.append((person_from_row(r), message))
-        return taken
 
 
 def person_from_row(row: sqlite3.Row) -> Person:

@@ -1,0 +1,36 @@
+"""Every kind of message Relais starts: how it is rendered at delivery and, if it has buttons,
+who answers them. One table: a new capability adds its row here."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.core.domain import Message
+from bot.core.i18n import Translator
+from bot.desk import notices
+from bot.reach import erasure_warning
+from bot.reach.started import Started
+from bot.storage.database import Tx
+
+Renderer = Callable[[Translator, Started], Message]
+PressHandler = Callable[[Tx, Translator, Started, str, datetime], Awaitable[tuple[Message, ...]]]
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How one kind is written (in the recipient's language) and what its buttons do."""
+
+    render: Renderer
+    press: PressHandler | None = None  # None: no buttons of its own
+    already: str = ""  # msgid said when its button is pressed a second time
+
+
+KINDS: dict[str, Kind] = {
+    notices.KIND: Kind(notices.render),
+    "rendered": Kind(notices.render_stored),
+    erasure_warning.KIND: Kind(
+        erasure_warning.render, erasure_warning.press, erasure_warning.T_ALREADY
+    ),
+}

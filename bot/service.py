@@ -55,6 +55,7 @@ class Relais:
         reply = await self.desk.handle(tx, state, event)
         if reply is None:
             new_state, reply = self.engine.handle(state, event)
+            reply = await self.desk.after_engine(tx, new_state, reply)  # a desk flow's end
             centre = new_state.person.centre
             name = next((c.name for c in self.engine.render.centres if c.id == centre), "")
             if reply.effects:
@@ -221,7 +222,7 @@ async def open_relais(settings: Settings, clock: Clock = utc_now) -> Relais:
     if closed:
         log.info("centres no longer configured, their people will choose again: %s", closed)
     documents = Documents(flows, catalogs, settings.font_cache)
-    desk = Desk(catalogs, engine.render, documents, settings.admins, settings.invite_days, clock)
+    desk = Desk(catalogs, engine, settings.admins, settings.invite_days, clock)
     recorder = FollowUpRecorder(catalogs, settings.admins)
     relais = Relais(settings, flows, catalogs, engine, storage, documents, desk, recorder, clock)
     await relais.purge(clock())

@@ -58,11 +58,10 @@ class Relais:
         world = await self.world(tx)
         if event.kind == EventKind.BUTTON and is_started_button(event.data):
             return await self._started_button(tx, state, event.data, world)
-        # the desk's renderer follows the world of this event until the desk takes it itself
-        self.desk.render = self.engine.renderer(world)
-        reply = await self.desk.handle(tx, state, event)
+        reply = await self.desk.handle(tx, state, event, world)
         if reply is None:
             new_state, reply = self.engine.handle(state, event, world)
+            reply = await self.desk.after_engine(tx, new_state, reply, world)  # a desk flow's end
             centre = new_state.person.centre
             name = world.centre_name(centre)
             if reply.effects:
@@ -135,9 +134,13 @@ class Relais:
                 return await self._stats_csv(tx, state, args)
             if args:
                 access = await self.desk.access(tx, state.person)
-                self.desk.render = self.engine.renderer(await self.world(tx))
+                world = await self.world(tx)
                 number = parse_id(args)
-                found = await self.desk.subject(tx, access, number) if number is not None else None
+                found = (
+                    await self.desk.subject(tx, access, number, world)
+                    if number is not None
+                    else None
+                )
                 if found is None:
                     return None
                 profile = found[1]
@@ -247,15 +250,10 @@ async def open_relais(settings: Settings, clock: Clock = utc_now) -> Relais:
     storage = await Storage.open(settings.database, clock=clock)
     async with storage.transaction() as tx:
         closed = await tx.sync_centres(settings.centres)
-        opened = World(
-            clock(), catalogs.tz, tuple(await tx.active_centres()), tuple(catalogs.languages)
-        )
     if closed:
         log.info("centres no longer configured, their people will choose again: %s", closed)
     documents = Documents(flows, catalogs, settings.font_cache)
-    desk = Desk(
-        catalogs, engine.renderer(opened), documents, settings.admins, settings.invite_days, clock
-    )
+    desk = Desk(catalogs, engine, settings.admins, settings.invite_days)
     recorder = FollowUpRecorder(catalogs, settings.admins)
     relais = Relais(settings, flows, catalogs, engine, storage, documents, desk, recorder, clock)
     # every sweep once now (expired data erased, warnings due queued); a scheduler runs them on

@@ -90,7 +90,8 @@ when = { field = "days", min = 2 }
 async def demo(tmp_path: Path) -> AsyncIterator[Relais]:
     flows = tmp_path / "flows"
     flows.mkdir()
-    for name in ("language", "onboarding"):
+    # the flows every deployment has: language, onboarding and the desk's
+    for name in ("language", "onboarding", "desk_note", "desk_outcome"):
         (flows / f"{name}.toml").write_bytes((ROOT / "flows" / f"{name}.toml").read_bytes())
     (flows / "demo.toml").write_text(textwrap.dedent(DEMO), encoding="utf-8")
     settings = load_settings(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from bot.core import answers
@@ -24,7 +24,7 @@ from bot.core.render import (
 )
 from bot.core.review import Reviewer, Screen, saved_items
 from bot.core.world import World
-from bot.flows.model import Flow, FlowSet, Step
+from bot.flows.model import RELATIVE_DAY, Flow, FlowSet, Step
 
 # Texts of the engine itself; flows carry their own.
 T_STALE = N_("Ce bouton ne marche plus. Voici la question en cours.")
@@ -107,6 +107,12 @@ class Engine:
         on a message Relais started); nothing when no question is in progress."""
         return _Turn(self.flows, self.renderer(world)).resume(state)
 
+    def start_desk_flow(
+        self, state: State, flow_id: str, given: dict[str, Any], world: World
+    ) -> tuple[State, Reply]:
+        """Open a desk flow for a volunteer (the desk calls this after checking access)."""
+        return _Turn(self.flows, self.renderer(world)).start_desk_flow(state, flow_id, given)
+
 
 class _Turn:
     """One event's answer being worked out, with the world it happens in."""
@@ -144,6 +150,24 @@ class _Turn:
         if st.session.current is not None:
             self._prompt_again(st, out)
         return st, Reply(tuple(out.messages))
+
+    def start_desk_flow(
+        self, state: State, flow_id: str, given: dict[str, Any]
+    ) -> tuple[State, Reply]:
+        """Open a desk flow (role "desk") for a volunteer, with what the desk gives it (the
+        person it is about). Only the desk calls this, after checking access: nothing a person
+        sends opens one. What was in progress is left as /menu leaves it."""
+        flow = self.flows.desk_flow(flow_id)
+        if flow is None:
+            raise LookupError(f"no desk flow {flow_id!r}")  # checked when the desk is built
+        st = copy.deepcopy(state)
+        self._repair(st)
+        out = _Out()
+        self._pause_all(st)
+        frame = Frame(flow=flow.id, step=flow.start, answers=copy.deepcopy(given))
+        st.session.stack.append(frame)
+        self._advance(st, frame, flow.start, out)
+        return st, Reply(tuple(out.messages), out.echo, out.edit, tuple(out.effects))
 
     # -- helpers -------------------------------------------------------------------------
 
@@ -327,6 +351,13 @@ class _Turn:
         elif step.type == "choice" and value in options:
             out.echo = options[value]
             self._accept(st, frame, step, value, out)
+        elif step.type == "date" and value in options:
+            out.echo = options[value]
+            parsed = self._parse(st, frame, step, value, value, out)
+            if parsed is None:
+                self._prompt_again(st, out)
+            else:
+                self._accept(st, frame, step, parsed[0], out)
         elif step.type == "multi_choice" and value in options:
             chosen = frame.selected
             if value in chosen:
@@ -451,7 +482,11 @@ class _Turn:
             result = answers.parse_number(raw, step.min, step.max, step.integer)
         elif step.type == "date":
             lo, hi = _bound(step.not_before, today), _bound(step.not_after, today)
-            result = answers.parse_date(raw, today, lo, hi)
+            # a button's word typed (e.g. "Hier" in Arabic) is the button pressed
+            labels = {
+                answers.normalise_label(label): v for v, label in self.render.options(st, step)
+            }
+            result = answers.parse_date(labels.get(typed, raw), today, lo, hi)
             if isinstance(result, date):
                 result = result.isoformat()
         elif step.type == "month":
@@ -607,6 +642,15 @@ class _Turn:
             out.effects.append(Effect("flow_done", {"flow": flow.id}))
         st.session.stack.remove(frame)
         st.session.paused.pop(flow.id, None)
+        if flow.role == "desk":
+            # the desk applies the answers and says what it did; no menu of the beneficiaries'
+            answers_given = copy.deepcopy(frame.answers)
+            out.effects.append(
+                Effect("desk_flow_done", {"flow": flow.id, "answers": answers_given})
+            )
+            if st.session.current:
+                self._prompt_again(st, out, changed=True)
+            return
         if st.session.current:
             self._prompt_again(st, out, changed=True)
         else:
@@ -889,6 +933,9 @@ def _preselect(st: State, frame: Frame, step: Step) -> None:
 def _bound(spec: str, today: date) -> date | None:
     if not spec:
         return None
+    days_before = RELATIVE_DAY.match(spec)
+    if days_before:
+        return today - timedelta(days=int(days_before.group(1)))
     return today if spec == "today" else date.fromisoformat(spec)
 
 

@@ -134,6 +134,8 @@ class Renderer:
                 rows.append((Button(label, f"{seq}:v:{value}"),))
             if step.type == "multi_choice":
                 rows.append((Button(t.gettext(B_DONE), f"{seq}:d"),))
+        elif step.type == "date" and step.options:  # "Aujourd'hui", "Hier" besides typing
+            rows.append(tuple(Button(label, f"{seq}:v:{v}") for v, label in self.options(st, step)))
         nav = []
         if frame.history:
             nav.append(Button(t.gettext(B_BACK), f"{seq}:b"))

@@ -30,6 +30,8 @@ CONTRACT_LABELS = {
     "iae": N_("IAE (insertion)"),
     "unknown": N_("Contrat pas encore connu"),
 }
+# The roles of a team, as volunteers read them.
+ROLE_LABELS = {"volunteer": N_("bénévole"), "coordinator": N_("coordinateur ou coordinatrice")}
 # Letters and digits that cannot be mistaken for one another when read aloud or typed.
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_PREFIX = "RELAIS"

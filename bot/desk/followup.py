@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.core.domain import Effect, State
 from bot.core.i18n import N_, Catalogs
+from bot.desk.buttons import build
 from bot.desk.domain import CONTRACT_LABELS, profile_name
 from bot.desk.notices import Msgid, notify
 from bot.storage.database import Tx, to_text
@@ -56,7 +57,7 @@ class FollowUpRecorder:
                 request = request or await tx.move_waiting_help(person_id, st.person.centre)
                 if request is not None:
                     await self._tell_team(
-                        tx, st, T_HELP_NOTICE, B_TAKE, f"V:h:{request}", centre_name
+                        tx, st, T_HELP_NOTICE, B_TAKE, build("h", request), centre_name
                     )
             elif effect.name == "report_job" and st.person.centre:
                 contract = str(effect.data.get("job_contract") or "unknown")
@@ -71,7 +72,7 @@ class FollowUpRecorder:
                     st,
                     T_JOB_NOTICE,
                     B_CONFIRM,
-                    f"V:cf:{outcome}",
+                    build("cf", outcome),
                     centre_name,
                     contract=CONTRACT_LABELS[contract],
                 )
@@ -84,7 +85,7 @@ class FollowUpRecorder:
             return
         request = await tx.move_waiting_help(person_id, centre)
         if request is not None:
-            await self._tell_team(tx, st, T_HELP_NOTICE, B_TAKE, f"V:h:{request}", centre_name)
+            await self._tell_team(tx, st, T_HELP_NOTICE, B_TAKE, build("h", request), centre_name)
         job = await tx.reported_job_to_confirm(person_id)
         if job is not None and job.centre != centre:
             contract = job.contract if job.contract in CONTRACT_LABELS else "unknown"
@@ -94,7 +95,7 @@ class FollowUpRecorder:
                 st,
                 T_JOB_NOTICE,
                 B_CONFIRM,
-                f"V:cf:{job.id}",
+                build("cf", job.id),
                 centre_name,
                 contract=CONTRACT_LABELS[contract],
             )

@@ -4,6 +4,7 @@ file, the step and the field."""
 from __future__ import annotations
 
 import tomllib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,12 +14,15 @@ from bot.flows.conditions import Condition, ConditionError, parse_condition
 from bot.flows.model import (
     ACTIONS,
     CONSENT_DISPLAY,
+    DATE_OPTIONS,
+    DESK_GIVEN,
     FLOW_KEYS,
     IDENT,
     MONTH_BOUND,
     OPTION_SOURCES,
     PERSON_DISPLAY,
     PERSON_FIELDS,
+    RELATIVE_DAY,
     ROLES,
     STEP_KEYS,
     STEP_TYPES,
@@ -240,6 +244,10 @@ def _check_step(r: _Reader, s: Step, raw_keys: frozenset[str] = frozenset()) -> 
             raise r.fail("a choice needs either options or options_from", "options")
         if s.options_from and s.options_from not in OPTION_SOURCES:
             raise r.fail(f"expected one of {', '.join(OPTION_SOURCES)}", "options_from")
+    if s.type == "date":
+        for option in s.options:
+            if option.value not in DATE_OPTIONS:
+                raise r.fail(f"a date's options are among {', '.join(DATE_OPTIONS)}", "options")
     if s.type == "multi_choice":
         if len(s.options) < 2:
             raise r.fail("a multiple choice needs at least two options", "options")
@@ -260,12 +268,13 @@ def _check_step(r: _Reader, s: Step, raw_keys: frozenset[str] = frozenset()) -> 
                     f"got {bound!r}",
                     key,
                 )
-        elif bound and bound != "today":
+        elif bound and bound != "today" and not RELATIVE_DAY.match(bound):
             try:
                 date.fromisoformat(bound)
             except ValueError:
                 raise r.fail(
-                    f'expected "today" or a date like 2024-01-31, got {bound!r}', key
+                    f'expected "today", "today-<days>" or a date like 2024-01-31, got {bound!r}',
+                    key,
                 ) from None
     if s.save.startswith("person."):
         expected = PERSON_FIELDS.get(s.save)
@@ -359,7 +368,26 @@ def load_flow(path: Path) -> Flow:
     )
     _check_graph(r, flow)
     _check_notice(r, flow)
+    if role == "desk":
+        if "remember" in raw:
+            raise r.fail("a desk flow keeps nothing in the volunteer's profile", "remember")
+        flow = replace(flow, remember=False)
+        _check_desk(r, flow, raw)
     return flow
+
+
+def _check_desk(r: _Reader, flow: Flow, raw: dict[str, Any]) -> None:
+    """A desk flow only asks: the desk opens it for one person and applies its answers."""
+    for key in ("menu", "menu_when", "notice", "lists"):
+        if key in raw:
+            raise r.fail("a desk flow is opened by the desk only, never from a menu", key)
+    for step in flow.steps.values():
+        r.step = step.id
+        if step.type in ("action", "review"):
+            raise r.fail("a desk flow has no actions or reviews: the desk applies it", "type")
+        if step.reuse or step.save.startswith("person.") or step.save in DESK_GIVEN:
+            raise r.fail("a desk flow saves its own answers, not the volunteer's", "save")
+    r.step = ""
 
 
 def _check_notice(r: _Reader, flow: Flow) -> None:
@@ -411,12 +439,20 @@ def _check_references(flows: dict[str, Flow]) -> None:
     known = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY)
     item_fields: dict[str, set[str]] = {}
     for flow in flows.values():
+        if flow.role == "desk":
+            continue  # a desk flow's answers are about someone else: not the person's answers
         known |= flow.saved_fields()
         for step in flow.steps.values():
             if step.item and step.saves:
                 item_fields.setdefault(step.item, set()).add(step.save)
+    beneficiaries = known
     for flow in flows.values():
         r = _Reader(flow.path)
+        known = beneficiaries
+        if flow.role == "desk":
+            known = flow.saved_fields() | set(DESK_GIVEN)
+            for name in sorted(known & beneficiaries):
+                raise r.fail(f"{name!r} is an answer of the beneficiaries' flows: use another")
         for name, spec in flow.lists.items():
             for ph in placeholders(spec.label) - item_fields.get(name, set()):
                 raise r.fail(

@@ -35,7 +35,16 @@ PERSON_FIELDS = {
     "person.centre": ("choice", "centres"),
     "person.consent": ("yes_no", None),
 }
-ROLES = ("", "language", "onboarding", "centre")
+ROLES = ("", "language", "onboarding", "centre", "desk")
+# A desk flow (role = "desk") is volunteers' input about one person of their centre, opened by
+# the desk only. The desk gives it the person's id ("subject", kept in the frame) and, for each
+# event, their name ("subject_name", shown in texts and never stored); its answers are applied
+# by the desk when it ends, never kept in the volunteer's own profile.
+DESK_GIVEN = ("subject", "subject_name")
+# the buttons a date step may offer besides typing (the words parse_date reads)
+DATE_OPTIONS = ("today", "yesterday")
+# a date bound some days before today: "today-3650"
+RELATIVE_DAY = re.compile(r"^today-(\d{1,5})$")
 # shown in texts, never saved by a step: the person's centre's address and contact hours
 PERSON_DISPLAY = ("person.centre_address", "person.centre_hours")
 # shown in texts: when the person agreed to the notice, and which version of it
@@ -93,7 +102,7 @@ TYPE_KEYS = {
     "multi_choice": {"options", "min_choices", "max_choices"},
     "text": {"min_length", "max_length"},
     "number": {"min", "max", "integer"},
-    "date": {"not_before", "not_after"},
+    "date": {"not_before", "not_after", "options"},
     "month": {"not_before", "not_after"},
     "name": {"max_length"},
     "message": {"lines"},
@@ -276,6 +285,11 @@ class FlowSet:
         """The flow that plays an optional role (centre), if any."""
         return next((f for f in self.flows.values() if f.role == role), None)
 
+    def desk_flow(self, flow_id: str) -> Flow | None:
+        """A desk flow by id (None: no such flow, or one of the beneficiaries')."""
+        flow = self.flows.get(flow_id)
+        return flow if flow is not None and flow.role == "desk" else None
+
     def menu_flows(self) -> list[Flow]:
         """Flows offered in the main menu, in order."""
         return sorted((f for f in self.flows.values() if f.menu), key=lambda f: (f.order, f.id))
@@ -292,6 +306,8 @@ class FlowSet:
         # every question of every flow would otherwise be scanned for each answer shown
         found: dict[str, tuple[Flow, Step]] = {}
         for flow in self.flows.values():
+            if flow.role == "desk":
+                continue  # a volunteer's input about someone else: never shown as an answer
             for step in flow.steps.values():
                 saved = f"{step.item}.{step.save}" if step.item else step.save
                 if step.saves:

@@ -1,0 +1,46 @@
+"""Help requests: a person asked to talk to a volunteer; the first volunteer who takes it gets
+the phone number, the person is told someone will call."""
+
+from __future__ import annotations
+
+from bot.core import answers
+from bot.core.domain import Button, Message
+from bot.core.i18n import N_
+from bot.desk.buttons import build
+from bot.desk.context import Call, Ctx
+from bot.desk.notices import notify
+from bot.desk.router import Need, Router
+from bot.storage.database import to_text
+
+router = Router("help_requests")
+
+T_HELP_TAKEN = N_("Merci ! Vous vous occupez de {name}.")
+T_HELP_ALREADY = N_("Un autre bénévole s'occupe déjà de cette demande.")
+T_HELP_TAKEN_NOTICE = N_("Un bénévole a vu votre demande. Il va vous contacter.")
+T_PHONE = N_("Téléphone : {phone}")
+B_OPEN = N_("Voir la fiche")
+
+
+async def _requester(ctx: Ctx, request_id: int) -> int | None:
+    """Who asked, if the request is at one of this volunteer's centres."""
+    request = await ctx.tx.help_request(request_id)
+    if request is None or request.centre not in ctx.access.centres(ctx.active):
+        return None
+    return request.person_id
+
+
+@router.button("h", Need.VOLUNTEER, about=_requester)
+async def take(ctx: Ctx, call: Call) -> None:
+    """ "Je m'en occupe": the request is this volunteer's, unless someone took it first."""
+    who, t = call.who, ctx.t
+    if not await ctx.tx.take_help_request(call.id(0), ctx.access.person_id):
+        ctx.say(T_HELP_ALREADY)
+        return
+    await ctx.tx.update_followup(who.id, first_contact_at=to_text(ctx.now))
+    await notify(ctx.tx, ctx.config.catalogs, who.person, T_HELP_TAKEN_NOTICE)
+    lines = [t.gettext(T_HELP_TAKEN, name=who.name)]
+    if who.profile.get("phone"):
+        lines.append(t.gettext(T_PHONE, phone=answers.format_phone(who.profile["phone"])))
+        await ctx.tx.audit(ctx.access.person_id, who.id, "phone")
+    rows = ((Button(t.gettext(B_OPEN), build("p", who.id)),),)
+    ctx.show(Message("\n".join(lines), rows, rtl=t.rtl))

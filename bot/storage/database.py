@@ -254,9 +254,7 @@ async def _pragma(conn: aiosqlite.Connection, statement: str) -> Any:
     return row[0] if row is not None else None
 
 
-class Tx(
-    JournalQueries, OutboxQueries, TeamQueries, StatsQueries, ExportQueries, ErasureQueries
-):
+class Tx(JournalQueries, OutboxQueries, TeamQueries, StatsQueries, ExportQueries, ErasureQueries):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 
     def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:

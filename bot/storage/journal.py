@@ -104,9 +104,7 @@ class JournalQueries(Queries):
         )
         return DroppedUpdates(count, None if row is None else str(row["query"]))
 
-    async def mark_update_handled(
-        self, update_id: int, *, channel: str = DEFAULT_CHANNEL
-    ) -> None:
+    async def mark_update_handled(self, update_id: int, *, channel: str = DEFAULT_CHANNEL) -> None:
         """Never handle this update again; its payload (names, text) and sender are dropped."""
         await self._execute(
             "UPDATE update_journal SET handled_at = ?, payload = NULL, sender = NULL"

@@ -308,7 +308,9 @@ class Runtime:
     async def _outbox_worker(self) -> None:
         # woken by new replies, and by the scheduler's sweep for retries whose time has come
         while True:
-            await self.sender.ready.wait()
+            if not self.stopping.is_set():
+                await self.sender.ready.wait()
+            # a drain in progress may have used up the wake-up of the stop: not waited for then
             self.sender.ready.clear()
             stopping = self.stopping.is_set()
             try:

@@ -54,9 +54,11 @@ class Runtime:
         chat: str | None = None,
         budgets: bool = True,
         owner: str | None = None,
+        flood_retries: int = 0,
     ) -> None:
         """`chat`: serve only this chat (updates, outbox, messages Relais starts); `budgets`:
-        hold each sender to the fairness budget (a shared bot), or not (one's own terminal)."""
+        hold each sender to the fairness budget (a shared bot), or not (one's own terminal);
+        `flood_retries`: flood waits a call waits out in place (bot.channels.sender)."""
         self.relais = relais
         self.channel = channel
         self.name = channel.name
@@ -65,7 +67,9 @@ class Runtime:
         fairness = relais.settings.fairness
         self.budgets = Budgets(fairness.burst, fairness.per_second) if budgets else None
         self.planner = Planner(channel.name, channel.capabilities)
-        self.sender = OutboxSender(relais, channel, clock, chat=chat, owner=owner)
+        self.sender = OutboxSender(
+            relais, channel, clock, chat=chat, owner=owner, flood_retries=flood_retries
+        )
         self.updates_ready = asyncio.Event()
         self.stopping = asyncio.Event()
         self._handling = asyncio.Lock()
@@ -88,6 +92,7 @@ class Runtime:
             yield self
         finally:
             self.stopping.set()
+            self.sender.stopping.set()
             self.updates_ready.set()
             self.sender.wake()
             _, late = await asyncio.wait(self._workers, timeout=SHUTDOWN_GRACE)

@@ -5,6 +5,7 @@ to. Rows are leased while sent, so several senders may share one database."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import secrets
@@ -66,13 +67,18 @@ class OutboxSender:
         *,
         chat: str | None = None,
         owner: str | None = None,
+        flood_retries: int = 0,
     ) -> None:
+        """`flood_retries`: how many flood waits (RetryAfter) a call waits out in place before
+        its row waits in the outbox (where a restart does not forget the wait)."""
         self.relais = relais
         self.channel = channel
         self.clock = clock
         self.chat = chat
         self.owner = owner or new_owner()
+        self.flood_retries = flood_retries
         self.ready = asyncio.Event()
+        self.stopping = asyncio.Event()
         self._draining = asyncio.Lock()
         settings = relais.settings.outbox
         self.max_attempts = settings.max_attempts
@@ -162,16 +168,48 @@ class OutboxSender:
             if document is None:
                 return await self._refused(item, BadRequest("nothing to make the document from"))
             planned = PlannedCall(item.chat_id, item.method, item.payload, document)
-        try:
-            result = await self.channel.call(planned)
-        except ChannelError as exc:
+        waits = 0
+        while True:
+            try:
+                result = await self.channel.call(planned)
+            except RetryAfter as exc:
+                # a flood wait: this chat waits in place a few times (the others go on), then
+                # the row waits in the outbox
+                waits += 1
+                if waits <= self.flood_retries and await self._wait_in_place(item, exc.seconds):
+                    continue
+                error: ChannelError = exc
+            except ChannelError as exc:
+                error = exc
+            else:
+                break
             if planned.document is not None:
                 # not delivered: when tried again, it must be made again
                 self.relais.recent_documents.release(self.channel.name, item.chat_id, kind)
-            return await self._failed(item, exc)
+            return await self._failed(item, error)
         async with storage.transaction() as tx:
             await tx.mark_sent(item.id, result)
         return True
+
+    async def _wait_in_place(self, item: OutboxItem, seconds: float) -> bool:
+        """Wait `seconds` holding the row (no other sender takes it meanwhile); False if the
+        sender stops first, or the row is gone meanwhile (erased with someone, or no longer
+        queued)."""
+        now = self.clock()
+        until = now + timedelta(seconds=seconds + LEASE_SECONDS)
+        async with self.relais.storage.transaction() as tx:
+            if not await tx.lease_outbox([item.id], self.owner, now, until):
+                return False
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), timeout=seconds)
+        if self.stopping.is_set():
+            return False
+        now = self.clock()
+        async with self.relais.storage.transaction() as tx:
+            taken = await tx.lease_outbox(
+                [item.id], self.owner, now, now + timedelta(seconds=LEASE_SECONDS)
+            )
+        return bool(taken)
 
     async def _failed(self, item: OutboxItem, exc: ChannelError) -> bool:
         if isinstance(exc, RetryAfter):

@@ -212,14 +212,23 @@ class TelegramChannel:
             .token(self.settings.token or "")
             .base_url(self.settings.api_url)
             .base_file_url(self.settings.api_url.replace("/bot", "/file/bot"))
-            .rate_limiter(AIORateLimiter(max_retries=self.settings.max_retries))
+            # Telegram's pace (30 messages a second) for every call; a 429 on an outbox call
+            # comes back at once, and the runtime makes that chat wait, `max_retries` times in
+            # place, while the others go on (the limiter's own retries would hold every chat's
+            # calls meanwhile). The few calls made outside the outbox retry in the limiter.
+            .rate_limiter(AIORateLimiter(max_retries=0))
             .updater(None)
             .job_queue(None)  # the process's scheduler wakes the sweeps (bot.schedule)
             .build()
         )
-        self.runtime = Runtime(relais, self, clock)
+        self.runtime = Runtime(relais, self, clock, flood_retries=self.settings.max_retries)
         self._stopping = asyncio.Event()
         self._refusal_logged = False
+
+    @property
+    def _retries(self) -> int:
+        # the limiter's retries of a 429 on a call made outside the outbox
+        return self.settings.max_retries
 
     @property
     def bot(self) -> ExtBot:
@@ -382,7 +391,7 @@ class TelegramChannel:
                         runner = await self._start_webhook()
                         await self._stopping.wait()
                     else:
-                        await self.bot.delete_webhook()
+                        await self.bot.delete_webhook(rate_limit_args=self._retries)
                         await self._poll()
                 finally:
                     self._stopping.set()
@@ -419,7 +428,9 @@ class TelegramChannel:
             commands = [BotCommand(name, t.gettext(text)) for name, text in COMMANDS.items()]
             try:
                 await self.bot.set_my_commands(
-                    commands, language_code=None if code == "fr" else code
+                    commands,
+                    language_code=None if code == "fr" else code,
+                    rate_limit_args=self._retries,
                 )
             except TelegramError as exc:
                 log.warning("setMyCommands failed: %s", type(exc).__name__)
@@ -476,6 +487,7 @@ class TelegramChannel:
         site = web.TCPSite(runner, s.webhook_listen, s.webhook_port)
         await site.start()
         await self.bot.set_webhook(
+            rate_limit_args=self._retries,
             url=s.webhook_url or "",
             secret_token=s.webhook_secret,
             allowed_updates=ALLOWED_UPDATES,

@@ -67,15 +67,21 @@ def _logging(settings: Settings, quiet: bool) -> None:
     # aiosqlite prints SQL parameters (answers) and httpx prints URLs that hold the bot token.
     logging.getLogger("relais").setLevel(logging.WARNING if quiet else settings.log_level)
     logging.getLogger("telegram.ext.Application").setLevel(logging.INFO)
+    # a 429 on an outbox call comes back to the runtime, which makes that chat wait: the
+    # limiter's traceback for it says nothing more
+    logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
+    # the scheduler's own lines (a run skipped while the last one ends) say nothing useful
+    logging.getLogger("apscheduler").setLevel(logging.ERROR)
 
 
 async def _chat(settings: Settings, user: str) -> None:
     from bot.channels.terminal import TerminalChat
     from bot.service import open_relais
 
-    relais = await open_relais(settings, clock_from_env())
+    clock = clock_from_env()
+    relais = await open_relais(settings, clock)
     try:
-        await TerminalChat(relais, user).run()
+        await TerminalChat(relais, user, clock=clock).run()
     finally:
         await relais.close()
 

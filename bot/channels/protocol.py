@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.core.domain import Inbound
+
+if TYPE_CHECKING:
+    from bot.documents.maker import Document
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,9 @@ class Capabilities:
     text_length: int | None = None  # characters of one message
     can_edit: bool = True  # can change a message already sent
     reply_window: timedelta | None = None  # how long after the person's last message we may write
+    # each line of a right-to-left text starts with a right-to-left mark (the app lays out a
+    # paragraph by its first strong letter)
+    direction_marks: bool = False
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,27 @@ class Received:
     event: Inbound | None  # None: nothing to answer (a status change, an unknown kind)
     language_code: str | None = None  # the platform's language of the person, if it tells
     pressed: dict[str, Any] = field(default_factory=dict)  # the message a button was on
+    acknowledge: PlannedCall | None = None  # made whatever follows (a press stops spinning)
+    group: bool = False  # a group chat: Relais says it works in private only, and leaves
+    blocked: bool | None = None  # a status change: the person blocked (True) or unblocked us
+
+
+@dataclass(frozen=True)
+class Journaled:
+    """A platform update as the journal keeps it: its id, its sender, the fields Relais reads."""
+
+    update_id: int
+    sender: str | None  # the person's id on the platform, for fair turns (None: nobody)
+    payload: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where to say sorry for an update that could not be handled, read from any shape."""
+
+    chat: str | None  # a private chat to write to (None: none)
+    acknowledge: PlannedCall | None = None  # a button press to answer
+    language_code: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,6 +68,7 @@ class PlannedCall:
     chat: str
     method: str  # "sendMessage", "editMessageText", "sendDocument", "answerCallbackQuery"…
     payload: dict[str, Any]
+    document: Document | None = None  # a "sendDocument" call's file, made just before sending
 
 
 class ChannelError(Exception):
@@ -80,6 +108,14 @@ class Channel(Protocol):
 
     def receive(self, payload: dict[str, Any]) -> Received | None:
         """Turn a journaled platform update into an event (None: ignore it)."""
+        ...
+
+    def target(self, payload: dict[str, Any]) -> Target:
+        """Where to apologise for this update, whatever its shape; never raises."""
+        ...
+
+    def is_status(self, payload: dict[str, Any]) -> bool:
+        """Whether this update is a status change (handled whatever the sender's budget)."""
         ...
 
     async def call(self, planned: PlannedCall) -> dict[str, Any] | None:

@@ -1,24 +1,30 @@
 """Terminal chat: the same flows in a shell, buttons shown as numbered options.
 
-Works with piped standard input too, so a whole conversation can be scripted.
+A thin adapter of the shared runtime: each typed line is journaled as an update of channel
+"terminal", handled by the runtime, and the planned calls of the answer are "sent" by printing
+them. Works with piped standard input too, so a whole conversation can be scripted.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
-from typing import TextIO
+from pathlib import Path
+from typing import Any, TextIO
 
-from bot.core.domain import Button, EventKind, Inbound, Message, Reply
+from bot.channels.protocol import Capabilities, PlannedCall, Received, Target
+from bot.channels.runtime import Runtime
+from bot.core.clock import Clock, utc_now
+from bot.core.domain import Button, EventKind, Inbound, Message
 from bot.core.ids import parse_id
-from bot.fairness.repeats import RepeatedDocument
 from bot.privacy.erasure import about_folder, documents_folder
 from bot.privacy.private_files import private_folder, write_private
-from bot.reach.delivery import take_due
+from bot.schedule.scheduler import running_scheduler, runtime_sweep
 from bot.service import Relais
 
 CHANNEL = "terminal"
-NOTICE_POLL_SECONDS = 2.0
+# no limit of buttons or length; a pressed message cannot be changed: it is shown again
+CAPABILITIES = Capabilities(can_edit=False)
 
 
 def parse_line(line: str, buttons: list[Button]) -> Inbound | None:
@@ -52,87 +58,119 @@ def render(message: Message) -> tuple[str, list[Button]]:
     return "\n".join(lines), buttons
 
 
-class TerminalChat:
-    """Plays one person's conversation on standard input and output."""
+class TerminalChannel:
+    """The terminal as a channel: one person, lines in, printed messages out."""
 
-    def __init__(self, relais: Relais, user: str, out: TextIO = sys.stdout) -> None:
-        self.relais = relais
+    name = CHANNEL
+    capabilities = CAPABILITIES
+
+    def __init__(self, user: str, documents_dir: Path, out: TextIO = sys.stdout) -> None:
         self.user = user
+        self.documents_dir = documents_dir
         self.out = out
-        self.buttons: list[Button] = []
+        self.buttons: list[Button] = []  # of the last message that had some: "2" picks one
 
-    async def deliver(self, message: Message) -> None:
-        """Write a document to the documents folder and show where it is."""
-        try:
-            document = await self.relais.document(CHANNEL, self.user, message.document)
-        except RepeatedDocument:
-            return  # the same file was written a moment ago
-        if document is None:
-            return
+    def payload(self, line: str) -> dict[str, Any]:
+        """A typed line as journaled, with the choices a number picks at the time it is typed."""
+        return {"line": line, "choices": [b.data for b in self.buttons]}
+
+    def receive(self, payload: dict[str, Any]) -> Received | None:
+        """The event of a typed line (None: a blank line)."""
+        choices = [Button("", str(data)) for data in payload.get("choices", [])]
+        event = parse_line(str(payload.get("line", "")), choices)
+        return None if event is None else Received(self.user, self.user, event)
+
+    def target(self, payload: dict[str, Any]) -> Target:
+        """Whatever went wrong, the apology goes to the one person at the keyboard."""
+        del payload
+        return Target(self.user)
+
+    def is_status(self, payload: dict[str, Any]) -> bool:
+        """A terminal has no status changes."""
+        del payload
+        return False
+
+    async def call(self, planned: PlannedCall) -> dict[str, Any] | None:
+        """Print a message (each document's path right under the message that announces it);
+        calls a terminal has no use for (a command menu) do nothing."""
+        p = planned.payload
+        if planned.method == "sendMessage":
+            if "echo" in p:
+                self.out.write(f"  ✓ {p['echo']}\n")
+            else:
+                self._show(p)
+        elif planned.method == "sendDocument" and planned.document is not None:
+            self._write_document(str(p.get("kind", "")), planned)
+        self.out.flush()
+        return None
+
+    def _show(self, payload: dict[str, Any]) -> None:
+        rows = payload.get("keyboard") or []
+        message = Message(
+            payload.get("text", ""),
+            tuple(tuple(Button(label, data) for label, data in row) for row in rows),
+            typed=bool(payload.get("typed")),
+        )
+        text, buttons = render(message)
+        self.out.write(f"\nRelais: {text}\n")
+        if message.buttons:
+            self.buttons = buttons
+
+    def _write_document(self, kind: str, planned: PlannedCall) -> None:
+        """Write a document to the user's documents folder and show where it is."""
+        document = planned.document
+        assert document is not None
         # one folder per user: erasing their data removes exactly their files; a CV holds a
         # name and a phone number: readable by the bot's user only
-        private_folder(self.relais.settings.documents_dir)
-        folder = documents_folder(self.relais.settings.documents_dir, self.user)
+        private_folder(self.documents_dir)
+        folder = documents_folder(self.documents_dir, self.user)
         private_folder(folder)
         # someone else's CV (a volunteer's copy): kept apart, so that their erasure finds it
-        about = parse_id(message.document.partition(":")[2])
+        about = parse_id(kind.partition(":")[2])
         if about is not None:
             folder = about_folder(folder, about)
             private_folder(folder)
         path = (folder / document.filename).resolve()
         write_private(path, document.data)
         self.out.write(f"  📄 {path}\n")
-        self.out.flush()
 
-    async def show(self, reply: Reply) -> None:
-        """Print a reply, each document's path right under the message that announces it (not
-        after the menu); remember the buttons of the last message that had some."""
-        if reply.echo:
-            self.out.write(f"  ✓ {reply.echo}\n")
-        for message in (reply.edit, *reply.messages) if reply.edit else reply.messages:
-            text, buttons = render(message)
-            self.out.write(f"\nRelais: {text}\n")
-            if message.buttons:
-                self.buttons = buttons
-            if message.document:
-                await self.deliver(message)
-        self.out.flush()
 
-    async def send(self, event: Inbound) -> Reply:
-        """Handle one event in its own transaction and print the answer."""
-        async with self.relais.storage.transaction() as tx:
-            reply = await self.relais.handle(tx, CHANNEL, self.user, event)
-        await self.show(reply)
-        await self.show_notices()
-        return reply
+class TerminalChat:
+    """Plays one person's conversation on standard input and output, through the runtime."""
 
-    async def show_notices(self) -> None:
-        """Print what other people's actions left for this user (a help request to take…)."""
-        async with self.relais.storage.transaction() as tx:
-            relais = self.relais
-            due = await take_due(
-                tx, relais.catalogs, CHANNEL, relais.clock(), self.user, relais.settings.quiet_hours
-            )
-        if due:
-            await self.show(Reply(tuple(d.message for d in due)))
+    def __init__(
+        self, relais: Relais, user: str, out: TextIO = sys.stdout, clock: Clock = utc_now
+    ) -> None:
+        self.relais = relais
+        self.user = user
+        self.out = out
+        self.clock = clock
+        self.channel = TerminalChannel(user, relais.settings.documents_dir, out)
+        # one's own terminal: no budget; the sender serves this user's chat only
+        self.runtime = Runtime(relais, self.channel, clock, chat=user, budgets=False)
 
-    async def _poll_notices(self) -> None:
-        # another terminal (or the Telegram process) may act for this user meanwhile
-        while True:
-            await asyncio.sleep(NOTICE_POLL_SECONDS)
-            await self.show_notices()
+    async def send(self, line: str) -> None:
+        """Journal one typed line, handle it and print the answer (and what others left for
+        this user meanwhile)."""
+        await self.runtime.journal_next(self.user, self.channel.payload(line))
+        await self.runtime.settle()
 
     async def run(self, stdin: TextIO = sys.stdin) -> None:
-        """Chat until end of input or Ctrl-D; a restart resumes at the same question."""
+        """Chat until end of input or Ctrl-D; a restart resumes at the same question.
+
+        Interactive, the scheduler also shows what arrives on its own (a notice, a message
+        Relais starts) within a sweep; piped, output comes only after each line, as a script
+        expects it.
+        """
         interactive = stdin.isatty()
-        await self.send(Inbound(EventKind.COMMAND, command="start"))
-        loop = asyncio.get_running_loop()
-        poller = asyncio.create_task(self._poll_notices()) if interactive else None
-        try:
+        extra = (runtime_sweep(self.runtime, self.relais.settings.outbox.sweep_seconds),)
+        async with running_scheduler(self.relais, self.clock, extra=extra if interactive else ()):
+            await self.runtime.sender.recover()
+            await self.runtime.settle()  # lines typed before a crash
+            await self.send("/start")
+            loop = asyncio.get_running_loop()
             await self._read(stdin, interactive, loop)
-        finally:
-            if poller is not None:
-                poller.cancel()
+        await self.runtime.sender.release()
 
     async def _read(
         self, stdin: TextIO, interactive: bool, loop: asyncio.AbstractEventLoop
@@ -146,6 +184,5 @@ class TerminalChat:
                 break
             if not interactive:
                 self.out.write(f"> {line.rstrip()}\n")
-            event = parse_line(line, self.buttons)
-            if event is not None:
-                await self.send(event)
+            if line.strip():
+                await self.send(line)

@@ -1,8 +1,9 @@
 """Chats served in turns, so one chat's long queue never delays the others.
 
 Up to `concurrency` chats are in flight at once; each gets a turn of a few of its items, in
-order; when a turn ends its place goes at once to the chat served least recently (a chat never
-served first). A chat is never in two turns at once, so its items keep their order.
+order; when a turn ends its place goes at once to the chat with the most urgent item (lowest
+rank: a reply before a bulk send), then the chat served least recently (a chat never served
+first). A chat is never in two turns at once, so its items keep their order.
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ class ChatTurns(Generic[Item]):
         chat_of: Callable[[Item], str],
         concurrency: int,
         wake: asyncio.Event,
+        rank: Callable[[Item], int] = lambda item: 0,
     ) -> None:
         """`fetch(busy, chats)`: the next turn of up to `chats` chats not in `busy`, each chat's
-        items together and in order; `wake` is set when new items may be due."""
+        items together and in order; `wake` is set when new items may be due; `rank(item)`:
+        its urgency, lowest first."""
         self.fetch = fetch
+        self.rank = rank
         self.serve = serve
         self.chat_of = chat_of
         self.concurrency = concurrency
@@ -77,12 +81,16 @@ class ChatTurns(Generic[Item]):
             raise failure
 
     def _choose(self, items: list[Item], places: int) -> list[tuple[str, list[Item]]]:
-        """The turns to start: the chats served least recently, then by their oldest item."""
+        """The turns to start: the chats with the most urgent item, then the chats served least
+        recently, then by their oldest item."""
         turns: dict[str, list[Item]] = {}
         for item in items:
             turns.setdefault(self.chat_of(item), []).append(item)
         order = {chat: position for position, chat in enumerate(turns)}
-        chosen = sorted(turns, key=lambda chat: (self._served.get(chat, 0), order[chat]))
+        urgency = {chat: min(self.rank(item) for item in turn) for chat, turn in turns.items()}
+        chosen = sorted(
+            turns, key=lambda chat: (urgency[chat], self._served.get(chat, 0), order[chat])
+        )
         if len(self._served) > REMEMBERED_CHATS:
             self._served.clear()
         for chat in chosen[:places]:

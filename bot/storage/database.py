@@ -1,7 +1,8 @@
 """Storage: the only module that speaks SQL (aiosqlite, numbered migrations, WAL mode).
 
 Everything goes through `Storage.transaction()`, which yields a `Tx` whose methods are the whole
-repository API: persons and their state, the Telegram update journal and the outbox.
+repository API: persons and their state here; the update journal, the outbox and the rest in
+the mixins it is made of.
 Timestamps are stored as ISO-8601 UTC text of fixed width, so text order is time order.
 """
 
@@ -12,10 +13,9 @@ import json
 import logging
 import re
 import sqlite3
-from collections.abc import AsyncIterator, Collection
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +26,16 @@ from bot.core.domain import Person, Session, State
 from bot.privacy.private_files import prepare_database
 from bot.storage.erasure import ErasureQueries
 from bot.storage.export import ExportQueries
+from bot.storage.journal import DroppedUpdates, JournalQueries, PendingUpdate
 from bot.storage.keyboards import KeyboardQueries
-from bot.storage.queries import from_text, to_text
+from bot.storage.outbox import OUTBOX_STATES, OutboxItem, OutboxQueries
+from bot.storage.queries import dump_json, to_text
 from bot.storage.reach import ReachQueries
 from bot.storage.stats import StatsQueries
 from bot.storage.team import TeamQueries, person_from_row
+
+# the journal's and the outbox's types, where callers have always found them
+__all__ = ["OUTBOX_STATES", "DroppedUpdates", "OutboxItem", "PendingUpdate", "Storage", "Tx"]
 
 log = logging.getLogger("relais.storage")
 
@@ -38,8 +43,6 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
 # after a checkpoint the WAL is cut back to this size, so it cannot keep old pages for long
 JOURNAL_SIZE_LIMIT = 1024 * 1024
-OUTBOX_STATES = ("queued", "sent", "failed", "blocked")
-ERROR_MAX = 200
 
 # an erased person's id is never given again (old buttons and audit lines name it): above
 # every id in use and every id the audit log still names
@@ -53,48 +56,6 @@ _MIGRATION_NAME = re.compile(r"^(\d+)_([A-Za-z0-9_]+)\.sql$")
 
 class StorageError(Exception):
     """The database cannot be used as it is (bad migration, newer schema, closed transaction)."""
-
-
-@dataclass(frozen=True)
-class OutboxItem:
-    """One queued platform call."""
-
-    id: int
-    chat_id: str
-    method: str
-    payload: dict[str, Any]
-    attempts: int
-    created_at: datetime
-
-
-@dataclass(frozen=True)
-class PendingUpdate:
-    """A journaled update not handled yet, with its sender (a platform user id, or None)."""
-
-    update_id: int
-    sender: str | None
-    payload: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class DroppedUpdates:
-    """Updates skipped at once: how many, and the newest button press among them to answer."""
-
-    count: int
-    newest_query: str | None
-
-
-def _dump(value: Any) -> str:
-    # sorted keys and no spaces: equal values give equal text, so changes can be detected;
-    # NaN and infinities are not JSON (PostgreSQL's jsonb refuses them): refuse them here too
-    return json.dumps(
-        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
-    )
-
-
-def _short_error(error: str) -> str:
-    # callers pass a class name or code; a length cap keeps a mistake from storing a whole text
-    return str(error)[:ERROR_MAX]
 
 
 # -- migrations ----------------------------------------------------------------------------
@@ -289,24 +250,22 @@ class Storage:
                 log.info("applied migration %s", migration.name)
 
 
-def _outbox_item(row: sqlite3.Row) -> OutboxItem:
-    return OutboxItem(
-        id=int(row["id"]),
-        chat_id=row["chat_id"],
-        method=row["method"],
-        payload=json.loads(row["payload"]),
-        attempts=int(row["attempts"]),
-        created_at=from_text(row["created_at"]),
-    )
-
-
 async def _pragma(conn: aiosqlite.Connection, statement: str) -> Any:
     async with conn.execute(f"PRAGMA {statement}") as cursor:
         row = await cursor.fetchone()
     return row[0] if row is not None else None
 
 
-class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries, KeyboardQueries, ReachQueries):
+class Tx(
+    JournalQueries,
+    OutboxQueries,
+    TeamQueries,
+    StatsQueries,
+    ExportQueries,
+    ErasureQueries,
+    KeyboardQueries,
+    ReachQueries,
+):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 
     def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
@@ -375,7 +334,7 @@ class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries, KeyboardQueri
                 person.centre,
                 int(person.stopped),
                 int(person.blocked),
-                _dump(state.session.to_json()),
+                dump_json(state.session.to_json()),
                 person.consent_version,
                 None if person.consent_at is None else to_text(person.consent_at),
                 person.id,
@@ -389,7 +348,7 @@ class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries, KeyboardQueri
         }
         for key, value in state.profile.items():
             try:
-                text = _dump(value)
+                text = dump_json(value)
             except (TypeError, ValueError) as exc:
                 # name the key only: the value may be personal
                 raise TypeError(f"profile key {key!r}: value is not JSON-serialisable") from exc
@@ -419,231 +378,4 @@ class Tx(TeamQueries, StatsQueries, ExportQueries, ErasureQueries, KeyboardQueri
         await self._execute(
             "UPDATE persons SET blocked = ? WHERE channel = ? AND external_id = ?",
             (int(blocked), channel, str(external_id)),
-        )
-
-    # -- update journal --------------------------------------------------------------------
-
-    async def journal_update(
-        self, update_id: int, payload: dict[str, Any], sender: str | None = None
-    ) -> bool:
-        """Record an incoming update and who sent it; False if it was already recorded."""
-        changed = await self._execute(
-            "INSERT INTO update_journal (update_id, payload, received_at, sender)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (update_id) DO NOTHING",
-            (int(update_id), _dump(payload), self._now(), sender),
-        )
-        return changed == 1
-
-    async def fair_pending_updates(
-        self, per_sender: int = 2, limit: int = 64
-    ) -> list[PendingUpdate]:
-        """One round of updates to handle: each sender's oldest `per_sender` at most, in turns
-        (everyone's first, then everyone's second…), oldest first within a turn.
-
-        A person's update therefore never waits behind another person's backlog, and each
-        person's updates keep their order. Set-aside updates are left out.
-        """
-        rows = await self._fetchall(
-            "WITH ranked AS ("
-            " SELECT update_id,"
-            "  ROW_NUMBER() OVER (PARTITION BY sender ORDER BY update_id) AS turn"
-            " FROM update_journal WHERE handled_at IS NULL AND set_aside_at IS NULL)"
-            " SELECT j.update_id, j.sender, j.payload FROM ranked r"
-            " JOIN update_journal j ON j.update_id = r.update_id"
-            " WHERE r.turn <= ? ORDER BY r.turn, r.update_id LIMIT ?",
-            (per_sender, limit),
-        )
-        return [
-            PendingUpdate(int(r["update_id"]), r["sender"], json.loads(r["payload"])) for r in rows
-        ]
-
-    async def drop_pending_updates(self, sender: str) -> DroppedUpdates:
-        """Mark every pending message and button press of `sender` handled, unread (they sent
-        too much at once); chat membership changes are kept, they cost nothing."""
-        pending = (
-            "sender = ? AND handled_at IS NULL AND set_aside_at IS NULL"
-            " AND json_extract(payload, '$.my_chat_member') IS NULL"
-        )
-        row = await self._fetchone(
-            "SELECT json_extract(payload, '$.callback_query.id') AS query FROM update_journal"
-            f" WHERE {pending} AND json_extract(payload, '$.callback_query.id') IS NOT NULL"
-            " ORDER BY update_id DESC LIMIT 1",
-            (sender,),
-        )
-        count = await self._execute(
-            "UPDATE update_journal SET handled_at = ?, payload = NULL, sender = NULL"
-            f" WHERE {pending}",
-            (self._now(), sender),
-        )
-        return DroppedUpdates(count, None if row is None else str(row["query"]))
-
-    async def mark_update_handled(self, update_id: int) -> None:
-        """Never handle this update again; its payload (names, text) and sender are dropped."""
-        await self._execute(
-            "UPDATE update_journal SET handled_at = ?, payload = NULL, sender = NULL"
-            " WHERE update_id = ? AND handled_at IS NULL",
-            (self._now(), int(update_id)),
-        )
-
-    async def record_update_failure(self, update_id: int, max_attempts: int) -> bool:
-        """Count a failed try at an update; True once it is set aside (kept, flagged, never
-        tried again)."""
-        await self._execute(
-            "UPDATE update_journal SET attempts = attempts + 1,"
-            " set_aside_at = CASE WHEN attempts + 1 >= ? THEN ? END"
-            " WHERE update_id = ? AND handled_at IS NULL AND set_aside_at IS NULL",
-            (max_attempts, self._now(), int(update_id)),
-        )
-        row = await self._fetchone(
-            "SELECT set_aside_at FROM update_journal WHERE update_id = ?", (int(update_id),)
-        )
-        return row is not None and row["set_aside_at"] is not None
-
-    async def purge_set_aside_updates(self, before: datetime) -> int:
-        """Forget updates set aside before `before` (their payload holds what people wrote)."""
-        return await self._execute(
-            "DELETE FROM update_journal WHERE set_aside_at IS NOT NULL AND set_aside_at < ?"
-            " AND update_id < (SELECT MAX(update_id) FROM update_journal)",
-            (to_text(before),),
-        )
-
-    async def last_update_id(self) -> int | None:
-        """The highest update_id ever recorded (the next polling offset is this + 1)."""
-        row = await self._fetchone("SELECT MAX(update_id) AS top FROM update_journal")
-        return int(row["top"]) if row is not None and row["top"] is not None else None
-
-    async def purge_handled_updates(self, before: datetime) -> int:
-        """Forget updates handled before `before`; the latest is kept for last_update_id."""
-        return await self._execute(
-            "DELETE FROM update_journal WHERE handled_at IS NOT NULL AND handled_at < ?"
-            " AND update_id < (SELECT MAX(update_id) FROM update_journal)",
-            (to_text(before),),
-        )
-
-    # -- outbox ----------------------------------------------------------------------------
-
-    async def enqueue(
-        self,
-        chat_id: str,
-        method: str,
-        payload: dict[str, Any],
-        not_before: datetime | None = None,
-        *,
-        subject_id: int | None = None,
-        sensitive: bool = False,
-        shows: Collection[int] = (),
-    ) -> int:
-        """Queue one platform call (due now, or at `not_before`); its outbox id.
-
-        `subject_id`: the person the message is about (erased with them); `shows`: everyone
-        else it names (a volunteer's list; each erased with them too); `sensitive`: the row is
-        deleted, not kept, once it leaves the queue (an invitation code, a farewell).
-        """
-        now = self._now()
-        row = await self._fetchone(
-            "INSERT INTO outbox (chat_id, method, payload, not_before, created_at, updated_at,"
-            " subject_id, sensitive) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            (
-                str(chat_id),
-                method,
-                _dump(payload),
-                None if not_before is None else to_text(not_before),
-                now,
-                now,
-                subject_id,
-                int(sensitive),
-            ),
-        )
-        assert row is not None
-        for person_id in set(shows):
-            await self._execute(
-                "INSERT INTO outbox_about (outbox_id, person_id) VALUES (?, ?)",
-                (int(row["id"]), int(person_id)),
-            )
-        return int(row["id"])
-
-    async def due_outbox_turns(
-        self, now: datetime, per_chat: int, chats: int, busy: Collection[str] = ()
-    ) -> list[OutboxItem]:
-        """The next turn of up to `chats` chats not in `busy`: each chat's first `per_chat`
-        due items, chats by their oldest due item, each chat's items in order.
-
-        An item waits while an older item of the same chat waits for a retry, so a chat never
-        receives its messages out of order. The scheduler, not this query, decides which chats
-        go first.
-        """
-        at = to_text(now)
-        rows = await self._fetchall(
-            "WITH waiting AS ("
-            " SELECT chat_id, MIN(id) AS first_wait FROM outbox"
-            " WHERE state = 'queued' AND attempts > 0 AND not_before > ? GROUP BY chat_id),"
-            " due AS ("
-            " SELECT o.id, o.chat_id,"
-            "  ROW_NUMBER() OVER (PARTITION BY o.chat_id ORDER BY o.id) AS turn,"
-            "  MIN(o.id) OVER (PARTITION BY o.chat_id) AS first"
-            " FROM outbox o LEFT JOIN waiting w ON w.chat_id = o.chat_id"
-            " WHERE o.state = 'queued' AND (o.not_before IS NULL OR o.not_before <= ?)"
-            "  AND (w.first_wait IS NULL OR o.id < w.first_wait)"
-            "  AND o.chat_id NOT IN (SELECT value FROM json_each(?)))"
-            " SELECT o.id, o.chat_id, o.method, o.payload, o.attempts, o.created_at"
-            " FROM due d JOIN outbox o ON o.id = d.id"
-            " WHERE d.turn <= ? ORDER BY d.first, d.turn LIMIT ?",
-            (at, at, json.dumps([str(c) for c in busy]), per_chat, per_chat * chats),
-        )
-        return [_outbox_item(r) for r in rows]
-
-    async def mark_sent(self, id: int, result: dict[str, Any] | None = None) -> None:
-        """The call succeeded; `result` (ids only, never text) is kept, the payload dropped."""
-        await self._finish(id, "sent", None, None if result is None else _dump(result))
-
-    async def mark_retry(self, id: int, next_at: datetime, error: str) -> None:
-        """The call failed for now: try again at `next_at` (only if still queued)."""
-        await self._execute(
-            "UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ?,"
-            " updated_at = ? WHERE id = ? AND state = 'queued'",
-            (to_text(next_at), _short_error(error), self._now(), id),
-        )
-
-    async def mark_failed(self, id: int, error: str) -> None:
-        """The call failed for good; `error` is an error class or code, never message text."""
-        await self._finish(id, "failed", _short_error(error), None)
-
-    async def _finish(self, id: int, state: str, error: str | None, result: str | None) -> None:
-        # a finished row is never sent again, so its text is no longer needed: drop it
-        await self._execute(
-            "UPDATE outbox SET state = ?, attempts = attempts + 1, payload = '{}',"
-            " last_error = COALESCE(?, last_error), result = ?, updated_at = ? WHERE id = ?",
-            (state, error, result, self._now(), id),
-        )
-        await self._forget_sensitive("id = ?", (id,))
-
-    async def _forget_sensitive(self, where: str, params: tuple[Any, ...]) -> None:
-        # a sensitive row that left the queue is deleted, and the WAL copies of its text go
-        # with a checkpoint when the transaction commits
-        if await self._execute(
-            f"DELETE FROM outbox WHERE sensitive = 1 AND state <> 'queued' AND {where}", params
-        ):
-            self._checkpoint_after = True
-
-    async def mark_blocked_chat(self, chat_id: str) -> int:
-        """Every queued item of this chat becomes 'blocked' (the recipient blocked the bot)."""
-        blocked = await self._execute(
-            "UPDATE outbox SET state = 'blocked', payload = '{}', updated_at = ?"
-            " WHERE chat_id = ? AND state = 'queued'",
-            (self._now(), str(chat_id)),
-        )
-        await self._forget_sensitive("chat_id = ?", (str(chat_id),))
-        return blocked
-
-    async def outbox_counts(self) -> dict[str, int]:
-        """Number of outbox items in each state (every state present, zeros included)."""
-        counts = dict.fromkeys(OUTBOX_STATES, 0)
-        for row in await self._fetchall("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state"):
-            counts[row["state"]] = int(row["n"])
-        return counts
-
-    async def purge_outbox(self, before: datetime) -> int:
-        """Delete items that left the queue (sent, failed, blocked) before `before`."""
-        return await self._execute(
-            "DELETE FROM outbox WHERE state <> 'queued' AND updated_at < ?", (to_text(before),)
         )

@@ -53,14 +53,14 @@ class ErasureQueries(Queries):
         )
         if row is None:
             return False
-        chat = str(row["external_id"])
-        if row["channel"] == "telegram":
-            # the update journal is Telegram's: an update set aside keeps its text for a
-            # look by the operator, but not once its sender asked to be forgotten
-            await self._execute(
-                "DELETE FROM update_journal WHERE sender = ? AND set_aside_at IS NOT NULL",
-                (chat,),
-            )
+        channel, chat = str(row["channel"]), str(row["external_id"])
+        # an update set aside keeps its text for a look by the operator, but not once its
+        # sender asked to be forgotten
+        await self._execute(
+            "DELETE FROM update_journal WHERE channel = ? AND sender = ?"
+            " AND set_aside_at IS NOT NULL",
+            (channel, chat),
+        )
         await self._execute("DELETE FROM started_messages WHERE subject_id = ?", (person_id,))
         await self._execute("DELETE FROM outbox WHERE subject_id = ?", (person_id,))
         # a volunteer's list naming them among others, still waiting to be sent
@@ -70,13 +70,16 @@ class ErasureQueries(Queries):
             (person_id,),
         )
         # the chat's messages (what Relais said to them: summaries of their answers…) go now;
-        # a button's pending answer holds only a query id: it is sent, then deleted
+        # a button's pending answer holds only a query id: it is sent, then deleted (their
+        # chat on their channel: a person's chat id is their id there)
         await self._execute(
-            "DELETE FROM outbox WHERE chat_id = ?"
+            "DELETE FROM outbox WHERE channel = ? AND chat_id = ?"
             " AND (state <> 'queued' OR method <> 'answerCallbackQuery')",
-            (chat,),
+            (channel, chat),
         )
-        await self._execute("UPDATE outbox SET sensitive = 1 WHERE chat_id = ?", (chat,))
+        await self._execute(
+            "UPDATE outbox SET sensitive = 1 WHERE channel = ? AND chat_id = ?", (channel, chat)
+        )
         await self._execute("DELETE FROM audit_log WHERE subject_id = ?", (person_id,))
         for table in _OWNED:
             await self._execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))

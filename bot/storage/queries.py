@@ -7,6 +7,7 @@ Timestamps are stored as ISO-8601 UTC text of fixed width, so text order is time
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,14 @@ def to_text(moment: datetime) -> str:
 def from_text(text: str) -> datetime:
     """Inverse of to_text."""
     return datetime.fromisoformat(text)
+
+
+def dump_json(value: Any) -> str:
+    """JSON text with sorted keys and no spaces: equal values give equal text, so changes can
+    be detected; NaN and infinities are refused (PostgreSQL's jsonb refuses them too)."""
+    return json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
 
 
 def maybe_from_text(text: str | None) -> datetime | None:

@@ -266,21 +266,21 @@ class TeamQueries(Queries):
         )
 
     async def drop_queued_about_unseen(self, person_id: int) -> int:
-        """Forget the messages still waiting to be sent to this person's Telegram chat about
+        """Forget the messages still waiting to be sent to this person's chat about
         people they no longer see (one just removed from a team: a help request queued behind
         a slowed-down chat names its author); how many."""
         row = await self._fetchone(
             "SELECT channel, external_id FROM persons WHERE id = ?", (person_id,)
         )
-        if row is None or row["channel"] != "telegram":
-            return 0  # only the Telegram channel has an outbox
+        if row is None:
+            return 0
         return await self._execute(
             "WITH seen AS (SELECT p.id FROM persons p JOIN roles r ON r.centre = p.centre"
             "  WHERE r.person_id = ? AND r.revoked_at IS NULL UNION SELECT ?)"
-            " DELETE FROM outbox WHERE chat_id = ? AND state = 'queued' AND ("
+            " DELETE FROM outbox WHERE channel = ? AND chat_id = ? AND state = 'queued' AND ("
             "  (subject_id IS NOT NULL AND subject_id NOT IN seen)"
             "  OR id IN (SELECT outbox_id FROM outbox_about WHERE person_id NOT IN seen))",
-            (person_id, person_id, str(row["external_id"])),
+            (person_id, person_id, str(row["channel"]), str(row["external_id"])),
         )
 
     async def persons_by_external_ids(self, external_ids: Iterable[str]) -> list[Person]:

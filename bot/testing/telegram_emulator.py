@@ -12,6 +12,7 @@ method is synchronous and thread-safe. From async code, wrap blocking waits in
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import copy
 import http.server
@@ -27,7 +28,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -40,6 +41,8 @@ CALLBACK_DATA_LIMIT = 64
 INLINE_BUTTONS_LIMIT = 100
 # Telegram sends every update type except these when allowed_updates is not given or empty.
 NOT_SENT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
+# what Telegram's flood limit counts: the bot's messages
+RATED_METHODS = frozenset({"sendMessage", "editMessageText", "sendDocument"})
 FAULT_KINDS = ("429", "500", "timeout", "403", "disconnect")
 CHAT_ACTIONS = frozenset(
     {
@@ -340,7 +343,13 @@ class TelegramEmulator:
         bot_name: str = "Relais",
         first_update_id: int | None = None,
         webhook_retry_seconds: float = 0.2,
+        messages_per_second: float | None = None,
     ) -> None:
+        """`messages_per_second`: Telegram's flood limit, off by default; when set, a message
+        sent beyond it in the last second is refused with 429 "retry after 1"."""
+        self.messages_per_second = messages_per_second
+        self._sent_times: collections.deque[float] = collections.deque()
+        self.refused_over_rate = 0
         self.bot_id = 7_000_000_000 + random.randrange(1_000_000)
         # real tokens are "<bot id>:<secret>"; a fresh secret keeps parallel emulators apart
         self.token = token or f"{self.bot_id}:AA{secrets.token_urlsafe(24)}"
@@ -802,7 +811,10 @@ class TelegramEmulator:
         with self._cond:
             self._calls.append((name, logged))
             fault = self._take_fault(name, params)
+            over_rate = self._over_rate(name)
             self._cond.notify_all()
+        if over_rate:
+            return 429, ApiError(429, "Too Many Requests: retry after 1", {"retry_after": 1}).body()
         if fault is not None:
             if fault.kind != "timeout":
                 return _fault_answer(fault)
@@ -823,6 +835,26 @@ class TelegramEmulator:
         except ApiError as error:
             return error.code, error.body()
         return 200, {"ok": True, "result": result}
+
+    def _over_rate(self, method: str) -> bool:
+        """Whether this message goes beyond the flood limit (counted over the last second)."""
+        if self.messages_per_second is None or method not in RATED_METHODS:
+            return False
+        now = time.monotonic()
+        while self._sent_times and self._sent_times[0] <= now - 1.0:
+            self._sent_times.popleft()
+        if len(self._sent_times) >= self.messages_per_second:
+            self.refused_over_rate += 1
+            return True
+        self._sent_times.append(now)
+        return False
+
+    def open_chats(self, user_ids: Iterable[int]) -> None:
+        """People who started the bot long ago: their private chats exist, nothing is pending
+        (the recipients of a bulk send)."""
+        with self._cond:
+            for user_id in user_ids:
+                self._private_chat(self._user(user_id))
 
     def _take_fault(self, method: str, params: JSON) -> _Fault | None:
         for fault in self._faults:

@@ -136,7 +136,9 @@ async def drive(relais: Relais, channel: ThreeButtonChannel, payload: dict[str, 
         reply = await relais.handle(tx, channel.name, received.sender, event)
         pressed = bool(received.pressed)
         calls = await _planned(tx, relais, channel, received.chat, reply, pressed)
-        for due in await take_due(tx, relais.catalogs, channel.name, relais.clock()):
+        for due in await take_due(
+            tx, relais.catalogs, channel.name, relais.clock(), quiet=relais.settings.quiet_hours
+        ):
             chat = due.person.external_id
             calls += await _planned(tx, relais, channel, chat, Reply((due.message,)), False)
     for planned in calls:

@@ -1,0 +1,249 @@
+"""The outbox sender of one channel: chats side by side and in turns, best priority first, each
+chat's calls in order; retries with backoff; people who blocked the bot are no longer written
+to. Rows are leased while sent, so several senders may share one database."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import secrets
+import socket
+from collections.abc import Collection
+from datetime import timedelta
+
+from bot.channels.protocol import (
+    BadRequest,
+    Blocked,
+    Channel,
+    ChannelError,
+    PlannedCall,
+    RetryAfter,
+    Unavailable,
+)
+from bot.core.clock import Clock
+from bot.fairness.repeats import RepeatedDocument
+from bot.fairness.turns import ChatTurns
+from bot.service import Relais
+from bot.storage.database import OutboxItem
+
+MAX_BACKOFF = 300.0
+SEND_CONCURRENCY = 16  # chats served at the same time
+SEND_TURN = 4  # outbox items of one chat sent per turn before the other chats' turns
+LEASE_SECONDS = 60.0  # far longer than a turn takes; a crashed sender's rows wait this long
+
+log = logging.getLogger("relais.outbox")
+
+
+def new_owner() -> str:
+    """A sender's name in leases: its host and process (to see that it died), and a nonce."""
+    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
+def _dead_here(owner: str) -> bool:
+    """Whether a lease's owner was a process of this host that no longer runs."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit() or int(pid_text) == os.getpid():
+        return False
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False  # alive, another user's
+    return False
+
+
+class OutboxSender:
+    """Sends what the outbox holds for one channel (or one chat of it)."""
+
+    def __init__(
+        self,
+        relais: Relais,
+        channel: Channel,
+        clock: Clock,
+        *,
+        chat: str | None = None,
+        owner: str | None = None,
+        flood_retries: int = 0,
+    ) -> None:
+        """`flood_retries`: how many flood waits (RetryAfter) a call waits out in place before
+        its row waits in the outbox (where a restart does not forget the wait)."""
+        self.relais = relais
+        self.channel = channel
+        self.clock = clock
+        self.chat = chat
+        self.owner = owner or new_owner()
+        self.flood_retries = flood_retries
+        self.ready = asyncio.Event()
+        self.stopping = asyncio.Event()
+        self._draining = asyncio.Lock()
+        settings = relais.settings.outbox
+        self.max_attempts = settings.max_attempts
+        self.base_backoff = settings.base_backoff_seconds
+        self._turns: ChatTurns[OutboxItem] = ChatTurns(
+            self._due_turns,
+            self._deliver_chat,
+            lambda item: item.chat_id,
+            SEND_CONCURRENCY,
+            self.ready,
+            rank=lambda item: item.priority,
+        )
+
+    def wake(self) -> None:
+        """New calls may be due."""
+        self.ready.set()
+
+    async def drain(self) -> None:
+        """Send every due outbox item: chats side by side and in turns (a long queue never
+        holds up another chat), each chat's items in order."""
+        async with self._draining:
+            await self._turns.run()
+
+    async def recover(self) -> int:
+        """Give back the leases of senders of this host that died (a crash); how many rows."""
+        freed = 0
+        async with self.relais.storage.transaction() as tx:
+            for owner in await tx.outbox_lease_owners(self.clock()):
+                if _dead_here(owner):
+                    freed += await tx.release_outbox(owner)
+        return freed
+
+    async def release(self) -> None:
+        """Give back every lease of this sender (it stops)."""
+        async with self.relais.storage.transaction() as tx:
+            await tx.release_outbox(self.owner)
+
+    async def _due_turns(self, busy: Collection[str], chats: int) -> list[OutboxItem]:
+        now = self.clock()
+        async with self.relais.storage.transaction() as tx:
+            return await tx.due_outbox_turns(
+                now,
+                SEND_TURN,
+                chats,
+                busy,
+                channel=self.channel.name,
+                chat=self.chat,
+                owner=self.owner,
+                horizon=now + timedelta(seconds=LEASE_SECONDS),
+            )
+
+    async def _deliver_chat(self, items: list[OutboxItem]) -> None:
+        now = self.clock()
+        async with self.relais.storage.transaction() as tx:
+            taken = set(
+                await tx.lease_outbox(
+                    [i.id for i in items], self.owner, now, now + timedelta(seconds=LEASE_SECONDS)
+                )
+            )
+        done: list[int] = []
+        for item in items:
+            # another sender took it (or it is sent already): the rest keeps its order there
+            if item.id not in taken:
+                break
+            done.append(item.id)
+            # after a postponed or refused message, the rest of that chat waits its turn
+            if not await self._deliver(item):
+                break
+        left = taken.difference(done)
+        if left:
+            async with self.relais.storage.transaction() as tx:
+                await tx.release_outbox(self.owner, left)
+
+    async def _deliver(self, item: OutboxItem) -> bool:
+        """Send one item and record the outcome; False when the chat's later items must wait."""
+        storage = self.relais.storage
+        planned = PlannedCall(item.chat_id, item.method, item.payload)
+        kind = str(item.payload.get("kind", ""))
+        if item.method == "sendDocument":
+            try:
+                document = await self.relais.document(self.channel.name, item.chat_id, kind)
+            except RepeatedDocument:
+                # the very same document was sent a moment ago: once is enough
+                async with storage.transaction() as tx:
+                    await tx.mark_sent(item.id)
+                return True
+            if document is None:
+                return await self._refused(item, BadRequest("nothing to make the document from"))
+            planned = PlannedCall(item.chat_id, item.method, item.payload, document)
+        waits = 0
+        while True:
+            try:
+                result = await self.channel.call(planned)
+            except RetryAfter as exc:
+                # a flood wait: this chat waits in place a few times (the others go on), then
+                # the row waits in the outbox
+                waits += 1
+                if waits <= self.flood_retries and await self._wait_in_place(item, exc.seconds):
+                    continue
+                error: ChannelError = exc
+            except ChannelError as exc:
+                error = exc
+            else:
+                break
+            if planned.document is not None:
+                # not delivered: when tried again, it must be made again
+                self.relais.recent_documents.release(self.channel.name, item.chat_id, kind)
+            return await self._failed(item, error)
+        async with storage.transaction() as tx:
+            await tx.mark_sent(item.id, result)
+        return True
+
+    async def _wait_in_place(self, item: OutboxItem, seconds: float) -> bool:
+        """Wait `seconds` holding the row (no other sender takes it meanwhile); False if the
+        sender stops first, or the row is gone meanwhile (erased with someone, or no longer
+        queued)."""
+        now = self.clock()
+        until = now + timedelta(seconds=seconds + LEASE_SECONDS)
+        async with self.relais.storage.transaction() as tx:
+            if not await tx.lease_outbox([item.id], self.owner, now, until):
+                return False
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.stopping.wait(), timeout=seconds)
+        if self.stopping.is_set():
+            return False
+        now = self.clock()
+        async with self.relais.storage.transaction() as tx:
+            taken = await tx.lease_outbox(
+                [item.id], self.owner, now, now + timedelta(seconds=LEASE_SECONDS)
+            )
+        return bool(taken)
+
+    async def _failed(self, item: OutboxItem, exc: ChannelError) -> bool:
+        if isinstance(exc, RetryAfter):
+            await self._retry(item, exc.seconds, "RetryAfter")
+            return False
+        if isinstance(exc, Blocked):
+            async with self.relais.storage.transaction() as tx:
+                await tx.mark_failed(item.id, "Forbidden")
+                await tx.mark_blocked_chat(item.chat_id, channel=self.channel.name)
+                await tx.set_blocked(self.channel.name, item.chat_id, True)
+            log.info("outbox %s: recipient blocked the bot", item.id)
+            return False
+        if isinstance(exc, BadRequest):
+            return await self._refused(item, exc)
+        assert isinstance(exc, Unavailable), type(exc).__name__
+        backoff = self.base_backoff * 2**item.attempts
+        await self._retry(item, min(backoff, MAX_BACKOFF), str(exc) or "Unavailable")
+        return False
+
+    async def _refused(self, item: OutboxItem, exc: BadRequest) -> bool:
+        async with self.relais.storage.transaction() as tx:
+            if exc.harmless:
+                await tx.mark_sent(item.id)
+            else:
+                await tx.mark_failed(item.id, f"BadRequest:{exc.reason}")
+        if not exc.harmless:
+            log.warning("outbox %s %s refused: %s", item.id, item.method, exc.reason)
+        return True
+
+    async def _retry(self, item: OutboxItem, seconds: float, error: str) -> None:
+        async with self.relais.storage.transaction() as tx:
+            if item.attempts + 1 >= self.max_attempts:
+                await tx.mark_failed(item.id, error)
+                log.warning("outbox %s gave up after %d attempts", item.id, item.attempts + 1)
+            else:
+                due = self.clock() + timedelta(seconds=seconds)
+                await tx.mark_retry(item.id, due, error)

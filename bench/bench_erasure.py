@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from bot.reach.queue import queue
+from bot.reach.started import NewStarted
 from bot.storage.database import Storage
 
 
@@ -30,7 +32,11 @@ async def main(people: int) -> None:
                 assert state.person.id is not None
                 ids.append(state.person.id)
                 for _ in range(3):
-                    await tx.add_notice(state.person.id, {"text": "x" * 200}, state.person.id)
+                    notice = {"msgid": "x" * 200, "params": {}, "buttons": []}
+                    await queue(
+                        tx,
+                        NewStarted(state.person.id, "notice", notice, subject_id=state.person.id),
+                    )
                     await tx.enqueue(str(10_000 + n), "sendMessage", {"text": "y" * 300})
         erasures = []
         for person_id in ids:

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
@@ -379,3 +379,10 @@ class Tx(
             "UPDATE persons SET blocked = ? WHERE channel = ? AND external_id = ?",
             (int(blocked), channel, str(external_id)),
         )
+
+
+if TYPE_CHECKING:
+    from bot.storage.interfaces import Transaction
+
+    # mypy proves here that the SQLite transaction implements every aggregate's interface
+    _CONFORMS: type[Transaction] = Tx

@@ -1,0 +1,519 @@
+"""The storage's interfaces, one per aggregate: what the rest of Relais may ask of a database.
+
+`Tx` (bot/storage/database.py) implements them all on SQLite; a PostgreSQL backend would
+implement `Transaction` the same way. mypy checks that `Tx` conforms (see database.py) and a test
+checks that every public method of `Tx` belongs to one aggregate here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.storage.journal import DEFAULT_CHANNEL
+
+if TYPE_CHECKING:
+    from bot.core.domain import Centre, Person, State
+    from bot.desk.domain import (
+        AuditEntry,
+        Beneficiary,
+        Filter,
+        FollowUp,
+        HelpRequest,
+        Outcome,
+        Role,
+        TeamMember,
+    )
+    from bot.reach.started import NewStarted, Started
+    from bot.storage.erasure import Gone
+    from bot.storage.export import Access, HelpAsked, PersonDates
+    from bot.storage.journal import DroppedUpdates, PendingUpdate
+    from bot.storage.outbox import OutboxItem
+    from bot.storage.reach import Silent
+    from bot.storage.stats import PeopleCounts
+
+
+class People(Protocol):
+    """Who talks to Relais: their state (settings, answers, session) and platform ids."""
+
+    async def load_state(self, channel: str, external_id: str) -> State:
+        """The person (created if new), their session and profile; records last_seen_at."""
+        ...
+
+    async def save_state(self, state: State) -> None:
+        """Write the person, session and profile; profile keys no longer present are deleted."""
+        ...
+
+    async def find_person(self, channel: str, external_id: str) -> Person | None:
+        """The person, or None if they never wrote; does not touch last_seen_at."""
+        ...
+
+    async def set_blocked(self, channel: str, external_id: str, blocked: bool) -> None:
+        """Record that the person blocked (or unblocked) the bot; unknown persons are ignored."""
+        ...
+
+    async def persons_by_external_ids(self, external_ids: Iterable[str]) -> list[Person]:
+        """The persons with these external ids (admins), on any channel."""
+        ...
+
+    async def person_by_id(self, person_id: int) -> Person | None:
+        """A person by id, or None."""
+        ...
+
+    async def profile_of(self, person_id: int) -> dict[str, Any]:
+        """A person's saved answers."""
+        ...
+
+    async def person_dates(self, person_id: int) -> PersonDates:
+        """When the person first and last wrote."""
+        ...
+
+
+class Journal(Protocol):
+    """Platform updates written before they are acknowledged, handled in fair rounds."""
+
+    async def journal_update(
+        self,
+        update_id: int,
+        payload: dict[str, Any],
+        sender: str | None = None,
+        *,
+        channel: str = DEFAULT_CHANNEL,
+    ) -> bool:
+        """Record an incoming update and who sent it; False if it was already recorded."""
+        ...
+
+    async def next_update_id(self, channel: str) -> int:
+        """An id for a channel that numbers nothing itself (the terminal): one above its last."""
+        ...
+
+    async def fair_pending_updates(
+        self, per_sender: int = 2, limit: int = 64, *, channel: str = DEFAULT_CHANNEL
+    ) -> list[PendingUpdate]:
+        """One round of updates to handle: each sender's oldest `per_sender` at most, in turns
+        (everyone's first, then everyone's second…), oldest first within a turn."""
+        ...
+
+    async def drop_pending_updates(
+        self, sender: str, *, channel: str = DEFAULT_CHANNEL
+    ) -> DroppedUpdates:
+        """Mark every pending message and button press of `sender` handled, unread (they sent too
+        much at once); chat membership changes are kept, they cost nothing."""
+        ...
+
+    async def mark_update_handled(self, update_id: int, *, channel: str = DEFAULT_CHANNEL) -> None:
+        """Never handle this update again; its payload (names, text) and sender are dropped."""
+        ...
+
+    async def record_update_failure(
+        self, update_id: int, max_attempts: int, *, channel: str = DEFAULT_CHANNEL
+    ) -> bool:
+        """Count a failed try at an update; True once it is set aside (kept, flagged, never tried
+        again)."""
+        ...
+
+    async def purge_set_aside_updates(self, before: datetime) -> int:
+        """Forget updates set aside before `before` (their payload holds what people wrote)."""
+        ...
+
+    async def last_update_id(self, *, channel: str = DEFAULT_CHANNEL) -> int | None:
+        """The highest update_id ever recorded on `channel` (the next polling offset is this +
+        1)."""
+        ...
+
+    async def purge_handled_updates(self, before: datetime) -> int:
+        """Forget updates handled before `before`; each channel's latest is kept for
+        last_update_id."""
+        ...
+
+
+class Outbox(Protocol):
+    """Planned platform calls, sent chat by chat under a lease, by priority."""
+
+    async def enqueue(
+        self,
+        chat_id: str,
+        method: str,
+        payload: dict[str, Any],
+        not_before: datetime | None = None,
+        *,
+        subject_id: int | None = None,
+        sensitive: bool = False,
+        shows: Collection[int] = (),
+        channel: str = DEFAULT_CHANNEL,
+        priority: int = 0,
+    ) -> int:
+        """Queue one platform call (due now, or at `not_before`); its outbox id."""
+        ...
+
+    async def due_outbox_turns(
+        self,
+        now: datetime,
+        per_chat: int,
+        chats: int,
+        busy: Collection[str] = (),
+        *,
+        channel: str = DEFAULT_CHANNEL,
+        chat: str | None = None,
+        owner: str | None = None,
+        horizon: datetime | None = None,
+    ) -> list[OutboxItem]:
+        """The next turn of up to `chats` chats of `channel` (or only `chat`) not in `busy`: each
+        chat's first `per_chat` due items; chats by their best priority, then their oldest due
+        item; each chat's items in order."""
+        ...
+
+    async def lease_outbox(
+        self, ids: Collection[int], owner: str, now: datetime, until: datetime
+    ) -> list[int]:
+        """Take these queued rows for `owner` until `until`, unless another sender holds them (an
+        ended lease, or one from a clock that went back, holds nothing); the ids taken."""
+        ...
+
+    async def release_outbox(self, owner: str, ids: Collection[int] | None = None) -> int:
+        """Give back the leases `owner` holds (on these rows, or all); how many."""
+        ...
+
+    async def outbox_lease_owners(self, now: datetime) -> list[str]:
+        """The senders holding leases not ended yet (to find those that died)."""
+        ...
+
+    async def mark_sent(self, id: int, result: dict[str, Any] | None = None) -> None:
+        """The call succeeded; `result` (ids only, never text) is kept, the payload dropped."""
+        ...
+
+    async def mark_retry(self, id: int, next_at: datetime, error: str) -> None:
+        """The call failed for now: try again at `next_at` (only if still queued)."""
+        ...
+
+    async def mark_failed(self, id: int, error: str) -> None:
+        """The call failed for good; `error` is an error class or code, never message text."""
+        ...
+
+    async def mark_blocked_chat(self, chat_id: str, *, channel: str = DEFAULT_CHANNEL) -> int:
+        """Every queued item of this chat becomes 'blocked' (the recipient blocked the bot)."""
+        ...
+
+    async def outbox_counts(self) -> dict[str, int]:
+        """Number of outbox items in each state (every state present, zeros included)."""
+        ...
+
+    async def purge_outbox(self, before: datetime) -> int:
+        """Delete items that left the queue (sent, failed, blocked) before `before`."""
+        ...
+
+
+class StartedMessages(Protocol):
+    """Messages Relais starts: kind and parameters, priority, dedupe key, lease."""
+
+    async def queue_started(self, new: NewStarted, token: str) -> int | None:
+        """Queue a message; its id, or None when one with the same dedupe key exists."""
+        ...
+
+    async def lease_due_started(
+        self,
+        channel: str,
+        now: datetime,
+        owner: str,
+        until: datetime,
+        external_id: str | None = None,
+        limit: int = 100,
+    ) -> list[Started]:
+        """Take up to `limit` due messages for a channel's persons (or one of them), in delivery
+        order, for `owner` until `until`: nobody else takes them meanwhile."""
+        ...
+
+    async def finish_started(self, kept: Collection[int], done: Collection[int]) -> None:
+        """Delivered: `kept` (with buttons) wait for a press; `done` go, but one with a dedupe key
+        stays as an empty row, so that queueing it again does nothing."""
+        ...
+
+    async def drop_started(self, ids: Collection[int]) -> int:
+        """Forget messages that will not be delivered (the recipient stopped or blocked)."""
+        ...
+
+    async def started_message(self, started_id: int) -> Started | None:
+        """A message Relais started, with its recipient (None: no such message any more)."""
+        ...
+
+    async def answer_started(self, started_id: int) -> bool:
+        """Record the answer to a delivered message; False if it was already answered (or is not
+        delivered): a message is answered once."""
+        ...
+
+    async def drop_pending_notices(self, person_id: int) -> int:
+        """Forget the notices not yet delivered to a person (one just removed from a team must not
+        learn more about the people they followed); how many."""
+        ...
+
+    async def purge_started(self, before: datetime, now: datetime) -> int:
+        """Delete messages queued before `before`, delivered or not (nobody read them in time), and
+        answered or expired ones whose buttons no longer work."""
+        ...
+
+    async def silent_since(self, until: datetime, after: datetime) -> list[Silent]:
+        """People who can be written to (not stopped, not blocked) whose last message is from
+        `after`
+        to `until` (both included)."""
+        ...
+
+
+class Keyboards(Protocol):
+    """The numbered choices a chat was last shown, so a typed number presses one."""
+
+    async def store_keyboard(self, channel: str, chat: str, data: Sequence[str]) -> None:
+        """Keep the button data a typed number presses in this chat, replacing any earlier; nothing
+        is kept for a chat whose person is gone (erased by this very reply)."""
+        ...
+
+    async def clear_keyboard(self, channel: str, chat: str) -> None:
+        """Forget the chat's numbered keyboard: a newer message showed no numbered choices."""
+        ...
+
+    async def stored_keyboard(self, channel: str, chat: str) -> tuple[str, ...]:
+        """The button data of the chat's last numbered choices, in order (empty: none)."""
+        ...
+
+
+class Centres(Protocol):
+    """The charity's local sites, configured or added by an admin."""
+
+    async def sync_centres(self, configured: Iterable[Centre]) -> list[str]:
+        """Make the configured centres active; remove config centres no longer listed."""
+        ...
+
+    async def active_centres(self) -> tuple[Centre, ...]:
+        """The centres people can choose, in the order they were added."""
+        ...
+
+    async def add_centre(self, centre: Centre) -> bool:
+        """Add a centre (or bring a removed one back); False if it is already active."""
+        ...
+
+    async def remove_centre(self, centre: str, by: str = "admin") -> int | None:
+        """Close a centre (`by` an admin or the configuration): its people keep their answers and
+        will choose another centre; its volunteers' roles are revoked (the rows stay, so they can
+        be told why, and re-opening the centre does not bring them back). Returns how many people
+        it had, None if unknown."""
+        ...
+
+    async def centre_names(self) -> dict[str, str]:
+        """Every centre ever known, removed ones included (their outcomes still count)."""
+        ...
+
+
+class Team(Protocol):
+    """Volunteers, coordinators and their invitations."""
+
+    async def roles_of(self, person_id: int) -> tuple[Role, ...]:
+        """The roles of a person in active centres (revoked ones are gone)."""
+        ...
+
+    async def had_role(self, person_id: int) -> bool:
+        """True when the person was a volunteer of a centre that has since closed (not when they
+        were
+        removed from a team: they are answered like anyone else)."""
+        ...
+
+    async def grant_role(self, person_id: int, centre: str, role: str) -> None:
+        """Make a person volunteer or coordinator of a centre (a coordinator stays one); a new
+        invitation gives back a role that was taken back, as this invitation says."""
+        ...
+
+    async def create_invite(
+        self, code_hash: str, centre: str, role: str, created_by: int | None, expires_at: str
+    ) -> int:
+        """Record a new invitation; returns its id."""
+        ...
+
+    async def redeem_invite(self, code_hash: str, person_id: int) -> tuple[str, str] | str:
+        """Use an invitation once: (centre, role), or why not: unknown, used, expired."""
+        ...
+
+    async def team_of(self, centre: str) -> list[Person]:
+        """The volunteers and coordinators of a centre."""
+        ...
+
+    async def team_members(self, centres: Iterable[str]) -> list[TeamMember]:
+        """The volunteers and coordinators of these centres (roles not taken back), by centre."""
+        ...
+
+    async def revoke_roles(self, person_id: int, centres: Iterable[str]) -> int:
+        """Take back a person's roles in these centres (removed from the team); how many."""
+        ...
+
+    async def drop_queued_about_unseen(self, person_id: int) -> int:
+        """Forget the messages still waiting to be sent to this person's chat about people they no
+        longer see (one just removed from a team: a help request queued behind a slowed-down chat
+        names its author); how many."""
+        ...
+
+
+class FollowUps(Protocol):
+    """A centre's beneficiaries and how their follow-up goes."""
+
+    async def list_beneficiaries(
+        self,
+        centres: tuple[str, ...],
+        which: Filter,
+        offset: int,
+        limit: int,
+        exclude: int | None = None,
+    ) -> tuple[list[Beneficiary], int]:
+        """People of these centres who agreed, newest activity first; and how many in all."""
+        ...
+
+    async def followup_of(self, person_id: int) -> FollowUp:
+        """A person's follow-up (defaults when nothing was recorded yet)."""
+        ...
+
+    async def update_followup(self, person_id: int, **changes: Any) -> None:
+        """Change some follow-up columns (cv_status, cv_note, cv_checked_by, cv_checked_at,
+        searching, first_contact_at, assessment_done_at, cv_done_at)."""
+        ...
+
+    async def proposable(self, centre: str) -> list[int]:
+        """Ids of the people volunteers may propose to employers: CV checked, searching."""
+        ...
+
+
+class HelpRequests(Protocol):
+    """Requests to talk to a volunteer."""
+
+    async def open_help_request(self, person_id: int, centre: str) -> int | None:
+        """Open a help request; None when one is already waiting."""
+        ...
+
+    async def move_waiting_help(self, person_id: int, centre: str) -> int | None:
+        """Give a waiting help request made to another centre to this one (the person's centre
+        closed
+        and they chose this one); its id, None when there was none to move."""
+        ...
+
+    async def help_request(self, request_id: int) -> HelpRequest | None:
+        """A help request by id."""
+        ...
+
+    async def take_help_request(self, request_id: int, volunteer_id: int) -> bool:
+        """Take a request; False when someone took it first."""
+        ...
+
+    async def help_requests_of(self, person_id: int) -> list[HelpAsked]:
+        """The person's requests to talk to a volunteer, oldest first."""
+        ...
+
+
+class Outcomes(Protocol):
+    """What became of people: a job, a training, a French class…"""
+
+    async def add_outcome(
+        self,
+        person_id: int,
+        centre: str,
+        kind: str,
+        contract: str | None,
+        happened_on: date,
+        recorded_by: int | None,
+        confirmed: bool,
+    ) -> int:
+        """Record an outcome; returns its id."""
+        ...
+
+    async def outcome(self, outcome_id: int) -> Outcome | None:
+        """An outcome by id."""
+        ...
+
+    async def outcomes_of(self, person_id: int) -> list[Outcome]:
+        """A person's outcomes, latest first."""
+        ...
+
+    async def confirm_outcome(self, outcome_id: int, volunteer_id: int) -> bool:
+        """Confirm an outcome the person reported; False if it already was."""
+        ...
+
+    async def reported_job_to_confirm(self, person_id: int) -> Outcome | None:
+        """The job the person reported that no volunteer confirmed yet, if any."""
+        ...
+
+    async def update_reported_job(
+        self, outcome_id: int, centre: str, contract: str, happened_on: date
+    ) -> None:
+        """Replace what an unconfirmed reported job says (the person told it again)."""
+        ...
+
+
+class Audit(Protocol):
+    """Who read or changed whose data."""
+
+    async def audit(self, actor_id: int, subject_id: int, action: str) -> None:
+        """Log a read of a profile or a CV."""
+        ...
+
+    async def audit_entries(self, limit: int = 20, offset: int = 0) -> list[AuditEntry]:
+        """The latest reads, newest first."""
+        ...
+
+    async def audit_about(self, person_id: int) -> list[Access]:
+        """Every audit line about the person, oldest first (who did it is left out)."""
+        ...
+
+    async def purge_audit(self, before: datetime) -> int:
+        """Delete audit lines older than `before`: the log is kept as long as the data."""
+        ...
+
+
+class Stats(Protocol):
+    """A centre's figures over a period."""
+
+    async def stats_people(self, centres: tuple[str, ...], start: date, end: date) -> PeopleCounts:
+        """People followed by these centres in [start, end], each counted once."""
+        ...
+
+    async def stats_outcomes(
+        self, centres: tuple[str, ...], start: date, end: date
+    ) -> list[tuple[str, str | None, int]]:
+        """(kind, contract, count) of the confirmed outcomes of these centres in [start, end]."""
+        ...
+
+    async def stats_back_to_work(self, centres: tuple[str, ...], start: date, end: date) -> int:
+        """How many distinct people had a confirmed job outcome of these centres in [start, end]."""
+        ...
+
+
+class Erasure(Protocol):
+    """Erasing a person and everything about them; retention."""
+
+    async def erase_person(self, person_id: int, action: str, actor_id: int | None) -> bool:
+        """Delete a person and everything about them; keep one id-only audit line saying that it
+        happened (`action`: "erased" or "purged"). False if there was no such person."""
+        ...
+
+    async def inactive_persons(self, before: datetime) -> list[Gone]:
+        """Everyone whose last message is older than `before`."""
+        ...
+
+    def checkpoint_after_commit(self) -> None:
+        """Empty the WAL into the database (TRUNCATE) as soon as this transaction commits, before
+        any
+        other transaction, so that no reply leaves before the copies are gone."""
+        ...
+
+
+class Transaction(
+    People,
+    Journal,
+    Outbox,
+    StartedMessages,
+    Keyboards,
+    Centres,
+    Team,
+    FollowUps,
+    HelpRequests,
+    Outcomes,
+    Audit,
+    Stats,
+    Erasure,
+    Protocol,
+):
+    """Everything a unit of work may do, inside one transaction."""

@@ -1,56 +1,82 @@
 """A reply becomes planned calls in the outbox, in the order the person should see them, fitted
-to what the channel can show. The calls' documents are made only when sent."""
+to what the channel can show (bot.channels.shaping). The calls' documents are made only when
+sent.
+
+The calls a channel may be asked to make for a message:
+- "sendMessage" {"text", "keyboard": rows of [label, data], "typed"?, "numbered"?, "echo"?}
+  ("numbered": labels of the choices written in the text, that a typed number picks; "echo":
+  the message only says which answer was taken);
+- "sendList" {"text", "opener", "rows": [[label, data], …]}: a list message, planned only for
+  a channel whose Capabilities allow lists (list_rows), as shaping never makes one elsewhere;
+- "editMessageText" {"message_id", "text", "keyboard"}: only for a channel that can edit;
+- "sendDocument" {"kind"}: the file is made when sent, never kept.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
+from bot.channels import keyboards
 from bot.channels.protocol import Capabilities
-from bot.core.domain import Message, Reply
+from bot.channels.shaping import ECHO_MARK, T_OPEN_LIST, Shaped, Shown, shape, split_text
+from bot.core.domain import Button, Message, Reply
+from bot.core.i18n import Translator
 from bot.desk import about
 from bot.privacy import erasure
 from bot.reach.delivery import REPLY
 from bot.storage.database import Tx
 
-RLM = "\u200f"
+
+@dataclass(frozen=True)
+class Call:
+    """One planned call of a shaped reply, before it is queued for a chat."""
+
+    method: str
+    payload: dict[str, Any]
+    sensitive: bool = False  # no copy kept once sent
 
 
-def shape(messages: tuple[Message, ...], capabilities: Capabilities) -> tuple[Message, ...]:
-    """Fit messages to a channel's limits. Until bot.channels.shaping lands: as they are."""
-    del capabilities
-    return messages
-
-
-def split_text(text: str, limit: int | None = 4096) -> list[str]:
-    """Cut a long text into pieces the channel accepts, at line breaks when possible."""
-    text = text or "…"
-    if limit is None:
-        return [text]
-    pieces = []
-    while len(text) > limit:
-        cut = text.rfind("\n", 0, limit)
-        if cut <= 0:
-            cut = limit
-        pieces.append(text[:cut])
-        text = text[cut:].lstrip("\n")
-    pieces.append(text)
-    return [p for p in pieces if p] or ["…"]
-
-
-def directed(message: Message) -> str:
-    """The text to send: in a right-to-left language each line starts with a right-to-left mark.
-
-    Telegram sets each paragraph's direction from its first strong letter, so a line opening
-    with "/menu", a number or a French name would otherwise be laid out left to right.
-    """
-    if not message.rtl:
-        return message.text
-    return "\n".join(RLM + line for line in message.text.split("\n"))
-
-
-def keyboard(message: Message) -> list[list[list[str]]]:
+def rows(buttons: tuple[tuple[Button, ...], ...]) -> list[list[list[str]]]:
     """Buttons as JSON-ready rows of [label, callback data]."""
-    return [[[b.label, b.data] for b in row] for row in message.buttons]
+    return [[[b.label, b.data] for b in row] for row in buttons]
+
+
+def plan(shaped: Shaped, pressed: dict[str, Any], limit: int | None) -> list[Call]:
+    """The calls of a shaped reply, in order: the pressed message changed (a channel that can
+    edit), then each message. `pressed`: the message whose button was pressed ("message_id",
+    "text"), if known; `limit`: the channel's text length."""
+    calls: list[Call] = []
+    message_id = pressed.get("message_id")
+    if message_id is not None and shaped.edit is not None:
+        edit = shaped.edit
+        payload = {"message_id": message_id, "text": edit.text, "keyboard": rows(edit.buttons)}
+        calls.append(Call("editMessageText", payload, edit.sensitive))
+    elif message_id is not None and shaped.echo and pressed.get("text"):
+        # keep the question, drop its buttons, and show which one was pressed
+        text = f"{pressed['text']}\n\n{ECHO_MARK} {shaped.echo}"
+        payload = {"message_id": message_id, "text": split_text(text, limit)[0], "keyboard": []}
+        calls.append(Call("editMessageText", payload))
+    for shown in shaped.messages:
+        calls.append(_message(shown))
+        if shown.document:
+            calls.append(Call("sendDocument", {"kind": shown.document}, shown.sensitive))
+    return calls
+
+
+def _message(shown: Shown) -> Call:
+    if shown.options is not None:
+        listed = [[b.label, b.data] for b in shown.options.rows]
+        opened = {"text": shown.text, "opener": shown.options.opener, "rows": listed}
+        return Call("sendList", opened, shown.sensitive)
+    payload: dict[str, Any] = {"text": shown.text, "keyboard": rows(shown.buttons)}
+    if shown.typed:
+        payload["typed"] = True  # numbers are answers there, not buttons
+    if shown.numbered:
+        payload["numbered"] = [b.label for b in shown.numbered]
+    if shown.echo:
+        payload["echo"] = shown.echo
+    return Call("sendMessage", payload, shown.sensitive)
 
 
 class Planner:
@@ -60,51 +86,36 @@ class Planner:
         self.channel = channel
         self.capabilities = capabilities
 
+    def shape(self, reply: Reply, translator: Translator, pressed: bool) -> Shaped:
+        """`reply` fitted to the channel, a list's opening label in the recipient's language."""
+        return shape(
+            reply,
+            self.capabilities,
+            list_label=translator.gettext(T_OPEN_LIST),
+            rtl_marks=self.capabilities.direction_marks,
+            pressed=pressed,
+        )
+
     async def queue_reply(
-        self, tx: Tx, chat: str, reply: Reply, pressed: dict[str, Any], priority: int = REPLY
+        self,
+        tx: Tx,
+        chat: str,
+        reply: Reply,
+        pressed: dict[str, Any],
+        translator: Translator,
+        priority: int = REPLY,
     ) -> None:
         """Queue the calls of a reply to an event that came from `chat` (`pressed`: the message
-        whose button was pressed, if any)."""
+        whose button was pressed, if any; `translator`: the recipient's language)."""
         # the last messages to someone who erased their data: no row of their chat stays
         farewell = erasure.asked(reply)
         # a volunteer's answer showing a person (page, phone) or several (a list) is erased
         # with any of them while queued
         shows = about.subject_of(reply)
         among = about.people_of(reply) if shows is None else ()
-        marks = {"subject_id": shows, "sensitive": farewell, "shows": among}
-        message_id = pressed.get("message_id")
-        limit = self.capabilities.text_length
-        messages = reply.messages
-        if not self.capabilities.can_edit:
-            # the choice is shown apart, and the changed message comes again as a new one
-            if reply.echo:
-                text = f"✓ {reply.echo}"
-                await self._enqueue(
-                    tx, chat, "sendMessage", {"text": text, "echo": reply.echo}, priority, marks
-                )
-            if reply.edit is not None:
-                messages = (reply.edit, *messages)
-        elif message_id is not None and reply.edit is not None:
-            edit = {
-                "message_id": message_id,
-                "text": split_text(self._text(reply.edit), limit)[0],
-                "keyboard": keyboard(reply.edit),
-            }
-            await self._enqueue(tx, chat, "editMessageText", edit, priority, marks)
-        elif message_id is not None and reply.echo and pressed.get("text"):
-            # keep the question, drop its buttons, and show which one was pressed
-            text = f"{pressed['text']}\n\n✅ {reply.echo}"
-            edit = {"message_id": message_id, "text": split_text(text, limit)[0], "keyboard": []}
-            await self._enqueue(tx, chat, "editMessageText", edit, priority, marks)
-        await self.queue_messages(
-            tx,
-            chat,
-            messages,
-            subject_id=shows,
-            sensitive=farewell,
-            shows=among,
-            priority=priority,
-        )
+        # an edit needs the pressed message; without it, edits and echoes come as new messages
+        shaped = self.shape(reply, translator, pressed.get("message_id") is not None)
+        await self._queue(tx, chat, shaped, pressed, shows, farewell, among, priority)
         for effect in reply.effects:
             if effect.name == "team_commands":
                 # volunteers find their commands in the app's menu, in their language; a
@@ -121,53 +132,36 @@ class Planner:
         tx: Tx,
         chat: str,
         messages: tuple[Message, ...],
+        translator: Translator,
         *,
         subject_id: int | None = None,
-        sensitive: bool = False,
-        shows: tuple[int, ...] = (),
         priority: int = REPLY,
     ) -> None:
-        """Queue messages to `chat`: each as text pieces the channel accepts, the buttons on the
-        last piece, then its document's kind (the file is made when sent, never kept)."""
-        for message in shape(messages, self.capabilities):
-            marks = {
-                "subject_id": subject_id,
-                "sensitive": sensitive or message.sensitive,
-                "shows": shows,
-            }
-            pieces = split_text(self._text(message), self.capabilities.text_length)
-            for i, piece in enumerate(pieces):
-                payload: dict[str, Any] = {
-                    "text": piece,
-                    "keyboard": keyboard(message) if i == len(pieces) - 1 else [],
-                }
-                if message.typed:
-                    payload["typed"] = True  # numbers are answers there, not buttons
-                await self._enqueue(tx, chat, "sendMessage", payload, priority, marks)
-            if message.document:
-                await self._enqueue(
-                    tx, chat, "sendDocument", {"kind": message.document}, priority, marks
-                )
+        """Queue messages Relais starts to `chat`, shaped as a reply that nobody pressed."""
+        shaped = self.shape(Reply(messages), translator, pressed=False)
+        await self._queue(tx, chat, shaped, {}, subject_id, False, (), priority)
 
-    def _text(self, message: Message) -> str:
-        return directed(message) if self.capabilities.direction_marks else message.text
-
-    async def _enqueue(
+    async def _queue(
         self,
         tx: Tx,
         chat: str,
-        method: str,
-        payload: dict[str, Any],
+        shaped: Shaped,
+        pressed: dict[str, Any],
+        subject_id: int | None,
+        sensitive: bool,
+        shows: tuple[int, ...],
         priority: int,
-        marks: dict[str, Any],
     ) -> None:
-        await tx.enqueue(
-            chat,
-            method,
-            payload,
-            subject_id=marks["subject_id"],
-            sensitive=marks["sensitive"],
-            shows=marks["shows"],
-            channel=self.channel,
-            priority=priority,
-        )
+        # in the transaction that queues the reply: a typed number presses what it showed
+        await keyboards.remember(tx, self.channel, chat, shaped)
+        for call in plan(shaped, pressed, self.capabilities.text_length):
+            await tx.enqueue(
+                chat,
+                call.method,
+                call.payload,
+                subject_id=subject_id,
+                sensitive=sensitive or call.sensitive,
+                shows=shows,
+                channel=self.channel,
+                priority=priority,
+            )

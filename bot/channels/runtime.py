@@ -18,10 +18,12 @@ import traceback
 from collections.abc import AsyncIterator, Iterable
 from typing import Any
 
+from bot.channels import keyboards
 from bot.channels.protocol import Channel, Journaled, Received
 from bot.channels.replies import Planner
 from bot.channels.sender import OutboxSender
 from bot.core.clock import Clock, utc_now
+from bot.core.domain import EventKind, Inbound
 from bot.core.i18n import N_, Translator
 from bot.fairness.budget import Budgets, Verdict
 from bot.reach import delivery
@@ -266,8 +268,23 @@ class Runtime:
         if received.event is None:
             return
         await tx.set_blocked(self.name, received.sender, False)
-        reply = await self.relais.handle(tx, self.name, received.sender, received.event)
-        await self.planner.queue_reply(tx, received.chat, reply, received.pressed)
+        event = await self._typed_choice(tx, received.chat, received.event)
+        reply = await self.relais.handle(tx, self.name, received.sender, event)
+        # after handling: the language the person may just have chosen
+        person = await tx.find_person(self.name, received.sender)
+        if person is not None and person.locale:
+            t = self.relais.catalogs.get(person.locale)
+        else:
+            t = self._translator(received.language_code)
+        await self.planner.queue_reply(tx, received.chat, reply, received.pressed, t)
+
+    async def _typed_choice(self, tx: Tx, chat: str, event: Inbound) -> Inbound:
+        """A typed number where choices were shown as numbered text is the press of that
+        choice (bot.channels.keyboards); any other event stays as it came."""
+        if event.kind is not EventKind.TEXT:
+            return event
+        resolved = await keyboards.resolve_typed(tx, self.name, chat, event.text)
+        return resolved if resolved.kind is EventKind.BUTTON else event
 
     async def _status(self, tx: Tx, sender: str, chat: str, blocked: bool) -> None:
         await tx.set_blocked(self.name, sender, blocked)
@@ -300,6 +317,7 @@ class Runtime:
                 tx,
                 outgoing.person.external_id,
                 (outgoing.message,),
+                self.relais.catalogs.get(outgoing.person.locale or None),
                 subject_id=outgoing.subject_id,
                 priority=outgoing.priority,
             )

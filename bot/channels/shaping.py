@@ -40,6 +40,8 @@ class Shown:
     numbered: tuple[Button, ...] = ()  # written in the text as "1. …": a typed number picks one
     document: str = ""  # a file to deliver after this message (see Message.document)
     sensitive: bool = False  # no copy kept once sent (see Message.sensitive)
+    typed: bool = False  # its answer is typed: a number typed there is an answer, not a button
+    echo: str = ""  # only says which answer was taken (a channel may show that its own way)
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,7 @@ def shape(
             echo = reply.echo
         else:
             # the question stays as it was: say below it which answer was taken
-            first = [Shown(f"{ECHO_MARK} {reply.echo}")]
+            first = [Shown(f"{ECHO_MARK} {reply.echo}", echo=reply.echo)]
     messages = tuple(first) + tuple(s for m in reply.messages for s in fit.message(m))
     shown = ((edit,) if edit is not None else ()) + messages
     if not shown:
@@ -155,7 +157,9 @@ class _Fitter:
         """The pieces of one message; its choices and document go on the last one."""
         whole = self._choices(message)
         pieces = self._pieces(whole.text, message.rtl)
-        shown = [Shown(piece, sensitive=message.sensitive) for piece in pieces[:-1]]
+        shown = [
+            Shown(piece, sensitive=message.sensitive, typed=message.typed) for piece in pieces[:-1]
+        ]
         return [*shown, replace(whole, text=pieces[-1])]
 
     def edited(self, message: Message) -> Shown:
@@ -169,7 +173,12 @@ class _Fitter:
     def _choices(self, message: Message) -> Shown:
         """The whole message with its choices in the first form the channel can show: buttons,
         a list, then words (typed answers) or numbered text."""
-        base = Shown(message.text, document=message.document, sensitive=message.sensitive)
+        base = Shown(
+            message.text,
+            document=message.document,
+            sensitive=message.sensitive,
+            typed=message.typed,
+        )
         buttons = tuple(b for row in message.buttons for b in row)
         if not buttons:
             return base

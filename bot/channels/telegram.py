@@ -31,13 +31,13 @@ from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.error import RetryAfter as TelegramRetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 
-from bot.channels import protocol
+from bot.channels import protocol, shaping
 from bot.channels.payloads import parse_update, reply_target
 from bot.channels.protocol import Capabilities, Journaled, PlannedCall, Received, Target
-from bot.channels.replies import directed, keyboard, split_text
+from bot.channels.replies import rows
 from bot.channels.runtime import Runtime
 from bot.core.clock import Clock, utc_now
-from bot.core.domain import EventKind, Inbound
+from bot.core.domain import EventKind, Inbound, Message
 from bot.core.i18n import N_
 from bot.desk.desk import TEAM_COMMANDS
 from bot.schedule.scheduler import running_scheduler
@@ -47,8 +47,11 @@ __all__ = ["TelegramChannel", "directed", "keyboard", "markup", "minimal_update"
 
 CHANNEL = "telegram"
 TEXT_LIMIT = 4096
+# nothing that matters to Relais's messages is limited but the text and the button data (a
+# message may have 100 buttons; labels may be long); no list messages
 CAPABILITIES = Capabilities(
     buttons_per_message=100,
+    list_rows=0,
     label_length=None,
     data_length=64,
     text_length=TEXT_LIMIT,
@@ -84,13 +87,29 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 log = logging.getLogger("relais.telegram")
 
 
-def markup(rows: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
+def markup(stored: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
     """The inline keyboard of stored rows."""
-    if not rows:
+    if not stored:
         return None
     return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]
+        [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in stored]
     )
+
+
+def split_text(text: str, limit: int | None = TEXT_LIMIT) -> list[str]:
+    """A long text as the pieces Telegram accepts (bot.channels.shaping cuts it)."""
+    return shaping.split_text(text, limit)
+
+
+def directed(message: Message) -> str:
+    """A message's text as Telegram lays it out right: a right-to-left mark at the start of
+    each line of a right-to-left message (bot.channels.shaping)."""
+    return shaping.directed(message.text, message.rtl)
+
+
+def keyboard(message: Message) -> list[list[list[str]]]:
+    """A message's buttons as the outbox keeps them: rows of [label, callback data]."""
+    return rows(message.buttons)
 
 
 MEDIA_MARK = "relais_media"  # in a journaled message: the kind of media it had, not the media

@@ -23,8 +23,10 @@ from bot.schedule.scheduler import running_scheduler, runtime_sweep
 from bot.service import Relais
 
 CHANNEL = "terminal"
-# no limit of buttons or length; a pressed message cannot be changed: it is shown again
-CAPABILITIES = Capabilities(can_edit=False)
+# no limit of buttons or length (the terminal numbers the buttons itself, see `render`), no list
+# messages; a pressed message cannot be changed: it is shown again, and the answer taken is
+# printed as its own line ("  ✓ …", from a message's "echo")
+CAPABILITIES = Capabilities(list_rows=0, can_edit=False)
 
 
 def parse_line(line: str, buttons: list[Button]) -> Inbound | None:

@@ -18,9 +18,14 @@ Script lines are those of bot/testing/conversation.py; `> [Label]` presses a but
 the latest message that has buttons, never a numbered choice (type its number, as a person
 would).
 
-Parts: the channel (only I/O, as a platform adapter), `drive` (what the shared runtime does
-with an event: small, and the one part to replace by the runtime), the running deployment
-(restart it: a new Relais on the same file) and the phones.
+It runs on the real runtime (bot/channels/runtime.py), as Telegram does: each input is journaled
+as an update of this channel, handled (a typed number becomes the press it means, the reply is
+shaped to the channel and queued with its numbered keyboard), and the outbox sends the calls
+to the channel, which shows them on the person's screen and refuses what the channel cannot
+show (a 4th button, an edit), as a platform would.
+
+Parts: the channel (only I/O, as a platform adapter), the running deployment (restart it: a new
+Relais and runtime on the same file) and the phones.
 """
 
 from __future__ import annotations
@@ -30,13 +35,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from bot.channels.keyboards import remember, resolve_typed
-from bot.channels.protocol import Capabilities, PlannedCall, Received
-from bot.channels.shaping import T_OPEN_LIST, Shaped, shape
-from bot.core.domain import Button, EventKind, Inbound, Reply
-from bot.reach.delivery import take_due
+from bot.channels.protocol import BadRequest, Capabilities, PlannedCall, Received, Target
+from bot.channels.runtime import Runtime
+from bot.core.domain import Button, EventKind, Inbound
 from bot.service import Relais, open_relais
-from bot.storage.database import Tx
 from bot.testing.conversation import script_lines
 
 CHANNEL = "three_buttons"
@@ -64,15 +66,19 @@ class Seen:
         return [self.text, *(f"[{b.label}]" for b in self.buttons)]
 
 
+# calls for things this channel does not have (a command menu): nothing to show
+IGNORED_CALLS = frozenset({"setMyCommands"})
+
+
 class ThreeButtonChannel:
-    """The channel: events in, platform calls out; only I/O, like a platform adapter."""
+    """The channel: journaled inputs in, platform calls out; only I/O, like a platform adapter."""
 
     name = CHANNEL
     capabilities = THREE_BUTTONS
 
     def __init__(self) -> None:
         self.screens: dict[str, list[Seen]] = defaultdict(list)  # chat → messages received
-        self.calls: list[PlannedCall] = []  # every call made, in order
+        self.calls: list[PlannedCall] = []  # every call asked for, in order (refused ones too)
 
     def receive(self, payload: dict[str, Any]) -> Received | None:
         """{"from": user, "text": …} or {"from": user, "press": button data}."""
@@ -80,8 +86,7 @@ class ThreeButtonChannel:
         if not sender:
             return None
         if "press" in payload:
-            event = Inbound(EventKind.BUTTON, data=str(payload["press"]))
-            return Received(sender, sender, event, pressed={"seen": True})
+            return Received(sender, sender, Inbound(EventKind.BUTTON, data=str(payload["press"])))
         text = str(payload.get("text", ""))
         if text.startswith("/") and len(text) > 1:
             name, _, args = text[1:].partition(" ")
@@ -90,88 +95,66 @@ class ThreeButtonChannel:
             )
         return Received(sender, sender, Inbound(EventKind.TEXT, text=text))
 
-    def plan(self, chat: str, shaped: Shaped) -> list[PlannedCall]:
-        """The platform calls of a shaped reply, JSON-ready (as an outbox would store them)."""
-        calls = []
-        for shown in shaped.messages:
-            assert not shown.options, "this channel has no list messages"
-            payload = {
-                "text": shown.text,
-                "buttons": [[b.label, b.data] for row in shown.buttons for b in row],
-                "numbered": [b.label for b in shown.numbered],
-            }
-            calls.append(PlannedCall(chat, "sendMessage", payload))
-            if shown.document:
-                calls.append(PlannedCall(chat, "sendDocument", {"kind": shown.document}))
-        return calls
+    def target(self, payload: dict[str, Any]) -> Target:
+        """The sender's chat, whatever went wrong."""
+        sender = payload.get("from") if isinstance(payload, dict) else None
+        return Target(str(sender) if sender else None)
+
+    def is_status(self, payload: dict[str, Any]) -> bool:
+        """No status changes on this channel."""
+        del payload
+        return False
 
     async def call(self, planned: PlannedCall) -> dict[str, Any] | None:
-        """Show a planned call on the person's screen."""
+        """Show a planned call on the person's screen; refuse, as a platform would, what this
+        channel cannot show."""
+        if planned.method in IGNORED_CALLS:
+            return None
         self.calls.append(planned)
         screen = self.screens[planned.chat]
+        p = planned.payload
         if planned.method == "sendDocument":
-            screen.append(Seen(f"📄 {planned.payload['kind']}", document=planned.payload["kind"]))
+            screen.append(Seen(f"📄 {p['kind']}", document=p["kind"]))
             return {"ok": True}
         if planned.method != "sendMessage":
-            raise ValueError(f"{planned.method}: not a call of this channel")
-        buttons = tuple(Button(label, data) for label, data in planned.payload["buttons"])
-        # the channel's own limits, checked as a platform would refuse a call
-        assert len(buttons) <= (self.capabilities.buttons_per_message or len(buttons))
-        seen = Seen(planned.payload["text"], buttons, tuple(planned.payload["numbered"]))
-        screen.append(seen)
+            raise BadRequest(f"{planned.method}: not a call of this channel")
+        buttons = tuple(Button(label, data) for row in p.get("keyboard", []) for label, data in row)
+        if len(buttons) > (self.capabilities.buttons_per_message or len(buttons)):
+            raise BadRequest("too many buttons")
+        screen.append(Seen(p["text"], buttons, tuple(p.get("numbered", ()))))
         return {"ok": True}
 
 
-async def drive(relais: Relais, channel: ThreeButtonChannel, payload: dict[str, Any]) -> None:
-    """What the runtime does with one event, in one transaction: a typed number becomes the
-    press it means, the engine answers, the reply is shaped to the channel and its numbered
-    keyboard stored; then the calls are made, and the messages Relais started meanwhile."""
-    received = channel.receive(payload)
-    if received is None or received.event is None:
-        return
-    event = received.event
-    async with relais.storage.transaction() as tx:
-        if event.kind == EventKind.TEXT:
-            event = await resolve_typed(tx, channel.name, received.chat, event.text)
-        reply = await relais.handle(tx, channel.name, received.sender, event)
-        pressed = bool(received.pressed)
-        calls = await _planned(tx, relais, channel, received.chat, reply, pressed)
-        for due in await take_due(
-            tx, relais.catalogs, channel.name, relais.clock(), quiet=relais.settings.quiet_hours
-        ):
-            chat = due.person.external_id
-            calls += await _planned(tx, relais, channel, chat, Reply((due.message,)), False)
-    for planned in calls:
-        await channel.call(planned)
-
-
-async def _planned(
-    tx: Tx, relais: Relais, channel: ThreeButtonChannel, chat: str, reply: Reply, pressed: bool
-) -> list[PlannedCall]:
-    person = await tx.find_person(channel.name, chat)
-    opener = relais.catalogs.get(person.locale if person else None).gettext(T_OPEN_LIST)
-    shaped = shape(reply, channel.capabilities, list_label=opener, pressed=pressed)
-    await remember(tx, channel.name, chat, shaped)
-    return channel.plan(chat, shaped)
-
-
 class Running:
-    """Relais running with the three-button channel, as a deployment would: restart it and
-    the phones keep their screens, the database its contents."""
+    """Relais running with the three-button channel on the shared runtime, as a deployment
+    would: restart it and the phones keep their screens, the database its contents."""
 
     def __init__(self, relais: Relais, channel: ThreeButtonChannel | None = None) -> None:
-        self.relais = relais
         self.channel = channel or ThreeButtonChannel()
+        self.relais = relais
+        self.runtime = self._runtime()
+
+    def _runtime(self) -> Runtime:
+        # a phone plays a person at machine speed: no fairness budget (as one's own terminal)
+        return Runtime(self.relais, self.channel, self.relais.clock, budgets=False)
 
     def phone(self, user: str) -> SmallPhone:
         """A person's phone on this channel."""
         return SmallPhone(self, user)
 
+    async def send(self, user: str, payload: dict[str, Any]) -> None:
+        """Journal one input of `user`, handle it and send what is due (the reply, and the
+        messages Relais started meanwhile), as the runtime's workers would."""
+        await self.runtime.journal_next(user, {"from": user, **payload})
+        await self.runtime.process_pending()
+        await self.runtime.drain()
+
     async def restart(self) -> Relais:
-        """Stop Relais and start a new one on the same database file; the test (or the
-        fixture that opened the first) closes the last one."""
+        """Stop Relais and start a new one (and its runtime) on the same database file; the
+        test (or the fixture that opened the first) closes the last one."""
         await self.relais.close()
         self.relais = await open_relais(self.relais.settings, clock=self.relais.clock)
+        self.runtime = self._runtime()
         return self.relais
 
 
@@ -212,7 +195,7 @@ class SmallPhone:
     async def send(self, payload: dict[str, Any]) -> str:
         """Send one event; the text of what arrived."""
         before = len(self.screen)
-        await drive(self.running.relais, self.channel, {"from": self.user, **payload})
+        await self.running.send(self.user, payload)
         self.seen = self.screen[before:]
         return self.text
 

@@ -17,8 +17,9 @@ class RecordingChannel:
     name = "recording"
     capabilities = Capabilities()
 
-    def __init__(self, calls: list[PlannedCall] | None = None) -> None:
+    def __init__(self, calls: list[PlannedCall] | None = None, delay: float = 0.0) -> None:
         self.calls = [] if calls is None else calls
+        self.delay = delay  # seconds a call takes, as a request over the network would
         self._hooks: dict[int, Callable[[], Any]] = {}
 
     def after(self, calls: int, hook: Callable[[], Any]) -> None:
@@ -44,7 +45,7 @@ class RecordingChannel:
 
     async def call(self, planned: PlannedCall) -> dict[str, Any] | None:
         """Record the call, letting other tasks run first as a real request would."""
-        await asyncio.sleep(0)
+        await asyncio.sleep(self.delay)
         self.calls.append(planned)
         hook = self._hooks.pop(len(self.calls), None)
         if hook is not None:

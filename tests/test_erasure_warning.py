@@ -173,3 +173,20 @@ async def test_a_warning_due_in_the_evening_waits_for_the_morning_in_its_languag
     assert "will be erased on November 22, 2028" in await deliver(relais, ana)
     assert ana.labels() == ["I'm still here"]
     await ana.play("> [I'm still here]\n< Thank you! Your information is kept.\n< Do you agree?")
+
+
+async def test_who_writes_in_the_evening_is_not_warned_the_next_morning(
+    relais: Relais, hands: Hands
+) -> None:
+    ana = Conversation(relais, user="ana")
+    await ana.play(MIDWAY_ONBOARDING)
+    evening = WARNED_AT + timedelta(hours=9)  # Monday 21:00 in Paris: the warning waits
+    hands.now = evening
+    assert await erasure_warning.sweep(relais, evening) == 1
+    hands.now = evening + timedelta(minutes=10)
+    await ana.play("> /menu\n< Que voulez-vous faire ?")
+    hands.now = evening + timedelta(hours=11, minutes=30)  # Tuesday 08:30
+    assert await deliver(relais, ana) == ""
+    # and the queue keeps no trace of it
+    async with relais.storage.transaction() as tx:
+        assert await take_due(tx, relais.catalogs, "test", hands.now, "ana") == []

@@ -26,7 +26,8 @@ async def test_two_runtimes_on_one_file_send_each_row_exactly_once(settings: Set
         async with first.storage.transaction() as tx:
             for n in range(ROWS):
                 await tx.enqueue(str(n % CHATS), "sendMessage", {"n": n}, channel="recording")
-        one_channel, two_channel = RecordingChannel(), RecordingChannel()
+        # each call takes a moment, as over the network: both senders are at work together
+        one_channel, two_channel = RecordingChannel(delay=0.01), RecordingChannel(delay=0.01)
         one = Runtime(first, one_channel, fixed_clock)
         two = Runtime(second, two_channel, fixed_clock)
         await asyncio.gather(one.drain(), two.drain())

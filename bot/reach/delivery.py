@@ -69,6 +69,9 @@ async def take_due(
             # written by a newer version: left leased, a process that knows it will take it
             log.warning("started message id=%d: unknown kind", started.id)
             continue
+        if kind.still_due is not None and not await kind.still_due(tx, started):
+            dropped.append(started.id)
+            continue
         message = kind.render(catalogs.get(started.person.locale), started)
         # one with buttons of its own waits for the press, to check it
         own = any(b.data.startswith(PREFIX) for row in message.buttons for b in row)

@@ -55,7 +55,7 @@ async def warn(
         new = NewStarted(
             silent.person_id,
             KIND,
-            {"deadline": day.isoformat()},
+            {"deadline": day.isoformat(), "last_seen": silent.last_seen.isoformat()},
             not_before=quiet.next_allowed(now, zone),
             priority=NOTICE,
             dedupe_key=f"{KIND}:{silent.person_id}:{day.isoformat()}",
@@ -73,6 +73,15 @@ async def sweep(relais: Relais, now: datetime) -> int:
         return await warn(
             tx, now, settings.retention_days, settings.quiet_hours, relais.catalogs.tz
         )
+
+
+async def still_due(tx: Tx, started: Started) -> bool:
+    """Whether the person is still silent since the warning was queued (someone who wrote in
+    the evening is not told the next morning that they have been silent for long)."""
+    assert started.person.id is not None
+    queued_for = started.params.get("last_seen")
+    last = (await tx.person_dates(started.person.id)).last_seen_at
+    return queued_for is None or last is None or last <= datetime.fromisoformat(queued_for)
 
 
 def render(t: Translator, started: Started) -> Message:

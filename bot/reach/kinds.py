@@ -16,6 +16,7 @@ from bot.storage.database import Tx
 
 Renderer = Callable[[Translator, Started], Message]
 PressHandler = Callable[[Tx, Translator, Started, str, datetime], Awaitable[tuple[Message, ...]]]
+StillDue = Callable[[Tx, Started], Awaitable[bool]]
 
 
 @dataclass(frozen=True)
@@ -25,12 +26,17 @@ class Kind:
     render: Renderer
     press: PressHandler | None = None  # None: no buttons of its own
     already: str = ""  # msgid said when its button is pressed a second time
+    # asked at delivery: False drops the message (what it said is no longer true)
+    still_due: StillDue | None = None
 
 
 KINDS: dict[str, Kind] = {
     notices.KIND: Kind(notices.render),
     "rendered": Kind(notices.render_stored),
     erasure_warning.KIND: Kind(
-        erasure_warning.render, erasure_warning.press, erasure_warning.T_ALREADY
+        erasure_warning.render,
+        erasure_warning.press,
+        erasure_warning.T_ALREADY,
+        erasure_warning.still_due,
     ),
 }

@@ -190,3 +190,17 @@ async def test_who_writes_in_the_evening_is_not_warned_the_next_morning(
     # and the queue keeps no trace of it
     async with relais.storage.transaction() as tx:
         assert await take_due(tx, relais.catalogs, "test", hands.now, "ana") == []
+
+
+async def test_who_was_at_the_menu_gets_the_menu_back_after_the_press(
+    relais: Relais, hands: Hands
+) -> None:
+    ana = Conversation(relais, user="ana")
+    await ana.play(MIDWAY_ONBOARDING + "> /menu\n< Que voulez-vous faire ?")
+    hands.now = WARNED_AT
+    assert await erasure_warning.sweep(relais, hands.now) == 1
+    assert "seront effacées le 22 novembre 2028" in await deliver(relais, ana)
+    await ana.play(
+        "> [Je suis toujours là]\n< Merci ! Vos informations sont gardées.\n"
+        "< Que voulez-vous faire ?\n< [Faire mon bilan]"
+    )

@@ -104,7 +104,7 @@ class Engine:
 
     def resume(self, state: State, world: World) -> tuple[State, Reply]:
         """The person's current question asked again, after something else spoke (a button
-        on a message Relais started); nothing when no question is in progress."""
+        on a message Relais started); the menu when no question is in progress."""
         return _Turn(self.flows, self.renderer(world)).resume(state)
 
     def start_desk_flow(
@@ -143,12 +143,14 @@ class _Turn:
         return st, Reply(tuple(out.messages), out.echo, out.edit, tuple(out.effects))
 
     def resume(self, state: State) -> tuple[State, Reply]:
-        """The current question asked again (nothing when none is in progress)."""
+        """The current question asked again (the menu when none is in progress)."""
         st = copy.deepcopy(state)
         self._repair(st)
         out = _Out()
         if st.session.current is not None:
             self._prompt_again(st, out)
+        else:
+            self._after_flows(st, out)  # at the menu: the menu again, to go on from there
         return st, Reply(tuple(out.messages))
 
     def start_desk_flow(

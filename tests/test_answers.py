@@ -362,25 +362,25 @@ def test_parse_date_accepts(raw: str, expected: date) -> None:
 @pytest.mark.parametrize(
     ("raw", "reason", "params"),
     [
-        ("", answers.T_DATE, {}),
-        ("bientôt", answers.T_DATE, {}),
-        ("25/12/2024 à 14h", answers.T_DATE, {}),
-        ("25 décembre mars 2024", answers.T_DATE, {}),
-        ("25/12/202", answers.T_DATE, {}),
-        ("123/12/2024", answers.T_DATE, {}),
-        ("25/123/2024", answers.T_DATE, {}),
-        ("1" * 10_000, answers.T_DATE, {}),
+        ("", answers.T_DATE, {"example": "10/03/2025"}),
+        ("bientôt", answers.T_DATE, {"example": "10/03/2025"}),
+        ("25/12/2024 à 14h", answers.T_DATE, {"example": "10/03/2025"}),
+        ("25 décembre mars 2024", answers.T_DATE, {"example": "10/03/2025"}),
+        ("25/12/202", answers.T_DATE, {"example": "10/03/2025"}),
+        ("123/12/2024", answers.T_DATE, {"example": "10/03/2025"}),
+        ("25/123/2024", answers.T_DATE, {"example": "10/03/2025"}),
+        ("1" * 10_000, answers.T_DATE, {"example": "10/03/2025"}),
         ("31/02/2024", answers.T_DATE_IMPOSSIBLE, {}),
         ("29/02/2023", answers.T_DATE_IMPOSSIBLE, {}),
         ("31/04/2024", answers.T_DATE_IMPOSSIBLE, {}),
         ("00/12/2024", answers.T_DATE_IMPOSSIBLE, {}),
         ("12/25/2024", answers.T_DATE_IMPOSSIBLE, {}),  # American order: month 25
         ("32 janvier 2024", answers.T_DATE_IMPOSSIBLE, {}),
-        ("25/12", answers.T_DATE_INCOMPLETE, {}),
-        ("12/2024", answers.T_DATE_INCOMPLETE, {}),
-        ("1985", answers.T_DATE_INCOMPLETE, {}),
-        ("25 décembre", answers.T_DATE_INCOMPLETE, {}),
-        ("décembre 2024", answers.T_DATE_INCOMPLETE, {}),
+        ("25/12", answers.T_DATE_INCOMPLETE, {"example": "10/03/2025"}),
+        ("12/2024", answers.T_DATE_INCOMPLETE, {"example": "10/03/2025"}),
+        ("1985", answers.T_DATE_INCOMPLETE, {"example": "10/03/2025"}),
+        ("25 décembre", answers.T_DATE_INCOMPLETE, {"example": "10/03/2025"}),
+        ("décembre 2024", answers.T_DATE_INCOMPLETE, {"example": "10/03/2025"}),
         ("25/12/1899", answers.T_DATE_YEAR, {"min": "1900", "max": "2100"}),
         ("01/01/2101", answers.T_DATE_YEAR, {"min": "1900", "max": "2100"}),
         ("0001-01-01", answers.T_DATE_YEAR, {"min": "1900", "max": "2100"}),
@@ -389,6 +389,17 @@ def test_parse_date_accepts(raw: str, expected: date) -> None:
 )
 def test_parse_date_refuses(raw: str, reason: str, params: dict[str, str]) -> None:
     assert parse_date(raw, TODAY) == Invalid(reason, params)
+
+
+def test_the_example_of_a_date_is_one_the_question_accepts() -> None:
+    # never a day in the past for a date to come, nor in the future for a date gone by
+    week_on = TODAY + timedelta(days=7)
+    assert parse_date("bientôt", TODAY, not_before=week_on) == Invalid(
+        answers.T_DATE, {"example": "17/03/2025"}
+    )
+    assert parse_date("25/12", TODAY, not_after=date(2020, 1, 31)) == Invalid(
+        answers.T_DATE_INCOMPLETE, {"example": "31/01/2020"}
+    )
 
 
 @pytest.mark.parametrize(

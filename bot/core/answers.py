@@ -33,9 +33,9 @@ T_NUMBER_MIN = N_("Ce nombre est trop petit. Écrivez un nombre de {min} ou plus
 T_NUMBER_MAX = N_("Ce nombre est trop grand. Écrivez un nombre de {max} ou moins.")
 T_NUMBER_HUGE = N_("Ce nombre est trop grand. Vérifiez-le, s'il vous plaît.")
 
-T_DATE = N_("Je ne comprends pas cette date. Écrivez-la comme ceci : 25/12/2024.")
+T_DATE = N_("Je ne comprends pas cette date. Écrivez-la comme ceci : {example}.")
 T_DATE_INCOMPLETE = N_(
-    "Écrivez la date complète : le jour, le mois et l'année. Par exemple : 25/12/2024."
+    "Écrivez la date complète : le jour, le mois et l'année. Par exemple : {example}."
 )
 T_DATE_IMPOSSIBLE = N_("Cette date n'existe pas. Vérifiez le jour et le mois.")
 T_DATE_YEAR = N_("Écrivez une année entre {min} et {max}.")
@@ -449,10 +449,15 @@ def parse_date(
     """A date written day first as in France (25/12/2024, 25 décembre 2024, 2024-12-25)."""
     text = clean_text(raw)
     tokens = normalise_label(text).split() if len(text) <= _MAX_ANSWER else []
-    if not tokens:
-        return Invalid(T_DATE)
-    value = _read_date(tokens, today, not_before, not_after)
+    value = _read_date(tokens, today, not_before, not_after) if tokens else Invalid(T_DATE)
     if isinstance(value, Invalid):
+        # the example is a date the question accepts: today, or the nearest bound
+        example = min(max(today, not_before or today), not_after or date.max)
+        shown = {"example": example.strftime("%d/%m/%Y")}
+        if value.reason == T_DATE:
+            return Invalid(T_DATE, shown)
+        if value.reason == T_DATE_INCOMPLETE:
+            return Invalid(T_DATE_INCOMPLETE, shown)
         return value
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         return Invalid(T_DATE_YEAR, {"min": str(MIN_YEAR), "max": str(MAX_YEAR)})

@@ -25,6 +25,7 @@ from bot.channels.protocol import (
 from bot.core.clock import Clock
 from bot.fairness.repeats import RepeatedDocument
 from bot.fairness.turns import ChatTurns
+from bot.reach.delivery import REPLY
 from bot.service import Relais
 from bot.storage.database import OutboxItem
 
@@ -152,9 +153,22 @@ class OutboxSender:
             async with self.relais.storage.transaction() as tx:
                 await tx.release_outbox(self.owner, left)
 
+    async def _held_for_quiet_hours(self, item: OutboxItem) -> bool:
+        """A message Relais started, handed to the outbox before quiet hours began but not sent
+        by then (a busy outbox, a stopped process), waits for the morning too."""
+        now, zone = self.clock(), self.relais.catalogs.tz
+        quiet = self.relais.settings.quiet_hours
+        if quiet.allows(now, zone):
+            return False
+        async with self.relais.storage.transaction() as tx:
+            await tx.hold_outbox(item.id, quiet.next_allowed(now, zone))
+        return True
+
     async def _deliver(self, item: OutboxItem) -> bool:
         """Send one item and record the outcome; False when the chat's later items must wait."""
         storage = self.relais.storage
+        if item.priority > REPLY and await self._held_for_quiet_hours(item):
+            return False
         planned = PlannedCall(item.chat_id, item.method, item.payload)
         kind = str(item.payload.get("kind", ""))
         if item.method == "sendDocument":

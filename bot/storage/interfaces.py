@@ -187,6 +187,10 @@ class Outbox(Protocol):
         """The call failed for now: try again at `next_at` (only if still queued)."""
         ...
 
+    async def hold_outbox(self, id: int, until: datetime) -> None:
+        """Not now (quiet hours): send it from `until` on; not a failure."""
+        ...
+
     async def mark_failed(self, id: int, error: str) -> None:
         """The call failed for good; `error` is an error class or code, never message text."""
         ...

@@ -221,6 +221,15 @@ class OutboxQueries(Queries):
             (to_text(next_at), _short_error(error), self._now(), id),
         )
 
+    async def hold_outbox(self, id: int, until: datetime) -> None:
+        """Not now (quiet hours): send it from `until` on; not a failure, so the chat's later
+        calls (replies) are not held behind it."""
+        await self._execute(
+            "UPDATE outbox SET not_before = ?, updated_at = ?, lease_owner = NULL,"
+            " lease_until = NULL WHERE id = ? AND state = 'queued'",
+            (to_text(until), self._now(), id),
+        )
+
     async def mark_failed(self, id: int, error: str) -> None:
         """The call failed for good; `error` is an error class or code, never message text."""
         await self._finish(id, "failed", _short_error(error), None)

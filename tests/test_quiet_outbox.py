@@ -1,0 +1,60 @@
+"""A message Relais started that reached the outbox just before quiet hours, but was not sent
+by then, waits for the morning too; answers to a person's own action never wait."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from bot.channels.runtime import Runtime
+from bot.reach.delivery import NOTICE, REPLY
+from bot.service import Relais
+from bot.testing.moment import NOW
+from tests.recording_channel import RecordingChannel
+
+# Monday 23 November 2026: 21:00 in Paris (UTC+1), then Tuesday 08:29 and 08:30
+EVENING = NOW + timedelta(hours=10)
+
+
+class Hands:
+    """A clock the test moves."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+async def test_a_notice_left_in_the_outbox_at_night_waits_for_the_morning(relais: Relais):
+    hands = Hands(EVENING)
+    channel = RecordingChannel()
+    runtime = Runtime(relais, channel, hands)
+    async with relais.storage.transaction() as tx:
+        # handed to the outbox at 19:59, the process stopped before sending it
+        await tx.enqueue(
+            "vic",
+            "sendMessage",
+            {"text": "Amina voudrait parler à un bénévole."},
+            channel=channel.name,
+            priority=NOTICE,
+        )
+        await tx.enqueue(
+            "vic",
+            "sendMessage",
+            {"text": "Voici votre menu."},
+            channel=channel.name,
+            priority=REPLY,
+        )
+
+    await runtime.drain()
+    assert [c.payload["text"] for c in channel.calls] == ["Voici votre menu."]
+
+    hands.now = EVENING + timedelta(hours=11, minutes=29)  # Tuesday 08:29
+    await runtime.drain()
+    assert len(channel.calls) == 1
+
+    hands.now = EVENING + timedelta(hours=11, minutes=30)  # Tuesday 08:30
+    await runtime.drain()
+    assert [c.payload["text"] for c in channel.calls][1:] == [
+        "Amina voudrait parler à un bénévole."
+    ]

@@ -104,12 +104,17 @@ class Relais:
         """A press on a message Relais started: the kind that sent it answers, then the current
         question comes again; forged or stale data is answered as any stale button."""
         said = await started_buttons.press(tx, self.catalogs, state.person, data, world.now)
-        if said is None:
+        # a volunteer writing a note: the person it is about is checked again and named
+        dropped = await self.desk.handle(tx, state, Inbound(EventKind.BUTTON, data=data), world)
+        if dropped is not None:
+            new_state, reply = state, Reply((*(said or ()), *dropped.messages))
+        elif said is None:
             # data no question counter matches: the engine's own "this button no longer works"
             new_state, reply = self.engine.handle(state, Inbound(EventKind.BUTTON, data="-"), world)
         else:
             new_state, more = self.engine.resume(state, world)
             reply = Reply(said + more.messages)
+        reply = await self.desk.after_engine(tx, new_state, reply, world)  # names taken out
         await tx.save_state(new_state)
         log.info("started button person=%s answered=%s", state.person.id, said is not None)
         return reply

@@ -33,6 +33,9 @@ MAX_BACKOFF = 300.0
 SEND_CONCURRENCY = 16  # chats served at the same time
 SEND_TURN = 4  # outbox items of one chat sent per turn before the other chats' turns
 LEASE_SECONDS = 60.0  # far longer than a turn takes; a crashed sender's rows wait this long
+WAIT_IN_PLACE_MAX = 60.0  # a longer flood wait is spent in the outbox, not holding the row
+# the furthest any sender leases ahead; a lease ending later comes from a clock that went back
+HORIZON_SECONDS = LEASE_SECONDS + WAIT_IN_PLACE_MAX
 
 log = logging.getLogger("relais.outbox")
 
@@ -128,7 +131,7 @@ class OutboxSender:
                 channel=self.channel.name,
                 chat=self.chat,
                 owner=self.owner,
-                horizon=now + timedelta(seconds=LEASE_SECONDS),
+                horizon=now + timedelta(seconds=HORIZON_SECONDS),
             )
 
     async def _deliver_chat(self, items: list[OutboxItem]) -> None:
@@ -136,7 +139,11 @@ class OutboxSender:
         async with self.relais.storage.transaction() as tx:
             taken = set(
                 await tx.lease_outbox(
-                    [i.id for i in items], self.owner, now, now + timedelta(seconds=LEASE_SECONDS)
+                    [i.id for i in items],
+                    self.owner,
+                    now,
+                    now + timedelta(seconds=LEASE_SECONDS),
+                    now + timedelta(seconds=HORIZON_SECONDS),
                 )
             )
         done: list[int] = []
@@ -190,7 +197,11 @@ class OutboxSender:
                 # a flood wait: this chat waits in place a few times (the others go on), then
                 # the row waits in the outbox
                 waits += 1
-                if waits <= self.flood_retries and await self._wait_in_place(item, exc.seconds):
+                if (
+                    waits <= self.flood_retries
+                    and exc.seconds <= WAIT_IN_PLACE_MAX
+                    and await self._wait_in_place(item, exc.seconds)
+                ):
                     continue
                 error: ChannelError = exc
             except ChannelError as exc:
@@ -211,8 +222,9 @@ class OutboxSender:
         queued)."""
         now = self.clock()
         until = now + timedelta(seconds=seconds + LEASE_SECONDS)
+        horizon = now + timedelta(seconds=HORIZON_SECONDS)
         async with self.relais.storage.transaction() as tx:
-            if not await tx.lease_outbox([item.id], self.owner, now, until):
+            if not await tx.lease_outbox([item.id], self.owner, now, until, horizon):
                 return False
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.stopping.wait(), timeout=seconds)
@@ -221,7 +233,11 @@ class OutboxSender:
         now = self.clock()
         async with self.relais.storage.transaction() as tx:
             taken = await tx.lease_outbox(
-                [item.id], self.owner, now, now + timedelta(seconds=LEASE_SECONDS)
+                [item.id],
+                self.owner,
+                now,
+                now + timedelta(seconds=LEASE_SECONDS),
+                now + timedelta(seconds=HORIZON_SECONDS),
             )
         return bool(taken)
 

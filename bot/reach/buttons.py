@@ -30,7 +30,7 @@ async def press(
     ):
         return None
     kind = KINDS.get(started.kind)
-    if kind is None or kind.press is None:
+    if kind is None or kind.press is None or pressed.choice not in kind.choices:
         return None
     if started.expires_at is not None and started.expires_at <= now:
         return None

@@ -28,6 +28,7 @@ class Kind:
     already: str = ""  # msgid said when its button is pressed a second time
     # asked at delivery: False drops the message (what it said is no longer true)
     still_due: StillDue | None = None
+    choices: tuple[str, ...] = ()  # the choices its buttons carry; any other is forged
 
 
 KINDS: dict[str, Kind] = {
@@ -38,5 +39,6 @@ KINDS: dict[str, Kind] = {
         erasure_warning.press,
         erasure_warning.T_ALREADY,
         erasure_warning.still_due,
+        (erasure_warning.CHOICE,),
     ),
 }

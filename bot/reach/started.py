@@ -21,7 +21,7 @@ PRIORITIES = (REPLY, NOTICE, BULK)
 # Button data of a started message: "R:<row id>:<token>:<choice>". Telegram allows 64 bytes;
 # an id of 19 digits, a token of 12 and a choice of 8 stay far below.
 PREFIX = "R:"
-_DATA = re.compile(r"R:(\d{1,19}):([0-9a-f]{12}):([a-z0-9_]{0,8})")
+_DATA = re.compile(r"R:([0-9]{1,18}):([0-9a-f]{12}):([a-z0-9_]{0,8})")  # ASCII, SQLite-sized
 CHOICE_MAX = 8
 
 

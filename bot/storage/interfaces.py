@@ -165,10 +165,14 @@ class Outbox(Protocol):
         ...
 
     async def lease_outbox(
-        self, ids: Collection[int], owner: str, now: datetime, until: datetime
+        self,
+        ids: Collection[int],
+        owner: str,
+        now: datetime,
+        until: datetime,
+        horizon: datetime | None = None,
     ) -> list[int]:
-        """Take these queued rows for `owner` until `until`, unless another sender holds them (an
-        ended lease, or one from a clock that went back, holds nothing); the ids taken."""
+        """Take these queued rows for `owner` until `until`, unless another sender holds them."""
         ...
 
     async def release_outbox(self, owner: str, ids: Collection[int] | None = None) -> int:

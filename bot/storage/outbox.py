@@ -173,10 +173,16 @@ class OutboxQueries(Queries):
         return [_outbox_item(r) for r in rows]
 
     async def lease_outbox(
-        self, ids: Collection[int], owner: str, now: datetime, until: datetime
+        self,
+        ids: Collection[int],
+        owner: str,
+        now: datetime,
+        until: datetime,
+        horizon: datetime | None = None,
     ) -> list[int]:
         """Take these queued rows for `owner` until `until`, unless another sender holds them
-        (an ended lease, or one from a clock that went back, holds nothing); the ids taken."""
+        (an ended lease, or one ending after `horizon` (default `until`): from a clock that
+        went back, holds nothing); the ids taken."""
         if not ids:
             return []
         rows = await self._fetchall(
@@ -185,7 +191,14 @@ class OutboxQueries(Queries):
             " AND (lease_owner IS NULL OR lease_owner = ? OR lease_until <= ?"
             "  OR lease_until > ?)"
             " RETURNING id",
-            (owner, to_text(until), json.dumps(list(ids)), owner, to_text(now), to_text(until)),
+            (
+                owner,
+                to_text(until),
+                json.dumps(list(ids)),
+                owner,
+                to_text(now),
+                to_text(horizon or until),
+            ),
         )
         return sorted(int(r["id"]) for r in rows)
 

@@ -193,11 +193,12 @@ class ReachQueries(Queries):
         )
 
     async def silent_since(self, until: datetime, after: datetime) -> list[Silent]:
-        """People who can be written to (not stopped, not blocked) whose last message is
-        from `after` to `until` (both included)."""
+        """People who agreed to Relais keeping their answers and can be written to (not
+        stopped, not blocked) whose last message is from `after` to `until` (both included)."""
         rows = await self._fetchall(
             "SELECT id, last_seen_at FROM persons"
             " WHERE last_seen_at <= ? AND last_seen_at >= ? AND stopped = 0 AND blocked = 0"
+            "  AND consent = 1"
             " ORDER BY id",
             (to_text(until), to_text(after)),
         )

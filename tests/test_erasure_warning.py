@@ -162,7 +162,7 @@ async def test_a_warning_due_in_the_evening_waits_for_the_morning_in_its_languag
     relais: Relais, hands: Hands
 ) -> None:
     ana = Conversation(relais, user="ana")
-    await ana.play("> /start\n> [English]\n< Do you agree?")
+    await ana.play("> /start\n> [English]\n> [Yes]\n< Which is your centre?")
     evening = WARNED_AT + timedelta(hours=9)  # Monday 21:00 in Paris
     hands.now = evening
     assert await erasure_warning.sweep(relais, evening) == 1
@@ -172,7 +172,9 @@ async def test_a_warning_due_in_the_evening_waits_for_the_morning_in_its_languag
     hands.now = evening + timedelta(hours=11, minutes=30)  # Tuesday 08:30
     assert "will be erased on November 22, 2028" in await deliver(relais, ana)
     assert ana.labels() == ["I'm still here"]
-    await ana.play("> [I'm still here]\n< Thank you! Your information is kept.\n< Do you agree?")
+    await ana.play(
+        "> [I'm still here]\n< Thank you! Your information is kept.\n< Which is your centre?"
+    )
 
 
 async def test_who_writes_in_the_evening_is_not_warned_the_next_morning(
@@ -204,3 +206,11 @@ async def test_who_was_at_the_menu_gets_the_menu_back_after_the_press(
         "> [Je suis toujours là]\n< Merci ! Vos informations sont gardées.\n"
         "< Que voulez-vous faire ?\n< [Faire mon bilan]"
     )
+
+
+async def test_who_never_agreed_is_not_warned(relais: Relais, hands: Hands) -> None:
+    # nothing of theirs is kept but a language: there is nothing to keep, nothing to announce
+    bob = Conversation(relais, user="bob")
+    await bob.play("> /start\n> [Français]\n< Vous êtes d'accord ?")
+    hands.now = WARNED_AT
+    assert await erasure_warning.sweep(relais, hands.now) == 0

@@ -21,7 +21,8 @@ PRIORITIES = (REPLY, NOTICE, BULK)
 # Button data of a started message: "R:<row id>:<token>:<choice>". Telegram allows 64 bytes;
 # an id of 19 digits, a token of 12 and a choice of 8 stay far below.
 PREFIX = "R:"
-_DATA = re.compile(r"R:([0-9]{1,18}):([0-9a-f]{12}):([a-z0-9_]{0,8})")  # ASCII, SQLite-sized
+_DATA = re.compile(r"R:([0-9]{1,19}):([0-9a-f]{12}):([a-z0-9_]{0,8})")  # ASCII digits only
+MAX_ID = 2**63 - 1  # SQLite's largest integer
 CHOICE_MAX = 8
 
 
@@ -88,6 +89,6 @@ class Press:
 def parse_button(data: str) -> Press | None:
     """The press `data` stands for, or None when it is not well formed."""
     found = _DATA.fullmatch(data)
-    if found is None:
+    if found is None or int(found.group(1)) > MAX_ID:
         return None
     return Press(int(found.group(1)), found.group(2), found.group(3))

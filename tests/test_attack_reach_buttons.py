@@ -14,8 +14,9 @@ from bot.core.domain import EventKind, Inbound
 from bot.reach import erasure_warning
 from bot.service import Relais, open_relais
 from bot.testing.conversation import Conversation
+from bot.testing.moment import Hands
 from tests.test_desk_flows import marie_on_aminas_page
-from tests.test_erasure_warning import MIDWAY_ONBOARDING, WARNED_AT, Hands, deliver
+from tests.test_erasure_warning import MIDWAY_ONBOARDING, WARNED_AT, deliver
 
 
 @pytest.fixture

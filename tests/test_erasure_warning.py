@@ -6,7 +6,7 @@ Nobody who stopped Relais is warned; who does not answer is erased on the day.""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -16,7 +16,7 @@ from bot.reach import erasure_warning
 from bot.reach.delivery import take_due
 from bot.service import Relais, open_relais
 from bot.testing.conversation import Conversation
-from bot.testing.moment import NOW
+from bot.testing.moment import NOW, Hands
 
 # Monday 23 October 2028, 12:00 in Paris: 700 days later, 30 days before the 730-day erasure
 WARNED_AT = NOW + timedelta(days=700)
@@ -29,16 +29,6 @@ MIDWAY_ONBOARDING = """
 > [Paris 11e]
 < Quel est votre prénom ?
 """
-
-
-class Hands:
-    """A clock the test moves."""
-
-    def __init__(self) -> None:
-        self.now = NOW
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 @pytest.fixture

@@ -3,26 +3,16 @@ by then, waits for the morning too; answers to a person's own action never wait.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from bot.channels.runtime import Runtime
 from bot.reach.delivery import NOTICE, REPLY
 from bot.service import Relais
-from bot.testing.moment import NOW
+from bot.testing.moment import NOW, Hands
 from tests.recording_channel import RecordingChannel
 
 # Monday 23 November 2026: 21:00 in Paris (UTC+1), then Tuesday 08:29 and 08:30
 EVENING = NOW + timedelta(hours=10)
-
-
-class Hands:
-    """A clock the test moves."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
 
 
 async def test_a_notice_left_in_the_outbox_at_night_waits_for_the_morning(relais: Relais):

@@ -11,6 +11,7 @@ A script is a list of lines:
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Protocol
 
 from bot.core.domain import Button, EventKind, Inbound, Message, Reply
 from bot.service import Relais
@@ -86,17 +87,33 @@ class Conversation:
 
     async def play(self, script: str) -> None:
         """Play a script (see the module docstring); fail at the first unmet expectation."""
-        for number, mark, rest in script_lines(script):
-            if mark == ">":
-                if rest.startswith("[") and rest.endswith("]"):
-                    await self.press(rest[1:-1])
-                else:
-                    await self.type(rest)
-            elif mark == "<":
-                assert rest.casefold() in self.text.casefold(), (
-                    f"line {number}: expected {rest!r} in the reply:\n{self.text}"
-                )
-            elif mark == "!":
-                assert rest.casefold() not in self.text.casefold(), (
-                    f"line {number}: did not expect {rest!r} in the reply:\n{self.text}"
-                )
+        await play_script(self, script)
+
+
+class Player(Protocol):
+    """Whoever can play a script: type, press a button, and show what came back."""
+
+    @property
+    def text(self) -> str: ...
+
+    async def type(self, text: str) -> str: ...
+
+    async def press(self, label: str) -> str: ...
+
+
+async def play_script(player: Player, script: str) -> None:
+    """Play a script with `player` (see the module docstring); fail at the first unmet line."""
+    for number, mark, rest in script_lines(script):
+        if mark == ">":
+            if rest.startswith("[") and rest.endswith("]"):
+                await player.press(rest[1:-1])
+            else:
+                await player.type(rest)
+        elif mark == "<":
+            assert rest.casefold() in player.text.casefold(), (
+                f"line {number}: expected {rest!r} in the reply:\n{player.text}"
+            )
+        else:
+            assert rest.casefold() not in player.text.casefold(), (
+                f"line {number}: did not expect {rest!r} in the reply:\n{player.text}"
+            )

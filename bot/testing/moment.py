@@ -11,3 +11,13 @@ NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 def fixed_clock() -> datetime:
     """The tests' clock."""
     return NOW
+
+
+class Hands:
+    """A clock the test moves by hand (`hands.now = …`), from NOW or a given moment."""
+
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now

@@ -39,7 +39,7 @@ from bot.channels.protocol import BadRequest, Capabilities, PlannedCall, Receive
 from bot.channels.runtime import Runtime
 from bot.core.domain import Button, EventKind, Inbound
 from bot.service import Relais, open_relais
-from bot.testing.conversation import script_lines
+from bot.testing.conversation import play_script
 
 CHANNEL = "three_buttons"
 THREE_BUTTONS = Capabilities(
@@ -217,20 +217,7 @@ class SmallPhone:
 
     async def play(self, script: str) -> None:
         """Play a script (see bot/testing/conversation.py); fail at the first unmet line."""
-        for number, mark, rest in script_lines(script):
-            if mark == ">":
-                if rest.startswith("[") and rest.endswith("]"):
-                    await self.press(rest[1:-1])
-                else:
-                    await self.type(rest)
-            elif mark == "<":
-                assert rest.casefold() in self.text.casefold(), (
-                    f"line {number}: expected {rest!r} in:\n{self.text}"
-                )
-            else:
-                assert rest.casefold() not in self.text.casefold(), (
-                    f"line {number}: did not expect {rest!r} in:\n{self.text}"
-                )
+        await play_script(self, script)
 
 
 def most_buttons(messages: Iterable[Seen]) -> int:

@@ -15,7 +15,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.channels.telegram import minimal_update, to_inbound
+from bot.channels.telegram_updates import minimal_update, to_inbound
 from bot.config import Settings, load_settings
 from bot.desk.notices import notify
 from bot.reach.delivery import take_due

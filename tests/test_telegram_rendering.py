@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.channels.telegram import directed, keyboard, markup, split_text, to_inbound
+from bot.channels.telegram import directed, keyboard, markup, split_text
+from bot.channels.telegram_updates import to_inbound
 from bot.core.domain import Button, EventKind, Message
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hmac
 import logging
 import signal
 from datetime import timedelta
@@ -25,25 +24,32 @@ from telegram import (
     InputFile,
     Update,
 )
-from telegram.constants import ChatMemberStatus, ChatType, MessageEntityType
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest as TelegramBadRequest
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.error import RetryAfter as TelegramRetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 
 from bot.channels import protocol, shaping
-from bot.channels.payloads import parse_update, reply_target
+from bot.channels.payloads import reply_target
 from bot.channels.protocol import Capabilities, Journaled, PlannedCall, Received, Target
 from bot.channels.replies import rows
 from bot.channels.runtime import Runtime
+from bot.channels.telegram_updates import (
+    ALLOWED_UPDATES,
+    minimal_update,
+    to_inbound,
+    update_sender,
+)
+from bot.channels.telegram_webhook import Webhook
 from bot.core.clock import Clock, utc_now
-from bot.core.domain import EventKind, Inbound, Message
+from bot.core.domain import Message
 from bot.core.i18n import N_
 from bot.desk.desk import TEAM_COMMANDS
 from bot.schedule.scheduler import running_scheduler
 from bot.service import Relais
 
-__all__ = ["TelegramChannel", "directed", "keyboard", "markup", "minimal_update", "split_text"]
+__all__ = ["TelegramChannel", "directed", "keyboard", "markup", "split_text"]
 
 CHANNEL = "telegram"
 TEXT_LIMIT = 4096
@@ -59,30 +65,12 @@ CAPABILITIES = Capabilities(
     direction_marks=True,
 )
 # edits of old messages are not asked for: an answer, once given, is changed with "back"
-ALLOWED_UPDATES = ["message", "callback_query", "my_chat_member"]
-MEDIA_KINDS = (
-    "sticker",
-    "photo",
-    "voice",
-    "video",
-    "video_note",
-    "audio",
-    "document",
-    "animation",
-    "location",
-    "contact",
-    "poll",
-    "dice",
-    "venue",
-    "story",
-)
 COMMANDS = {
     "menu": N_("Voir le menu"),
     "help": N_("Aide"),
     "language": N_("Changer de langue"),
     "stop": N_("Ne plus recevoir de messages"),
 }
-SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 log = logging.getLogger("relais.telegram")
 
@@ -112,110 +100,6 @@ def keyboard(message: Message) -> list[list[list[str]]]:
     return rows(message.buttons)
 
 
-MEDIA_MARK = "relais_media"  # in a journaled message: the kind of media it had, not the media
-_USER_KEYS = ("id", "is_bot", "language_code")
-_CHAT_KEYS = ("id", "type")
-_ENTITY_KEYS = ("type", "offset", "length")
-
-
-def minimal_update(payload: dict[str, Any]) -> dict[str, Any]:
-    """The update as journaled: only what Relais reads (ids, chat type, language, text and
-    commands, button data, the pressed message, media kinds, membership statuses); never the
-    Telegram profile's names or username, nor what a photo, contact or location holds.
-
-    A part that is not a JSON object is kept as it came: it cannot be read anyway.
-    """
-    out: dict[str, Any] = {"update_id": payload.get("update_id")}
-    if "message" in payload:
-        out["message"] = _minimal_message(payload["message"])
-    if "callback_query" in payload:
-        query = payload["callback_query"]
-        if isinstance(query, dict):
-            query = {k: query[k] for k in ("id", "chat_instance", "data") if k in query} | {
-                k: f(query[k])
-                for k, f in (("from", _minimal_user), ("message", _minimal_message))
-                if k in query
-            }
-        out["callback_query"] = query
-    if "my_chat_member" in payload:
-        change = payload["my_chat_member"]
-        if isinstance(change, dict):
-            change = {k: change[k] for k in ("date",) if k in change} | {
-                k: f(change[k])
-                for k, f in (
-                    ("chat", _minimal_chat),
-                    ("from", _minimal_user),
-                    ("old_chat_member", _minimal_member),
-                    ("new_chat_member", _minimal_member),
-                )
-                if k in change
-            }
-        out["my_chat_member"] = change
-    return out
-
-
-def _pick(value: Any, keys: tuple[str, ...]) -> Any:
-    return {k: value[k] for k in keys if k in value} if isinstance(value, dict) else value
-
-
-def _minimal_user(user: Any) -> Any:
-    # python-telegram-bot requires a first name: an empty one stands for it
-    picked = _pick(user, _USER_KEYS)
-    return {**picked, "first_name": ""} if isinstance(picked, dict) else picked
-
-
-def _minimal_chat(chat: Any) -> Any:
-    # a private chat carries the person's names and username: only its id and type are kept
-    return _pick(chat, _CHAT_KEYS)
-
-
-def _minimal_member(member: Any) -> Any:
-    if not isinstance(member, dict):
-        return member
-    kept = {k: v for k, v in member.items() if k not in ("user", "custom_title")}
-    return kept | ({"user": _minimal_user(member["user"])} if "user" in member else {})
-
-
-def _minimal_message(message: Any) -> Any:
-    if not isinstance(message, dict):
-        return message
-    out = {k: message[k] for k in ("message_id", "date", "text") if k in message}
-    if "chat" in message:
-        out["chat"] = _minimal_chat(message["chat"])
-    if "from" in message:
-        out["from"] = _minimal_user(message["from"])
-    if isinstance(message.get("entities"), list):
-        out["entities"] = [_pick(e, _ENTITY_KEYS) for e in message["entities"]]
-    if "caption" in message:
-        out["caption"] = ""  # only its presence is read
-    kind = next((k for k in MEDIA_KINDS if message.get(k)), None)
-    if kind is not None:
-        out[MEDIA_MARK] = kind
-    return out
-
-
-def to_inbound(update: Update) -> Inbound | None:
-    """The engine event of a private message or button press; None for anything else."""
-    if update.callback_query is not None:
-        data = update.callback_query.data
-        return Inbound(EventKind.BUTTON, data=data) if data else None
-    msg = update.message
-    if msg is None:
-        return None
-    if msg.text is not None:
-        entity = msg.entities[0] if msg.entities else None
-        if entity and entity.type == MessageEntityType.BOT_COMMAND and entity.offset == 0:
-            name = msg.text[1 : entity.length].split("@", 1)[0].lower()
-            return Inbound(EventKind.COMMAND, command=name, text=msg.text[entity.length :].strip())
-        return Inbound(EventKind.TEXT, text=msg.text)
-    for kind in MEDIA_KINDS:
-        if getattr(msg, kind, None) or msg.api_kwargs.get(MEDIA_MARK) == kind:
-            return Inbound(EventKind.MEDIA, media=kind)
-    if msg.caption is not None:
-        return Inbound(EventKind.MEDIA, media="captioned")
-    return None
-
-
 class TelegramChannel:
     """Runs Relais on Telegram, by long polling or webhook."""
 
@@ -242,7 +126,6 @@ class TelegramChannel:
         )
         self.runtime = Runtime(relais, self, clock, flood_retries=self.settings.max_retries)
         self._stopping = asyncio.Event()
-        self._refusal_logged = False
 
     @property
     def _retries(self) -> int:
@@ -493,68 +376,21 @@ class TelegramChannel:
                 await self.journal([u.to_dict() for u in updates])
                 offset = max(u.update_id for u in updates) + 1
 
-    async def _sleep(self, seconds: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
-
     async def _start_webhook(self) -> web.AppRunner:
+        """Serve the webhook, then tell Telegram where it is."""
+        runner = await Webhook(self.settings, self.journal).start()
         s = self.settings
-        app = web.Application(client_max_size=1024 * 1024)
-        app.router.add_post(s.webhook_path, self._webhook_request)
-        runner = web.AppRunner(app, access_log=None)
-        await runner.setup()
-        site = web.TCPSite(runner, s.webhook_listen, s.webhook_port)
-        await site.start()
         await self.bot.set_webhook(
             rate_limit_args=self._retries,
             url=s.webhook_url or "",
             secret_token=s.webhook_secret,
             allowed_updates=ALLOWED_UPDATES,
         )
-        log.info("webhook listening on %s:%s%s", s.webhook_listen, s.webhook_port, s.webhook_path)
         return runner
 
-    async def _webhook_request(self, request: web.Request) -> web.Response:
-        if not self._signed(request):
-            # anyone can knock: one line for the first refusal, then silence, so that a flood
-            # cannot fill the disk (Telegram's getWebhookInfo shows a wrong secret anyway)
-            if not self._refusal_logged:
-                self._refusal_logged = True
-                log.warning("webhook: refused a request without the secret (403); not logged again")
-            return web.Response(status=403)
-        try:
-            body = await request.read()
-        except ConnectionError:
-            # the sender hung up mid-body (a network fault): nothing to journal, Telegram
-            # sends the update again; one line, not aiohttp's traceback
-            log.warning("webhook: the connection was lost before the whole body arrived")
-            return web.Response(status=400)
-        payload = parse_update(body)
-        if payload is None:
-            # only a holder of the secret gets here: one line per request is bounded by them
-            log.warning("webhook: refused a body that is not an update (400)")
-            return web.Response(status=400)
-        # 200 only after the journal commit: Telegram resends anything we did not accept
-        await self.journal([payload])
-        return web.Response(status=200)
-
-    def _signed(self, request: web.Request) -> bool:
-        """Whether the request carries the webhook secret (compared in constant time)."""
-        # a header that is not UTF-8 arrives with its bad bytes escaped: compare the bytes
-        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
-        expected = (self.settings.webhook_secret or "").encode()
-        return bool(expected) and hmac.compare_digest(given, expected)
-
-
-def update_sender(payload: dict[str, Any]) -> str | None:
-    """The platform id of the user an update comes from (None: no user), for fair turns."""
-    for kind in ALLOWED_UPDATES:
-        body = payload.get(kind)
-        if isinstance(body, dict):
-            user = body.get("from")
-            if isinstance(user, dict) and user.get("id") is not None:
-                return str(user["id"])
-    return None
+    async def _sleep(self, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=seconds)
 
 
 def _reason(message: str) -> str:

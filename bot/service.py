@@ -70,6 +70,10 @@ class Relais:
                 )
             if centre and centre != state.person.centre:
                 await self.recorder.moved(tx, new_state, name)
+            if event.kind == EventKind.COMMAND and event.command == "help":
+                # volunteers also read the commands of their role
+                listed = await self.desk.team_help(tx, new_state.person)
+                reply = Reply(reply.messages + listed, reply.echo, reply.edit, reply.effects)
         else:
             new_state = state
             if event.kind == EventKind.COMMAND and event.command == "start":

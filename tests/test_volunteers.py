@@ -273,3 +273,16 @@ async def test_the_list_pages_and_filters(relais: Relais) -> None:
         < Personne dans cette liste pour l'instant.
         """
     )
+
+
+async def test_help_tells_volunteers_the_commands_of_their_role(relais: Relais) -> None:
+    marie = await join(relais, "marie", "paris11")
+    await marie.play(
+        "> /help\n< Je suis Relais.\n< Vos commandes de bénévole :\n"
+        "< /people : Les personnes suivies\n< /person : Ouvrir une fiche par son numéro\n"
+        "! /team\n! /stats"
+    )
+    lea = await join(relais, "lea", "paris11", "coordinator")
+    await lea.play("> /help\n< /people\n< /team : L'équipe du centre\n< /stats")
+    amina = Conversation(relais, user="amina")
+    await amina.play("> /start\n> [Français]\n> /help\n< Je suis Relais.\n! Vos commandes")

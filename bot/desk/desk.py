@@ -67,6 +67,7 @@ T_CENTRE_CLOSED = N_(
     "Pour aider dans un autre centre, demandez un code à son coordinateur."
 )
 T_NOTHING_TO_CANCEL = N_("Il n'y a rien à annuler.")
+T_TEAM_HELP = N_("Vos commandes de bénévole :")
 SHOWN_NAME = "subject_name"  # given to a desk flow for each event, never stored
 LEGACY_KEYS = ("await", "person", "kind", "contract")  # a desk question before desk flows
 
@@ -123,6 +124,20 @@ class Desk:
         assert person.id is not None
         admin = person.external_id in self.config.admins
         return Access(person.id, await tx.roles_of(person.id), admin)
+
+    async def team_help(self, tx: Tx, person: Person) -> tuple[Message, ...]:
+        """For someone of a team, the desk commands they may use, each with what it does
+        (from the registry, as their app's command menu); nothing for anyone else."""
+        if person.id is None:
+            return ()
+        access = await self.access(tx, person)
+        if not access.is_team:
+            return ()
+        texts = self.registry.menu_texts()
+        names = list(texts) if access.admin else self.registry.menu(access.roles)
+        t = self.config.catalogs.get(person.locale)
+        lines = [t.gettext(T_TEAM_HELP), *(f"/{n} : {t.gettext(texts[n])}" for n in names)]
+        return (Message("\n".join(lines), rtl=t.rtl),)
 
     async def subject(
         self, tx: Tx, access: Access, person_id: int, world: World

@@ -6,7 +6,7 @@ import pytest
 
 from bot.core.answers import normalise_label
 from bot.core.domain import EventKind, Inbound
-from bot.core.engine import _match_options
+from bot.core.turn.typed import _match_options
 from bot.testing.conversation import Conversation
 
 READY_FOR_NAME = """

@@ -10,9 +10,9 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.core.domain import Centre, Effect, Message, Person, State
-from bot.core.engine import T_STALE
 from bot.core.i18n import N_, Catalogs, Translator
 from bot.core.render import Renderer
+from bot.core.turn.texts import T_STALE
 from bot.core.world import World
 from bot.desk import about, buttons
 from bot.desk.domain import Access, Role, profile_name

@@ -8,8 +8,9 @@ desk opens them, gives them the person's name for each event, and applies them w
 from __future__ import annotations
 
 from bot.core.domain import EventKind, Inbound, Message, Person, Reply, State
-from bot.core.engine import T_NOT_CHANGED, Engine
+from bot.core.engine import Engine
 from bot.core.i18n import N_, Catalogs
+from bot.core.turn.texts import T_NOT_CHANGED
 from bot.core.world import World
 from bot.desk import (
     about,

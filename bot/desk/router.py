@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, TypeVar
 
-from bot.core.engine import T_STALE
+from bot.core.turn.texts import T_STALE
 from bot.desk import buttons
 from bot.desk.buttons import Arg
 from bot.desk.context import T_NOT_ALLOWED, T_NOT_FOUND, T_SELF, Call, Ctx, Subject

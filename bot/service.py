@@ -15,8 +15,10 @@ from bot.core.engine import Engine
 from bot.core.i18n import Catalogs
 from bot.core.ids import parse_id
 from bot.core.world import World
-from bot.desk.desk import Desk, create_invitation, stats
+from bot.desk import stats
+from bot.desk.desk import Desk
 from bot.desk.followup import FollowUpRecorder
+from bot.desk.invitations import create_invitation
 from bot.documents.maker import Document, Documents, NoDocument
 from bot.fairness.repeats import RecentDocuments
 from bot.flows.loader import load_flows

@@ -22,46 +22,15 @@ from bot.desk import (
     outcomes,
     people,
     statistics,
-    stats,
     team,
 )
 from bot.desk.buttons import is_desk
 from bot.desk.context import T_NOT_FOUND, Answer, Call, Ctx, DeskConfig, find_subject
 from bot.desk.domain import Access, Role
-
-# What other parts import from here (the Telegram channel, the data export): kept working.
-from bot.desk.invitations import create_invitation
-from bot.desk.people import (
-    CV_STATUS,
-    T_CONTACT_NO,
-    T_CONTACT_YES,
-    T_CV_LINE,
-    T_NOTE_LINE,
-    T_OUTCOME_LINE,
-    T_SEARCH_NO,
-    T_SEARCH_YES,
-    T_TO_CONFIRM,
-)
 from bot.desk.router import Need, Registry, Router
 from bot.storage.database import Tx
 
-__all__ = [
-    "CV_STATUS",
-    "TEAM_COMMANDS",
-    "T_CONTACT_NO",
-    "T_CONTACT_YES",
-    "T_CV_LINE",
-    "T_NOTE_LINE",
-    "T_OUTCOME_LINE",
-    "T_SEARCH_NO",
-    "T_SEARCH_YES",
-    "T_TO_CONFIRM",
-    "Desk",
-    "about",
-    "create_invitation",
-    "stats",
-    "team_command_names",
-]
+__all__ = ["TEAM_COMMANDS", "Desk", "team_command_names"]
 
 T_CENTRE_CLOSED = N_(
     "Votre centre a fermé : vous ne voyez plus ses personnes. "

@@ -19,7 +19,8 @@ from typing import Any, Protocol
 from bot.core.domain import State
 from bot.core.i18n import N_, REFERENCE_LOCALE, Catalogs, Translator, fill, language_name
 from bot.core.render import Renderer
-from bot.desk.desk import (
+from bot.desk.domain import CONTRACT_LABELS, OUTCOME_LABELS
+from bot.desk.people import (
     CV_STATUS,
     T_CONTACT_NO,
     T_CONTACT_YES,
@@ -30,7 +31,6 @@ from bot.desk.desk import (
     T_SEARCH_YES,
     T_TO_CONFIRM,
 )
-from bot.desk.domain import CONTRACT_LABELS, OUTCOME_LABELS
 from bot.documents.cv import build_cv, to_json_resume
 from bot.documents.maker import Document
 from bot.flows.model import Flow, FlowSet, Step

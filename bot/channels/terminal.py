@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import threading
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -177,14 +178,31 @@ class TerminalChat:
     async def _read(
         self, stdin: TextIO, interactive: bool, loop: asyncio.AbstractEventLoop
     ) -> None:
+        lines = read_lines(stdin, loop)
         while True:
             if interactive:
                 self.out.write("> ")
                 self.out.flush()
-            line = await loop.run_in_executor(None, stdin.readline)
+            line = await lines.get()
             if not line:
                 break
             if not interactive:
                 self.out.write(f"> {line.rstrip()}\n")
             if line.strip():
                 await self.send(line)
+
+
+def read_lines(stdin: TextIO, loop: asyncio.AbstractEventLoop) -> asyncio.Queue[str]:
+    """The lines of `stdin` as they are typed ("" at the end), read by a daemon thread: Ctrl-C
+    ends the chat at once, where a worker thread of the loop would be waited for until Enter."""
+    lines: asyncio.Queue[str] = asyncio.Queue()
+
+    def read() -> None:
+        while True:
+            line = stdin.readline()
+            loop.call_soon_threadsafe(lines.put_nowait, line)
+            if not line:
+                return
+
+    threading.Thread(target=read, name="relais-stdin", daemon=True).start()
+    return lines

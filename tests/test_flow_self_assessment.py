@@ -247,3 +247,19 @@ async def test_back_inside_the_loop_restarts_the_item(chat: Conversation) -> Non
     assert state.session.current.answers["experiences"] == [
         {"exp_title": "Peintre", "exp_sector": "building"}
     ]
+
+
+async def test_valider_can_be_typed_as_the_hint_says(chat: Conversation) -> None:
+    # on a phone keyboard, people type the word the question tells them to press
+    until_jobs = AMINA_FR[: AMINA_FR.index("> [Ménage]")]
+    await chat.play(ONBOARDING_FR + until_jobs)
+    await chat.play(
+        """
+        > valider
+        < Choisissez au moins
+        > [Ménage]
+        < ✅ Ménage et nettoyage
+        > Valider
+        < Vous avez des enfants
+        """
+    )

@@ -475,6 +475,7 @@ def test_parse_date_bounds(
         ("+1 202 555 0143", "+12025550143"),
         ("0692 12 34 56", "+262692123456"),  # Réunion, written the French way
         ("0690 12 34 56", "+590690123456"),  # Guadeloupe
+        ("+508 41 12 34", "+508411234"),  # Saint-Pierre-et-Miquelon, written with its code
     ],
 )
 def test_parse_phone_accepts(raw: str, expected: str) -> None:
@@ -488,6 +489,8 @@ def test_parse_phone_accepts(raw: str, expected: str) -> None:
         ("+", answers.T_PHONE),
         ("12+34", answers.T_PHONE),
         ("06 12 34", answers.T_PHONE_SHORT),
+        ("0612345", answers.T_PHONE_SHORT),  # not Saint-Pierre-et-Miquelon: digits are missing
+        ("06 12 34 5", answers.T_PHONE_SHORT),
         ("+33 6 12", answers.T_PHONE_SHORT),
         ("06 12 34 56 78 90 12", answers.T_PHONE_LONG),
         ("0" * 300, answers.T_PHONE_LONG),

@@ -666,7 +666,10 @@ def parse_name(raw: str, max_length: int = 60) -> str | Invalid:
 _PHONE_PUNCTUATION = frozenset(" +().-/")
 # Overseas departments share the French numbering plan: people there write 0692 12 34 56,
 # which the FR metadata alone does not recognise.
-_OVERSEAS = ("RE", "YT", "GP", "MQ", "GF", "BL", "MF", "PM")
+# Overseas departments whose numbers are written the French way (0692…, 10 digits). Not
+# Saint-Pierre-et-Miquelon: its 6-digit numbers would turn "0612345", a French mobile missing
+# digits, into a valid +508 number; there it is written +508 41 12 34.
+_OVERSEAS = ("RE", "YT", "GP", "MQ", "GF", "BL", "MF")
 _FRENCH_PLAN = frozenset({33, 262, 590, 594, 596, 508})
 _MAX_PHONE_CHARS = 40
 

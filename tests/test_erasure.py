@@ -198,7 +198,7 @@ async def test_notices_and_audit_lines_older_than_the_retention_go(settings: Set
 async def test_a_delivered_notice_is_deleted_not_kept(relais: Relais) -> None:
     async with relais.storage.transaction() as tx:
         state = await tx.load_state("test", "vic")
-        await notify(tx, relais.catalogs, state.person, "Bonjour", subject_id=41)
+        await notify(tx, state.person, "Bonjour", subject_id=41)
     async with relais.storage.transaction() as tx:
         taken = await take_due(tx, relais.catalogs, "test", NOW, "vic")
         assert [(due.message.text, due.subject_id) for due in taken] == [("Bonjour", 41)]

@@ -58,7 +58,6 @@ async def test_a_notice_is_written_in_the_language_the_recipient_has_when_delive
     async with relais.storage.transaction() as tx:
         await notify(
             tx,
-            relais.catalogs,
             vic,
             T_JOB_NOTICE,
             (((B_CONFIRM, "V:cf:1"),),),

@@ -80,7 +80,7 @@ async def test_the_runtimes_sweep_sends_what_other_people_left(relais: Relais):
     async with relais.storage.transaction() as tx:
         person = (await tx.load_state("recording", "vic")).person
         assert person.id is not None
-        await notify(tx, relais.catalogs, person, "Zebulonne demande de l'aide.")
+        await notify(tx, person, "Zebulonne demande de l'aide.")
     sent = asyncio.Event()
     channel.after(1, sent.set)
     async with running_scheduler(relais, fixed_clock, runtime):

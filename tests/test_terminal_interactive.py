@@ -41,7 +41,7 @@ async def test_a_notice_appears_while_the_person_types_nothing(relais: Relais):
         async with relais.storage.transaction() as tx:
             person = await tx.find_person("terminal", "vic")
             assert person is not None and person.id is not None
-            await notify(tx, relais.catalogs, person, "Zebulonne demande de l'aide.")
+            await notify(tx, person, "Zebulonne demande de l'aide.")
         await asyncio.wait_for(shown(out, "Relais: Zebulonne demande de l'aide."), WAIT)
     finally:
         keyboard.lines.put("")  # Ctrl-D

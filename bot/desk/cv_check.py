@@ -57,7 +57,7 @@ async def check(ctx: Ctx, call: Call) -> None:
         cv_checked_by=ctx.access.person_id,
         cv_checked_at=to_text(ctx.now),
     )
-    await notify(ctx.tx, ctx.config.catalogs, who.person, T_CHECKED_NOTICE)
+    await notify(ctx.tx, who.person, T_CHECKED_NOTICE)
     ctx.say(T_CHECKED, name=who.name)
     await ctx.then_press("p", who.id)
 
@@ -76,5 +76,5 @@ async def note_written(ctx: Ctx, call: Call) -> None:
     """The note is written: the CV is "à corriger" and the person gets the note as it is."""
     who, note = call.who, str(call.answers.get("note", ""))
     await ctx.tx.update_followup(who.id, cv_status="to_fix", cv_note=note)
-    await notify(ctx.tx, ctx.config.catalogs, who.person, T_FIX_NOTICE, note=note)
+    await notify(ctx.tx, who.person, T_FIX_NOTICE, note=note)
     ctx.say(T_NOTE_SENT, name=who.name)

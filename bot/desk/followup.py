@@ -137,7 +137,6 @@ class FollowUpRecorder:
             extra: dict[str, Any] = {"contract": Msgid(str(contract))} if contract else {}
             await notify(
                 tx,
-                self.catalogs,
                 member,
                 msgid,
                 (((button, data),),),

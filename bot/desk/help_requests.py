@@ -37,7 +37,7 @@ async def take(ctx: Ctx, call: Call) -> None:
         ctx.say(T_HELP_ALREADY)
         return
     await ctx.tx.update_followup(who.id, first_contact_at=to_text(ctx.now))
-    await notify(ctx.tx, ctx.config.catalogs, who.person, T_HELP_TAKEN_NOTICE)
+    await notify(ctx.tx, who.person, T_HELP_TAKEN_NOTICE)
     lines = [t.gettext(T_HELP_TAKEN, name=who.name)]
     if who.profile.get("phone"):
         lines.append(t.gettext(T_PHONE, phone=answers.format_phone(who.profile["phone"])))

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.domain import Button, Message, Person
-from bot.core.i18n import Catalogs, Translator
+from bot.core.i18n import Translator
 from bot.reach.queue import queue
 from bot.reach.started import NewStarted, Started
 from bot.storage.database import Tx
@@ -55,7 +55,6 @@ def _param(value: object) -> object:
 
 async def notify(
     tx: Tx,
-    catalogs: Catalogs,
     person: Person,
     msgid: str,
     buttons: tuple[tuple[tuple[str, str], ...], ...] = (),
@@ -64,7 +63,6 @@ async def notify(
 ) -> None:
     """Queue a notice for a person: `msgid`, button labels (msgids too) and Msgid params are
     translated when it is delivered. `subject_id`: the person it is about, erased with them."""
-    del catalogs  # rendered at delivery, in the language the recipient has then
     if person.id is None or person.stopped or person.blocked:
         return
     data = {

@@ -70,5 +70,5 @@ async def confirm(ctx: Ctx, call: Call) -> None:
         ctx.say(T_ALREADY_CONFIRMED)
         return
     await ctx.tx.update_followup(who.id, searching=0)
-    await notify(ctx.tx, ctx.config.catalogs, who.person, T_CONFIRMED_NOTICE)
+    await notify(ctx.tx, who.person, T_CONFIRMED_NOTICE)
     ctx.say(T_CONFIRMED, name=who.name)

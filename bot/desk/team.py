@@ -177,7 +177,7 @@ async def _remove(ctx: Ctx, person_id: int) -> None:
         await tx.drop_pending_notices(person_id)
     # what was already queued for them about people they no longer see is not sent
     await tx.drop_queued_about_unseen(person_id)
-    await notify(tx, ctx.config.catalogs, gone, T_REMOVED_NOTICE, centres=_names(ctx, centres))
+    await notify(tx, gone, T_REMOVED_NOTICE, centres=_names(ctx, centres))
     ctx.say(T_REMOVED, name=name, centres=_names(ctx, centres))
     # their app menu shows only the commands they still have (a beneficiary's when none);
     # "chat" and "channel" say whose menu it is: not the coordinator's

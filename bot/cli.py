@@ -17,6 +17,7 @@ from telegram.error import InvalidToken
 
 from bot.config import ConfigError, Settings, load_settings
 from bot.core.clock import ClockError, clock_from_env
+from bot.desk.desk import REGISTRY
 from bot.flows.catalog_check import check_catalogs
 from bot.flows.loader import load_flows
 from bot.flows.model import FlowError
@@ -177,6 +178,7 @@ async def _stats(
 
 def _check(settings: Settings) -> int:
     flows = load_flows(settings.flows_dir)
+    REGISTRY.check_flows(flows)  # the desk flows the volunteer side's capabilities open
     problems, warnings = check_catalogs(settings.locales_dir, settings.languages, flows)
     for line in warnings:
         print(f"warning: {line}")

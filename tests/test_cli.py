@@ -46,6 +46,16 @@ def test_check_names_the_broken_flow(tmp_path: Path) -> None:
     ]
 
 
+def test_check_names_a_desk_flow_the_volunteer_side_needs(tmp_path: Path) -> None:
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    for name in ("language", "onboarding", "desk_outcome"):
+        (flows / f"{name}.toml").write_bytes((ROOT / "flows" / f"{name}.toml").read_bytes())
+    done = relais("check", env={"RELAIS_FLOWS_DIR": str(flows)})
+    assert done.returncode == 2
+    assert "desk_note.toml" in done.stderr and 'role = "desk"' in done.stderr
+
+
 def test_a_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:
     config = tmp_path / "relais.toml"
     config.write_text('[telegram]\npoll_timeout = "abc"\n', encoding="utf-8")

@@ -134,18 +134,17 @@ class OutboxSender:
                 horizon=now + timedelta(seconds=HORIZON_SECONDS),
             )
 
-    async def _deliver_chat(self, items: list[OutboxItem]) -> None:
+    async def _lease(self, ids: list[int], extra_seconds: float = 0.0) -> list[int]:
+        """Take these rows for this sender, for a lease (plus `extra_seconds`, a flood wait
+        spent holding the row); the ids taken."""
         now = self.clock()
+        until = now + timedelta(seconds=LEASE_SECONDS + extra_seconds)
+        horizon = now + timedelta(seconds=HORIZON_SECONDS)
         async with self.relais.storage.transaction() as tx:
-            taken = set(
-                await tx.lease_outbox(
-                    [i.id for i in items],
-                    self.owner,
-                    now,
-                    now + timedelta(seconds=LEASE_SECONDS),
-                    now + timedelta(seconds=HORIZON_SECONDS),
-                )
-            )
+            return await tx.lease_outbox(ids, self.owner, now, until, horizon)
+
+    async def _deliver_chat(self, items: list[OutboxItem]) -> None:
+        taken = set(await self._lease([i.id for i in items]))
         done: list[int] = []
         for item in items:
             # another sender took it (or it is sent already): the rest keeps its order there
@@ -220,26 +219,13 @@ class OutboxSender:
         """Wait `seconds` holding the row (no other sender takes it meanwhile); False if the
         sender stops first, or the row is gone meanwhile (erased with someone, or no longer
         queued)."""
-        now = self.clock()
-        until = now + timedelta(seconds=seconds + LEASE_SECONDS)
-        horizon = now + timedelta(seconds=HORIZON_SECONDS)
-        async with self.relais.storage.transaction() as tx:
-            if not await tx.lease_outbox([item.id], self.owner, now, until, horizon):
-                return False
+        if not await self._lease([item.id], extra_seconds=seconds):
+            return False
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self.stopping.wait(), timeout=seconds)
         if self.stopping.is_set():
             return False
-        now = self.clock()
-        async with self.relais.storage.transaction() as tx:
-            taken = await tx.lease_outbox(
-                [item.id],
-                self.owner,
-                now,
-                now + timedelta(seconds=LEASE_SECONDS),
-                now + timedelta(seconds=HORIZON_SECONDS),
-            )
-        return bool(taken)
+        return bool(await self._lease([item.id]))
 
     async def _failed(self, item: OutboxItem, exc: ChannelError) -> bool:
         if isinstance(exc, RetryAfter):

@@ -207,13 +207,7 @@ class Runtime:
                 where = target.chat or update.sender
                 await self._enqueue(tx, where, "answerCallbackQuery", {"id": dropped.newest_query})
             if warn and target.chat is not None:
-                person = await tx.find_person(self.name, update.sender)
-                locale = person.locale if person is not None and person.locale else None
-                t = (
-                    self.relais.catalogs.get(locale)
-                    if locale
-                    else self._translator(target.language_code)
-                )
+                t = await self._person_translator(tx, update.sender, target.language_code)
                 await self._enqueue(
                     tx, target.chat, "sendMessage", {"text": t.gettext(T_SLOW_DOWN)}
                 )
@@ -271,11 +265,7 @@ class Runtime:
         event = await self._typed_choice(tx, received.chat, received.event)
         reply = await self.relais.handle(tx, self.name, received.sender, event)
         # after handling: the language the person may just have chosen
-        person = await tx.find_person(self.name, received.sender)
-        if person is not None and person.locale:
-            t = self.relais.catalogs.get(person.locale)
-        else:
-            t = self._translator(received.language_code)
+        t = await self._person_translator(tx, received.sender, received.language_code)
         await self.planner.queue_reply(tx, received.chat, reply, received.pressed, t)
 
     async def _typed_choice(self, tx: Tx, chat: str, event: Inbound) -> Inbound:
@@ -325,6 +315,15 @@ class Runtime:
 
     async def _enqueue(self, tx: Tx, chat: str, method: str, payload: dict[str, Any]) -> None:
         await tx.enqueue(chat, method, payload, channel=self.name, priority=delivery.REPLY)
+
+    async def _person_translator(
+        self, tx: Tx, sender: str, language_code: str | None
+    ) -> Translator:
+        """The language the person chose in Relais, else the one their app uses."""
+        person = await tx.find_person(self.name, sender)
+        if person is not None and person.locale:
+            return self.relais.catalogs.get(person.locale)
+        return self._translator(language_code)
 
     def _translator(self, language_code: str | None) -> Translator:
         """Speak the language the person's app uses, when Relais has it."""

@@ -192,6 +192,11 @@ class Runtime:
                         assert update.sender is not None
                         skipped.add(update.sender)
                         await self._skip_excess(update, warn=verdict is Verdict.WARN)
+                # what this round's events left for others (a help request for the team), once
+                # per round and in its own transaction: a bulk send waiting there never
+                # lengthens the transaction of a person's reply
+                async with self.relais.storage.transaction() as tx:
+                    await self._queue_due(tx)
                 self.sender.wake()
 
     async def _skip_excess(self, update: PendingUpdate, warn: bool) -> None:
@@ -219,7 +224,6 @@ class Runtime:
                 received = self.channel.receive(payload)
                 if received is not None:
                     await self._handle(tx, received)
-                await self._queue_due(tx)
                 await tx.mark_update_handled(update_id, channel=self.name)
         except Exception as exc:
             # a bug must not block the queue: say sorry, and never handle this update again

@@ -7,9 +7,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import os
-import secrets
-import socket
 from collections.abc import Collection
 from datetime import timedelta
 
@@ -23,6 +20,7 @@ from bot.channels.protocol import (
     Unavailable,
 )
 from bot.core.clock import Clock
+from bot.core.owners import dead_here, new_owner
 from bot.fairness.repeats import RepeatedDocument
 from bot.fairness.turns import ChatTurns
 from bot.reach.delivery import REPLY
@@ -38,26 +36,6 @@ WAIT_IN_PLACE_MAX = 60.0  # a longer flood wait is spent in the outbox, not hold
 HORIZON_SECONDS = LEASE_SECONDS + WAIT_IN_PLACE_MAX
 
 log = logging.getLogger("relais.outbox")
-
-
-def new_owner() -> str:
-    """A sender's name in leases: its host and process (to see that it died), and a nonce."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
-
-
-def _dead_here(owner: str) -> bool:
-    """Whether a lease's owner was a process of this host that no longer runs."""
-    host, _, rest = owner.partition(":")
-    pid_text = rest.partition(":")[0]
-    if host != socket.gethostname() or not pid_text.isdigit() or int(pid_text) == os.getpid():
-        return False
-    try:
-        os.kill(int(pid_text), 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False  # alive, another user's
-    return False
 
 
 class OutboxSender:
@@ -111,7 +89,7 @@ class OutboxSender:
         freed = 0
         async with self.relais.storage.transaction() as tx:
             for owner in await tx.outbox_lease_owners(self.clock()):
-                if _dead_here(owner):
+                if dead_here(owner):
                     freed += await tx.release_outbox(owner)
         return freed
 

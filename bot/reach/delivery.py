@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
-import secrets
-import socket
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from bot.core.domain import Message, Person
 from bot.core.i18n import Catalogs
+from bot.core.owners import new_owner
 from bot.reach.kinds import KINDS
 from bot.reach.started import BULK, NOTICE, PREFIX, REPLY
 from bot.schedule.quiet_hours import QuietHours
@@ -21,7 +19,7 @@ __all__ = ["BULK", "NOTICE", "REPLY", "Outgoing", "take_due"]
 log = logging.getLogger("relais.reach")
 
 # who holds a lease: this process (two processes on one database never take the same row)
-OWNER = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+OWNER = new_owner()
 # a sender that died holding rows gives them back after this
 LEASE = timedelta(minutes=2)
 # rows taken by one call: the sweep comes back for the rest

@@ -4,36 +4,38 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot.channels.telegram import directed, keyboard, markup, split_text
+from bot.channels.replies import rows
+from bot.channels.shaping import directed, split_text
+from bot.channels.telegram import TEXT_LIMIT, markup
 from bot.channels.telegram_updates import to_inbound
 from bot.core.domain import Button, EventKind, Message
 
 
 def test_long_texts_are_cut_at_line_breaks_within_telegram_limits() -> None:
     text = "\n".join(f"ligne {i} " + "x" * 90 for i in range(100))  # about 10,000 characters
-    pieces = split_text(text)
+    pieces = split_text(text, TEXT_LIMIT)
     assert all(1 <= len(p) <= 4096 for p in pieces)
     assert "\n".join(pieces) == text
     assert all(p.startswith("ligne") for p in pieces)
 
 
 def test_a_text_without_line_breaks_is_cut_anyway() -> None:
-    pieces = split_text("é" * 10_000)
+    pieces = split_text("é" * 10_000, TEXT_LIMIT)
     assert [len(p) for p in pieces] == [4096, 4096, 1808]
-    assert split_text("") == ["…"]
+    assert split_text("", TEXT_LIMIT) == ["…"]
 
 
 def test_right_to_left_lines_start_with_a_direction_mark() -> None:
     message = Message("/menu : القائمة\n• مرحبا", rtl=True)
-    assert directed(message) == "\u200f/menu : القائمة\n\u200f• مرحبا"
-    assert directed(Message("Bonjour")) == "Bonjour"
+    assert directed(message.text, message.rtl) == "\u200f/menu : القائمة\n\u200f• مرحبا"
+    assert directed("Bonjour", False) == "Bonjour"
 
 
 def test_buttons_round_trip_through_the_outbox_form() -> None:
     message = Message("?", ((Button("Oui", "3:v:yes"), Button("Non", "3:v:no")),))
-    rows = keyboard(message)
-    assert rows == [[["Oui", "3:v:yes"], ["Non", "3:v:no"]]]
-    built = markup(rows)
+    stored = rows(message.buttons)
+    assert stored == [[["Oui", "3:v:yes"], ["Non", "3:v:no"]]]
+    built = markup(stored)
     assert built.inline_keyboard[0][1].callback_data == "3:v:no"
     assert markup([]) is None
 

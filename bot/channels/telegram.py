@@ -30,10 +30,9 @@ from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.error import RetryAfter as TelegramRetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 
-from bot.channels import protocol, shaping
+from bot.channels import protocol
 from bot.channels.payloads import reply_target
 from bot.channels.protocol import Capabilities, Journaled, PlannedCall, Received, Target
-from bot.channels.replies import rows
 from bot.channels.runtime import Runtime
 from bot.channels.telegram_updates import (
     ALLOWED_UPDATES,
@@ -43,13 +42,12 @@ from bot.channels.telegram_updates import (
 )
 from bot.channels.telegram_webhook import Webhook
 from bot.core.clock import Clock, utc_now
-from bot.core.domain import Message
 from bot.core.i18n import N_
 from bot.desk.desk import TEAM_COMMANDS
 from bot.schedule.scheduler import running_scheduler
 from bot.service import Relais
 
-__all__ = ["TelegramChannel", "directed", "keyboard", "markup", "split_text"]
+__all__ = ["TelegramChannel", "markup"]
 
 CHANNEL = "telegram"
 TEXT_LIMIT = 4096
@@ -82,22 +80,6 @@ def markup(stored: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in stored]
     )
-
-
-def split_text(text: str, limit: int | None = TEXT_LIMIT) -> list[str]:
-    """A long text as the pieces Telegram accepts (bot.channels.shaping cuts it)."""
-    return shaping.split_text(text, limit)
-
-
-def directed(message: Message) -> str:
-    """A message's text as Telegram lays it out right: a right-to-left mark at the start of
-    each line of a right-to-left message (bot.channels.shaping)."""
-    return shaping.directed(message.text, message.rtl)
-
-
-def keyboard(message: Message) -> list[list[list[str]]]:
-    """A message's buttons as the outbox keeps them: rows of [label, callback data]."""
-    return rows(message.buttons)
 
 
 class TelegramChannel:

@@ -16,6 +16,7 @@ import phonenumbers
 from babel.dates import format_date
 from email_validator import EmailNotValidError, validate_email
 
+from bot.core.french import is_latin
 from bot.core.i18n import N_
 
 # -- messages ----------------------------------------------------------------------------
@@ -68,6 +69,10 @@ T_MONTH_LATE = N_("Cette date est trop tard. Écrivez {month} ou avant.")
 
 T_NAME = N_(
     "Écrivez seulement les lettres de votre nom, s'il vous plaît. Par exemple : Marie-Claire."
+)
+T_NAME_LATIN = N_(
+    "Écrivez avec les lettres a, b, c…, comme sur vos papiers français "
+    "(titre de séjour, passeport). Par exemple : Olena."
 )
 
 T_PHONE = N_("Ce numéro de téléphone ne marche pas. Écrivez-le comme ceci : 06 12 34 56 78.")
@@ -635,10 +640,97 @@ def parse_month(
 _NAME_PUNCTUATION = frozenset(" -\u2010'\u2019\u02bc.")
 
 
-def parse_name(raw: str, max_length: int = 60) -> str | Invalid:
-    """A first or last name, kept as typed: letters of any script, accents, - ' . and spaces."""
+# What people write before their name when asked for it: "je m'appelle Sara", "my name is
+# John", "Меня зовут Олена", "اسمي سارة", optionally after a greeting. Words are written here
+# with spaces and apostrophes; typed, those may be missing or doubled ("je m appelle", "jem").
+_GREETINGS = (
+    "bonjour",
+    "bonsoir",
+    "salut",
+    "hello",
+    "hi",
+    "hey",
+    "salam",
+    "привіт",
+    "привет",
+    "добрий день",
+    "здравствуйте",
+    "مرحبا",
+    "السلام عليكم",
+)
+_NAME_INTROS = (
+    "je m'appelle",
+    "je m'apelle",
+    "moi c'est",
+    "mon prénom c'est",
+    "mon prénom est",
+    "mon prenom est",
+    "mon nom de famille est",
+    "mon nom c'est",
+    "mon nom est",
+    "c'est",
+    "je suis",
+    "my first name is",
+    "my last name is",
+    "my surname is",
+    "my name is",
+    "my name's",
+    "i am",
+    "i'm",
+    "it's",
+    "call me",
+    "меня зовут",
+    "мене звати",
+    "моє ім'я",
+    "моё имя",
+    "мое имя",
+    "моє прізвище",
+    "моя фамилия",
+    "я",
+    "اسمي",
+    "إسمي",
+    "أنا",
+    "انا",
+    "me llamo",
+    "mi nombre es",
+    "meu nome é",
+)
+# Labels count only with a colon after them: "Nom : Benali" (a name may be "Nom" or "Name").
+_NAME_LABELS = ("prénom", "prenom", "nom de famille", "nom", "first name", "last name", "name")
+
+
+def _loose(phrase: str) -> str:
+    """A phrase as a pattern whose spaces and apostrophes may be typed or left out."""
+    parts = re.split(r"[\s']+", phrase)
+    return r"[\s'’ʼ`]*".join(re.escape(p) for p in parts if p)
+
+
+_INTRO = re.compile(
+    r"^(?:(?:" + "|".join(_loose(g) for g in _GREETINGS) + r")[\s,.!]+)?"
+    r"(?:(?:" + "|".join(_loose(i) for i in _NAME_INTROS) + r")(?:\s*[:,.-]\s*|\s+)"
+    r"|(?:" + "|".join(_loose(i) for i in _NAME_LABELS) + r")\s*[:=-]\s*)",
+    re.IGNORECASE,
+)
+_AROUND_NAME = " \t,;:.!?"
+
+
+def strip_name_intro(text: str) -> str:
+    """The name without what people write around it: "je m appelle Sara." → "Sara"."""
+    found = _INTRO.match(text)
+    rest = text[found.end() :] if found else text
+    rest = rest.strip(_AROUND_NAME)
+    # "Je m'appelle." alone, or a name that is such a word: keep what was typed
+    if not any(ch.isalpha() for ch in rest):
+        return text.strip(_AROUND_NAME) or text
+    # "J." is an initial: keep its dot
+    return rest + "." if text.rstrip().endswith(".") and len(rest.split()[-1]) == 1 else rest
+
+
+def parse_name(raw: str, max_length: int = 60, latin: bool = False) -> str | Invalid:
+    """A first or last name: letters of any script (or, with `latin`, Latin letters only),
+    accents, - ' . and spaces; what people write around a name ("je m'appelle") is left out."""
     # A name is one line: a line break typed by mistake becomes a space.
-    text = " ".join(clean_text(raw).split())
+    text = strip_name_intro(" ".join(clean_text(raw).split()))
     if not any(unicodedata.category(ch) != "Cf" for ch in text):
         return Invalid(T_TEXT_EMPTY)
     if len(text) > max_length:
@@ -658,6 +750,8 @@ def parse_name(raw: str, max_length: int = 60) -> str | Invalid:
         previous = cat
     if not any(unicodedata.category(ch)[0] == "L" for ch in text):
         return Invalid(T_NAME)
+    if latin and not is_latin(text):
+        return Invalid(T_NAME_LATIN)
     return text
 
 

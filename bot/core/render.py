@@ -15,6 +15,7 @@ from bot.core import answers
 from bot.core.domain import Button, Centre, Frame, Message, State
 from bot.core.i18n import N_, Catalogs, Translator, fill, language_name, placeholders
 from bot.core.world import World
+from bot.documents import wording
 from bot.documents.cv import Month
 from bot.flows.model import Flow, FlowSet, Step
 
@@ -186,6 +187,10 @@ class Renderer:
         values["person.centre_address"] = centre.address or None if centre else None
         values["person.centre_hours"] = centre.hours or None if centre else None
         values.update(self.consent_values(st))
+        if wanted is None or "cv.name" in wanted:
+            first, last = (str(lookup(f) or "") for f in ("first_name", "last_name"))
+            name = wording.full_name(first, last)
+            values["cv.name"] = name or None
         return values
 
     def consent_values(self, st: State) -> dict[str, str | None]:

@@ -1,8 +1,9 @@
 """The CV as a document: typed model, French wording of periods, built from a person's answers.
 
 The chat collects answers in the person's language; a CV goes to French employers, so every
-fixed word here (section titles, choice labels, month names) is French, while the person's own
-words are kept exactly as typed.
+fixed word here (section titles, the CV words of choices, month names) is French. The person's
+own words are kept as typed, with French CV conventions for capitals (bot/documents/wording.py):
+the family name in capitals, towns as the map writes them, each line starting with a capital.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from babel.dates import format_date
 
 from bot.core.answers import format_phone
 from bot.core.i18n import N_, Translator
-from bot.flows.model import FlowSet
+from bot.documents import wording
+from bot.flows.model import FlowSet, Option
 
 # Fixed words of the document, read through the French catalog (the CV is in French whatever
 # the chat language; a translator of another locale would write the same CV in that language).
@@ -72,6 +74,7 @@ class Education:
     school: str = ""
     country: str = ""  # empty: in France
     year: Month | None = None
+    level: str = ""  # a foreign diploma's French level: "équivalent niveau 7 (Master)"
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,10 @@ class CV:
     experiences: tuple[Experience, ...] = ()
     education: tuple[Education, ...] = ()
     no_diploma: bool = False
+    schooling: str = ""  # without a diploma: "Niveau 3e", "Scolarité jusqu'au lycée (Ukraine)"
     languages: tuple[LanguageSkill, ...] = ()
     skills: tuple[str, ...] = ()
+    qualities: tuple[str, ...] = ()  # in the form the person chose: "Ponctuelle", "Ponctualité"
     licence: str = ""  # e.g. "Permis B (voiture)"
     vehicles: str = ""  # e.g. "Voiture, Vélo"
     certificates: tuple[str, ...] = ()
@@ -108,7 +113,7 @@ class CV:
 
     @property
     def full_name(self) -> str:
-        """First name then last name, as typed."""
+        """First name then last name: "Sara BENALI" when built from answers."""
         return " ".join(p for p in (self.first_name, self.last_name) if p)
 
 
@@ -126,7 +131,8 @@ def period(t: Translator, start: Month | None, end: Month | None, current: bool)
 
 # -- from a person's answers ------------------------------------------------------------
 
-# The answers of flows/cv.toml (and of other flows, reused) that make up a CV.
+# The answers of flows/cv.toml (and of other flows, reused) that make up a CV: the skills of
+# each trade, in the order of the trades' list.
 SKILL_FIELDS = (
     "skills_cleaning",
     "skills_personal_care",
@@ -134,22 +140,50 @@ SKILL_FIELDS = (
     "skills_catering",
     "skills_building",
     "skills_logistics",
+    "skills_delivery",
     "skills_retail",
+    "skills_engineering",
+    "skills_office",
 )
+CV_FLOW = "cv"
+# without a choice of form (a CV made before it was asked), qualities are written neutrally
+DEFAULT_FORM = "neutral"
 
 
-class _Labels:
-    """Choice values as the document's language writes their labels."""
+class _Words:
+    """Choice values as the CV writes them: each option's CV words (French), else its label
+    through the document's translator. The CV flow's own question comes first: another flow
+    asking the same (the licence, in the self-assessment) may word it for the chat only."""
 
     def __init__(self, flows: FlowSet, t: Translator) -> None:
         self.flows = flows
         self.t = t
 
-    def __call__(self, name: str, value: Any) -> list[str]:
-        values = value if isinstance(value, list) else [value]
+    def _options(self, name: str) -> dict[str, Option]:
+        cv_flow = self.flows.flows.get(CV_FLOW)
+        item, _, field_name = name.rpartition(".")
+        if cv_flow is not None:
+            for step in cv_flow.steps.values():
+                if step.saves and step.save == field_name and step.item == item:
+                    return {o.value: o for o in step.options}
         found = self.flows.find_field(name)
-        options = {o.value: o.label for o in found[1].options} if found else {}
-        return [self.t.gettext(options[v]) if v in options else str(v) for v in values if v]
+        return {o.value: o for o in found[1].options} if found else {}
+
+    def __call__(self, name: str, value: Any, form: str = "") -> list[str]:
+        values = value if isinstance(value, list) else [value]
+        options = self._options(name)
+        words = []
+        for v in values:
+            if not v:
+                continue
+            option = options.get(v)
+            if option is None:
+                words.append(str(v))
+            elif option.cv is None and not (form and (option.cv_feminine or option.cv_neutral)):
+                words.append(self.t.gettext(option.label))
+            else:
+                words.append(option.cv_words(form))
+        return [w for w in words if w]
 
     def one(self, name: str, value: Any) -> str:
         return ", ".join(self(name, value))
@@ -158,6 +192,11 @@ class _Labels:
 def _text(profile: Mapping[str, Any], name: str) -> str:
     value = profile.get(name)
     return value.strip() if isinstance(value, str) else ""
+
+
+def _line(profile: Mapping[str, Any], name: str) -> str:
+    """A line of the person's words, starting with a capital."""
+    return wording.sentence(_text(profile, name))
 
 
 def _month(value: Any) -> Month | None:
@@ -172,17 +211,36 @@ def _items(profile: Mapping[str, Any], name: str) -> list[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
+def _skill_fields(profile: Mapping[str, Any]) -> list[str]:
+    """The trades' skill answers, the trades chosen first in the order the person chose them."""
+    chosen = profile.get("skill_sector")
+    sectors = chosen if isinstance(chosen, list) else [chosen]
+    first = [f"skills_{s}" for s in sectors if f"skills_{s}" in SKILL_FIELDS]
+    return first + [f for f in SKILL_FIELDS if f not in first]
+
+
+def _schooling(profile: Mapping[str, Any], words: _Words) -> str:
+    """How far someone without a diploma went at school: "Scolarité jusqu'au lycée (Ukraine)"."""
+    if profile.get("has_diploma") != "none":
+        return ""
+    level = words.one("school_level", profile.get("school_level"))
+    country = wording.place(_text(profile, "school_country"))
+    if not level or profile.get("school_where") != "abroad" or not country:
+        return level
+    return f"{level} ({country})"
+
+
 def build_cv(profile: Mapping[str, Any], flows: FlowSet, t: Translator) -> CV:
     """The CV of a person from their saved answers, fixed words in the language of `t`."""
-    label = _Labels(flows, t)
+    words = _Words(flows, t)
     experiences = []
     for item in _items(profile, "cv_experiences"):
-        tasks = tuple(_text(item, f) for f in ("exp_task1", "exp_task2", "exp_task3"))
+        tasks = tuple(_line(item, f) for f in ("exp_task1", "exp_task2", "exp_task3"))
         experiences.append(
             Experience(
-                title=_text(item, "exp_title"),
-                employer=_text(item, "exp_employer"),
-                place=_text(item, "exp_place"),
+                title=_line(item, "exp_title"),
+                employer=_line(item, "exp_employer"),
+                place=wording.place(_text(item, "exp_place")),
                 start=_month(item.get("exp_start")),
                 end=_month(item.get("exp_end")),
                 current=item.get("exp_current") is True,
@@ -198,57 +256,63 @@ def build_cv(profile: Mapping[str, Any], flows: FlowSet, t: Translator) -> CV:
         ),
         reverse=True,
     )
-    education = [
-        Education(
-            title=_text(item, "edu_title"),
-            school=_text(item, "edu_school"),
-            country=_text(item, "edu_country") if item.get("edu_where") == "abroad" else "",
-            year=_month(item.get("edu_year")),
+    education = []
+    for item in _items(profile, "cv_education"):
+        abroad = item.get("edu_where") == "abroad"
+        education.append(
+            Education(
+                title=_line(item, "edu_title"),
+                school=_line(item, "edu_school"),
+                country=wording.place(_text(item, "edu_country")) if abroad else "",
+                year=_month(item.get("edu_year")),
+                level=words.one("cv_education.edu_level", item.get("edu_level")) if abroad else "",
+            )
         )
-        for item in _items(profile, "cv_education")
-    ]
     education.sort(key=lambda e: (e.year or Month(0)).key(), reverse=True)
     languages = []
     for item in _items(profile, "cv_languages"):
         name = item.get("lang_name")
         shown = (
-            _text(item, "lang_other")
+            wording.sentence(_text(item, "lang_other"))
             if name == "other"
-            else label.one("cv_languages.lang_name", name)
+            else words.one("cv_languages.lang_name", name)
         )
         if shown:
             languages.append(
-                LanguageSkill(shown, label.one("cv_languages.lang_level", item.get("lang_level")))
+                LanguageSkill(shown, words.one("cv_languages.lang_level", item.get("lang_level")))
             )
-    skills = [s for f in SKILL_FIELDS for s in label(f, profile.get(f))]
-    skills += [s for s in (_text(profile, "skills_other"),) if s]
-    skills += label("qualities", profile.get("qualities"))
-    certificates = label("certificates", profile.get("certificates"))
-    certificates += [c for c in (_text(profile, "certificates_other"),) if c]
-    licence = profile.get("driving_licence")
-    availability = [label.one("days_available", profile.get("days_available"))]
-    availability.append(label.one("hours_available", profile.get("hours_available")).lower())
+    skills = [s for f in _skill_fields(profile) for s in words(f, profile.get(f))]
+    skills += [s for s in (_line(profile, "skills_other"),) if s]
+    form = profile.get("qualities_form")
+    form = form if isinstance(form, str) and form else DEFAULT_FORM
+    qualities = words("qualities", profile.get("qualities"), form)
+    certificates = words("certificates", profile.get("certificates"))
+    certificates += [c for c in (_line(profile, "certificates_other"),) if c]
+    availability = [words.one("days_available", profile.get("days_available"))]
+    availability.append(words.one("hours_available", profile.get("hours_available")).lower())
     phone = _text(profile, "phone")
     return CV(
-        first_name=_text(profile, "first_name"),
-        last_name=_text(profile, "last_name"),
-        headline=_text(profile, "headline"),
-        jobs_sought=_text(profile, "jobs_sought"),
+        first_name=wording.first_name(_text(profile, "first_name")),
+        last_name=wording.last_name(_text(profile, "last_name")),
+        headline=_line(profile, "headline"),
+        jobs_sought=_line(profile, "jobs_sought"),
         phone=format_phone(phone) if phone else "",
         phone_e164=phone,
         email=_text(profile, "email"),
-        town=_text(profile, "town"),
+        town=wording.place(_text(profile, "town")),
         postcode=_text(profile, "postcode"),
         experiences=tuple(experiences),
         education=tuple(education),
         no_diploma=profile.get("has_diploma") == "none",
+        schooling=_schooling(profile, words),
         languages=tuple(languages),
         skills=tuple(skills),
-        licence=label.one("driving_licence", licence) if licence and licence != "none" else "",
-        vehicles=label.one("vehicles", profile.get("vehicles")),
+        qualities=tuple(qualities),
+        licence=words.one("driving_licence", profile.get("driving_licence")),
+        vehicles=words.one("vehicles", profile.get("vehicles")),
         certificates=tuple(certificates),
         availability=", ".join(a for a in availability if a),
-        interests=_text(profile, "interests"),
+        interests=_line(profile, "interests"),
     )
 
 
@@ -296,11 +360,13 @@ def to_json_resume(cv: CV, locale: str = "fr") -> dict[str, Any]:
             {
                 "institution": ", ".join(p for p in (e.school, e.country) if p),
                 "area": e.title,
+                "studyType": e.level,
                 "endDate": e.year.iso() if e.year else "",
             }
             for e in cv.education
-        ],
-        "skills": [{"name": s} for s in cv.skills],
+        ]
+        + ([{"studyType": cv.schooling}] if cv.schooling else []),
+        "skills": [{"name": s} for s in (*cv.skills, *cv.qualities)],
         "languages": [{"language": lang.name, "fluency": lang.level} for lang in cv.languages],
         "certificates": [{"name": c} for c in cv.certificates],
         "interests": [{"name": cv.interests}] if cv.interests else [],

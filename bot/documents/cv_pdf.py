@@ -27,9 +27,10 @@ W_JOB_SOUGHT = N_("Poste recherché")
 # French sets a (no-break) space before a colon; other languages translate the whole pattern
 W_LABEL = N_("{label}\u00a0:")
 W_EXPERIENCE = N_("Expérience professionnelle")
-W_EDUCATION = N_("Formation et diplômes")
+W_EDUCATION = N_("Formation")
 W_LANGUAGES = N_("Langues")
 W_SKILLS = N_("Compétences")
+W_QUALITIES = N_("Qualités")
 W_DRIVING = N_("Permis et véhicule")
 W_VEHICLES = N_("Véhicule")
 W_CERTIFICATES = N_("Certificats et habilitations")
@@ -352,7 +353,7 @@ def render_cv_pdf(cv: CV, t: Translator, fonts: FontSet) -> bytes:
 
     _header(w, cv)
     _experiences(w, cv.experiences)
-    _education(w, cv.education)
+    _education(w, cv)
     languages = [(c(item.name), c(item.level)) for item in cv.languages]
     languages = [(lang, level) for lang, level in languages if lang or level]
     if languages:
@@ -363,6 +364,10 @@ def render_cv_pdf(cv: CV, t: Translator, fonts: FontSet) -> bytes:
             else:
                 w.paragraph(lang or level)
     _bullets(w, W_SKILLS, cv.skills)
+    qualities = " · ".join(q for q in (c(item) for item in cv.qualities) if q)
+    if qualities:
+        w.section(W_QUALITIES)
+        w.paragraph(qualities)
     licence, vehicles = c(cv.licence), c(cv.vehicles)
     if licence or vehicles:
         w.section(W_DRIVING)
@@ -410,22 +415,33 @@ def _experiences(w: _Writer, experiences: tuple[Experience, ...]) -> None:
             w.bullet(c(task))
 
 
-def _education(w: _Writer, education: tuple[Education, ...]) -> None:
-    # a person without a diploma still shows the trainings they followed; with none, the
-    # section is left out rather than saying "no diploma" to an employer
-    if not education:
+def _education(w: _Writer, cv: CV) -> None:
+    """Diplomas and trainings, a foreign one with its country and French level; without a
+    diploma, how far the person went at school. Left out only when nothing at all is known."""
+    schooling = w.clean(cv.schooling)
+    if not cv.education and not schooling:
         return
     w.section(W_EDUCATION, first_lines=2)
     c = w.clean
-    for n, item in enumerate(education):
+    for n, item in enumerate(cv.education):
         if n:
             w.gap(2.0)
         year = item.year.words(w.t.locale) if item.year is not None else ""
-        w.heading(c(item.title), year)
-        country = c(item.country)
-        if country.casefold() in FRANCE:
-            country = ""
-        w.paragraph(" — ".join(p for p in (c(item.school), country) if p))
+        w.heading(_education_title(w, item), year)
+        w.paragraph(c(item.school))
+    if schooling:
+        if cv.education:
+            w.gap(2.0)
+        w.paragraph(schooling, bold=True)
+
+
+def _education_title(w: _Writer, item: Education) -> str:
+    """'Diplôme d'ingénieur (Ukraine) — équivalent niveau 7 (Master)'."""
+    c = w.clean
+    title, country, level = c(item.title), c(item.country), c(item.level)
+    if country and country.casefold() not in FRANCE:
+        title = f"{title} ({country})"
+    return f"{title} — {level}" if level else title
 
 
 def _bullets(w: _Writer, title: str, items: tuple[str, ...]) -> None:

@@ -6,7 +6,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-FIELD_OPS = ("equals", "in", "has", "has_any", "set", "min", "max", "any_item")
+from bot.core.french import is_latin
+
+FIELD_OPS = ("equals", "in", "has", "has_any", "set", "min", "max", "any_item", "script")
+# `script`: the letters of a text answer are all of this script ("latin": readable in France)
+SCRIPT_TESTS = {"latin": is_latin}
 GROUP_OPS = ("all", "any", "not")
 
 
@@ -55,6 +59,8 @@ class Condition:
             return (answer is not None and answer != []) == self.value
         if answer is None:
             return False
+        if self.op == "script":
+            return isinstance(answer, str) and SCRIPT_TESTS[self.value](answer)
         if self.op == "equals":
             return bool(answer == self.value)
         if self.op == "in":
@@ -103,6 +109,8 @@ def parse_condition(raw: Any) -> Condition:
         raise ConditionError(f"'{op}' expects a non-empty list")
     if op == "set" and not isinstance(value, bool):
         raise ConditionError("'set' expects true or false")
+    if op == "script" and value not in SCRIPT_TESTS:
+        raise ConditionError(f"'script' expects one of {', '.join(SCRIPT_TESTS)}")
     if op in ("min", "max") and (isinstance(value, bool) or not isinstance(value, int | float)):
         raise ConditionError(f"'{op}' expects a number")
     return Condition(op, field=field, value=value)

@@ -14,16 +14,19 @@ from bot.flows.conditions import Condition, ConditionError, parse_condition
 from bot.flows.model import (
     ACTIONS,
     CONSENT_DISPLAY,
+    CV_DISPLAY,
     DATE_OPTIONS,
     DESK_GIVEN,
     FLOW_KEYS,
     IDENT,
     MONTH_BOUND,
+    OPTION_CV_KEYS,
     OPTION_SOURCES,
     PERSON_DISPLAY,
     PERSON_FIELDS,
     RELATIVE_DAY,
     ROLES,
+    SCRIPTS,
     STEP_KEYS,
     STEP_TYPES,
     TYPE_KEYS,
@@ -116,8 +119,13 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
 
     options: list[Option] = []
     for i, opt in enumerate(r.get(raw, "options", list, [])):
-        if not isinstance(opt, dict) or set(opt) != {"value", "label"}:
-            raise r.fail(f'option {i + 1} must be {{ value = "...", label = "..." }}', "options")
+        keys = set(opt) if isinstance(opt, dict) else set()
+        if not {"value", "label"} <= keys or keys - {"value", "label", *OPTION_CV_KEYS}:
+            raise r.fail(
+                f'option {i + 1} must be {{ value = "...", label = "..." }}, and maybe '
+                f"{', '.join(OPTION_CV_KEYS)}",
+                "options",
+            )
         value, label = opt["value"], opt["label"]
         if not isinstance(value, str) or not VALUE.match(value):
             raise r.fail(f"option value {value!r}: use [a-z0-9_], 32 characters at most", "options")
@@ -125,7 +133,14 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
             raise r.fail(f"option {value!r} needs a label", "options")
         if any(o.value == value for o in options):
             raise r.fail(f"option value {value!r} appears twice", "options")
-        options.append(Option(value, label))
+        words = {k: opt[k] for k in OPTION_CV_KEYS if k in opt}
+        for key, text in words.items():
+            # cv = "" leaves the choice off the CV; a gendered form must say something
+            if not isinstance(text, str) or (key != "cv" and not text.strip()):
+                raise r.fail(f"option {value!r}: {key} must be a text", "options")
+        if words and stype not in ("choice", "multi_choice"):
+            raise r.fail("only the options of a choice have CV words", "options")
+        options.append(Option(value, label, **words))
 
     lines = _read_lines(r, r.get(raw, "lines", list, []), "lines")
     sections = _read_sections(r, r.get(raw, "sections", list, []))
@@ -175,6 +190,8 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
         reuse=r.get(raw, "reuse", bool, False),
         sections=sections,
         version=r.get(raw, "version", str, ""),
+        in_french=r.get(raw, "in_french", bool, False),
+        script=r.get(raw, "script", str, ""),
     )
     _check_step(r, step, frozenset(raw))
     return step
@@ -288,6 +305,8 @@ def _check_step(r: _Reader, s: Step, raw_keys: frozenset[str] = frozenset()) -> 
             raise r.fail(f"{s.save} can only be saved by {how}", "save")
     elif not IDENT.match(s.save):
         raise r.fail("expected a name: lower case letters, digits and _", "save")
+    if s.script and s.script not in SCRIPTS:
+        raise r.fail(f"expected one of {', '.join(SCRIPTS)}, got {s.script!r}", "script")
     if s.new_item and not s.item:
         raise r.fail('new_item needs item = "<list>"', "new_item")
     if "version" in raw_keys:
@@ -436,7 +455,7 @@ def _check_graph(r: _Reader, flow: Flow) -> None:
 
 def _check_references(flows: dict[str, Flow]) -> None:
     """Every condition and placeholder must name an answer some flow saves."""
-    known = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY)
+    known = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY) | set(CV_DISPLAY)
     item_fields: dict[str, set[str]] = {}
     for flow in flows.values():
         if flow.role == "desk":
@@ -499,7 +518,7 @@ def _check_sections(
         where = f"section {i + 1}"
         if section.list and section.list not in item_fields:
             raise r.fail(f"{where}: unknown list {section.list!r}", "sections")
-        person = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY)
+        person = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY) | set(CV_DISPLAY)
         names = item_fields[section.list] if section.list else known - person
         for entry in section.entries:
             for f in entry.fields:

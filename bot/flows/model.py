@@ -49,6 +49,13 @@ RELATIVE_DAY = re.compile(r"^today-(\d{1,5})$")
 PERSON_DISPLAY = ("person.centre_address", "person.centre_hours")
 # shown in texts: when the person agreed to the notice, and which version of it
 CONSENT_DISPLAY = ("person.consent_at", "person.consent_version")
+# shown in texts: the person's name as their CV writes it ("Sara BENALI")
+CV_DISPLAY = ("cv.name",)
+# what a name step may require of the letters typed
+SCRIPTS = ("latin",)
+# how a choice is written on the CV: its CV words, and the feminine and neutral forms of a
+# quality ("Ponctuel" / "Ponctuelle" / "Ponctualité")
+OPTION_CV_KEYS = ("cv", "cv_feminine", "cv_neutral")
 # a notice version: what people agreed to, compared to ask again when it changes ("2026-11")
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 IDENT = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -95,16 +102,18 @@ STEP_KEYS = {
     "reuse",
     "sections",
     "version",
+    "in_french",
+    "script",
 }
 # Fields that only make sense for some step types: a typo or a misplaced field is an error.
 TYPE_KEYS = {
     "choice": {"options", "options_from"},
     "multi_choice": {"options", "min_choices", "max_choices"},
-    "text": {"min_length", "max_length"},
+    "text": {"min_length", "max_length", "in_french"},
     "number": {"min", "max", "integer"},
     "date": {"not_before", "not_after", "options"},
     "month": {"not_before", "not_after"},
-    "name": {"max_length"},
+    "name": {"max_length", "script"},
     "message": {"lines"},
     "action": {"action"},
     "review": {"sections"},
@@ -127,10 +136,22 @@ class FlowError(ValueError):
 
 @dataclass(frozen=True)
 class Option:
-    """One answer of a choice: the stored value and the label shown."""
+    """One answer of a choice: the stored value, the label shown, and how a CV writes it.
+
+    The CV words are French whatever the chat language (the CV is always in French): they are
+    not translated. "J'apprends à conduire" is shown in the chat, "Permis B en cours" on the CV.
+    """
 
     value: str
     label: str
+    cv: str | None = None  # the CV's words; None: the label; "": nothing on the CV ("Non")
+    cv_feminine: str = ""  # a quality written for a woman ("Ponctuelle"); default: cv
+    cv_neutral: str = ""  # the same quality without gender ("Ponctualité"); default: cv
+
+    def cv_words(self, form: str = "") -> str:
+        """The CV's words for this choice, in a form: "feminine", "neutral" or masculine."""
+        chosen = {"feminine": self.cv_feminine, "neutral": self.cv_neutral}.get(form, "")
+        return chosen or (self.label if self.cv is None else self.cv)
 
 
 @dataclass(frozen=True)
@@ -207,6 +228,10 @@ class Step:
     reuse: bool = False  # an answer already known (from any flow) is kept, not asked again
     sections: tuple[Section, ...] = ()
     version: str = ""  # on the consent step: the version of the notice agreed to
+    # a text the CV shows: it should be in French; an answer that is clearly not French gets a
+    # kind note (a volunteer can help) and is listed for the volunteer who checks the CV
+    in_french: bool = False
+    script: str = ""  # a name step: "latin" accepts only Latin letters (as on French papers)
 
     @property
     def is_question(self) -> bool:

@@ -45,6 +45,14 @@ T_NOTICE_CHANGED = N_(
     "êtes d'accord."
 )
 T_RECONSENTED = N_("Merci ! On continue.")
+# an answer the CV shows, clearly not in French: kept as written, listed for the volunteer
+T_NOT_FRENCH = N_(
+    "C'est noté. Ce n'est pas en français : ce n'est pas grave, un bénévole vous aidera "
+    "à le mettre en français pour le CV."
+)
+T_NOT_FRENCH_BACK = N_(
+    "Vous pouvez aussi l'écrire vous-même en français : appuyez sur « ↩ Retour »."
+)
 DOCUMENT_TEXTS = {
     "cv_pdf": T_CV_PDF,
     "cv_json": T_CV_JSON,

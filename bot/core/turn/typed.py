@@ -7,9 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core import answers
 from bot.core.domain import Frame, State
+from bot.core.french import not_french
 from bot.core.render import B_BACK, B_CANCEL, B_DONE, B_NO, B_SKIP, B_YES, current_item
 from bot.core.turn.base import Out, TurnBase
-from bot.core.turn.texts import T_CHOOSE, T_MENU_HINT
+from bot.core.turn.texts import T_CHOOSE, T_MENU_HINT, T_NOT_FRENCH, T_NOT_FRENCH_BACK
 from bot.flows.model import RELATIVE_DAY, Step
 
 if TYPE_CHECKING:
@@ -59,8 +60,13 @@ class TypedAnswers(TurnBase):
         value = self._parse(st, frame, step, raw, typed, out)
         if value is None:
             self._prompt_again(st, out)
-        else:
-            self._accept(st, frame, step, value[0], out)
+            return
+        if step.in_french and not_french(value[0]) is not None:
+            # kept as written: the person is told kindly, the volunteer sees it listed
+            self._say(st, out, T_NOT_FRENCH)
+            if not frame.edit:
+                self._say(st, out, T_NOT_FRENCH_BACK)
+        self._accept(st, frame, step, value[0], out)
 
     def _parse(
         self: Turn, st: State, frame: Frame, step: Step, raw: str, typed: str, out: Out
@@ -118,7 +124,7 @@ class TypedAnswers(TurnBase):
             last = self._month_bound(step.not_after, today, item)
             result = answers.parse_month(raw, today, first, last)
         elif step.type == "name":
-            result = answers.parse_name(raw, step.max_length)
+            result = answers.parse_name(raw, step.max_length, latin=step.script == "latin")
         elif step.type == "phone":
             result = answers.parse_phone(raw)
         elif step.type == "email":

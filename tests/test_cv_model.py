@@ -146,7 +146,8 @@ def flows():
 
 def test_the_cv_is_built_in_french_with_the_persons_own_words(flows, fr) -> None:
     cv = build_cv(PROFILE, flows, fr)
-    assert cv.full_name == "Amélie Dupré"
+    # French CV conventions: the family name in capitals
+    assert cv.full_name == "Amélie DUPRÉ"
     assert cv.phone == "06 12 34 56 78"
     # the job still held first, then the most recent
     assert [e.title for e in cv.experiences] == ["Commis de cuisine", "Serveuse", "Plongeuse"]
@@ -157,14 +158,12 @@ def test_the_cv_is_built_in_french_with_the_persons_own_words(flows, fr) -> None
         ("Arabe", "Langue maternelle"),
         ("Tamazight", "Courant"),
     ]
-    assert cv.skills == (
-        "Faire la plonge",
-        "Respecter les règles d'hygiène",
-        "Pâtisserie",
-        "Ponctuel, ponctuelle",
-    )
-    assert cv.licence == "Permis B (voiture)"
-    assert cv.vehicles == "Un vélo"
+    # the CV's own words for the choices: nouns, not the chat's sentences
+    assert cv.skills == ("Plonge", "Respect des règles d'hygiène", "Pâtisserie")
+    # qualities in their own list; no form chosen (an older CV): the neutral words
+    assert cv.qualities == ("Ponctualité",)
+    assert cv.licence == "Permis B"
+    assert cv.vehicles == "Vélo"
     assert cv.certificates == ("Hygiène alimentaire (HACCP)", "PSC1")
     assert cv.availability == "Du lundi au vendredi, le matin, l'après-midi"
     assert not cv.no_diploma
@@ -195,7 +194,7 @@ def test_the_json_resume_export_has_the_schema_shape(flows, fr) -> None:
     )
     errors = sorted(checker.iter_errors(resume), key=str)
     assert not errors, errors
-    assert resume["basics"]["name"] == "Amélie Dupré"
+    assert resume["basics"]["name"] == "Amélie DUPRÉ"
     assert resume["basics"]["phone"] == "+33612345678"
     assert resume["basics"]["location"] == {
         "city": "Créteil",

@@ -22,9 +22,10 @@ from tests.conftest import ROOT
 
 SECTION_TITLES = [
     "Expérience professionnelle",
-    "Formation et diplômes",
+    "Formation",
     "Langues",
     "Compétences",
+    "Qualités",
     "Permis et véhicule",
     "Certificats et habilitations",
     "Disponibilités",
@@ -82,7 +83,8 @@ def full_cv(**changes: object) -> CV:
             LanguageSkill("Français", "courant"),
             LanguageSkill("Arabe", "langue maternelle"),
         ),
-        skills=("Travail en équipe", "Autonomie"),
+        skills=("Nettoyage de bureaux", "Utilisation d'une autolaveuse"),
+        qualities=("Ponctuelle", "Autonome"),
         licence="Permis B (voiture)",
         vehicles="Voiture, Vélo",
         certificates=("SST (sauveteur secouriste du travail)",),
@@ -226,9 +228,9 @@ def test_empty_sections_are_left_out(fonts: FontSet, t: Translator) -> None:
 def test_trainings_of_a_person_without_diploma_are_shown(fonts: FontSet, t: Translator) -> None:
     training = Education("Formation Hygiène alimentaire", "CFA", "Maroc", Month(2022, 5))
     _, text = read(render_cv_pdf(full_cv(no_diploma=True, education=(training,)), t, fonts))
-    assert "Formation et diplômes" in text
-    assert "Formation Hygiène alimentaire" in text
-    assert "CFA — Maroc" in text
+    assert "Formation" in text
+    assert "Formation Hygiène alimentaire (Maroc)" in text
+    assert "CFA" in text
     assert "mai 2022" in text
 
 

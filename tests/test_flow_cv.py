@@ -24,6 +24,9 @@ CV_FR = """
 < Quel est votre nom de famille ?
 ! Quel est votre prénom ?
 > Benali
+< Sur votre CV, votre nom sera écrit comme ceci :
+< Amina BENALI
+> [Oui]
 < numéro de téléphone
 > 06 12 34 56 78
 < adresse e-mail
@@ -55,6 +58,8 @@ CV_FR = """
 > [Dans un autre pays]
 < Dans quel pays ?
 > Algérie
+< En France, ce diplôme correspond à quel niveau ?
+> [CAP, BEP (niveau 3)]
 > [Passer]
 < En quelle année ?
 > 2015
@@ -68,12 +73,16 @@ CV_FR = """
 > [Non]
 < Vos savoir-faire
 > [Ménage et nettoyage]
+> [Valider]
+< Ménage et nettoyage : qu'est-ce que vous savez faire ?
 > [Nettoyer des bureaux]
 > [Laver les vitres]
 > [Valider]
 > Couture
 > [Ponctuel]
 > [Valider]
+< Sur votre CV, comment écrire vos qualités ?
+> [Ponctuelle]
 > [Permis B]
 > [Valider]
 > [SST]
@@ -124,25 +133,26 @@ async def test_a_person_builds_a_cv_and_receives_it_as_a_pdf(chat: Conversation)
     assert profile["cv_education"][0]["edu_country"] == "Algérie"
     text = await pdf_text(chat)
     for words in (
-        "Amina Benali",
+        "Amina BENALI",
         "06 12 34 56 78",
         "amina.benali@example.fr",
         "Agent d'entretien",
         "Propreté Plus",
         "mars 2021 – aujourd'hui",
         "Nettoyer des bureaux",
-        "CAP cuisine",
-        "Algérie",
+        "CAP cuisine (Algérie) — équivalent niveau 3 (CAP, BEP)",
         "Arabe",
         "Langue maternelle",
-        "Intermédiaire",
-        "Laver les vitres",
+        "Français : Niveau intermédiaire",
+        "Nettoyage de bureaux",
+        "Lavage des vitres",
         "Couture",
-        "Permis B (voiture)",
+        "Qualités\nPonctuelle",
+        "Permis B",
         "SST (secourisme au travail)",
         "Football",
         "Expérience professionnelle",
-        "Formation et diplômes",
+        "Formation",
         "Langues",
         "Compétences",
     ):
@@ -168,6 +178,7 @@ async def test_answers_already_given_are_not_asked_again(chat: Conversation) -> 
         """
         > [Faire mon CV]
         > Benali
+        > [Oui]
         > 0612345678
         < Dans quelle ville
         ! adresse e-mail
@@ -179,10 +190,15 @@ async def test_answers_already_given_are_not_asked_again(chat: Conversation) -> 
         < Vous avez un diplôme
         ! Vous avez déjà travaillé
         > [Non, pas de diplôme]
+        < Votre dernière école, c'était :
+        > [Collège]
+        < C'était où ?
+        > [En France]
         > [Français]
         > [Langue maternelle]
         > [Non]
         > [Un autre métier]
+        > [Valider]
         > [Passer]
         > [Valider]
         < Vous avez un véhicule ?
@@ -202,7 +218,8 @@ async def test_answers_already_given_are_not_asked_again(chat: Conversation) -> 
     text = await pdf_text(chat)
     assert "amina@example.fr" in text
     assert "75011" in text
-    assert "Formation" not in text  # no diploma: the section is left out
+    # no diploma: the Formation section says how far the person went at school
+    assert "Formation\nNiveau 3e" in text
 
 
 async def test_stop_midway_and_continue_later(chat: Conversation) -> None:
@@ -211,6 +228,7 @@ async def test_stop_midway_and_continue_later(chat: Conversation) -> None:
         + """
         > [Faire mon CV]
         > Benali
+        > [Oui]
         > 0612345678
         > /menu
         < Que voulez-vous faire ?
@@ -408,6 +426,7 @@ async def test_the_build_loop_stops_at_ten_experiences(chat: Conversation) -> No
         + """
         > [Faire mon CV]
         > Benali
+        > [Oui]
         > 0612345678
         > [Passer]
         > Lyon
@@ -437,6 +456,7 @@ async def test_bad_input_in_the_cv_gets_a_clear_message_and_the_question_again(
         < Écrivez seulement les lettres de votre nom
         < Quel est votre nom de famille ?
         > Benali
+        > [Oui]
         > 12
         < Il manque des chiffres à ce numéro
         > 0612345678
@@ -487,6 +507,8 @@ async def test_in_english_the_chat_is_english_and_the_cv_french(chat: Conversati
         > [Make my CV]
         < What is your family name?
         > O'Connor
+        < John O'CONNOR
+        > [Yes]
         > +44 7911 123456
         > [Skip]
         > Lyon
@@ -506,10 +528,14 @@ async def test_in_english_the_chat_is_english_and_the_cv_french(chat: Conversati
         < Have you had another job?
         > [No]
         > [No, no diploma]
+        > [High school]
+        > [In another country]
+        > UK
         > [English]
         > [Mother tongue]
         > [No]
         > [Another job]
+        > [Done]
         > [Skip]
         > [Done]
         > [No]
@@ -537,7 +563,8 @@ async def test_in_english_the_chat_is_english_and_the_cv_french(chat: Conversati
     )
     text = await pdf_text(chat)
     for words in (
-        "John O'Connor",
+        "John O'CONNOR",
+        "Scolarité jusqu'au lycée (UK)",
         "+44 7911 123456",
         "Line cook",
         "The Crown — Manchester, UK",

@@ -20,6 +20,8 @@ PLACE_PARTICLES = frozenset(
     {"sur", "sous", "lès", "lez", "les", "le", "la", "de", "des", "du", "en", "aux", "au", "et"}
     | {"à", "l", "d"}
 )
+# Countries people write with their initials: kept in capitals ("kyiv, uk" → "Kyiv, UK").
+PLACE_INITIALS = frozenset({"uk", "usa", "us", "rdc", "rca", "uae", "eau"})
 _PARTS = re.compile(r"([\s\-\u2010]+)")
 _APOSTROPHES = "'\u2019\u02bc"
 
@@ -82,7 +84,9 @@ def place(text: str) -> str:
         inside = words > 0
         words += 1
         bare = part.strip(",;.()")
-        if inside and bare in PLACE_PARTICLES:
+        if bare in PLACE_INITIALS:
+            out.append(part.upper())
+        elif inside and bare in PLACE_PARTICLES:
             out.append(part)
         else:
             lead = part[: len(part) - len(part.lstrip("(,;."))]

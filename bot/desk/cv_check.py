@@ -8,6 +8,7 @@ from bot.core.i18n import N_
 from bot.desk.context import Call, Ctx
 from bot.desk.notices import notify
 from bot.desk.router import Need, Router, person
+from bot.documents import not_french
 from bot.storage.database import to_text
 
 router = Router("cv_check")
@@ -39,8 +40,11 @@ async def read_cv(ctx: Ctx, call: Call) -> None:
         ctx.say(T_NO_CV, name=who.name)
         return
     await ctx.tx.audit(ctx.access.person_id, who.id, "cv")
-    text = ctx.t.gettext(T_CV_OF, name=who.name)
-    ctx.show(Message(text, rtl=ctx.t.rtl, document=f"cv_pdf:{who.id}"))
+    lines = [ctx.t.gettext(T_CV_OF, name=who.name)]
+    # what is not in French yet: to put in French with the person before "CV qualifié"
+    flows = ctx.render.flows
+    lines += not_french.describe(not_french.foreign_answers(who.profile, flows), flows, ctx.t)
+    ctx.show(Message("\n".join(lines), rtl=ctx.t.rtl, document=f"cv_pdf:{who.id}"))
 
 
 @router.button("ck", Need.VOLUNTEER, about=person)

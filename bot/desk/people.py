@@ -15,6 +15,7 @@ from bot.desk.buttons import Arg, build
 from bot.desk.context import Call, Ctx
 from bot.desk.domain import CONTRACT_LABELS, OUTCOME_LABELS, Beneficiary, Filter, person_name
 from bot.desk.router import Need, Router, person
+from bot.documents import not_french
 from bot.storage.database import to_text
 
 router = Router("people")
@@ -154,6 +155,9 @@ async def page(ctx: Ctx, call: Call) -> None:
     lines.append(t.gettext(T_CV_LINE, status=t.gettext(CV_STATUS[follow.cv_status])))
     if follow.cv_status == "to_fix" and follow.cv_note:
         lines.append(t.gettext(T_NOTE_LINE, note=follow.cv_note))
+    if who.profile.get("last_name"):
+        foreign = not_french.foreign_answers(who.profile, ctx.render.flows)
+        lines += [line for line in (not_french.summary(foreign, t),) if line]
     lines.append(t.gettext(T_SEARCH_YES if follow.searching else T_SEARCH_NO))
     if follow.first_contact_at:
         lines.append(t.gettext(T_CONTACT_YES, date=t.date(follow.first_contact_at.date())))

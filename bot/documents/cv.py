@@ -212,7 +212,7 @@ def _items(profile: Mapping[str, Any], name: str) -> list[dict[str, Any]]:
 
 
 def _skill_fields(profile: Mapping[str, Any]) -> list[str]:
-    """The trades' skill answers, the trades chosen first in the order the person chose them."""
+    """The trades' skill answers: the trades chosen first (in the order of their list)."""
     chosen = profile.get("skill_sector")
     sectors = chosen if isinstance(chosen, list) else [chosen]
     first = [f"skills_{s}" for s in sectors if f"skills_{s}" in SKILL_FIELDS]

@@ -251,10 +251,36 @@ def test_parse_month_bounds_refuse(
         ("Marie\u00a0Claire", "Marie Claire"),
         ("marie", "marie"),  # kept as typed, not capitalised
         ("A" * 60, "A" * 60),
+        # what people write before their name is left out
+        ("je m appelle Sara", "Sara"),
+        ("Je m'appelle Sara", "Sara"),
+        ("Bonjour, je m’appelle Amina", "Amina"),
+        ("moi c'est Kevin", "Kevin"),
+        ("My name is John", "John"),
+        ("I'm John", "John"),
+        ("Меня зовут Олена", "Олена"),
+        ("Мене звати Олена", "Олена"),
+        ("اسمي سارة", "سارة"),
+        ("Nom : Benali", "Benali"),
+        ("Imane", "Imane"),  # "im" is not "I'm"
+        ("Nomvula", "Nomvula"),
+        ("Яна", "Яна"),  # "я" alone is "I"; a name starting with it is kept
+        ("Nom Benali", "Nom Benali"),  # a label counts only with a colon
+        ("Je m'appelle", "Je m'appelle"),  # nothing after it: as typed
     ],
 )
 def test_parse_name_accepts(raw: str, expected: str) -> None:
     assert parse_name(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["Olena", "Zoë", "Ngũgĩ", "Dupré-Nœl", "Nguyễn"])
+def test_a_name_in_latin_letters_may_have_any_accent(raw: str) -> None:
+    assert parse_name(raw, latin=True) == raw
+
+
+@pytest.mark.parametrize("raw", ["Олена", "سارة", "Olena Шевченко", "李娜"])
+def test_a_name_as_on_french_papers_is_in_latin_letters(raw: str) -> None:
+    refused(parse_name(raw, latin=True), answers.T_NAME_LATIN, {})
 
 
 @pytest.mark.parametrize(

@@ -107,13 +107,28 @@ async def test_a_ten_thousand_character_message(chat: Conversation) -> None:
     )
 
 
-@pytest.mark.parametrize("name", ["Zoé 🌸", "أمينة", "Олена", "אביגיל", "李娜"])
-async def test_emoji_and_right_to_left_names_are_kept_as_typed(
+@pytest.mark.parametrize("name", ["Zoé", "أمينة", "Олена", "אביגיל", "李娜"])
+async def test_right_to_left_and_other_scripts_names_are_kept_as_typed(
     chat: Conversation, name: str
 ) -> None:
     await chat.play(READY_FOR_NAME)
     await chat.type(name)
     assert f"Bienvenue, {name} !" in chat.text
+
+
+async def test_a_first_name_is_letters_without_what_is_said_around_it(
+    chat: Conversation,
+) -> None:
+    await chat.play(
+        READY_FOR_NAME
+        + """
+        > Zoé 🌸
+        < Écrivez seulement les lettres de votre nom
+        < Quel est votre prénom ?
+        > je m appelle Zoé
+        < Bienvenue, Zoé !
+        """
+    )
 
 
 async def test_an_empty_or_invisible_answer_asks_again(chat: Conversation) -> None:

@@ -139,6 +139,8 @@ async def test_saying_no_to_the_new_notice_withdraws_consent_and_erases_the_answ
         < C'est envoyé.
         > [Faire mon CV]
         > Benali
+        < Amina BENALI
+        > [Oui]
         < Quel est votre numéro de téléphone ?
         """
     )

@@ -80,6 +80,8 @@ AMINA_FR_END = """
 AMINA_CV_FR = """
 > [Faire mon CV]
 > Benali
+< Amina BENALI
+> [Oui]
 > 06 12 34 56 78
 > [Passer]
 > Créteil
@@ -96,10 +98,14 @@ AMINA_CV_FR = """
 > [Passer]
 > [Non]
 > [Non, pas de diplôme]
+> [Collège]
+> [Dans un autre pays]
+> Algérie
 > [Arabe]
 > [Langue maternelle]
 > [Non]
 > [Ménage et nettoyage]
+> [Valider]
 > [Nettoyer des bureaux]
 > [Valider]
 > [Passer]
@@ -114,6 +120,7 @@ AMINA_CV_FR = """
 JOHN_CV_EN = """
 > [Make my CV]
 > O'Connor
+> [Yes]
 > +44 7911 123456
 > [Skip]
 > Lyon
@@ -131,10 +138,14 @@ JOHN_CV_EN = """
 > [Skip]
 > [No]
 > [No, no diploma]
+> [High school]
+> [In another country]
+> Ireland
 > [English]
 > [Mother tongue]
 > [No]
 > [Caring for people]
+> [Done]
 > [Done]
 > [Skip]
 > [Done]
@@ -304,7 +315,7 @@ async def test_amina_receives_everything_relais_keeps_about_her_in_french(
     assert asked[("french_speaking", None)]["question"] == "Vous parlez français ?"
     assert asked[("french_speaking", None)]["answer"] == "Un peu"
     assert asked[("exp_employer", 0)]["value"] == "Propreté Plus"
-    assert data["cv_json_resume"]["basics"]["name"] == "Amina Benali"
+    assert data["cv_json_resume"]["basics"]["name"] == "Amina BENALI"
     assert data["followup"]["cv_status"] == "to_fix"
     assert data["followup"]["cv_note"] == "Ajoutez votre adresse e-mail."
     assert data["followup"]["searching"] is True
@@ -341,7 +352,7 @@ async def test_john_receives_his_data_in_english(relais: Relais) -> None:
     assert data["language"] == "en"
     assert data["answers"]["french_reading"] == "good"
     assert data["answers"]["last_name"] == "O'Connor"
-    assert data["cv_json_resume"]["basics"]["name"] == "John O'Connor"
+    assert data["cv_json_resume"]["basics"]["name"] == "John O'CONNOR"
     asked = {q["field"]: q for q in data["questions"] if "item" not in q}
     assert asked["french_speaking"]["question"] == "Do you speak French?"
 

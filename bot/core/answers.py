@@ -71,8 +71,7 @@ T_NAME = N_(
     "Écrivez seulement les lettres de votre nom, s'il vous plaît. Par exemple : Marie-Claire."
 )
 T_NAME_LATIN = N_(
-    "Écrivez avec les lettres a, b, c…, comme sur vos papiers français "
-    "(titre de séjour, passeport). Par exemple : Olena."
+    "Écrivez avec les lettres a, b, c…, comme sur vos papiers français. Par exemple : Olena."
 )
 
 T_PHONE = N_("Ce numéro de téléphone ne marche pas. Écrivez-le comme ceci : 06 12 34 56 78.")
@@ -711,19 +710,14 @@ _INTRO = re.compile(
     r"|(?:" + "|".join(_loose(i) for i in _NAME_LABELS) + r")\s*[:=-]\s*)",
     re.IGNORECASE,
 )
-_AROUND_NAME = " \t,;:.!?"
 
 
 def strip_name_intro(text: str) -> str:
-    """The name without what people write around it: "je m appelle Sara." → "Sara"."""
+    """The name without the words people write before it: "je m appelle Sara" → "Sara"."""
     found = _INTRO.match(text)
-    rest = text[found.end() :] if found else text
-    rest = rest.strip(_AROUND_NAME)
-    # "Je m'appelle." alone, or a name that is such a word: keep what was typed
-    if not any(ch.isalpha() for ch in rest):
-        return text.strip(_AROUND_NAME) or text
-    # "J." is an initial: keep its dot
-    return rest + "." if text.rstrip().endswith(".") and len(rest.split()[-1]) == 1 else rest
+    rest = text[found.end() :].strip() if found else text
+    # "Je m'appelle" alone: keep what was typed
+    return rest if any(ch.isalpha() for ch in rest) else text
 
 
 def parse_name(raw: str, max_length: int = 60, latin: bool = False) -> str | Invalid:

@@ -36,6 +36,8 @@ def _word(text: str) -> re.Pattern[bytes]:
 PERSONAL = {
     "first name": _word(FIRST_NAME),
     "last name": _word(LAST_NAME),
+    # the CV writes the family name in capitals ("Zorbalinde QUIXPLATTE", in the name check)
+    "last name (capitals)": _word(LAST_NAME.upper()),
     "phone (E.164)": _number("33647839215"),
     "phone (national)": _number("0647839215"),
     "phone (as typed)": _word(PHONE_TYPED),
@@ -56,6 +58,8 @@ CV_SCRIPT = f"""
 > [Faire mon CV]
 < Quel est votre nom de famille ?
 > {LAST_NAME}
+< {FIRST_NAME} {LAST_NAME.upper()}
+> [Oui]
 < Quel est votre numéro de téléphone ?
 > {PHONE_TYPED}
 < Quelle est votre adresse e-mail ?
@@ -72,6 +76,10 @@ CV_SCRIPT = f"""
 > [Non]
 < Vous avez un diplôme
 > [Non, pas de diplôme]
+< Votre dernière école, c'était :
+> [Lycée]
+< C'était où ?
+> [En France]
 < Quelle langue ?
 > [Français]
 < Quel est votre niveau ?
@@ -80,6 +88,7 @@ CV_SCRIPT = f"""
 > [Non]
 < Vos savoir-faire
 > [Un autre métier]
+> [Valider]
 < Vous savez faire autre chose ?
 > [Passer]
 < Quelles sont vos qualités au travail ?

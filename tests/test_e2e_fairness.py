@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.testing.phone import Phone
 from bot.testing.relais_process import RelaisProcess
 from bot.testing.telegram_emulator import TelegramEmulator
-from tests.test_e2e_cv import CV_ON_A_PHONE, wait_for_documents
+from tests.test_e2e_cv import CV_REST, CV_START, wait_for_documents
 from tests.test_e2e_telegram import ONBOARDING_FR
 
 FLOODER = 6001
@@ -142,7 +142,7 @@ def test_thirty_forged_cv_presses_make_one_document(
     bot = relais_factory(extra_env=NO_BUDGET)
     phone = Phone(emulator, FLOODER)
     phone.play(ONBOARDING_FR)
-    phone.play(CV_ON_A_PHONE.replace("Шевченко", "Martin"))
+    phone.play(CV_START + "> Martin\n< Amina MARTIN\n> [Oui]\n" + CV_REST)
     wait_for_documents(emulator, FLOODER, 1)
     # a correction: the CV asked for next is a new document
     phone.play("""
@@ -183,7 +183,7 @@ def test_thirty_forged_cv_presses_make_one_document(
     wait_until_idle(emulator, bot)
     documents = emulator.documents(FLOODER)
     assert len(documents) == 2
-    assert documents[1]["file_name"] == "CV-Amina-Martin.pdf"
+    assert documents[1]["file_name"] == "CV-Amina-MARTIN.pdf"
     assert bot.logs().count("document person=") == 2
     failed = "SELECT COUNT(*) FROM outbox WHERE method = 'sendDocument' AND state <> 'sent'"
     assert rows(bot.database, failed) == [(0,)]

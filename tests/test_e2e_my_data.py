@@ -65,12 +65,12 @@ def test_telegram_sends_both_files_made_when_asked(
     text = text_file["data"].decode("utf-8")
     for expected in (
         "Compte : Telegram n° 5011",
-        "• Quel est votre prénom ?\n  Олена",
+        "• Quel est votre prénom ?\n  Olena",  # as on her French papers, for the CV
         "• Pour quel employeur ?\n     Лікарня №3",
         "CV : CV à vérifier",
     ):
         assert expected in text, f"{expected!r} not in:\n{text}"
     assert json_file["file_name"] == "relais-mes-donnees-2026-11-23.json"
     data = json.loads(json_file["data"])
-    assert data["answers"]["last_name"] == "Шевченко"
-    assert data["cv_json_resume"]["basics"]["name"] == "Олена Шевченко"
+    assert data["answers"]["last_name"] == "Shevchenko"
+    assert data["cv_json_resume"]["basics"]["name"] == "Olena SHEVCHENKO"

@@ -268,7 +268,9 @@ def test_media_gets_a_kind_answer_and_the_question_again(
         < Je ne peux pas lire les photos
         < Quel est votre prénom ?
         > أمينة 🌙
-        < Bienvenue, أمينة 🌙 !
+        < Écrivez seulement les lettres de votre nom
+        > أمينة
+        < Bienvenue, أمينة !
         """
     )
 

@@ -231,6 +231,7 @@ def cv_typed(last_name: str, phone: str, town: str, work: str) -> list[str]:
     return [
         "Faire mon CV",
         last_name,
+        "Oui",  # the name as the CV writes it
         phone,
         "Passer",
         town,
@@ -239,6 +240,8 @@ def cv_typed(last_name: str, phone: str, town: str, work: str) -> list[str]:
         "Passer",
         "Non",  # never worked
         "Non, pas de diplôme",
+        "Lycée",  # the last school
+        "En France",
         "Français",
         "Langue maternelle",
         "Non",
@@ -281,7 +284,7 @@ def test_relais_chat_erasure_removes_the_written_cv(tmp_path: Path) -> None:
     output = relais_chat(tmp_path, ERASE_TYPED, "zorba", NOW.isoformat())
     assert "C'est fait" in output, output[-2000:]
     # only Marie's CV is left, and no byte of Zorbalinde anywhere
-    assert [p.name for p in files_under(documents)] == ["CV-Marie-Curie.pdf"]
+    assert [p.name for p in files_under(documents)] == ["CV-Marie-CURIE.pdf"]
     assert leftovers(database_files(tmp_path / "relais.sqlite3")) == []
 
 

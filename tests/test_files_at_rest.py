@@ -51,7 +51,7 @@ def test_the_running_bot_keeps_its_database_to_itself(
 def test_relais_chat_writes_the_cv_and_the_database_for_its_user_only(tmp_path: Path) -> None:
     done = run_chat(tmp_path, CV_TYPED, launcher=UMASK_022)
     assert "Voici votre CV" in done.stdout, done.stdout[-2000:]
-    cv = documents_folder(tmp_path / "documents", "amina") / "CV-Amina-Benali.pdf"
+    cv = documents_folder(tmp_path / "documents", "amina") / "CV-Amina-BENALI.pdf"
     assert mode(cv.parent) == 0o700
     assert mode(cv.parent.parent) == 0o700
     assert mode(cv) == 0o600

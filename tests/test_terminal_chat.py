@@ -86,6 +86,7 @@ CV_TYPED = [
     "Amina",
     "Faire mon CV",  # a menu entry can be typed
     "Benali",
+    "Oui",  # "Amina BENALI" is how the CV writes the name
     "0612345678",
     "Passer",
     "Lyon",
@@ -94,6 +95,8 @@ CV_TYPED = [
     "Passer",
     "Non",  # never worked
     "Non, pas de diplôme",
+    "Lycée",  # the last school
+    "En France",
     "Français",
     "Langue maternelle",
     "Non",
@@ -117,9 +120,9 @@ def test_the_cv_is_written_to_a_file_whose_path_is_shown(tmp_path: Path) -> None
     path = Path(shown[-1])
     # each user has their own folder, which erasing their data removes
     assert path.parent.parent == tmp_path / "documents"
-    assert path.parent.name.startswith("amina-") and path.name == "CV-Amina-Benali.pdf"
+    assert path.parent.name.startswith("amina-") and path.name == "CV-Amina-BENALI.pdf"
     text = "\n".join(p.extract_text() for p in pypdf.PdfReader(path).pages)
-    assert "Amina Benali" in text and "Plongeur" in text and "06 12 34 56 78" in text
+    assert "Amina BENALI" in text and "Plongeur" in text and "06 12 34 56 78" in text
 
 
 def test_relais_invite_and_two_terminals_play_both_sides(tmp_path: Path) -> None:
@@ -162,7 +165,7 @@ def test_relais_invite_and_two_terminals_play_both_sides(tmp_path: Path) -> None
 
 
 def test_the_same_cv_asked_again_at_once_is_written_once(tmp_path: Path) -> None:
-    output = chat(tmp_path, [*CV_TYPED, "Mon CV", "9", "9"])
+    output = chat(tmp_path, [*CV_TYPED, "Mon CV", "10", "10"])
     assert output.count("Voici votre CV, en français.") == 3, output[-3000:]
     written = [line for line in output.splitlines() if line.startswith("  📄 ")]
     assert len(written) == 1  # made at the end of the CV, not again a moment later

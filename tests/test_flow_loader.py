@@ -103,6 +103,28 @@ def test_an_unknown_next_step_names_file_step_and_field(tmp_path: Path) -> None:
             "field 'next': unknown test 'bigger'",
         ),
         ('type = "action"\naction = "format_disk"', "field 'action': expected one of erase_data"),
+        # the CV's French: where it is asked, which letters a name needs, the CV words of choices
+        ('type = "name"\nprompt = "?"\nin_french = true', "field 'in_french': only allowed"),
+        ('type = "name"\nprompt = "?"\nscript = "cyrillic"', "field 'script': expected one of"),
+        ('type = "text"\nprompt = "?"\nscript = "latin"', "field 'script': only allowed"),
+        (
+            'type = "choice"\nprompt = "?"\noptions = [{ value = "a", label = "x", cv_f = "y" }]',
+            "maybe cv, cv_feminine, cv_neutral",
+        ),
+        (
+            'type = "choice"\nprompt = "?"\n'
+            'options = [{ value = "a", label = "x", cv_neutral = "" }]',
+            "option 'a': cv_neutral must be a text",
+        ),
+        (
+            'type = "date"\nprompt = "?"\noptions = [{ value = "today", label = "x", cv = "y" }]',
+            "only the options of a choice have CV words",
+        ),
+        (
+            'type = "yes_no"\nprompt = "?"\n'
+            'next = [{ when = { field = "a", script = "greek" }, goto = "a" }]',
+            "'script' expects one of latin",
+        ),
     ],
 )
 def test_step_mistakes_are_named(tmp_path: Path, step: str, expected: str) -> None:

@@ -230,7 +230,8 @@ OLENA = """
 > [Non]
 > 2022
 > Design of bridges and roads
-< Ce n'est pas en français
+< Pas en français : c'est noté pour le bénévole.
+! appuyez sur
 > Gestion d'une équipe de 12 personnes
 ! pas en français
 > [Passer]

@@ -53,6 +53,7 @@ T_NOT_FRENCH = N_(
 T_NOT_FRENCH_BACK = N_(
     "Vous pouvez aussi l'écrire vous-même en français : appuyez sur « ↩ Retour »."
 )
+T_NOT_FRENCH_AGAIN = N_("Pas en français : c'est noté pour le bénévole.")
 DOCUMENT_TEXTS = {
     "cv_pdf": T_CV_PDF,
     "cv_json": T_CV_JSON,

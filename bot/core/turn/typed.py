@@ -6,11 +6,17 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
 from bot.core import answers
-from bot.core.domain import Frame, State
+from bot.core.domain import Frame, Message, State
 from bot.core.french import not_french
 from bot.core.render import B_BACK, B_CANCEL, B_DONE, B_NO, B_SKIP, B_YES, current_item
 from bot.core.turn.base import Out, TurnBase
-from bot.core.turn.texts import T_CHOOSE, T_MENU_HINT, T_NOT_FRENCH, T_NOT_FRENCH_BACK
+from bot.core.turn.texts import (
+    T_CHOOSE,
+    T_MENU_HINT,
+    T_NOT_FRENCH,
+    T_NOT_FRENCH_AGAIN,
+    T_NOT_FRENCH_BACK,
+)
 from bot.flows.model import RELATIVE_DAY, Step
 
 if TYPE_CHECKING:
@@ -63,10 +69,34 @@ class TypedAnswers(TurnBase):
             return
         if step.in_french and not_french(value[0]) is not None:
             # kept as written: the person is told kindly, the volunteer sees it listed
-            self._say(st, out, T_NOT_FRENCH)
-            if not frame.edit:
-                self._say(st, out, T_NOT_FRENCH_BACK)
+            self._not_french_note(st, frame, out)
         self._accept(st, frame, step, value[0], out)
+
+    def _not_french_note(self: Turn, st: State, frame: Frame, out: Out) -> None:
+        """Say once in full that a volunteer will help put it in French; then, in the same
+        run of the flow, only that it is noted."""
+        t = self.tr(st)
+        if self._foreign_answers_so_far(frame):
+            self._say(st, out, T_NOT_FRENCH_AGAIN)
+            return
+        text = t.gettext(T_NOT_FRENCH)
+        if not frame.edit:  # a correction has no question before it to go back to
+            text += "\n" + t.gettext(T_NOT_FRENCH_BACK)
+        out.messages.append(Message(text, rtl=t.rtl))
+
+    def _foreign_answers_so_far(self: Turn, frame: Frame) -> bool:
+        """Whether this run of the flow already holds an answer not in French."""
+        for step in self._flow(frame).steps.values():
+            if not step.in_french:
+                continue
+            if step.item:
+                items = frame.answers.get(step.item)
+                values = [i.get(step.save) for i in items or [] if isinstance(i, dict)]
+            else:
+                values = [frame.answers.get(step.save)]
+            if any(isinstance(v, str) and not_french(v) is not None for v in values):
+                return True
+        return False
 
     def _parse(
         self: Turn, st: State, frame: Frame, step: Step, raw: str, typed: str, out: Out

@@ -99,25 +99,31 @@ def match_options(options: list[tuple[str, str]], typed: str) -> list[str]:
     return _close(typed, labels)
 
 
+# What a typed word means, and the words a label may begin with to mean the same: "non" or
+# "aucun" stand for "Non, pas encore" and for "Pas encore" (not yet: no, for now).
+_MEANINGS = (("yes",), ("no", "none"), ("dont_know",))
+
+
 def match_meaning(options: list[tuple[str, str]], typed: str, lexicon: Lexicon) -> list[str]:
     """The one option that begins with a word of what the typed text means: "ouais" for
-    "Oui, très vite", "nan" for "Non, pas encore", "jsp" for "Je ne sais pas encore".
+    "Oui, très vite", "nan" for "Non, pas encore" or "Pas encore", "jsp" for "Je ne sais pas
+    encore".
 
     A single word ("oui", "لا") must be the label's whole first part, so that "لا" (no) is
     not read as "لا أعرف" (I don't know); a phrase may begin the label.
     """
-    for name in ("yes", "no", "dont_know"):
-        words = lexicon.concept(name)
+    for names in _MEANINGS:
+        words = frozenset().union(*(lexicon.concept(name) for name in names))
         if typed not in words:
             continue
         found = []
         for value, label in options:
             first = normalise_label(_FIRST_PART.split(label, maxsplit=1)[0])
-            whole = normalise_label(label)
+            whole = normalise_label(label) + " "
             for phrase in words:
                 if len(phrase) < 2:
                     continue  # "o", "y": too short to stand for a label
-                if first == phrase or (" " in phrase and (whole + " ").startswith(phrase + " ")):
+                if first == phrase or (" " in phrase and whole.startswith(phrase + " ")):
                     found.append(value)
                     break
         return _one(found)

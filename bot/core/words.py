@@ -21,7 +21,7 @@ from bot.core.i18n import N_, Catalogs, Translator
 # Translators: these are not sentences but the words people of your language type, separated
 # by "|". Add the short and familiar forms people really use; order does not matter.
 W_YES = N_(
-    "oui|ouais|ouai|ouii|oué|o|ok|okay|oki|d'accord|d accord|dac|bien sûr|si|oui merci|"
+    "oui|ouais|ouai|ouii|oué|o|ok|okay|oki|d'accord|dac|bien sûr|si|oui merci|"
     "volontiers|c'est ça|tout à fait|exactement"
 )
 W_NO = N_("non|nan|nn|non merci|pas du tout|jamais")
@@ -52,8 +52,14 @@ _RIVALS = {"yes": "no", "no": "yes", "done": "none", "none": "done"}
 
 
 def phrases(text: str) -> frozenset[str]:
-    """The normalised phrases of a "|"-separated list: "D'accord|ok" → {"daccord", "ok"}."""
-    return frozenset(p for p in (normalise_label(part) for part in text.split("|")) if p)
+    """The normalised phrases of a "|"-separated list, with or without their apostrophes
+    (people type "c est tout" as often as "c'est tout"): "D'accord|ok" → {"daccord",
+    "d accord", "ok"}."""
+    found = set()
+    for part in text.split("|"):
+        found.add(normalise_label(part))
+        found.add(normalise_label(part.replace("'", " ").replace("\u2019", " ")))
+    return frozenset(p for p in found if p)
 
 
 def build_lexicon(own: Translator, others: Iterable[Translator]) -> Lexicon:

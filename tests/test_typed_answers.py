@@ -370,9 +370,7 @@ async def test_the_maximum_is_refused_at_the_tick_that_passes_it(fatou: Conversa
     "typed",
     ["non", "je n'ai pas", "pas de mail", "j'ai pas d'email", "no", "Je n’ai pas d’e-mail", "rien"],
 )
-async def test_no_at_the_optional_e_mail_question_skips_it(
-    fatou: Conversation, typed: str
-) -> None:
+async def test_no_at_the_optional_e_mail_question_skips_it(fatou: Conversation, typed: str) -> None:
     await fatou.play(
         START
         + f"""

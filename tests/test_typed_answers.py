@@ -285,7 +285,7 @@ async def test_a_question_that_can_have_no_answer_shows_a_button_for_it(
     assert "Non" in fatou.labels()
     await fatou.play("> [Non]\n< ✅ Non\n< Vous avez un de ces certificats ?")
     assert "Aucun" in fatou.labels()  # the engine's word when the flow names none
-    await fatou.play("> [Aucun]\n< Quelle formation ?")
+    await fatou.play("> [Valider]\n< ✅ Aucun\n< Quelle formation ?")  # nothing ticked
     found = await answers_now(fatou)
     assert (found["qualities"], found["vehicles"], found["certificates"]) == ([], [], [])
 
@@ -385,6 +385,27 @@ async def test_no_at_the_optional_e_mail_question_skips_it(fatou: Conversation, 
 async def test_an_address_with_no_in_it_is_still_an_address(fatou: Conversation) -> None:
     await fatou.play(START + "> non.merci@exemple.fr\n< À partir de quel jour ?")
     assert (await answers_now(fatou))["email"] == "non.merci@exemple.fr"
+
+
+@pytest.mark.parametrize("typed", ["pas encore", "je sais pas", "non"])
+async def test_no_at_an_optional_date_skips_it(fatou: Conversation, typed: str) -> None:
+    await fatou.play(START + f"> [Passer]\n> {typed}\n< Quel âge avez-vous ?")
+    assert "start_date" not in await answers_now(fatou)
+
+
+async def test_a_no_that_names_a_month_is_a_date_not_a_skip(fatou: Conversation) -> None:
+    await fatou.play(
+        START
+        + """
+        > [Passer]
+        > pas avant décembre
+        < Je ne comprends pas cette date. Écrivez-la comme ceci : 01/12/2026.
+        < À partir de quel jour ?
+        > 1er décembre
+        < Quel âge avez-vous ?
+        """
+    )
+    assert (await answers_now(fatou))["start_date"] == "2026-12-01"
 
 
 async def test_the_example_of_a_date_to_come_is_to_come(fatou: Conversation) -> None:

@@ -445,6 +445,18 @@ _RELATIVE_DAYS = {
     "hier": -1,
     "yesterday": -1,
 }
+_DAYS = _words(
+    "lundi mardi mercredi jeudi vendredi samedi dimanche "
+    "monday tuesday wednesday thursday friday saturday sunday"
+)
+
+
+def names_a_day(typed: str) -> bool:
+    """Whether a normalised answer names a month or a day ("pas avant décembre", "demain"):
+    then it is a date, not a "no" to the question."""
+    return any(word in _MONTHS or word in _RELATIVE_DAYS or word in _DAYS for word in typed.split())
+
+
 _ORDINAL = re.compile(r"(\d{1,2})(?:er|ere|eme|e|st|nd|rd|th)")
 
 

@@ -102,7 +102,7 @@ class Buttons(TurnBase):
         chosen = [v for v, _ in self.render.options(st, step) if v in frame.selected]
         if self._multi_count_ok(st, step, len(chosen), out):
             labels = dict(self.render.options(st, step))
-            out.echo = ", ".join(labels[v] for v in chosen) or self.tr(st).gettext(B_SKIPPED)
+            out.echo = ", ".join(labels[v] for v in chosen) or self.render.none_label(st, step)
             self._accept(st, frame, step, chosen, out)
         else:
             self._prompt_again(st, out)

@@ -86,8 +86,8 @@ class TypedAnswers(TurnBase):
         if step.type in ("text", "name"):
             return lexicon.says_none(typed)
         written = answers.clean_text(raw)
-        if "@" in written or any(ch.isdigit() for ch in written):
-            return False
+        if "@" in written or any(ch.isdigit() for ch in written) or answers.names_a_day(typed):
+            return False  # "pas avant décembre" is a date
         return lexicon.says_none(typed, anywhere=True)
 
     def _typed_multi(

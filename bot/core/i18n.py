@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import string
 from collections.abc import Mapping, Sequence
@@ -107,7 +108,15 @@ def language_name(code: str) -> str:
 
 
 def load_po(path: Path) -> Translations:
-    """Read a .po file into gettext translations (compiled in memory, no .mo needed)."""
+    """Read a .po file into gettext translations (compiled in memory, no .mo needed).
+
+    A file read before and unchanged since is not read again (translations are read-only)."""
+    stat = path.stat()
+    return _load_po(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_po(path: Path, mtime_ns: int, size: int) -> Translations:
     with path.open("rb") as fh:
         catalog = read_po(fh, locale=path.parent.parent.name)
     buf = io.BytesIO()
@@ -127,6 +136,25 @@ class Catalogs:
             po = locales_dir / code / "LC_MESSAGES" / f"{DOMAIN}.po"
             trans: NullTranslations = load_po(po) if po.exists() else NullTranslations()
             self._translators[code] = Translator(code, trans, self.tz)
+        self._locales_dir = locales_dir
+        self._shipped: dict[str, Translator] | None = None
+
+    def shipped(self) -> dict[str, Translator]:
+        """The translators of every catalog shipped, enabled or not (read when first needed):
+        people type the words of their own language ("так", "نعم") even when Relais speaks
+        to them in another one."""
+        if self._shipped is None:
+            shipped = dict(self._translators)
+            for po in sorted(self._locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+                code = po.parent.parent.name
+                if code not in shipped:
+                    shipped[code] = Translator(code, load_po(po), self.tz)
+            if REFERENCE_LOCALE not in shipped:
+                shipped[REFERENCE_LOCALE] = Translator(
+                    REFERENCE_LOCALE, NullTranslations(), self.tz
+                )
+            self._shipped = shipped
+        return self._shipped
 
     def get(self, locale: str | None) -> Translator:
         """The translator of a locale, French when unknown."""

@@ -2,28 +2,30 @@
 
 Button data is "<seq>:<token>": seq is the session's question counter (an old or forged button
 is recognised by it), the token says what was pressed: v:<value>, b (back), s (skip), d (done),
-m:<flow> (a menu entry).
+n (none, at a multiple choice that may have no answer), m:<flow> (a menu entry).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from bot.core import answers
+from bot.core import answers, words
 from bot.core.domain import Button, Centre, Frame, Message, State
 from bot.core.i18n import N_, Catalogs, Translator, fill, language_name, placeholders
 from bot.core.world import World
 from bot.documents import wording
 from bot.documents.cv import Month
-from bot.flows.model import Flow, FlowSet, Step
+from bot.flows.model import RELATIVE_DAY, Flow, FlowSet, Step
 
 T_MENU = N_("Que voulez-vous faire ?")
 T_MULTI_HINT = N_("Vous pouvez choisir plusieurs réponses. Appuyez sur « Valider » à la fin.")
 B_BACK = N_("↩ Retour")
 B_SKIP = N_("Passer")
 B_DONE = N_("Valider")
+# at a multiple choice that may have no answer, when its flow names no other word
+B_NONE = N_("Aucun")
 B_YES = N_("Oui")
 B_NO = N_("Non")
 B_SKIPPED = N_("Question passée")
@@ -60,6 +62,16 @@ def answer_lookup(
         return st.profile.get(name)
 
     return lookup
+
+
+def date_bound(spec: str, today: date) -> date | None:
+    """A date step's bound: "today", "today-<days>", a date written in the flow, or none."""
+    if not spec:
+        return None
+    days_before = RELATIVE_DAY.match(spec)
+    if days_before:
+        return today - timedelta(days=int(days_before.group(1)))
+    return today if spec == "today" else date.fromisoformat(spec)
 
 
 def current_item(frame: Frame, step: Step) -> dict[str, Any] | None:
@@ -108,6 +120,21 @@ class Renderer:
         t = self.tr(st)
         return [(o.value, t.gettext(o.label)) for o in step.options]
 
+    def none_label(self, st: State, step: Step) -> str:
+        """The label of the button that answers a multiple choice with nothing."""
+        return self.tr(st).gettext(step.none_label or B_NONE)
+
+    def date_example(self, step: Step) -> date:
+        """A date the step accepts, to show how to write one (a day to come for a date to
+        come)."""
+        today = self.today()
+        low, high = date_bound(step.not_before, today), date_bound(step.not_after, today)
+        return answers.date_example(today, low, high)
+
+    def lexicon(self, st: State) -> answers.Lexicon:
+        """The words this person may type for yes, no, none, done or "I don't know"."""
+        return words.lexicon(self.catalogs, st.person.locale)
+
     def question(self, st: State, frame: Frame, step: Step) -> Message:
         """A question with its hint and buttons (answers, then back and skip)."""
         t = self.tr(st)
@@ -120,8 +147,10 @@ class Renderer:
             if shown:
                 text += "\n" + t.gettext(T_NOW, value=shown)
         hint = HINTS.get(step.type)
-        if hint:
-            text += "\n" + t.gettext(hint, example=self.today().strftime("%d/%m/%Y"))
+        if hint and step.type == "date":
+            text += "\n" + t.gettext(hint, example=self.date_example(step).strftime("%d/%m/%Y"))
+        elif hint:
+            text += "\n" + t.gettext(hint)
         seq = st.session.seq
         rows: list[tuple[Button, ...]] = []
         if step.type == "yes_no":
@@ -134,6 +163,8 @@ class Renderer:
                     label = "✅ " + label
                 rows.append((Button(label, f"{seq}:v:{value}"),))
             if step.type == "multi_choice":
+                if step.min_choices == 0:  # "nothing" is an answer: a button says it
+                    rows.append((Button(self.none_label(st, step), f"{seq}:n"),))
                 rows.append((Button(t.gettext(B_DONE), f"{seq}:d"),))
         elif step.type == "date" and step.options:  # "Aujourd'hui", "Hier" besides typing
             rows.append(tuple(Button(label, f"{seq}:v:{v}") for v, label in self.options(st, step)))

@@ -92,6 +92,9 @@ def _texts(flow: Mapping[str, Any], flow_id: str) -> Iterator[tuple[str, str, st
             if isinstance(option, Mapping) and isinstance(option.get("label"), str):
                 value = option.get("value", "?")
                 yield sid, f"{where}: option {value}", option["label"], True
+        none_label = step.get("none_label")
+        if isinstance(none_label, str) and none_label:
+            yield sid, f"{where}: button for no answer", none_label, True
         lines = step.get("lines")
         for number, line in enumerate(lines if isinstance(lines, list) else [], start=1):
             if isinstance(line, Mapping) and isinstance(line.get("text"), str):

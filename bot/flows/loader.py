@@ -178,6 +178,7 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
         options_from=r.get(raw, "options_from", str, ""),
         min_choices=r.get(raw, "min_choices", int, 1),
         max_choices=r.get(raw, "max_choices", int, 0) or len(options),
+        none_label=r.text(raw, "none_label"),
         min_length=r.get(raw, "min_length", int, 1),
         max_length=r.get(raw, "max_length", int, 300),
         min=r.get(raw, "min", (int, float), None),
@@ -270,6 +271,8 @@ def _check_step(r: _Reader, s: Step, raw_keys: frozenset[str] = frozenset()) -> 
             raise r.fail("a multiple choice needs at least two options", "options")
         if not 0 <= s.min_choices <= s.max_choices <= len(s.options):
             raise r.fail("need 0 <= min_choices <= max_choices <= number of options", "max_choices")
+        if s.none_label and s.min_choices > 0:
+            raise r.fail("a button for no answer needs min_choices = 0", "none_label")
     if s.type == "text" and not 0 <= s.min_length <= s.max_length <= 4000:
         raise r.fail("need 0 <= min_length <= max_length <= 4000", "max_length")
     if s.type == "number" and s.min is not None and s.max is not None and s.min > s.max:

@@ -90,6 +90,7 @@ STEP_KEYS = {
     "options_from",
     "min_choices",
     "max_choices",
+    "none_label",
     "min_length",
     "max_length",
     "min",
@@ -108,7 +109,7 @@ STEP_KEYS = {
 # Fields that only make sense for some step types: a typo or a misplaced field is an error.
 TYPE_KEYS = {
     "choice": {"options", "options_from"},
-    "multi_choice": {"options", "min_choices", "max_choices"},
+    "multi_choice": {"options", "min_choices", "max_choices", "none_label"},
     "text": {"min_length", "max_length", "in_french"},
     "number": {"min", "max", "integer"},
     "date": {"not_before", "not_after", "options"},
@@ -216,6 +217,9 @@ class Step:
     options_from: str = ""
     min_choices: int = 1
     max_choices: int = 0
+    # the button that answers "nothing" at a multiple choice with min_choices = 0 (default
+    # "Aucun"): "Non" for "Vous avez un véhicule ?"
+    none_label: str = ""
     min_length: int = 1
     max_length: int = 300
     min: float | None = None
@@ -247,6 +251,7 @@ class Step:
         """(field, text) of every translatable text of the step."""
         texts = [("prompt", self.prompt), ("text", self.text), ("help", self.help)]
         texts += [("options", o.label) for o in self.options]
+        texts.append(("none_label", self.none_label))
         texts += [("lines", line.text) for line in self.lines]
         for section in self.sections:
             texts.append(("sections", section.title))

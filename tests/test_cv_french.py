@@ -424,7 +424,23 @@ async def test_in_mon_cv_the_name_and_the_form_of_qualities_can_change(relais: R
         < C'est enregistré.
         """
     )
+    # the name is changed as on French papers, in Latin letters
+    await kevin.play(
+        """
+        > [↩ Retour]
+        > [Vous]
+        > [Prénom]
+        < Écrivez votre prénom comme sur vos papiers.
+        < Aujourd'hui, votre CV dit : Kévin
+        > Кевін
+        < Écrivez avec les lettres a, b, c…
+        > Kevin
+        < C'est enregistré.
+        < Prénom : Kevin
+        """
+    )
     text = await pdf_of(kevin)
+    assert "Kevin MARTIN" in text
     assert "Ponctualité · Apprentissage rapide" in text
     assert "Licence de mathématiques (Maroc)\n" in text  # no level known: none printed
     assert "Scolarité jusqu'au lycée" in text

@@ -85,7 +85,9 @@ async def join(ctx: Ctx, code: str) -> None:
 # -- inviting --------------------------------------------------------------------------------
 
 
-@router.command("invite", Need.COORDINATOR, menu=N_("Inviter un bénévole"), order=30)
+@router.command(
+    "invite", Need.COORDINATOR, menu=N_("Inviter un bénévole"), order=30, button=N_("✉️ Inviter")
+)
 async def invite_command(ctx: Ctx, call: Call) -> None:
     """`/invite`, `/invite <centre>`, `/invite <centre> coordinator`."""
     words, allowed = call.words, ctx.coordinated

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from bot.core.domain import Effect, Frame, Message, State
+from bot.core.domain import DESK_MENU, Effect, Frame, Message, State
 from bot.core.render import answer_lookup, current_answer, current_item
 from bot.core.turn.base import Out, TurnBase
 from bot.core.turn.texts import DOCUMENT_TEXTS, T_FIRST, T_RESUME
@@ -160,6 +160,8 @@ class Steps(TurnBase):
             return  # the person is gone: a menu's buttons would speak for no one
         if st.person.locale is None:
             self._start_flow(st, self.flows.by_role("language"), out)
+        elif st.team:
+            out.effects.append(Effect(DESK_MENU))  # volunteers: no onboarding, their own menu
         elif st.person.consent is None:
             self._start_flow(st, self.flows.by_role("onboarding"), out)
         elif st.person.consent and st.person.centre is None and self._centre_flow() is not None:

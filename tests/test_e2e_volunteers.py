@@ -111,7 +111,7 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
     vic.play(
         """
         > [Je m'en occupe]
-        < Merci ! Vous vous occupez de Amina.
+        < Merci ! Vous vous occupez d'Amina.
         """
     )
     amina.play("< Un bénévole a vu votre demande")
@@ -120,11 +120,11 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
         > /people
         < Personnes suivies (Toutes)
         > [Amina]
-        < Premier contact : 23
+        < premier contact le 23 novembre 2026
         < Que faire pour Amina ?
-        > [Marquer « en recherche »]
+        > [En recherche]
         < Amina est en recherche active
-        > [Noter un résultat]
+        > [Résultat]
         < Quel résultat pour Amina ?
         > [Cours de français]
         < À quelle date ?

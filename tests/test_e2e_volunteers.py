@@ -67,7 +67,7 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
 ) -> None:
     relais_factory(config_text=CONFIG)
     admin = Phone(emulator, ADMIN)
-    admin.play("> /start\n< Choose your language.\n> [Français]\n< Vous êtes d'accord ?")
+    admin.play("> /start\n< Choose your language.\n> [Français]\n< Quel est votre prénom ?")
     emulator.send_text(ADMIN, "/invite paris11 coordinator")
     coordinator_code = code_in(emulator.wait_for_text(ADMIN, "Code d'invitation pour Paris 11e"))
     emulator.send_text(ADMIN, "/invite lyon")
@@ -81,7 +81,7 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
         < Bienvenue dans l'équipe de Paris 11e
         < Choose your language.
         > [Français]
-        < Vous êtes d'accord ?
+        < Quel est votre prénom ?
         > /invite
         """
     )
@@ -89,8 +89,16 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
     Phone(emulator, VIC).play(f"> {volunteer_code}\n< Bienvenue dans l'équipe de Paris 11e")
     Phone(emulator, LEO).play(f"> {lyon_code}\n< Bienvenue dans l'équipe de Lyon Part-Dieu")
     # each volunteer finds their commands in the app's menu; coordinators have more
-    assert chat_commands(emulator, VIC) == ["menu", "help", "language", "stop", "people", "person"]
-    assert chat_commands(emulator, CORA)[-5:] == ["people", "person", "invite", "stats", "team"]
+    assert chat_commands(emulator, VIC) == [
+        "menu",
+        "help",
+        "language",
+        "stop",
+        "people",
+        "requests",
+        "person",
+    ]
+    assert chat_commands(emulator, CORA)[-5:] == ["requests", "person", "invite", "stats", "team"]
     # a used code does not work twice
     Phone(emulator, BILAL).play(f"> {volunteer_code}\n< Ce code a déjà servi")
 
@@ -121,7 +129,6 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
         < Personnes suivies (Toutes)
         > [Amina]
         < premier contact le 23 novembre 2026
-        < Que faire pour Amina ?
         > [En recherche]
         < Amina est en recherche active
         > [Résultat]

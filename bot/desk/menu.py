@@ -18,10 +18,6 @@ router = Router("menu")
 
 PER_ROW = 2  # two short labels fit a phone's width
 T_DESK_MENU = N_("Espace bénévole. Que voulez-vous faire ?")
-T_WAITING = (
-    N_("🙋 {n} demande attend un bénévole."),
-    N_("🙋 {n} demandes attendent un bénévole."),
-)
 B_HELP = N_("❓ Aide")
 T_DESK_HELP = N_("Vos commandes de bénévole :")
 T_DESK_HELP_END = N_(
@@ -36,7 +32,13 @@ async def show(ctx: Ctx) -> None:
     lines = [t.gettext(T_DESK_MENU)]
     waiting = await ctx.tx.waiting_help_requests(ctx.access.centres(ctx.active), WAITING_SHOWN)
     if waiting:
-        lines.append(t.ngettext(*T_WAITING, len(waiting)))
+        lines.append(
+            t.ngettext(
+                "🙋 {n} demande attend un bénévole.",
+                "🙋 {n} demandes attendent un bénévole.",
+                len(waiting),
+            )
+        )
     labels = [
         Button(t.gettext(entry.button), build("mc", entry.name))
         for entry in ctx.entries()

@@ -164,3 +164,38 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
     assert "paris11" in csv_text and "lyon" not in csv_text
     # beneficiaries do not have the volunteer commands
     amina.play("> /people\n< Je ne connais pas cette commande.")
+
+
+def test_after_a_restart_a_volunteer_finds_her_menu_not_the_consent_question(
+    emulator: TelegramEmulator, relais_factory
+) -> None:
+    """Marie volunteers in Paris 11e with her phone: she joins from the link, gives her first
+    name, the bot restarts, and every message brings back her menu (two buttons to a row)."""
+    bot = relais_factory(config_text=CONFIG)
+    admin = Phone(emulator, ADMIN)
+    admin.play("> /start\n< Choose your language.\n> [Français]\n< Quel est votre prénom ?")
+    admin.play("> Nadia\n< Espace bénévole\n> /invite paris11")
+    code = code_in(emulator.wait_for_text(ADMIN, "Code d'invitation pour Paris 11e"))
+    marie = Phone(emulator, VIC)
+    marie.play(
+        f"""
+        > /start {code}
+        < Bienvenue dans l'équipe de Paris 11e
+        < Choose your language.
+        > [Français]
+        < Quel est votre prénom ?
+        > Marie
+        < Merci, Marie !
+        < Espace bénévole. Que voulez-vous faire ?
+        """
+    )
+    bot.kill()
+    bot.start().wait_ready()
+    for typed in ("/start", "Bonjour", "/menu"):
+        marie.play(f"> {typed}\n< Espace bénévole. Que voulez-vous faire ?")
+    menu = emulator.last_message(VIC)
+    rows = [[b["text"] for b in row] for row in menu["reply_markup"]["inline_keyboard"]]
+    assert rows == [["👥 Personnes", "🙋 Demandes en attente"], ["❓ Aide"]]
+    assert not [m for m in emulator.messages(VIC) if "Vous êtes d'accord" in m.get("text", "")]
+    marie.play("> [Personnes]\n< Personnes suivies (Toutes)")
+    marie.play("> /stats\n< Cette commande est réservée aux coordinateurs de centre.")

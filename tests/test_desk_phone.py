@@ -352,7 +352,9 @@ async def test_a_reported_job_can_be_declined_kindly_and_does_not_count(relais: 
     marie = await volunteer(relais, "marie", "Marie")
     await oksana.play("> [J'ai trouvé un travail !]\n> [Intérim]\n> [Passer]\n< va le confirmer")
     (notice,) = await notices(relais, "marie")
-    assert notice.text == "Oksana (Paris 11e) dit avoir trouvé un travail : Intérim. Vous confirmez ?"
+    assert (
+        notice.text == "Oksana (Paris 11e) dit avoir trouvé un travail : Intérim. Vous confirmez ?"
+    )
     assert [b.label for row in notice.buttons for b in row] == ["✅ Confirmer", "❌ Pas confirmé"]
     await marie.play(
         f"""

@@ -268,9 +268,7 @@ def _status(facts: Facts, t: Translator) -> list[str]:
     return parts
 
 
-def _page_buttons(
-    person_id: int, facts: Facts, t: Translator
-) -> tuple[tuple[Button, ...], ...]:
+def _page_buttons(person_id: int, facts: Facts, t: Translator) -> tuple[tuple[Button, ...], ...]:
     """The page's buttons, most urgent first, two to a row."""
     found: list[tuple[str, str]] = []
     job = facts.job_to_confirm

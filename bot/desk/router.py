@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, TypeVar
 
+from bot.core.i18n import N_
 from bot.core.turn.texts import T_STALE
 from bot.desk import buttons
 from bot.desk.buttons import Arg
-from bot.core.i18n import N_
 from bot.desk.context import T_NOT_ALLOWED, T_NOT_FOUND, T_SELF, Call, Ctx, MenuEntry, Subject
 from bot.desk.domain import Access, Role
 from bot.flows.model import FlowError, FlowSet

@@ -14,10 +14,10 @@ from bot.flows.conditions import Condition, ConditionError, parse_condition
 from bot.flows.model import (
     ACTIONS,
     CONSENT_DISPLAY,
-    FOLLOWUP_DISPLAY,
     DATE_OPTIONS,
     DESK_GIVEN,
     FLOW_KEYS,
+    FOLLOWUP_DISPLAY,
     IDENT,
     MONTH_BOUND,
     OPTION_SOURCES,

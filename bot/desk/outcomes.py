@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from bot.core.domain import Button, Message
 from bot.core.i18n import N_
+from bot.desk.buttons import build
 from bot.desk.context import Call, Ctx
 from bot.desk.domain import CONTRACT_LABELS, OUTCOME_KINDS, OUTCOME_LABELS
 from bot.desk.notices import notify
@@ -27,6 +29,7 @@ T_DECLINED_NOTICE = N_(
     "confirmer pour l'instant. Ce n'est pas grave : vous pouvez en parler avec un bénévole, "
     "avec « Parler à un bénévole » dans le menu."
 )
+B_PAGE = N_("Voir la fiche")
 ENDS_SEARCH = ("job", "stopped", "moved")  # after these the person is no longer searching
 
 
@@ -81,7 +84,7 @@ async def confirm(ctx: Ctx, call: Call) -> None:
     await ctx.tx.audit(ctx.access.person_id, who.id, "job_confirmed")
     await ctx.tx.update_followup(who.id, searching=0)
     await notify(ctx.tx, who.person, T_CONFIRMED_NOTICE)
-    ctx.say(T_CONFIRMED, name=who.name)
+    _with_page(ctx, ctx.t.gettext(T_CONFIRMED, name=who.name), who.id)
 
 
 @router.button("cn", Need.VOLUNTEER, about=_outcome_person)
@@ -94,7 +97,13 @@ async def decline(ctx: Ctx, call: Call) -> None:
         return
     await ctx.tx.audit(ctx.access.person_id, who.id, "job_declined")
     await notify(ctx.tx, who.person, T_DECLINED_NOTICE)
-    ctx.say(T_DECLINED, name=who.name)
+    _with_page(ctx, ctx.t.gettext(T_DECLINED, name=who.name), who.id)
+
+
+def _with_page(ctx: Ctx, text: str, person_id: int) -> None:
+    """What was done, with a button to the person's page (a notice has nothing else)."""
+    rows = ((Button(ctx.t.gettext(B_PAGE), build("p", person_id)),),)
+    ctx.show(Message(text, rows, rtl=ctx.t.rtl))
 
 
 async def _already(ctx: Ctx, outcome_id: int) -> None:

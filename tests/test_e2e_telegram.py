@@ -445,7 +445,11 @@ def test_the_bot_waits_for_the_bot_api_to_come_back(
 ) -> None:
     emulator.stop()
     bot = relais_factory(start=False).start()
-    emulator.wait_until(lambda: "cannot reach the Bot API" in bot.logs(), message="no retry")
+    # The first retry comes after the process has started (imports, migrations): on a loaded
+    # machine that alone can pass the default 10 s.
+    emulator.wait_until(
+        lambda: "cannot reach the Bot API" in bot.logs(), timeout=30, message="no retry"
+    )
     emulator.start()
     bot.wait_ready()
     emulator.send_text(AMINA, "/start")

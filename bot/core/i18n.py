@@ -19,6 +19,8 @@ from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
 
+from bot.core.elision import elide
+
 REFERENCE_LOCALE = "fr"
 DOMAIN = "messages"
 
@@ -77,12 +79,19 @@ class Translator:
     def gettext(self, msgid: str, **params: object) -> str:
         """Translate a text and fill its placeholders."""
         text = self.translations.gettext(msgid) if msgid else ""
-        return fill(text, params) if params else text
+        return self.fill(text, params) if params else text
 
     def ngettext(self, singular: str, plural: str, n: int, **params: object) -> str:
         """Translate a text that depends on a count; {n} is the count, locale-formatted."""
         text = self.translations.ngettext(singular, plural, n)
-        return fill(text, {"n": self.number(n), **params})
+        return self.fill(text, {"n": self.number(n), **params})
+
+    def fill(self, text: str, params: Mapping[str, object]) -> str:
+        """Fill a text of this language: in French, "de {name}" becomes "d'Amina" where the
+        name asks for it (bot/core/elision.py)."""
+        if self.locale.split("_")[0] == REFERENCE_LOCALE:
+            text = elide(text, params)
+        return fill(text, params)
 
     def date(self, value: date) -> str:
         """A date as this locale writes it (e.g. 3 mars 2025 / Mar 3, 2025)."""

@@ -8,7 +8,7 @@ n (none, at a multiple choice that may have no answer), m:<flow> (a menu entry).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.core import answers, words
@@ -57,6 +57,8 @@ def answer_lookup(
             return st.person.centre
         if name == "person.locale":
             return st.person.locale
+        if name in st.followup:
+            return st.followup[name]
         if frame is not None and name in frame.answers:
             return frame.answers[name]
         return st.profile.get(name)
@@ -139,7 +141,7 @@ class Renderer:
         """A question with its hint and buttons (answers, then back and skip)."""
         t = self.tr(st)
         prompt = t.gettext(step.prompt)
-        text = fill(prompt, self.display_values(st, frame, _names(prompt)))
+        text = t.fill(prompt, self.display_values(st, frame, _names(prompt)))
         if frame.edit and step.type not in ("multi_choice",):
             # a correction shows what is being replaced (ticks show it for multiple choices)
             value = current_answer(st, frame, step)
@@ -195,13 +197,13 @@ class Renderer:
         lookup = answer_lookup(st, frame)
         parts = []
         if step.text:
-            parts.append(fill(t.gettext(step.text), values))
+            parts.append(t.fill(t.gettext(step.text), values))
         for line in step.lines:
             if line.when and not line.when.holds(lookup):
                 continue
             if any(values.get(n) in (None, "") for n in placeholders(line.text)):
                 continue  # a line about something the person did not answer is left out
-            parts.append(fill(t.gettext(line.text), values))
+            parts.append(t.fill(t.gettext(line.text), values))
         return "\n".join(parts)
 
     def display_values(
@@ -218,11 +220,26 @@ class Renderer:
         values["person.centre_address"] = centre.address or None if centre else None
         values["person.centre_hours"] = centre.hours or None if centre else None
         values.update(self.consent_values(st))
+        values.update(self.followup_values(st))
         if wanted is None or "cv.name" in wanted:
             first, last = (str(lookup(f) or "") for f in ("first_name", "last_name"))
             name = wording.full_name(first, last)
             values["cv.name"] = name or None
         return values
+
+    def followup_values(self, st: State) -> dict[str, str | None]:
+        """Where the person's CV stands with their centre: the volunteer's note, the day of its
+        last change in the person's language (the status is for conditions)."""
+        changed = st.followup.get("cv.changed_at")
+        day = None
+        if isinstance(changed, datetime):
+            day = self.tr(st).date(changed.astimezone(self.catalogs.tz).date())
+        note = st.followup.get("cv.note")
+        return {
+            "cv.status": st.followup.get("cv.status"),
+            "cv.note": note if isinstance(note, str) and note else None,
+            "cv.changed_at": day,
+        }
 
     def consent_values(self, st: State) -> dict[str, str | None]:
         """When the person agreed to the notice (a date in their language) and its version."""

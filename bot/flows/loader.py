@@ -18,6 +18,7 @@ from bot.flows.model import (
     DATE_OPTIONS,
     DESK_GIVEN,
     FLOW_KEYS,
+    FOLLOWUP_DISPLAY,
     IDENT,
     MONTH_BOUND,
     OPTION_CV_KEYS,
@@ -458,7 +459,8 @@ def _check_graph(r: _Reader, flow: Flow) -> None:
 
 def _check_references(flows: dict[str, Flow]) -> None:
     """Every condition and placeholder must name an answer some flow saves."""
-    known = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY) | set(CV_DISPLAY)
+    known = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY)
+    known |= set(FOLLOWUP_DISPLAY) | set(CV_DISPLAY)
     item_fields: dict[str, set[str]] = {}
     for flow in flows.values():
         if flow.role == "desk":
@@ -521,7 +523,8 @@ def _check_sections(
         where = f"section {i + 1}"
         if section.list and section.list not in item_fields:
             raise r.fail(f"{where}: unknown list {section.list!r}", "sections")
-        person = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY) | set(CV_DISPLAY)
+        person = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY)
+        person |= set(FOLLOWUP_DISPLAY) | set(CV_DISPLAY)
         names = item_fields[section.list] if section.list else known - person
         for entry in section.entries:
             for f in entry.fields:
@@ -554,8 +557,9 @@ def load_flows(folder: Path) -> FlowSet:
         holders = [f.id for f in flows.values() if f.role == role]
         if len(holders) != 1:
             raise FlowError(folder, f'exactly one flow must have role = "{role}", found {holders}')
-    centre_flows = [f.id for f in flows.values() if f.role == "centre"]
-    if len(centre_flows) > 1:
-        raise FlowError(folder, f'at most one flow may have role = "centre", found {centre_flows}')
+    for role in ("centre", "team"):
+        holders = [f.id for f in flows.values() if f.role == role]
+        if len(holders) > 1:
+            raise FlowError(folder, f'at most one flow may have role = "{role}", found {holders}')
     _check_references(flows)
     return FlowSet(flows)

@@ -35,7 +35,9 @@ PERSON_FIELDS = {
     "person.centre": ("choice", "centres"),
     "person.consent": ("yes_no", None),
 }
-ROLES = ("", "language", "onboarding", "centre", "desk")
+# "team": asked once of a volunteer, coordinator or admin (their first name) instead of the
+# beneficiaries' onboarding, before the volunteer menu
+ROLES = ("", "language", "onboarding", "centre", "desk", "team")
 # A desk flow (role = "desk") is volunteers' input about one person of their centre, opened by
 # the desk only. The desk gives it the person's id ("subject", kept in the frame) and, for each
 # event, their name ("subject_name", shown in texts and never stored); its answers are applied
@@ -49,6 +51,10 @@ RELATIVE_DAY = re.compile(r"^today-(\d{1,5})$")
 PERSON_DISPLAY = ("person.centre_address", "person.centre_hours")
 # shown in texts: when the person agreed to the notice, and which version of it
 CONSENT_DISPLAY = ("person.consent_at", "person.consent_version")
+# shown in texts and tested in conditions, never saved by a step: where the person's CV stands
+# with their centre (status: none, to_check, checked, to_fix; the volunteer's note; the date
+# of its last change), read from the follow-up (State.followup)
+FOLLOWUP_DISPLAY = ("cv.status", "cv.note", "cv.changed_at")
 # shown in texts: the person's name as their CV writes it ("Sara BENALI")
 CV_DISPLAY = ("cv.name",)
 # what a name step may require of the letters typed

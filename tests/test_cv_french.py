@@ -158,7 +158,7 @@ async def test_fatima_a_cv_in_french_conventions_and_her_arabic_task_for_the_vol
     await marie.play(
         f"""
         > /person {fatima_id}
-        < CV : CV à vérifier
+        < Statut : CV à vérifier
         < 1 champ du CV n'est pas en français (voir le CV).
         > [Voir le CV]
         < Le CV de Fatima
@@ -187,7 +187,7 @@ async def test_fatima_a_cv_in_french_conventions_and_her_arabic_task_for_the_vol
     await marie.play(
         f"""
         > /person {fatima_id}
-        < CV : CV à vérifier
+        < Statut : CV à vérifier
         ! pas en français
         """
     )

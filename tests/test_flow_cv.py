@@ -25,7 +25,7 @@ CV_FR = """
 ! Quel est votre prénom ?
 > Benali
 < Sur votre CV, votre nom sera écrit comme ceci :
-< Amina BENALI
+< BENALI
 > [Oui]
 < numéro de téléphone
 > 06 12 34 56 78

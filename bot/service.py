@@ -186,11 +186,15 @@ class Relais:
     async def world(self, tx: Tx) -> World:
         """The world of an event happening now: read once, then passed along, never changed
         (centres change while running: an admin command, another process)."""
+        unstaffed = await tx.centres_without_team()
+        if unstaffed and await tx.persons_by_external_ids(self.settings.admins):
+            unstaffed = frozenset()  # the admins receive the requests of centres without a team
         return World(
             now=self.clock(),
             tz=self.catalogs.tz,
             centres=tuple(await tx.active_centres()),
             languages=tuple(self.catalogs.languages),
+            unstaffed=unstaffed,
         )
 
     async def _stats_csv(self, tx: Tx, state: State, args: str) -> Document | None:

@@ -1,6 +1,7 @@
 """Invitations: a coordinator invites a volunteer (an admin, a coordinator) with a one-time
-code; whoever sends the code joins the centre's team. Joining is open to everyone: the code is
-the proof, and wrong codes are limited per hour so that codes cannot be guessed."""
+code; whoever sends the code joins the centre's team, and is told when people of the centre
+wait for a volunteer. Joining is open to everyone: the code is the proof, and wrong codes are
+limited per hour so that codes cannot be guessed."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from bot.core.domain import Button, Effect, EventKind, Inbound, Message
 from bot.core.i18n import N_
 from bot.desk.buttons import Arg, build
 from bot.desk.context import T_NOT_ALLOWED, Call, Ctx
-from bot.desk.domain import ROLE_LABELS, code_hash, new_code, normalise_code
+from bot.desk.domain import ROLE_LABELS, Filter, code_hash, new_code, normalise_code
+from bot.desk.notices import notify
 from bot.desk.router import Need, Router
 from bot.storage.database import Tx, to_text
 
@@ -29,6 +31,10 @@ T_JOINED_COORDINATOR = N_(
     "Vous coordonnez {centre}.\n/invite : inviter un bénévole\n/stats : les résultats du centre\n"
     "/team : l'équipe du centre"
 )
+T_WAITING_NOTICE = N_(
+    "Des personnes de {centre} attendent qu'un bénévole leur écrive (demandes en attente : {n})."
+)
+B_SEE_WAITING = N_("Voir qui attend")
 T_INVITE = N_(
     "Code d'invitation pour {centre} ({role}) :\n{code}\n"
     "Il marche une fois, jusqu'au {date}. La personne l'envoie au bot."
@@ -78,6 +84,18 @@ async def join(ctx: Ctx, code: str) -> None:
         text += "\n" + t.gettext(T_JOINED_COORDINATOR, centre=name)
     names = ctx.menu_for(await ctx.tx.roles_of(person_id))
     ctx.show(Message(text, rtl=t.rtl))
+    waiting = await ctx.tx.waiting_help_count(centre)
+    if waiting:
+        # requests made before anyone was there waited: the newcomer is told where they are
+        see = build("l", Filter.WAITING.value, 0)
+        await notify(
+            ctx.tx,
+            ctx.state.person,
+            T_WAITING_NOTICE,
+            (((B_SEE_WAITING, see),),),
+            n=waiting,
+            centre=name,
+        )
     locale = ctx.state.person.locale or ""
     ctx.out.effects.append(Effect("team_commands", {"commands": names, "locale": locale}))
 

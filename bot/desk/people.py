@@ -29,6 +29,7 @@ F_LABELS = {
     Filter.NEW: N_("Premier contact"),
     Filter.CV: N_("CV à vérifier"),
     Filter.SEARCHING: N_("En recherche"),
+    Filter.WAITING: N_("En attente de contact"),
 }
 CV_STATUS = {
     "none": N_("pas de CV"),
@@ -46,6 +47,8 @@ T_SEARCH_NO = N_("Recherche active : non")
 T_CONTACT_YES = N_("Premier contact : {date}")
 T_CONTACT_NO = N_("Premier contact : pas encore")
 T_OUTCOME_LINE = N_("Résultat : {outcome} ({date})")
+T_WAITING = N_("Demande d'aide : en attente depuis le {date}")
+T_LAST_MESSAGE = N_("Dernier message : {date}")
 T_TO_CONFIRM = N_("à confirmer")
 T_NO_ASSESSMENT = N_("Bilan : pas encore fait.")
 T_PROPOSABLE = N_("Peut être proposé(e) aux employeurs : CV qualifié et recherche active.")
@@ -58,6 +61,9 @@ B_SEARCH_ON = N_("🔎 Marquer « en recherche »")
 B_SEARCH_OFF = N_("Ne plus marquer « en recherche »")
 B_CONTACT = N_("📞 Premier contact fait")
 B_OUTCOME = N_("🏁 Noter un résultat")
+B_TAKE = N_("🙋 Je m'en occupe")
+B_WRITE = N_("✍️ Écrire")
+B_MESSAGES = N_("💬 Messages")
 B_LIST = N_("↩ Liste")
 B_PREV = N_("◀ Précédents")
 B_NEXT = N_("Suivants ▶")
@@ -105,7 +111,7 @@ async def show_list(ctx: Ctx, which: Filter, page: int) -> None:
         Button(("• " if f == which else "") + t.gettext(F_LABELS[f]), build("l", f.value, 0))
         for f in Filter
     ]
-    rows: list[tuple[Button, ...]] = [tuple(filters[:2]), tuple(filters[2:])]
+    rows: list[tuple[Button, ...]] = [tuple(filters[i : i + 2]) for i in range(0, len(filters), 2)]
     for one in people:
         about.shown(one.id)  # the list names them: erased with any of them
         rows.append((Button(_row_label(one, t), build("p", one.id)),))
@@ -166,12 +172,26 @@ async def page(ctx: Ctx, call: Call) -> None:
         if not outcome.confirmed:
             what += f" – {t.gettext(T_TO_CONFIRM)}"
         lines.append(t.gettext(T_OUTCOME_LINE, outcome=what, date=t.date(outcome.happened_on)))
+    waiting = await ctx.tx.waiting_help_request(who.id)
+    if waiting is not None:
+        since = waiting.created_at.astimezone(ctx.world.tz).date()
+        lines.append(t.gettext(T_WAITING, date=t.date(since)))
+    last = await ctx.tx.exchange_messages_of(who.id, limit=1)
+    if last:
+        day = last[0].at.astimezone(ctx.world.tz).date()
+        lines.append(t.gettext(T_LAST_MESSAGE, date=t.date(day)))
     if follow.can_be_proposed:
         lines.append(t.gettext(T_PROPOSABLE))
     ctx.show(Message("\n".join(lines), rtl=t.rtl))
     summary = _assessment(ctx, who.profile)
     ctx.show(Message(summary or t.gettext(T_NO_ASSESSMENT), rtl=t.rtl))
     rows: list[tuple[Button, ...]] = []
+    if waiting is not None:
+        rows.append((Button(t.gettext(B_TAKE), build("h", waiting.id)),))
+    talk = [Button(t.gettext(B_WRITE), build("w", who.id))]
+    if last:
+        talk.append(Button(t.gettext(B_MESSAGES), build("wm", who.id)))
+    rows.append(tuple(talk))
     if who.profile.get("last_name"):
         rows.append((Button(t.gettext(B_CV), build("cv", who.id)),))
         if follow.cv_status != "checked":

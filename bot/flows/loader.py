@@ -385,7 +385,7 @@ def _check_reply(r: _Reader, flow: Flow, raw: dict[str, Any]) -> None:
     in progress, and the capability that sent the message applies its answers."""
     for key in ("menu", "menu_when", "notice", "lists"):
         if key in raw:
-            raise r.fail("a reply flow is opened by a message's button only, never from a menu", key)
+            raise r.fail("a reply flow is opened by a message's button, never from a menu", key)
     for step in flow.steps.values():
         r.step = step.id
         if step.type in ("action", "review"):

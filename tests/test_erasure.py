@@ -293,7 +293,7 @@ def test_relais_chat_erasure_removes_the_copy_of_the_cv_a_volunteer_opened(
     relais_chat(tmp_path, CV_TYPED, "zorba", NOW.isoformat())
     invited = relais_command(tmp_path, ["invite", "--centre", "default"])
     code = next(w for w in invited.split() if w.startswith("RELAIS-"))
-    opened = relais_chat(tmp_path, ["1", code, "/person 1", "1"], "vera", NOW.isoformat())
+    opened = relais_chat(tmp_path, ["1", code, "/person 1", "2"], "vera", NOW.isoformat())
     assert "Le CV de Zorbalinde" in opened, opened[-2000:]
     documents = tmp_path / "documents"
     assert len(files_under(documents)) == 2  # hers, and the volunteer's copy

@@ -354,7 +354,8 @@ async def test_a_help_request_left_waiting_at_a_closed_centre_reaches_the_new_on
     await amina.play(AMINA_IN_PARIS)
     amina_id = await person_id(relais, "amina")
     await join(relais, "leo", "lyon")
-    await amina.play("> [Parler à un bénévole]\n> [Oui]\n< va vous écrire ici")
+    # nobody at Paris 11e yet: told honestly that the request waits
+    await amina.play("> [Parler à un bénévole]\n> [Oui]\n< Votre demande est gardée.")
     async with relais.storage.transaction() as tx:
         await tx._execute("UPDATE persons SET centre = 'lyon' WHERE id = ?", (amina_id,))
     await amina.play("> /menu\n> [Parler à un bénévole]\n> [Oui]\n< va vous écrire ici")

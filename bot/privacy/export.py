@@ -33,7 +33,7 @@ from bot.desk.people import (
 )
 from bot.documents.cv import build_cv, to_json_resume
 from bot.documents.maker import Document
-from bot.flows.model import Flow, FlowSet, Step
+from bot.flows.model import REPLY_ROLE, Flow, FlowSet, Step
 from bot.storage.database import Tx
 
 KINDS = ("my_data_txt", "my_data_json")
@@ -207,7 +207,9 @@ class AnswersSource:
         return None  # the answers are in the state
 
     def _flows(self, ctx: Context) -> list[Flow]:
-        return sorted(ctx.flows.flows.values(), key=lambda f: (f.role == "", f.order, f.id))
+        # the settings' flows first (language, first name), the answers to the centre last
+        order = {"": 1, REPLY_ROLE: 2}
+        return sorted(ctx.flows.flows.values(), key=lambda f: (order.get(f.role, 0), f.order, f.id))
 
     def answers(self, ctx: Context, values: Mapping[str, Any]) -> dict[str, list[_Answer]]:
         """The answers of `values` by flow id ("" for those no flow asks any more)."""
@@ -274,7 +276,8 @@ class AnswersSource:
         flow = ctx.flows.flows.get(flow_id)
         if flow is None:
             return ctx.t.gettext(H_OTHER)
-        title = ctx.t.gettext(flow.title) if flow.title and not flow.role else ""
+        titled = flow.title and flow.role in ("", REPLY_ROLE)
+        title = ctx.t.gettext(flow.title) if titled else ""
         title = title or ctx.t.gettext(H_ABOUT_YOU)
         return ctx.t.gettext(T_UNFINISHED, title=title) if unfinished else title
 

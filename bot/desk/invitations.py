@@ -11,8 +11,7 @@ from bot.core.domain import Button, Effect, EventKind, Inbound, Message
 from bot.core.i18n import N_
 from bot.desk.buttons import Arg, build
 from bot.desk.context import T_NOT_ALLOWED, Call, Ctx
-from bot.desk.domain import ROLE_LABELS, Filter, code_hash, new_code, normalise_code
-from bot.desk.notices import notify
+from bot.desk.domain import ROLE_LABELS, code_hash, new_code, normalise_code
 from bot.desk.router import Need, Router
 from bot.storage.database import Tx, to_text
 
@@ -31,10 +30,10 @@ T_JOINED_COORDINATOR = N_(
     "Vous coordonnez {centre}.\n/invite : inviter un bénévole\n/stats : les résultats du centre\n"
     "/team : l'équipe du centre"
 )
-T_WAITING_NOTICE = N_(
+T_WAITING_JOINED = N_(
     "Des personnes de {centre} attendent qu'un bénévole leur écrive (demandes en attente : {n})."
+    " Pour les voir : /people, puis « En attente de contact »."
 )
-B_SEE_WAITING = N_("Voir qui attend")
 T_INVITE = N_(
     "Code d'invitation pour {centre} ({role}) :\n{code}\n"
     "Il marche une fois, jusqu'au {date}. La personne l'envoie au bot."
@@ -83,19 +82,12 @@ async def join(ctx: Ctx, code: str) -> None:
     if role == "coordinator":
         text += "\n" + t.gettext(T_JOINED_COORDINATOR, centre=name)
     names = ctx.menu_for(await ctx.tx.roles_of(person_id))
-    ctx.show(Message(text, rtl=t.rtl))
     waiting = await ctx.tx.waiting_help_count(centre)
     if waiting:
         # requests made before anyone was there waited: the newcomer is told where they are
-        see = build("l", Filter.WAITING.value, 0)
-        await notify(
-            ctx.tx,
-            ctx.state.person,
-            T_WAITING_NOTICE,
-            (((B_SEE_WAITING, see),),),
-            n=waiting,
-            centre=name,
-        )
+        # (words, not a button: a question may be waiting for a typed "1" on some channels)
+        text += "\n\n" + t.gettext(T_WAITING_JOINED, centre=name, n=waiting)
+    ctx.show(Message(text, rtl=t.rtl))
     locale = ctx.state.person.locale or ""
     ctx.out.effects.append(Effect("team_commands", {"commands": names, "locale": locale}))
 

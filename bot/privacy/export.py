@@ -68,6 +68,9 @@ T_CV_DONE = N_("CV fait ou changé le {date}")
 H_HELP = N_("Vos demandes pour parler à un bénévole")
 T_HELP_TAKEN = N_("{date} : un bénévole s'en occupe.")
 T_HELP_WAITING = N_("{date} : en attente d'un bénévole.")
+H_MESSAGES = N_("Vos messages avec le centre")
+T_FROM_CENTRE = N_("{date} – {centre} : « {text} »")
+T_FROM_YOU = N_("{date} – vous : « {text} »")
 H_OUTCOMES = N_("Vos résultats")
 H_ACCESS = N_("Qui a regardé vos données")
 ACCESS_LINES = {
@@ -427,6 +430,43 @@ class HelpSource:
         }
 
 
+class MessagesSource:
+    """The messages between the person and their centre (a volunteer wrote for the centre:
+    never named here)."""
+
+    async def gather(self, tx: Tx, st: State) -> Any:
+        return await tx.exchange_messages_of(st.person.id or 0)
+
+    def parts(self, ctx: Context, data: Any) -> list[Part]:
+        t = ctx.t
+        lines = []
+        for message in data:
+            when = ctx.date(message.at)
+            if message.from_person:
+                lines.append(t.gettext(T_FROM_YOU, date=when, text=message.text))
+            else:
+                centre = _centre_name(ctx, message.centre)
+                lines.append(t.gettext(T_FROM_CENTRE, date=when, centre=centre, text=message.text))
+        return [Part(t.gettext(H_MESSAGES), tuple(lines))]
+
+    def json(self, ctx: Context, data: Any) -> dict[str, Any]:
+        return {
+            "messages": [
+                {
+                    "at": _iso(m.at),
+                    "from": "you" if m.from_person else "centre",
+                    "centre": m.centre,
+                    "text": m.text,
+                }
+                for m in data
+            ]
+        }
+
+
+def _centre_name(ctx: Context, centre: str) -> str:
+    return next((c.name for c in ctx.render.centres if c.id == centre), centre)
+
+
 class OutcomeSource:
     """What became of the person: jobs, trainings, French classes, as recorded."""
 
@@ -504,6 +544,7 @@ SOURCES: tuple[Source, ...] = (
     CvSource(),
     FollowUpSource(),
     HelpSource(),
+    MessagesSource(),
     OutcomeSource(),
     AccessSource(),
     LaterSource(),

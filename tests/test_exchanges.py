@@ -8,6 +8,7 @@ handled kindly."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from bot.reach.delivery import take_due
 from bot.service import Relais, open_relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import NOW, Hands
+from tests.test_flow_my_data import my_files
 from tests.test_volunteers import AMINA_IN_PARIS, join, person_id
 
 STALE = "Ce bouton ne marche plus"
@@ -381,3 +383,34 @@ async def test_writing_takes_a_waiting_request_and_taking_is_not_a_first_contact
     await paul.play("> [Je m'en occupe]\n< Un autre bénévole s'occupe déjà de cette demande.")
     await marie.play(f"> /person {amina_id}\n! Demande d'aide\n< Premier contact : pas encore")
     await marie.play("> [Premier contact fait]\n< C'est noté : premier contact avec Amina.")
+
+
+async def test_amina_s_data_holds_the_messages_without_the_volunteer(relais: Relais) -> None:
+    amina, marie, amina_id = await amina_and_marie(relais)
+    await marie_writes(marie, amina_id)
+    await deliver(relais, amina)
+    await amina.play("> [Répondre]\n> oui mardi\n< C'est envoyé.")
+    await amina.play(
+        """
+        > /menu
+        > [Mes données]
+        > [Recevoir mes données]
+        < Voici tout ce que Relais garde sur vous
+        """
+    )
+    text, data = await my_files(amina)
+    assert (
+        "■ Vos messages avec le centre\n"
+        f"23 novembre 2026 – Paris 11e : « {HELLO} »\n"
+        "23 novembre 2026 – vous : « oui mardi »\n"
+    ) in text
+    assert "Premier contact : 23 novembre 2026" in text
+    assert data["messages"] == [
+        {"at": "2026-11-23T10:00:00+00:00", "from": "centre", "centre": "paris11", "text": HELLO},
+        {"at": "2026-11-23T10:00:00+00:00", "from": "you", "centre": "paris11", "text": "oui mardi"},
+    ]
+    assert "Marie" not in text and "marie" not in json.dumps(data)
+    # her writing to Amina is audited, and not shown to Amina as someone reading her data
+    assert {"action": "message", "at": "2026-11-23T10:00:00+00:00", "by": "volunteer"} in data[
+        "access_log"
+    ]

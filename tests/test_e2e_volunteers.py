@@ -120,7 +120,7 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
         > /people
         < Personnes suivies (Toutes)
         > [Amina]
-        < Premier contact : 23
+        < Premier contact : pas encore
         < Que faire pour Amina ?
         > [Marquer « en recherche »]
         < Amina est en recherche active

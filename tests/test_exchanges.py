@@ -415,3 +415,52 @@ async def test_amina_s_data_holds_the_messages_without_the_volunteer(relais: Rel
     assert {"action": "message", "at": "2026-11-23T10:00:00+00:00", "by": "volunteer"} in data[
         "access_log"
     ]
+
+
+async def test_olena_reads_and_answers_in_english(relais: Relais) -> None:
+    # a Ukrainian engineer with beginner French, who chose English
+    olena = Conversation(relais, user="olena")
+    await olena.play(
+        """
+        > /start
+        > [English]
+        > [Yes]
+        > [Paris 11e]
+        > Olena
+        > [Make my CV]
+        < What is your family name?
+        """
+    )
+    marie = await join(relais, "marie", "paris11")
+    olena_id = await person_id(relais, "olena")
+    await marie.play(f"> /write {olena_id}\n> Bonjour Olena, pouvez-vous venir mardi ?")
+    assert await deliver(relais, olena) == (
+        "✉️ Message from Paris 11e:\n“Bonjour Olena, pouvez-vous venir mardi ?”\n"
+        "To answer, press “Reply”."
+    )
+    assert olena.labels() == ["✍️ Reply", "📞 Give my number", "End the conversation"]
+    await olena.play(
+        """
+        > [Reply]
+        < Write your answer for the centre Paris 11e, then send it.
+        > Oui. Mardi 10h ok. Merci
+        < Sent. The volunteer will answer you here, in Relais.
+        < What is your family name?
+        > Shevchenko
+        < What is your phone number?
+        """
+    )
+    assert await deliver(relais, marie) == "Réponse de Olena (Paris 11e) :\n« Oui. Mardi 10h ok. Merci »"
+
+
+async def test_an_answer_reaches_the_team_when_the_volunteer_has_left(relais: Relais) -> None:
+    amina, marie, amina_id = await amina_and_marie(relais)
+    paul = await join(relais, "paul", "paris11")
+    await marie_writes(marie, amina_id)
+    await deliver(relais, amina)
+    marie_id = await person_id(relais, "marie")
+    async with relais.storage.transaction() as tx:
+        await tx.revoke_roles(marie_id, ["paris11"])
+    await amina.play("> [Répondre]\n> oui je viens mardi\n< C'est envoyé.")
+    assert await deliver(relais, marie) == ""
+    assert "« oui je viens mardi »" in await deliver(relais, paul)

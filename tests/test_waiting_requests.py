@@ -144,5 +144,13 @@ async def test_an_admin_who_uses_relais_receives_the_requests_of_centres_without
         < 2 personnes
         < Olena
         < Sara
+        > [Olena]
+        > [Écrire]
+        > Bonjour Olena, je suis là maintenant.
+        < C'est envoyé à Olena, comme un message de Lyon Part-Dieu.
         """
     )
+    assert "Message de Lyon Part-Dieu" in await deliver(relais, olena)
+    await olena.play("> [Répondre]\n> Merci !\n< C'est envoyé.")
+    # the admin has no role at Lyon, but sees every centre: the answer is theirs
+    assert "Réponse de Olena (Lyon Part-Dieu)" in await deliver(relais, admin)

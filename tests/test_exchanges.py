@@ -450,7 +450,8 @@ async def test_olena_reads_and_answers_in_english(relais: Relais) -> None:
         < What is your phone number?
         """
     )
-    assert await deliver(relais, marie) == "Réponse de Olena (Paris 11e) :\n« Oui. Mardi 10h ok. Merci »"
+    answer = await deliver(relais, marie)
+    assert answer == "Réponse de Olena (Paris 11e) :\n« Oui. Mardi 10h ok. Merci »"
 
 
 async def test_an_answer_reaches_the_team_when_the_volunteer_has_left(relais: Relais) -> None:

@@ -61,7 +61,7 @@ def test_a_volunteer_and_a_person_write_to_each_other_through_relais(
         < Un bénévole a vu votre demande. Il va vous écrire ici, dans Relais.
         < Message de Paris 11e :
         > [Répondre]
-        < Écrivez votre réponse pour le centre Paris 11e
+        < Écrivez votre réponse pour Paris 11e
         > oui mardi c bon merci
         < C'est envoyé. Le bénévole vous répondra ici, dans Relais.
         < Vous parlez français ?

@@ -76,7 +76,7 @@ async def test_marie_writes_amina_answers_mid_flow_and_the_question_comes_again(
     await amina.play(
         """
         > [Répondre]
-        < Écrivez votre réponse pour le centre Paris 11e, puis envoyez-la.
+        < Écrivez votre réponse pour Paris 11e, puis envoyez-la.
         < [Annuler]
         > oui mardi c bon. merci beaucoup
         < C'est envoyé. Le bénévole vous répondra ici, dans Relais.
@@ -248,7 +248,7 @@ async def test_a_10000_character_answer_cancel_and_menu_send_nothing(relais: Rel
     await amina.play("> [Répondre]")
     await amina.type("Je voudrais vous dire. " * 435)  # 10 005 characters
     assert "Votre réponse est trop longue. Écrivez au plus 2000 caractères." in amina.text
-    assert "Écrivez votre réponse pour le centre Paris 11e" in amina.text
+    assert "Écrivez votre réponse pour Paris 11e" in amina.text
     await amina.play(
         """
         > [Annuler]
@@ -442,7 +442,7 @@ async def test_olena_reads_and_answers_in_english(relais: Relais) -> None:
     await olena.play(
         """
         > [Reply]
-        < Write your answer for the centre Paris 11e, then send it.
+        < Write your answer for Paris 11e, then send it.
         > Oui. Mardi 10h ok. Merci
         < Sent. The volunteer will answer you here, in Relais.
         < What is your family name?

@@ -12,6 +12,7 @@ comes again. The buttons work as long as the conversation goes on: either side e
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.core import answers
 from bot.core.domain import Button, Message, Person
@@ -106,66 +107,66 @@ async def press(pressing: Pressing) -> Answered:
 # -- the person's answers, back to the volunteer ----------------------------------------------
 
 
-async def _exchange_of(replied: Replied) -> Exchange | None:
+async def _exchange_of(done: Replied) -> Exchange | None:
     """The exchange a reply flow was about, if it is this person's."""
-    number = replied.given.get("exchange")
-    exchange = await replied.tx.exchange(number) if isinstance(number, int) else None
-    if exchange is None or exchange.person_id != replied.state.person.id:
+    number = done.given.get("exchange")
+    exchange = await done.tx.exchange(number) if isinstance(number, int) else None
+    if exchange is None or exchange.person_id != done.state.person.id:
         return None
     return exchange
 
 
-async def replied(replied: Replied) -> None:
+async def answered(done: Replied) -> None:
     """The person answered: kept with the exchange, the volunteer told (with buttons to answer
     again or end), and the first contact recorded if it was the first. An answer written
     while the other side ended the conversation still reaches them: nothing is lost."""
-    exchange = await _exchange_of(replied)
-    text = replied.answers.get("reply")
-    person = replied.state.person
+    exchange = await _exchange_of(done)
+    text = done.answers.get("reply")
+    person = done.state.person
     if exchange is None or not isinstance(text, str) or not text or person.id is None:
         return
-    tx = replied.tx
+    tx = done.tx
     await tx.add_exchange_message(exchange, True, None, text)
     if (await tx.followup_of(person.id)).first_contact_at is None:
-        await tx.update_followup(person.id, first_contact_at=to_text(replied.now))
+        await tx.update_followup(person.id, first_contact_at=to_text(done.now))
     await tell_centre(
         tx,
-        replied.catalogs,
-        replied.admins,
+        done.catalogs,
+        done.admins,
         exchange,
         person,
-        replied.state.profile,
+        done.state.profile,
         T_REPLY_NOTICE,
         answer=True,
         text=text,
     )
 
 
-async def phone_given(replied: Replied) -> None:
+async def phone_given(done: Replied) -> None:
     """The person gave their phone number (kept with their answers by the flow): the
     volunteer is told, and the number they are shown is audited."""
-    exchange = await _exchange_of(replied)
-    phone = replied.answers.get("phone")
-    person = replied.state.person
+    exchange = await _exchange_of(done)
+    phone = done.answers.get("phone")
+    person = done.state.person
     if exchange is None or not isinstance(phone, str) or person.id is None:
         return
     told = await tell_centre(
-        replied.tx,
-        replied.catalogs,
-        replied.admins,
+        done.tx,
+        done.catalogs,
+        done.admins,
         exchange,
         person,
-        replied.state.profile,
+        done.state.profile,
         T_PHONE_NOTICE,
         answer=True,
         phone=answers.format_phone(phone),
     )
     for volunteer in told:
         assert volunteer.id is not None
-        await replied.tx.audit(volunteer.id, person.id, "phone")
+        await done.tx.audit(volunteer.id, person.id, "phone")
 
 
-REPLIES = {REPLY_FLOW: replied, PHONE_FLOW: phone_given}
+REPLIES = {REPLY_FLOW: answered, PHONE_FLOW: phone_given}
 
 
 # -- who on the centre's side is told ---------------------------------------------------------
@@ -200,7 +201,7 @@ async def tell_centre(
     admins: tuple[str, ...],
     exchange: Exchange,
     person: Person,
-    profile: dict,
+    profile: dict[str, Any],
     msgid: str,
     answer: bool = False,
     **params: object,

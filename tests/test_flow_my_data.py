@@ -230,7 +230,7 @@ async def test_amina_receives_everything_relais_keeps_about_her_in_french(
         """
         > [Parler à un bénévole]
         > [Oui]
-        < C'est envoyé.
+        < Votre demande est gardée.
         > [J'ai trouvé un travail !]
         > [CDD]
         > [Passer]

@@ -145,7 +145,7 @@ def test_relais_invite_and_two_terminals_play_both_sides(tmp_path: Path) -> None
     volunteer = chat(tmp_path, ["1", code], user="marie")
     assert "Bienvenue dans l'équipe de Centre Relais" in volunteer
     beneficiary = chat(tmp_path, ["1", "1", "1", "Amina", "Parler à un bénévole", "Oui"])
-    assert "Un bénévole de Centre Relais va vous contacter" in beneficiary
+    assert "Un bénévole de Centre Relais va vous écrire ici" in beneficiary
     later = chat(tmp_path, ["1", "/people"], user="marie")  # "1": the request's button
     assert "Amina (Centre Relais) voudrait parler à un bénévole." in later
     assert "Merci ! Vous vous occupez d'Amina." in later

@@ -42,10 +42,10 @@ HINTS = {
 
 
 def answer_lookup(
-    st: State, frame: Frame | None, item: dict[str, Any] | None = None
+    st: State, frame: Frame | None, item: dict[str, Any] | None = None, world: World | None = None
 ) -> Callable[[str], Any]:
     """Current answers by name: the item being filled, this run's answers, the saved profile,
-    and person settings."""
+    person settings, and what the world says of the person's centre (`world` given)."""
 
     def lookup(name: str) -> Any:
         if item is not None and name in item:
@@ -54,6 +54,8 @@ def answer_lookup(
             return bool(st.person.consent)
         if name == "person.centre":
             return st.person.centre
+        if name == "person.centre_team":
+            return world.has_team(st.person.centre) if world is not None else None
         if name == "person.locale":
             return st.person.locale
         if name in st.followup:
@@ -172,7 +174,7 @@ class Renderer:
         nav = []
         if frame.history:
             nav.append(Button(t.gettext(B_BACK), f"{seq}:b"))
-        if frame.edit:
+        if frame.edit or self.flows.reply_flow(frame.flow) is not None:
             nav.append(Button(t.gettext(B_CANCEL), f"{seq}:c"))
         if step.optional:
             nav.append(Button(t.gettext(B_SKIP), f"{seq}:s"))
@@ -193,7 +195,7 @@ class Renderer:
         t = self.tr(st)
         names = _names(step.text).union(*(_names(line.text) for line in step.lines))
         values = self.display_values(st, frame, names)
-        lookup = answer_lookup(st, frame)
+        lookup = answer_lookup(st, frame, world=self.world)
         parts = []
         if step.text:
             parts.append(t.fill(t.gettext(step.text), values))

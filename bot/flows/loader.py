@@ -24,12 +24,14 @@ from bot.flows.model import (
     PERSON_DISPLAY,
     PERSON_FIELDS,
     RELATIVE_DAY,
+    REPLY_ROLE,
     ROLES,
     STEP_KEYS,
     STEP_TYPES,
     TYPE_KEYS,
     VALUE,
     VERSION,
+    WORLD_FIELDS,
     Branch,
     Entry,
     Flow,
@@ -377,7 +379,24 @@ def load_flow(path: Path) -> Flow:
             raise r.fail("a desk flow keeps nothing in the volunteer's profile", "remember")
         flow = replace(flow, remember=False)
         _check_desk(r, flow, raw)
+    if role == REPLY_ROLE:
+        _check_reply(r, flow, raw)
     return flow
+
+
+def _check_reply(r: _Reader, flow: Flow, raw: dict[str, Any]) -> None:
+    """A reply flow only asks: a button of a message Relais started opens it over the question
+    in progress, and the capability that sent the message applies its answers."""
+    for key in ("menu", "menu_when", "notice", "lists"):
+        if key in raw:
+            raise r.fail("a reply flow is opened by a message's button, never from a menu", key)
+    for step in flow.steps.values():
+        r.step = step.id
+        if step.type in ("action", "review"):
+            raise r.fail("a reply flow has no actions or reviews: its sender applies it", "type")
+        if step.save.startswith("person."):
+            raise r.fail("a reply flow does not change the person's settings", "save")
+    r.step = ""
 
 
 def _check_desk(r: _Reader, flow: Flow, raw: dict[str, Any]) -> None:
@@ -474,7 +493,7 @@ def _check_references(flows: dict[str, Flow]) -> None:
             conditions = [("next", b.when) for b in step.next if b.when]
             conditions += [("lines", line.when) for line in step.lines if line.when]
             for key, cond in conditions:
-                for f in cond.fields() - here:
+                for f in cond.fields() - here - set(WORLD_FIELDS):
                     raise r.fail(f"condition on unknown answer {f!r}", key)
                 for name, inner in cond.item_conditions():
                     for f in inner.fields() - item_fields.get(name, set()):

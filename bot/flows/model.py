@@ -37,12 +37,20 @@ PERSON_FIELDS = {
 }
 # "team": asked once of a volunteer, coordinator or admin (their first name) instead of the
 # beneficiaries' onboarding, before the volunteer menu
-ROLES = ("", "language", "onboarding", "centre", "desk", "team")
+ROLES = ("", "language", "onboarding", "centre", "desk", "team", "reply")
 # A desk flow (role = "desk") is volunteers' input about one person of their centre, opened by
 # the desk only. The desk gives it the person's id ("subject", kept in the frame) and, for each
 # event, their name ("subject_name", shown in texts and never stored); its answers are applied
 # by the desk when it ends, never kept in the volunteer's own profile.
 DESK_GIVEN = ("subject", "subject_name")
+# A reply flow (role = "reply") is opened by a button of a message Relais started (e.g.
+# "Répondre" to the centre's message), over whatever the person was answering. What opened it
+# is kept in the frame's `given` (never saved); when it ends, its answers go back to the
+# capability that sent the message, and the question the person was answering comes again.
+REPLY_ROLE = "reply"
+# what the world says of the person's centre, for conditions only: does someone receive help
+# requests there now (a volunteer, or an admin)?
+WORLD_FIELDS = ("person.centre_team",)
 # the buttons a date step may offer besides typing (the words parse_date reads)
 DATE_OPTIONS = ("today", "yesterday")
 # a date bound some days before today: "today-3650"
@@ -295,6 +303,11 @@ class FlowSet:
     def optional_role(self, role: str) -> Flow | None:
         """The flow that plays an optional role (centre), if any."""
         return next((f for f in self.flows.values() if f.role == role), None)
+
+    def reply_flow(self, flow_id: str) -> Flow | None:
+        """A reply flow by id (None: no such flow, or not a reply flow)."""
+        flow = self.flows.get(flow_id)
+        return flow if flow is not None and flow.role == REPLY_ROLE else None
 
     def desk_flow(self, flow_id: str) -> Flow | None:
         """A desk flow by id (None: no such flow, or one of the beneficiaries')."""

@@ -54,8 +54,9 @@ class TypedAnswers(TurnBase):
                 self._say(st, out, T_CHOOSE)
                 self._prompt_again(st, out)
             return
-        if frame.edit and typed and typed == answers.normalise_label(t.gettext(B_CANCEL)):
-            self._cancel_edit(st, frame, out)
+        cancel = answers.normalise_label(t.gettext(B_CANCEL))
+        if self._cancellable(frame) and typed and typed == cancel:
+            self._cancel(st, frame, out)
             return
         if typed and typed == answers.normalise_label(t.gettext(B_BACK)):
             self._back(st, out)

@@ -89,7 +89,9 @@ def flow_texts(flow: dict[str, Any]) -> set[str]:
     for step in flow["steps"]:
         texts |= {step.get(key, "") for key in ("prompt", "text", "help")}
         texts |= {option["label"] for option in step.get("options", [])}
+        texts |= {o.get(k, "") for o in step.get("options", []) for k in ("phrase", "desk_phrase")}
         texts |= {line["text"] for line in step.get("lines", [])}
+        texts |= {line.get("desk_text", "") for line in step.get("lines", [])}
         for section in step.get("sections", []):
             texts.add(section["title"])
             for entry in section["entries"]:

@@ -218,6 +218,8 @@ async def test_a_mother_of_two_babies_hears_of_creches_the_caf_and_france_travai
         < La CAF aide à payer.
         < Vous inscrire à France Travail
         < Suivre un cours de français.
+        # three first steps at most: the temp agencies wait in the details
+        ! intérim
         # babies do not go to school: no "work during school hours"
         ! heures d'école
         ! FLE
@@ -230,6 +232,7 @@ async def test_a_mother_of_two_babies_hears_of_creches_the_caf_and_france_travai
         < La CAF peut aider à payer l'assistante maternelle
         < complément de libre choix du mode de garde
         < Inscrivez-vous à France Travail
+        < agences d'intérim
         < Faire votre CV
         ! heures d'école
         < Que voulez-vous faire ?

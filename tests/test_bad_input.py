@@ -325,12 +325,12 @@ async def test_too_few_choices_in_a_multiple_choice(chat: Conversation) -> None:
         > [Pas d'école]
         > [Non]
         > [Non]
-        < Pour commencer, quel travail pouvez-vous faire tout de suite ?
+        < Quel travail pouvez-vous faire tout de suite ?
         > [Valider]
         < Choisissez au moins 1 réponse.
-        < Pour commencer, quel travail pouvez-vous faire tout de suite ?
+        < Quel travail pouvez-vous faire tout de suite ?
         > 1, 4
-        < Et plus tard : quel métier voulez-vous faire ?
+        < quel métier voulez-vous vraiment faire ?
         > [Valider]
         < Choisissez au moins 1 réponse.
         > 2

@@ -57,10 +57,10 @@ SELF_ASSESSMENT_FR = """
 > [Non]
 < Vous avez déjà travaillé ?
 > [Non]
-< Pour commencer, quel travail pouvez-vous faire tout de suite ?
+< Quel travail pouvez-vous faire tout de suite ?
 > [Ménage]
 > [Valider]
-< Et plus tard : quel métier voulez-vous faire ?
+< quel métier voulez-vous vraiment faire ?
 > [Ménage]
 > [Aide à la personne]
 > [Valider]
@@ -171,10 +171,10 @@ def test_onboarding_and_self_assessment_in_english(
         > [In another country]
         < Have you had another job?
         > [No]
-        < To start with, what work can you do right away?
+        < What work can you do right away?
         > [Caring for people]
         > [Done]
-        < And later: what job do you want to do?
+        < what job do you really want to do?
         > [Caring for people]
         > [Done]
         < How old are you?

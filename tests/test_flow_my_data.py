@@ -38,10 +38,10 @@ ASSESSMENT_EN = """
 > [More than 2 years]
 > [In another country]
 > [No]
-< To start with, what work can you do right away?
+< What work can you do right away?
 > [Caring for people]
 > [Done]
-< And later: what job do you want to do?
+< what job do you really want to do?
 > [Caring for people]
 > [Done]
 > [26 or older]
@@ -65,7 +65,6 @@ ASSESSMENT_EN = """
 AMINA_FR_END = """
 > [Oui]
 > [3 ans ou plus]
-> [Valider]
 > [Aux heures d'école]
 > [À pied]
 > [En transports]
@@ -274,9 +273,9 @@ async def test_amina_receives_everything_relais_keeps_about_her_in_french(
         # the self-assessment, each answer under its question as the flow words it
         "■ Faire mon bilan\n• Vous parlez français ?\n  Un peu\n• Vous lisez le français ?",
         "1. Couturière (Plus de 2 ans)\n   • Quel était ce travail ?\n     Couturière",
-        "• Pour commencer, quel travail pouvez-vous faire tout de suite ?\n  Ménage et nettoyage, "
+        "• Quel travail pouvez-vous faire tout de suite ?\n  Ménage et nettoyage, "
         "Cuisine et restauration",
-        "• Et plus tard : quel métier voulez-vous faire ?\n  Ménage et nettoyage, Cuisine et "
+        "• quel métier voulez-vous vraiment faire ?\n  Ménage et nettoyage, Cuisine et "
         "restauration",
         "• À partir de quel jour ?\n  1 décembre 2026",
         # the CV

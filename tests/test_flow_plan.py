@@ -51,10 +51,10 @@ FATOU = """
 > non
 < plus de 2 ans dans le même métier
 > non
-< Pour commencer, quel travail pouvez-vous faire tout de suite ?
+< Quel travail pouvez-vous faire tout de suite ?
 > [Ménage]
 > [Valider]
-< Et plus tard : quel métier voulez-vous faire ?
+< quel métier voulez-vous vraiment faire ?
 > [Garde d'enfants]
 > [Valider]
 < Quel âge avez-vous ?
@@ -63,7 +63,6 @@ FATOU = """
 > oui
 < Quel âge ont vos enfants ?
 > [Moins de 3 ans]
-> [Valider]
 < Quelqu'un peut garder vos enfants
 > [Non, pas encore]
 < Comment pouvez-vous aller au travail ?
@@ -119,11 +118,11 @@ OLEKSANDR = """
 > [Plus de 2 ans]
 > [Dans un autre pays]
 > [Non]
-< Pour commencer, quel travail pouvez-vous faire tout de suite ?
+< Quel travail pouvez-vous faire tout de suite ?
 > [Technique et ingénierie]
 > [Bâtiment]
 > [Valider]
-< Et plus tard : quel métier voulez-vous faire ?
+< quel métier voulez-vous vraiment faire ?
 > [Technique et ingénierie]
 > [Valider]
 > [26 ans ou plus]
@@ -168,10 +167,10 @@ YANIS = """
 > [Non]
 < Vous avez déjà travaillé ?
 > [Non]
-< Pour commencer, quel travail pouvez-vous faire tout de suite ?
+< Quel travail pouvez-vous faire tout de suite ?
 > [N'importe quel travail]
 > valider
-< Et plus tard : quel métier voulez-vous faire ?
+< quel métier voulez-vous vraiment faire ?
 > [Je ne sais pas encore]
 > valider
 < Quel âge avez-vous ?
@@ -243,7 +242,7 @@ async def test_a_mother_of_two_babies_hears_of_creches_the_caf_and_france_travai
     # the job now and the project for later are two answers
     assert state.profile["job_now"] == ["cleaning"]
     assert state.profile["sectors_wanted"] == ["childcare"]
-    assert state.profile["children_age"] == ["under_3"]
+    assert state.profile["children_age"] == "under_3"
     assert state.profile["france_travail"] == "no"
 
 

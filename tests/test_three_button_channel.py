@@ -148,7 +148,6 @@ async def test_the_whole_self_assessment_reads_the_same_with_typed_numbers(runni
         > [Oui]
         < Quel âge ont vos enfants ?
         > [3 ans ou plus]
-        > [Valider]
         < Quelqu'un peut garder vos enfants
         > [Aux heures d'école]
         # a multiple choice: each tick comes as a new message, never an edit

@@ -383,3 +383,29 @@ async def test_a_volunteer_reads_the_bilan_in_a_volunteers_words(relais: Relais)
         ! Faire votre CV
         """
     )
+
+
+async def test_a_bilan_made_before_these_questions_still_reads(relais: Relais) -> None:
+    fatou = Conversation(relais, user="fatou")
+    await fatou.play(FATOU)
+    # as it was kept before the job now, the ages and France Travail were asked
+    async with relais.storage.transaction() as tx:
+        state = await tx.load_state("test", "fatou")
+        for name in ("job_now", "children_age", "age_band", "france_travail"):
+            del state.profile[name]
+        await tx.save_state(state)
+    await fatou.play(
+        """
+        > /menu
+        > [Voir le détail de mon bilan]
+        < Vos enfants ne sont pas toujours gardés : un bénévole peut vous aider
+        < Votre projet : Garde d'enfants.
+        ! Âge :
+        ! Le travail que vous pouvez faire tout de suite
+        ! France Travail :
+        """
+    )
+    marie = await join(relais, "marie", "paris11")
+    page = await open_assessment(marie, await person_id(relais, "fatou"))
+    assert "Garde des enfants à trouver (âge des enfants pas demandé : bilan à refaire)." in page
+    assert "Peut faire tout de suite" not in page

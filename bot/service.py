@@ -63,7 +63,12 @@ class Relais:
         reply = await self.desk.handle(tx, state, event, world)
         if reply is None:
             new_state, reply = self.engine.handle(state, event, world)
-            reply = await self.desk.after_engine(tx, new_state, reply, world)  # a desk flow's end
+            if event.kind == EventKind.COMMAND and event.command == "help":
+                # volunteers also read the commands of their role
+                listed = await self.desk.team_help(tx, new_state, world)
+                reply = Reply(reply.messages + listed, reply.echo, reply.edit, reply.effects)
+            # a desk flow's end, the volunteer menu
+            reply = await self.desk.after_engine(tx, new_state, reply, world)
             centre = new_state.person.centre
             name = world.centre_name(centre)
             if reply.effects:
@@ -72,17 +77,20 @@ class Relais:
                 )
             if centre and centre != state.person.centre:
                 await self.recorder.moved(tx, new_state, name)
-            if event.kind == EventKind.COMMAND and event.command == "help":
-                # volunteers also read the commands of their role
-                listed = await self.desk.team_help(tx, new_state.person)
-                reply = Reply(reply.messages + listed, reply.echo, reply.edit, reply.effects)
         else:
             new_state = state
+            joined = any(e.name == "team_commands" for e in reply.effects)
+            more = None
             if event.kind == EventKind.COMMAND and event.command == "start":
-                # joined from an invitation link: go on as /start does (language, menu…)
+                # from an invitation link: go on as /start does (language, volunteer menu…)
                 new_state, more = self.engine.handle(
                     state, Inbound(EventKind.COMMAND, command="start"), world
                 )
+            elif joined:
+                # a code typed: the question in progress again, or the volunteer menu
+                new_state, more = self.engine.resume(state, world)
+            if more is not None:
+                more = await self.desk.after_engine(tx, new_state, more, world)
                 reply = Reply(reply.messages + more.messages, reply.echo, effects=reply.effects)
         if erasure.asked(reply) and new_state.person.id is not None:
             # the person goes entirely: saving the state would bring their row back

@@ -150,11 +150,11 @@ async def test_who_may_invite(relais: Relais) -> None:
     await coordinator.type("/invite")
     assert "Code d'invitation pour Paris 11e (bénévole)" in coordinator.text
     await coordinator.type("/invite lyon")
-    assert "Seuls les coordinateurs et les admins" in coordinator.text
+    assert "Seuls les coordinateurs et les admins peuvent faire cela" in coordinator.text
     await coordinator.type("/invite paris11 coordinator")
-    assert "Seuls les coordinateurs et les admins" in coordinator.text
+    assert "Seuls les administrateurs peuvent inviter un coordinateur" in coordinator.text
     await volunteer.type("/invite")
-    assert "Seuls les coordinateurs et les admins" in volunteer.text
+    assert "Cette commande est réservée aux coordinateurs de centre." in volunteer.text
     boss = Conversation(relais, user="4242")
     await boss.play("> /start\n> [Français]")
     await boss.type("/invite lyon coordinator")
@@ -201,7 +201,7 @@ async def test_admins_read_the_audit_log(relais: Relais) -> None:
     marie = await join(relais, "marie", "paris11")
     await marie.type(f"/person {amina_id}")
     await marie.type("/audit")
-    assert "Seuls les coordinateurs et les admins" in marie.text
+    assert "Cette commande est réservée aux administrateurs." in marie.text
     boss = Conversation(relais, user="4242")
     await boss.play("> /start\n> [Français]")
     await boss.type("/audit")

@@ -138,9 +138,8 @@ async def test_every_answer_type_refuses_bad_input_then_accepts_good(demo: Relai
         > [Lundi]
         > [Mardi]
         > [Mercredi]
-        > [Valider]
-        < Choisissez au plus 2 réponses.
-        > [Mercredi]
+        < Vous pouvez en choisir 2 au plus. Enlevez-en un d'abord.
+        < Quels jours ?
         > [Valider]
         < Récapitulatif
         < Âge : 32

@@ -28,9 +28,15 @@ from bot.core.answers import (
     parse_text,
     parse_yes_no,
 )
-from bot.core.i18n import fill, placeholders
+from bot.core.i18n import Catalogs, fill, placeholders
+from bot.core.words import lexicon
 
 TODAY = date(2025, 3, 10)
+# the words a person speaking French may type, from the real catalogs
+WORDS = lexicon(
+    Catalogs(Path(__file__).resolve().parent.parent / "locales", ["fr", "en"], "Europe/Paris"),
+    "fr",
+)
 SOURCE = Path(answers.__file__)
 MESSAGES = {
     value
@@ -252,6 +258,19 @@ def test_parse_text_refuses(
         ("1200€", True, 1200),
         ("50 %", True, 50),
         ("12 Années.", True, 12),
+        # in words, French or English, up to twenty
+        ("deux", True, 2),
+        ("Deux", True, 2),
+        ("douze", True, 12),
+        ("dix-neuf", True, 19),
+        ("dix neuf ans", True, 19),
+        ("DIX-SEPT", True, 17),
+        ("vingt", True, 20),
+        ("zéro", True, 0),
+        ("une", True, 1),
+        ("two", True, 2),
+        ("twenty", True, 20),
+        ("deux enfants", True, 2),
     ],
 )
 def test_parse_number_accepts(raw: str, integer: bool, expected: float) -> None:
@@ -265,7 +284,8 @@ def test_parse_number_accepts(raw: str, integer: bool, expected: float) -> None:
     [
         ("abc", None, None, True, answers.T_NUMBER, {}),
         ("", None, None, True, answers.T_NUMBER, {}),
-        ("douze", None, None, True, answers.T_NUMBER, {}),
+        ("treize ou quatorze", None, None, True, answers.T_NUMBER, {}),
+        ("vingt et un", None, None, True, answers.T_NUMBER, {}),  # words: up to twenty only
         ("1e9999", None, None, False, answers.T_NUMBER, {}),
         ("1E5", None, None, True, answers.T_NUMBER, {}),
         ("NaN", None, None, False, answers.T_NUMBER, {}),
@@ -657,7 +677,7 @@ def test_parse_postcode_refuses(raw: str, reason: str) -> None:
     ],
 )
 def test_parse_yes_no_yes(raw: str) -> None:
-    assert parse_yes_no(raw) is True
+    assert parse_yes_no(raw, WORDS) is True
 
 
 @pytest.mark.parametrize(
@@ -682,7 +702,7 @@ def test_parse_yes_no_yes(raw: str) -> None:
     ],
 )
 def test_parse_yes_no_no(raw: str) -> None:
-    assert parse_yes_no(raw) is False
+    assert parse_yes_no(raw, WORDS) is False
 
 
 @pytest.mark.parametrize(
@@ -705,7 +725,7 @@ def test_parse_yes_no_no(raw: str) -> None:
     ],
 )
 def test_parse_yes_no_refuses(raw: str) -> None:
-    assert parse_yes_no(raw) == Invalid(answers.T_YES_NO)
+    assert parse_yes_no(raw, WORDS) == Invalid(answers.T_YES_NO)
 
 
 # -- normalise_label --------------------------------------------------------------------------
@@ -1020,8 +1040,8 @@ def test_parse_postcode_reads_every_department(department: int, rest: int, space
     data=st.data(),
 )
 def test_parse_yes_no_ignores_case_and_punctuation(word: str, data: st.DataObject) -> None:
-    expected = parse_yes_no(word)
+    expected = parse_yes_no(word, WORDS)
     assert isinstance(expected, bool)
     mangled = "".join(c.upper() if data.draw(st.booleans()) else c for c in word)
     suffix = data.draw(st.sampled_from(["", "!", ".", " !", " 🙂", "..."]))
-    assert parse_yes_no(f"  {mangled}{suffix} ") is expected
+    assert parse_yes_no(f"  {mangled}{suffix} ", WORDS) is expected

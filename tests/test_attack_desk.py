@@ -20,7 +20,7 @@ async def test_a_beneficiary_gets_nothing_of_the_desk(relais: Relais) -> None:
     for data in (f"V:p:{amina_id}", f"V:fx:{amina_id}", f"V:p:{marie_id}", "V:l:all:0", "V"):
         said = await amina.send(Inbound(EventKind.BUTTON, data=data))
         assert STALE in said and "Amina Benali" not in said.split("\n", 1)[1:], data
-    for typed in ("CV à corriger", "Noter un résultat", "/cancel", "/person 1", "/team"):
+    for typed in ("CV à corriger", "Résultat", "/cancel", "/person 1", "/team"):
         said = await amina.type(typed)
         assert "corriger dans son CV" not in said and "Quel résultat" not in said, typed
     assert (await session_of(relais, "amina"))["stack"] == []
@@ -66,7 +66,7 @@ async def test_removed_from_the_team_mid_note_sends_nothing(relais: Relais) -> N
 
 async def test_the_subject_erased_mid_outcome(relais: Relais) -> None:
     _, marie, amina_id = await marie_on_aminas_page(relais)
-    await marie.play("> [Noter un résultat]\n< Quel résultat pour Amina Benali ?")
+    await marie.play("> [Résultat]\n< Quel résultat pour Amina Benali ?")
     kind = next(b.data for b in marie.buttons if b.label == "Travail trouvé")
     async with relais.storage.transaction() as tx:
         await tx.erase_person(amina_id, ERASED, amina_id)
@@ -83,7 +83,7 @@ async def test_a_desk_flow_paused_by_menu_keeps_the_subject_id_after_erasure(
     """/menu mid desk flow: is the frame paused (kept in session.paused with the subject's id)?
     After the subject is erased, the volunteer's session must not keep their id."""
     _, marie, amina_id = await marie_on_aminas_page(relais)
-    await marie.play("> [Noter un résultat]\n> /menu")
+    await marie.play("> [Résultat]\n> /menu")
     async with relais.storage.transaction() as tx:
         await tx.erase_person(amina_id, ERASED, amina_id)
     session = await session_of(relais, "marie")
@@ -92,7 +92,7 @@ async def test_a_desk_flow_paused_by_menu_keeps_the_subject_id_after_erasure(
 
 async def test_an_old_desk_flow_button_after_menu_is_stale(relais: Relais) -> None:
     _, marie, _ = await marie_on_aminas_page(relais)
-    await marie.play("> [Noter un résultat]")
+    await marie.play("> [Résultat]")
     kind = next(b.data for b in marie.buttons if b.label == "Travail trouvé")
     await marie.type("/menu")
     said = await marie.send(Inbound(EventKind.BUTTON, data=kind))

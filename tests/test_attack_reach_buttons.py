@@ -123,7 +123,7 @@ async def test_a_volunteer_in_a_desk_flow_pressing_a_started_button_sees_a_raw_p
     """Was a finding: service._started_button resumes the engine without the desk (no subject_name
     filled in): the desk flow's question comes back with a literal "{subject_name}"."""
     _, marie, _ = await marie_on_aminas_page(relais)
-    await marie.play("> [CV à corriger]\n< ce que Amina Benali doit corriger")
+    await marie.play("> [CV à corriger]\n< ce qu'Amina Benali doit corriger")
     await marie.send(Inbound(EventKind.BUTTON, data="R:1:000000000000:keep"))
     assert "{subject_name}" not in marie.text, marie.text
     assert "Amina Benali" in marie.text

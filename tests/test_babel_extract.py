@@ -87,7 +87,7 @@ def flow_texts(flow: dict[str, Any]) -> set[str]:
     texts = {flow.get("title", "")}
     texts |= {spec.get("label", "") for spec in flow.get("lists", {}).values()}
     for step in flow["steps"]:
-        texts |= {step.get(key, "") for key in ("prompt", "text", "help")}
+        texts |= {step.get(key, "") for key in ("prompt", "text", "help", "none_label")}
         texts |= {option["label"] for option in step.get("options", [])}
         texts |= {o.get(k, "") for o in step.get("options", []) for k in ("phrase", "desk_phrase")}
         texts |= {line["text"] for line in step.get("lines", [])}

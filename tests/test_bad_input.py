@@ -6,7 +6,7 @@ import pytest
 
 from bot.core.answers import normalise_label
 from bot.core.domain import EventKind, Inbound
-from bot.core.turn.typed import _match_options
+from bot.core.matching import match_options
 from bot.testing.conversation import Conversation
 
 READY_FOR_NAME = """
@@ -79,7 +79,7 @@ def test_a_typed_answer_stands_for_one_option_or_none(typed: str, found: list[st
         ("keep", "Garder mes données"),
         ("erase", "Tout effacer"),
     ]
-    assert _match_options(options, normalise_label(typed)) == found
+    assert match_options(options, normalise_label(typed)) == found
 
 
 @pytest.mark.parametrize("media", ["sticker", "photo", "voice", "document", "location"])

@@ -26,7 +26,7 @@ def relais(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT):
 def test_check_passes_on_the_project() -> None:
     done = relais("check")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "13 flows" in done.stdout  # 11 for beneficiaries, 2 desk flows
+    assert "14 flows" in done.stdout  # 11 for beneficiaries, 2 desk flows, 1 for volunteers
     assert "languages: fr, en" in done.stdout
 
 

@@ -29,7 +29,7 @@ async def marie_on_aminas_page(relais: Relais) -> tuple[Conversation, Conversati
     await amina.play(AMINA_IN_PARIS + CV_FR)
     marie = await join(relais, "marie", "paris11")
     amina_id = await person_id(relais, "amina")
-    await marie.play(f"> /person {amina_id}\n< Que faire pour Amina Benali ?")
+    await marie.play(f"> /person {amina_id}\n< À faire :")
     return amina, marie, amina_id
 
 
@@ -42,7 +42,7 @@ async def test_an_outcome_goes_back_refuses_bad_dates_and_is_recorded(relais: Re
     _, marie, amina_id = await marie_on_aminas_page(relais)
     await marie.play(
         """
-        > [Noter un résultat]
+        > [Résultat]
         < Quel résultat pour Amina Benali ?
         ! Retour
         > [Travail trouvé]
@@ -79,7 +79,7 @@ async def test_a_note_can_be_cancelled_and_leaves_nothing(relais: Relais) -> Non
         > /cancel
         < Il n'y a rien à annuler.
         > [CV à corriger]
-        < Écrivez en quelques mots ce que Amina Benali doit corriger
+        < Écrivez en quelques mots ce qu'Amina Benali doit corriger
         > /cancel
         < D'accord, rien n'a changé.
         > Une note perdue
@@ -107,12 +107,12 @@ async def test_the_name_is_never_kept_in_the_volunteers_session(relais: Relais) 
 
 async def test_a_button_of_the_first_flow_is_stale_in_the_second(relais: Relais) -> None:
     _, marie, amina_id = await marie_on_aminas_page(relais)
-    await marie.press("Noter un résultat")
+    await marie.press("Résultat")
     old_kind = next(b.data for b in marie.buttons if b.label == "Travail trouvé")
     await marie.send(Inbound(EventKind.BUTTON, data=f"V:fx:{amina_id}"))
-    assert "ce que Amina Benali doit corriger" in marie.text
+    assert "ce qu'Amina Benali doit corriger" in marie.text
     await marie.send(Inbound(EventKind.BUTTON, data=old_kind))
-    assert STALE in marie.text and "ce que Amina Benali doit corriger" in marie.text
+    assert STALE in marie.text and "ce qu'Amina Benali doit corriger" in marie.text
     await marie.play("> Ajoutez vos dates.\n< C'est envoyé à Amina Benali.")
     assert "« Ajoutez vos dates. »" in await notices_of(relais, "amina")
     async with relais.storage.transaction() as tx:
@@ -121,7 +121,7 @@ async def test_a_button_of_the_first_flow_is_stale_in_the_second(relais: Relais)
 
 async def test_the_person_is_checked_again_at_every_step(relais: Relais) -> None:
     _, marie, amina_id = await marie_on_aminas_page(relais)
-    await marie.play("> [Noter un résultat]\n> [Cours de français]\n< À quelle date ?")
+    await marie.play("> [Résultat]\n> [Cours de français]\n< À quelle date ?")
     async with relais.storage.transaction() as tx:
         await tx.erase_person(amina_id, ERASED, amina_id)
     await marie.press("Aujourd'hui")
@@ -145,10 +145,10 @@ async def test_a_volunteer_removed_midway_gets_the_answers_anyone_gets(relais: R
 
 async def test_a_beneficiary_can_never_open_a_desk_flow(relais: Relais) -> None:
     amina, marie, amina_id = await marie_on_aminas_page(relais)
-    await marie.press("Noter un résultat")
+    await marie.press("Résultat")
     forged = [b.data for b in marie.buttons]  # a desk flow's own buttons, copied
     await amina.type("/menu")
-    assert "Noter un résultat" not in amina.text and "CV à corriger" not in amina.text
+    assert "Résultat" not in amina.text and "CV à corriger" not in amina.text
     seq = (await session_of(relais, "amina"))["seq"]
     attempts = [
         Inbound(EventKind.BUTTON, data=f"V:o:{amina_id}"),
@@ -156,7 +156,7 @@ async def test_a_beneficiary_can_never_open_a_desk_flow(relais: Relais) -> None:
         Inbound(EventKind.BUTTON, data=f"{seq}:m:desk_outcome"),
         Inbound(EventKind.BUTTON, data=f"{seq}:m:desk_note"),
         Inbound(EventKind.BUTTON, data=f"{seq}:v:job"),
-        Inbound(EventKind.TEXT, text="Noter un résultat"),
+        Inbound(EventKind.TEXT, text="Résultat"),
         Inbound(EventKind.TEXT, text="CV à corriger"),
         Inbound(EventKind.COMMAND, command="cancel"),
         *(Inbound(EventKind.BUTTON, data=data) for data in forged),

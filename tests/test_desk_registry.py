@@ -35,6 +35,7 @@ CAPABILITY_MODULES = (
     "audit",
     "invitations",
     "team",
+    "menu",
 )
 VOLUNTEER = (Role("paris11", "volunteer"),)
 COORDINATOR = (Role("lyon", "volunteer"), Role("paris11", "coordinator"))
@@ -51,6 +52,7 @@ def test_every_command_and_button_has_a_role_and_one_owner() -> None:
     assert sorted(owners) == sorted(REGISTRY.commands)
     assert set(REGISTRY.commands) == {
         "people",
+        "requests",
         "person",
         "invite",
         "stats",
@@ -66,13 +68,20 @@ def test_every_command_and_button_has_a_role_and_one_owner() -> None:
 
 def test_the_menu_lists_exactly_the_commands_a_role_may_use() -> None:
     assert team_command_names(()) == []
-    assert team_command_names(VOLUNTEER) == ["people", "person"]
-    assert team_command_names(COORDINATOR) == ["people", "person", "invite", "stats", "team"]
+    assert team_command_names(VOLUNTEER) == ["people", "requests", "person"]
+    assert team_command_names(COORDINATOR) == [
+        "people",
+        "requests",
+        "person",
+        "invite",
+        "stats",
+        "team",
+    ]
     for roles, need in ((VOLUNTEER, Need.VOLUNTEER), (COORDINATOR, Need.COORDINATOR)):
         may = [n for n, c in REGISTRY.commands.items() if c.need <= need and c.menu]
         assert sorted(team_command_names(roles)) == sorted(may)
     # the mapping the Telegram channel reads: every menu command and its line, nothing else
-    assert list(TEAM_COMMANDS) == ["people", "person", "invite", "stats", "team"]
+    assert list(TEAM_COMMANDS) == ["people", "requests", "person", "invite", "stats", "team"]
     assert all(REGISTRY.commands[n].menu == text for n, text in TEAM_COMMANDS.items())
 
 
@@ -122,9 +131,13 @@ async def test_an_unregistered_verb_or_a_missing_role_is_refused_kindly(relais: 
     for data in ("V:sc:2026-01-01:2026-06-30", "V:iv:paris11:volunteer", "V:ty:1"):
         await marie.send(Inbound(EventKind.BUTTON, data=data))
         assert "Ce bouton ne marche plus" in marie.text, data
-    for command in ("stats", "invite", "team", "audit", "centre"):
+    # a command: which role it needs is said (a beneficiary gets "unknown command" instead)
+    for command in ("stats", "invite", "team"):
         await marie.send(Inbound(EventKind.COMMAND, command=command))
-        assert marie.text == "Seuls les coordinateurs et les admins peuvent faire cela.", command
+        assert marie.text == "Cette commande est réservée aux coordinateurs de centre.", command
+    for command in ("audit", "centre"):
+        await marie.send(Inbound(EventKind.COMMAND, command=command))
+        assert marie.text == "Cette commande est réservée aux administrateurs.", command
 
 
 def _desk_imports(module: str) -> set[str]:

@@ -156,7 +156,7 @@ def test_an_invitation_code_is_not_kept_in_clear_once_sent(
 ) -> None:
     bot = relais_factory(config_text=CONFIG)
     admin = Phone(emulator, ADMIN)
-    admin.play("> /start\n< Choose your language.\n> [Français]\n< Vous êtes d'accord ?")
+    admin.play("> /start\n< Choose your language.\n> [Français]\n< Quel est votre prénom ?")
     admin.play("> /invite paris11")
     message = emulator.wait_for_text(ADMIN, "Code d'invitation pour Paris 11e")
     found = re.search(r"RELAIS-([A-Z0-9]{4})-([A-Z0-9]{4})", message["text"])

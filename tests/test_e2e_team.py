@@ -36,7 +36,9 @@ def test_a_removed_volunteer_is_told_and_finds_a_beneficiarys_phone(
     volunteer_code = code_in(emulator.wait_for_text(CORA, "Code d'invitation pour Paris 11e"))
     vic = Phone(emulator, VIC)
     vic.play(f"> {volunteer_code}\n< Bienvenue dans l'équipe de Paris 11e")
-    emulator.wait_until(lambda: menu_of(emulator, VIC) == [*BENEFICIARY_MENU, "people", "person"])
+    emulator.wait_until(
+        lambda: menu_of(emulator, VIC) == [*BENEFICIARY_MENU, "people", "requests", "person"]
+    )
     assert menu_of(emulator, CORA)[-1] == "team"
 
     cora.play(

@@ -17,7 +17,7 @@ def test_a_removed_volunteer_does_not_get_the_requests_queued_for_them(
 ) -> None:
     bot = relais_factory(config_text=CONFIG)
     admin = Phone(emulator, ADMIN)
-    admin.play("> /start\n< Choose your language.\n> [Français]\n< Vous êtes d'accord ?")
+    admin.play("> /start\n< Choose your language.\n> [Français]\n< Quel est votre prénom ?")
     admin.play("> /invite paris11")
     code = code_in(emulator.wait_for_text(ADMIN, "Code d'invitation pour Paris 11e"))
     vic = Phone(emulator, VIC)

@@ -67,7 +67,7 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
 ) -> None:
     relais_factory(config_text=CONFIG)
     admin = Phone(emulator, ADMIN)
-    admin.play("> /start\n< Choose your language.\n> [Français]\n< Vous êtes d'accord ?")
+    admin.play("> /start\n< Choose your language.\n> [Français]\n< Quel est votre prénom ?")
     emulator.send_text(ADMIN, "/invite paris11 coordinator")
     coordinator_code = code_in(emulator.wait_for_text(ADMIN, "Code d'invitation pour Paris 11e"))
     emulator.send_text(ADMIN, "/invite lyon")
@@ -81,7 +81,7 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
         < Bienvenue dans l'équipe de Paris 11e
         < Choose your language.
         > [Français]
-        < Vous êtes d'accord ?
+        < Quel est votre prénom ?
         > /invite
         """
     )
@@ -89,8 +89,16 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
     Phone(emulator, VIC).play(f"> {volunteer_code}\n< Bienvenue dans l'équipe de Paris 11e")
     Phone(emulator, LEO).play(f"> {lyon_code}\n< Bienvenue dans l'équipe de Lyon Part-Dieu")
     # each volunteer finds their commands in the app's menu; coordinators have more
-    assert chat_commands(emulator, VIC) == ["menu", "help", "language", "stop", "people", "person"]
-    assert chat_commands(emulator, CORA)[-5:] == ["people", "person", "invite", "stats", "team"]
+    assert chat_commands(emulator, VIC) == [
+        "menu",
+        "help",
+        "language",
+        "stop",
+        "people",
+        "requests",
+        "person",
+    ]
+    assert chat_commands(emulator, CORA)[-5:] == ["requests", "person", "invite", "stats", "team"]
     # a used code does not work twice
     Phone(emulator, BILAL).play(f"> {volunteer_code}\n< Ce code a déjà servi")
 
@@ -111,7 +119,7 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
     vic.play(
         """
         > [Je m'en occupe]
-        < Merci ! Vous vous occupez de Amina.
+        < Merci ! Vous vous occupez d'Amina.
         """
     )
     amina.play("< Un bénévole a vu votre demande")
@@ -120,11 +128,10 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
         > /people
         < Personnes suivies (Toutes)
         > [Amina]
-        < Premier contact : 23
-        < Que faire pour Amina ?
-        > [Marquer « en recherche »]
+        < premier contact le 23 novembre 2026
+        > [En recherche]
         < Amina est en recherche active
-        > [Noter un résultat]
+        > [Résultat]
         < Quel résultat pour Amina ?
         > [Cours de français]
         < À quelle date ?
@@ -157,3 +164,38 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
     assert "paris11" in csv_text and "lyon" not in csv_text
     # beneficiaries do not have the volunteer commands
     amina.play("> /people\n< Je ne connais pas cette commande.")
+
+
+def test_after_a_restart_a_volunteer_finds_her_menu_not_the_consent_question(
+    emulator: TelegramEmulator, relais_factory
+) -> None:
+    """Marie volunteers in Paris 11e with her phone: she joins from the link, gives her first
+    name, the bot restarts, and every message brings back her menu (two buttons to a row)."""
+    bot = relais_factory(config_text=CONFIG)
+    admin = Phone(emulator, ADMIN)
+    admin.play("> /start\n< Choose your language.\n> [Français]\n< Quel est votre prénom ?")
+    admin.play("> Nadia\n< Espace bénévole\n> /invite paris11")
+    code = code_in(emulator.wait_for_text(ADMIN, "Code d'invitation pour Paris 11e"))
+    marie = Phone(emulator, VIC)
+    marie.play(
+        f"""
+        > /start {code}
+        < Bienvenue dans l'équipe de Paris 11e
+        < Choose your language.
+        > [Français]
+        < Quel est votre prénom ?
+        > Marie
+        < Merci, Marie !
+        < Espace bénévole. Que voulez-vous faire ?
+        """
+    )
+    bot.kill()
+    bot.start().wait_ready()
+    for typed in ("/start", "Bonjour", "/menu"):
+        marie.play(f"> {typed}\n< Espace bénévole. Que voulez-vous faire ?")
+    menu = emulator.last_message(VIC)
+    rows = [[b["text"] for b in row] for row in menu["reply_markup"]["inline_keyboard"]]
+    assert rows == [["👥 Personnes", "🙋 Demandes en attente"], ["❓ Aide"]]
+    assert not [m for m in emulator.messages(VIC) if "Vous êtes d'accord" in m.get("text", "")]
+    marie.play("> [Personnes]\n< Personnes suivies (Toutes)")
+    marie.play("> /stats\n< Cette commande est réservée aux coordinateurs de centre.")

@@ -42,6 +42,21 @@ hostile_text = st.one_of(
             "31/02/2024",
             "/",
             "//x",
+            # words people type for an answer
+            "valider",
+            "ok",
+            "aucun",
+            "rien",
+            "jsp",
+            "pas encor",
+            "un peux",
+            "deux",
+            "так",
+            "ні",
+            "نعم",
+            "j'ai pas d'email",
+            "1er décembre",
+            "29 février",
         ]
     ),
 )

@@ -78,7 +78,7 @@ async def a_followed_person(relais: Relais) -> tuple[Conversation, Conversation,
     await volunteer.play(
         f"""
         > /person {person_id}
-        < Que faire pour {FIRST_NAME}
+        < {FIRST_NAME}
         > [Voir le CV]
         > [CV à corriger]
         > {NOTE}

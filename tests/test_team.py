@@ -45,10 +45,10 @@ async def relais(settings: Settings) -> AsyncIterator[Relais]:
 async def named_volunteer(
     relais: Relais, user: str, name: str, centre: str, role: str = "volunteer"
 ) -> Conversation:
-    """A volunteer who joined with a code, then agreed and gave a first name."""
+    """A volunteer who joined with a code, then gave a first name (no consent question, no
+    centre: those are the beneficiaries')."""
     person = await join(relais, user, centre, role)
-    label = {"paris11": "Paris 11e", "lyon": "Lyon Part-Dieu"}[centre]
-    await person.play(f"> [Oui]\n> [{label}]\n> {name}\n< Que voulez-vous faire ?")
+    await person.play(f"> {name}\n< Merci, {name} !\n< Espace bénévole\n! Vous êtes d'accord")
     return person
 
 
@@ -73,8 +73,6 @@ async def test_a_coordinator_removes_a_volunteer_who_is_told_and_loses_access_at
         f"""
         > /start {invitation[0]}
         > [English]
-        > [Yes]
-        > [Paris 11e]
         > Victor
         > /person {amina_id}
         < Amina Benali (No. {amina_id})
@@ -155,9 +153,9 @@ async def test_who_may_remove_whom(relais: Relais) -> None:
     await vic.play(
         f"""
         > /team
-        < Seuls les coordinateurs et les admins peuvent faire cela.
+        < Cette commande est réservée aux coordinateurs de centre.
         > /team remove {ids["leo"]}
-        < Seuls les coordinateurs et les admins peuvent faire cela.
+        < Cette commande est réservée aux coordinateurs de centre.
         """
     )
     await cora.play(
@@ -265,13 +263,13 @@ async def test_every_view_of_a_page_or_a_phone_is_audited(relais: Relais) -> Non
     await marie.play(
         f"""
         > /person {amina_id}
-        < Téléphone : 06 12 34 56 78
+        < Contact : 06 12 34 56 78
         > [CV qualifié]
-        < Téléphone : 06 12 34 56 78
-        > [Marquer « en recherche »]
-        < Téléphone : 06 12 34 56 78
-        > [Premier contact fait]
-        < Téléphone : 06 12 34 56 78
+        < Contact : 06 12 34 56 78
+        > [En recherche]
+        < Contact : 06 12 34 56 78
+        > [Contact fait]
+        < Contact : 06 12 34 56 78
         """
     )
     await amina.play("> /menu\n> [Parler à un bénévole]\n> [Oui]")
@@ -343,7 +341,7 @@ async def test_what_waits_for_a_closed_centre_goes_to_the_persons_new_centre(
     async with relais.storage.transaction() as tx:
         (request_id,) = [r["id"] for r in await tx._fetchall("SELECT id FROM help_requests", ())]
     await leo.send(Inbound(EventKind.BUTTON, data=f"V:h:{request_id}"))
-    assert "Merci ! Vous vous occupez de Amina." in leo.text
+    assert "Merci ! Vous vous occupez d'Amina." in leo.text
 
 
 async def test_a_help_request_left_waiting_at_a_closed_centre_reaches_the_new_one(

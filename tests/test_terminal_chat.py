@@ -152,7 +152,7 @@ def test_relais_invite_and_two_terminals_play_both_sides(tmp_path: Path) -> None
     assert "Un bénévole de Centre Relais va vous contacter" in beneficiary
     later = chat(tmp_path, ["1", "/people"], user="marie")  # "1": the request's button
     assert "Amina (Centre Relais) voudrait parler à un bénévole." in later
-    assert "Merci ! Vous vous occupez de Amina." in later
+    assert "Merci ! Vous vous occupez d'Amina." in later
     assert "Amina · pas de CV" in later
     wrong = subprocess.run(
         [sys.executable, "-m", "bot", "invite", "--centre", "nowhere"],

@@ -218,18 +218,18 @@ async def test_the_desk_lists_people_and_opens_a_page_on_three_buttons(running: 
         < Amina Benali · CV à vérifier
         > [Amina Benali]
         < Amina Benali (n°
-        < Téléphone : 06 12 34 56 78
-        < CV : CV à vérifier
+        < Contact : 06 12 34 56 78
+        < Statut : CV à vérifier
         > [CV qualifié]
-        < le CV de Amina Benali est qualifié
-        < CV : CV qualifié
+        < le CV d'Amina Benali est qualifié
+        < Statut : CV qualifié
         """
     )
     # the notice to Amina arrives on her phone, through the same shaping
     assert any("un bénévole a vérifié votre CV" in seen.text for seen in amina.screen)
     await marie.play(
         """
-        > [Noter un résultat]
+        > [Résultat]
         < Quel résultat pour Amina Benali ?
         > [Travail trouvé]
         < Quel contrat ?

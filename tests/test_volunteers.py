@@ -58,13 +58,11 @@ async def test_invite_join_list_open_check_the_cv_and_record_an_outcome(relais: 
         > [Amina Benali]
         < Amina Benali (n°
         < Paris 11e
-        < Téléphone : 06 12 34 56 78
-        < CV : CV à vérifier
-        < Recherche active : non
-        < Premier contact : pas encore
-        < Bilan : pas encore fait.
+        < Statut : CV à vérifier · pas de bilan
+        < Contact : 06 12 34 56 78 · pas encore de premier contact
+        < À faire : prendre un premier contact
         > [Voir le CV]
-        < Le CV de Amina Benali
+        < Le CV d'Amina Benali
         """
     )
     pdf = [m.document for m in marie.replies[0].messages if m.document]
@@ -78,11 +76,11 @@ async def test_invite_join_list_open_check_the_cv_and_record_an_outcome(relais: 
         f"""
         > /person {amina_id}
         > [CV qualifié]
-        < le CV de Amina Benali est qualifié
-        < CV : CV qualifié
-        > [Marquer « en recherche »]
+        < le CV d'Amina Benali est qualifié
+        < Statut : CV qualifié
+        > [En recherche]
         < Amina Benali est en recherche active
-        < Peut être proposé(e) aux employeurs
+        < Statut : CV qualifié · en recherche
         """
     )
     async with relais.storage.transaction() as tx:
@@ -90,7 +88,7 @@ async def test_invite_join_list_open_check_the_cv_and_record_an_outcome(relais: 
         assert await tx.proposable("lyon") == []
     await marie.play(
         """
-        > [Noter un résultat]
+        > [Résultat]
         < Quel résultat pour Amina Benali ?
         > [Travail trouvé]
         < Quel contrat ?
@@ -131,11 +129,11 @@ async def test_a_cv_sent_back_reaches_the_person_who_corrects_it(relais: Relais)
         f"""
         > /person {amina_id}
         > [CV à corriger]
-        < Écrivez en quelques mots ce que Amina Benali doit corriger
+        < Écrivez en quelques mots ce qu'Amina Benali doit corriger
         > Ajoutez le nom de votre employeur en Algérie.
         < C'est envoyé à Amina Benali.
         > /person {amina_id}
-        < CV : CV à corriger
+        < Statut : CV à corriger
         < À corriger : Ajoutez le nom de votre employeur en Algérie.
         """
     )
@@ -178,7 +176,7 @@ async def test_help_requests_reach_only_the_persons_centre(relais: Relais) -> No
     async with relais.storage.transaction() as tx:
         request = (await tx._fetchone("SELECT id FROM help_requests"))["id"]
     await marie.send(Inbound(EventKind.BUTTON, data=f"V:h:{request}"))
-    assert "Vous vous occupez de Amina" in marie.text
+    assert "Vous vous occupez d'Amina" in marie.text
     await paul.send(Inbound(EventKind.BUTTON, data=f"V:h:{request}"))
     assert "Un autre bénévole s'occupe déjà de cette demande." in paul.text
     assert "Un bénévole a vu votre demande" in await notices_of(relais, "amina")
@@ -234,7 +232,7 @@ async def test_desk_questions_handle_bad_input_and_are_dropped_on_leaving(relais
     await marie.play(
         f"""
         > /person {amina_id}
-        > [Noter un résultat]
+        > [Résultat]
         > [Formation]
         < À quelle date ?
         > 25/12/2026

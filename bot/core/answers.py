@@ -6,6 +6,7 @@ Every parser returns the cleaned value or an `Invalid` whose reason is a French 
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -93,6 +94,45 @@ class Invalid:
 
     reason: str
     params: dict[str, str] = field(default_factory=dict)
+
+
+# -- words people type for an answer ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """The phrases (normalised as normalise_label does) that stand for an answer, in the
+    languages a person may type; bot.core.words builds it from the catalogs."""
+
+    yes: frozenset[str] = frozenset()
+    no: frozenset[str] = frozenset()
+    none: frozenset[str] = frozenset()
+    done: frozenset[str] = frozenset()
+    dont_know: frozenset[str] = frozenset()
+    polite: frozenset[str] = frozenset()
+
+    def concept(self, name: str) -> frozenset[str]:
+        """The phrases of one concept ("yes", "no", "none", "done", "dont_know")."""
+        found: frozenset[str] = getattr(self, name)
+        return found
+
+    @functools.cached_property
+    def negations(self) -> frozenset[str]:
+        """Single words that say "no" or "none" anywhere in an answer: "pas", "no", "немає"."""
+        return frozenset(p for p in self.none | self.no if " " not in p)
+
+    def says_none(self, typed: str, anywhere: bool = False) -> bool:
+        """Whether a normalised answer means "nothing", "no" or "I don't know".
+
+        Whole answers only ("non", "rien", "je sais pas"), or with `anywhere`, any answer with
+        a word of negation ("je n'ai pas d'e-mail", "pas de mail", "no email"): for questions
+        whose real answers cannot contain one (an e-mail, a phone number, a date).
+        """
+        if not typed:
+            return False
+        if typed in self.none or typed in self.no or typed in self.dont_know:
+            return True
+        return anywhere and any(word in self.negations for word in typed.split())
 
 
 # -- cleaning ----------------------------------------------------------------------------
@@ -268,13 +308,62 @@ def _split_number(body: str, integer: bool) -> tuple[str, str] | None:
     return "".join(whole), fraction
 
 
+# Numbers written in words, in French and in English, up to twenty: "deux", "dix-neuf",
+# "two". Hyphens are spaces once folded: "dix-sept" is "dix sept".
+_NUMBER_WORDS = {
+    name.replace("_", " "): number
+    for number, names in enumerate(
+        [
+            "zero",
+            "un une one",
+            "deux two",
+            "trois three",
+            "quatre four",
+            "cinq five",
+            "six",
+            "sept seven",
+            "huit eight",
+            "neuf nine",
+            "dix ten",
+            "onze eleven",
+            "douze twelve",
+            "treize thirteen",
+            "quatorze fourteen",
+            "quinze fifteen",
+            "seize sixteen",
+            "dix_sept seventeen",
+            "dix_huit eighteen",
+            "dix_neuf nineteen",
+            "vingt twenty",
+        ]
+    )
+    for name in names.split()
+}
+
+
+def _number_in_words(text: str) -> str | None:
+    """'dix-neuf ans' → '19 ans'; None when the text is not a number written in words."""
+    if len(text) > 100:
+        return None  # no number in words is this long: not worth folding
+    words = normalise_label(text).split()
+    for cut in range(len(words), 0, -1):
+        number = _NUMBER_WORDS.get(" ".join(words[:cut]))
+        if number is not None:
+            return " ".join([str(number), *words[cut:]])
+    return None
+
+
 def parse_number(
     raw: str,
     minimum: float | None = None,
     maximum: float | None = None,
     integer: bool = True,
 ) -> int | float | Invalid:
-    """A number typed with digits of any script, French or English decimal mark, within bounds."""
+    """A number typed with digits of any script, French or English decimal mark, or in words
+    up to twenty ("deux", "dix-neuf", "two"), within bounds."""
+    spelt = _number_in_words(raw)
+    if spelt is not None:
+        raw = spelt
     text = _ascii_digits(_plain(raw)).replace("\n", " ")
     text = text.replace("\u2212", "-").replace("\u066b", ",").replace("\u066c", " ")
     match = _NUMBER.fullmatch(text)
@@ -356,6 +445,18 @@ _RELATIVE_DAYS = {
     "hier": -1,
     "yesterday": -1,
 }
+_DAYS = _words(
+    "lundi mardi mercredi jeudi vendredi samedi dimanche "
+    "monday tuesday wednesday thursday friday saturday sunday"
+)
+
+
+def names_a_day(typed: str) -> bool:
+    """Whether a normalised answer names a month or a day ("pas avant décembre", "demain"):
+    then it is a date, not a "no" to the question."""
+    return any(word in _MONTHS or word in _RELATIVE_DAYS or word in _DAYS for word in typed.split())
+
+
 _ORDINAL = re.compile(r"(\d{1,2})(?:er|ere|eme|e|st|nd|rd|th)")
 
 
@@ -394,6 +495,35 @@ def _two_digit_year(
     return min(fitting, key=lambda d: abs((d - today).days))
 
 
+def date_example(
+    today: date, not_before: date | None = None, not_after: date | None = None
+) -> date:
+    """A date the question accepts, to show as an example: today, or the nearest bound. For
+    a date from today on, a day to come rather than today: the first day of next month."""
+    if not_before == today:
+        example = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
+    else:
+        example = max(today, not_before) if not_before is not None else today
+    return min(example, not_after) if not_after is not None else example
+
+
+def _next_day_of_year(day: int, month: int, today: date) -> date | Invalid:
+    """'1er décembre' asked about a date to come: the next 1 December, this year if it is
+    still ahead (or today), else next year."""
+    if not 1 <= month <= 12:
+        return Invalid(T_DATE_IMPOSSIBLE)
+    for year in range(today.year, today.year + 9):  # a 29 February comes back within 8 years
+        try:
+            found = date(year, month, day)
+        except ValueError:
+            if (day, month) == (29, 2):
+                continue
+            return Invalid(T_DATE_IMPOSSIBLE)
+        if found >= today:
+            return found
+    return Invalid(T_DATE_IMPOSSIBLE)
+
+
 def _read_date(
     tokens: list[str], today: date, low: date | None, high: date | None
 ) -> date | Invalid:
@@ -407,6 +537,13 @@ def _read_date(
     # isascii: "²" or Kharosthi digits pass isdigit() but int() refuses them.
     if len(months) > 1 or not all(t.isascii() and t.isdigit() and len(t) <= 8 for t in numbers):
         return Invalid(T_DATE)
+    # A day and a month without the year ("1er décembre", "3/01") can only mean the next one
+    # when the question asks for a date to come; for any other it is incomplete.
+    ahead = low is not None and low >= today
+    if ahead and len(numbers) + len(months) == 2 and all(len(t) <= 2 for t in numbers):
+        if months:
+            return _next_day_of_year(int(numbers[0]), _MONTHS[tokens[months[0]]], today)
+        return _next_day_of_year(int(numbers[0]), int(numbers[1]), today)
     if months:
         month = _MONTHS[tokens.pop(months[0])]
         # Day-first ("25 décembre 2024") or English month-first ("December 25 2024"):
@@ -451,9 +588,7 @@ def parse_date(
     tokens = normalise_label(text).split() if len(text) <= _MAX_ANSWER else []
     value = _read_date(tokens, today, not_before, not_after) if tokens else Invalid(T_DATE)
     if isinstance(value, Invalid):
-        # the example is a date the question accepts: today, or the nearest bound
-        example = min(max(today, not_before or today), not_after or date.max)
-        shown = {"example": example.strftime("%d/%m/%Y")}
+        shown = {"example": _show_date(date_example(today, not_before, not_after))}
         if value.reason == T_DATE:
             return Invalid(T_DATE, shown)
         if value.reason == T_DATE_INCOMPLETE:
@@ -765,21 +900,20 @@ def parse_postcode(raw: str) -> str | Invalid:
 
 # -- yes / no ----------------------------------------------------------------------------
 
-_YES = _words(
-    "oui ouais ouai ouii ouiii o yes y yep yeah ok okay oki daccord dac si "
-    "sim da да так نعم بله آره evet ja"
-) | {"bien sur", "d accord", "of course"}
-_NO = _words("non nan nope no n nah нет ні لا نه hayir nein nao") | {
-    "pas du tout",
-    "non pas du tout",
-}
-_POLITE = _words("merci svp stp please thanks beaucoup")
+# The words of each language are in its catalog (bot.core.words); these are the words of
+# languages Relais has no catalog for yet, read whatever the person's language. A catalog
+# added for one of them brings its words there.
+_OTHER_YES = _words("sim da да evet ja بله آره")
+_OTHER_NO = _words("нет nein nao hayir نه")
 _YES_EMOJI = frozenset("\U0001f44d\u2705\u2714\U0001f44c")
 _NO_EMOJI = frozenset("\U0001f44e\u274c")
 
 
-def parse_yes_no(raw: str) -> bool | Invalid:
-    """A typed yes or no (oui, ok, d'accord, 👍 / non, 👎), in any case, with or without accents."""
+def parse_yes_no(raw: str, lexicon: Lexicon | None = None) -> bool | Invalid:
+    """A typed yes or no (oui, ok, d'accord, 👍 / non, 👎), in any case, with or without
+    accents, in the words of `lexicon` (the person's languages)."""
+    words_of = lexicon or Lexicon()
+    yes, no = words_of.yes | _OTHER_YES, words_of.no | _OTHER_NO
     text = clean_text(raw)
     if len(text) > _MAX_ANSWER:
         return Invalid(T_YES_NO)
@@ -788,13 +922,17 @@ def parse_yes_no(raw: str) -> bool | Invalid:
         votes.add(True)
     if any(ch in _NO_EMOJI for ch in text):
         votes.add(False)
-    words = [w for w in normalise_label(text).split() if w not in _POLITE]
+    phrase = " ".join(normalise_label(text).split())
+    for polite in sorted(words_of.polite, key=len, reverse=True):
+        # "oui merci", "non stp", "merci beaucoup": politeness around the answer goes
+        phrase = re.sub(rf"(^| ){re.escape(polite)}(?= |$)", " ", phrase)
+    words = phrase.split()
     if words and len(set(words)) == 1:
         words = words[:1]  # "oui oui", "non non"
     phrase = " ".join(words)
-    if phrase in _YES:
+    if phrase in yes:
         votes.add(True)
-    elif phrase in _NO:
+    elif phrase in no:
         votes.add(False)
     elif phrase:
         return Invalid(T_YES_NO)

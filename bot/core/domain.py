@@ -179,6 +179,16 @@ class State:
     person: Person
     session: Session = field(default_factory=Session)
     profile: dict[str, Any] = field(default_factory=dict)
+    # a volunteer, coordinator or admin: set by the desk for each event, never saved. The
+    # engine then shows the desk's menu (effect DESK_MENU) where it would start the
+    # beneficiaries' onboarding or show their menu.
+    team: bool = field(default=False, compare=False)
+    # where the person's CV stands with their centre, read from the follow-up when the state
+    # is loaded ("cv.status", "cv.changed_at", "cv.note"): shown in texts, never saved
+    followup: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+DESK_MENU = "desk_menu"  # the effect that asks the desk for its menu
 
 
 @dataclass(frozen=True)

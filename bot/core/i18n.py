@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 import string
 from collections.abc import Mapping, Sequence
@@ -17,6 +18,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import format_decimal
 from babel.support import NullTranslations, Translations
+
+from bot.core.elision import elide
 
 REFERENCE_LOCALE = "fr"
 DOMAIN = "messages"
@@ -86,12 +89,19 @@ class Translator:
     def gettext(self, msgid: str, **params: object) -> str:
         """Translate a text and fill its placeholders."""
         text = self.translations.gettext(msgid) if msgid else ""
-        return fill(text, params) if params else text
+        return self.fill(text, params) if params else text
 
     def ngettext(self, singular: str, plural: str, n: int, **params: object) -> str:
         """Translate a text that depends on a count; {n} is the count, locale-formatted."""
         text = self.translations.ngettext(singular, plural, n)
-        return fill(text, {"n": self.number(n), **params})
+        return self.fill(text, {"n": self.number(n), **params})
+
+    def fill(self, text: str, params: Mapping[str, object]) -> str:
+        """Fill a text of this language: in French, "de {name}" becomes "d'Amina" where the
+        name asks for it (bot/core/elision.py)."""
+        if self.locale.split("_")[0] == REFERENCE_LOCALE:
+            text = elide(text, params)
+        return fill(text, params)
 
     def date(self, value: date) -> str:
         """A date as this locale writes it (e.g. 3 mars 2025 / Mar 3, 2025)."""
@@ -117,7 +127,15 @@ def language_name(code: str) -> str:
 
 
 def load_po(path: Path) -> Translations:
-    """Read a .po file into gettext translations (compiled in memory, no .mo needed)."""
+    """Read a .po file into gettext translations (compiled in memory, no .mo needed).
+
+    A file read before and unchanged since is not read again (translations are read-only)."""
+    stat = path.stat()
+    return _load_po(path.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=32)
+def _load_po(path: Path, mtime_ns: int, size: int) -> Translations:
     with path.open("rb") as fh:
         catalog = read_po(fh, locale=path.parent.parent.name)
     buf = io.BytesIO()
@@ -137,6 +155,25 @@ class Catalogs:
             po = locales_dir / code / "LC_MESSAGES" / f"{DOMAIN}.po"
             trans: NullTranslations = load_po(po) if po.exists() else NullTranslations()
             self._translators[code] = Translator(code, trans, self.tz)
+        self._locales_dir = locales_dir
+        self._shipped: dict[str, Translator] | None = None
+
+    def shipped(self) -> dict[str, Translator]:
+        """The translators of every catalog shipped, enabled or not (read when first needed):
+        people type the words of their own language ("так", "نعم") even when Relais speaks
+        to them in another one."""
+        if self._shipped is None:
+            shipped = dict(self._translators)
+            for po in sorted(self._locales_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po")):
+                code = po.parent.parent.name
+                if code not in shipped:
+                    shipped[code] = Translator(code, load_po(po), self.tz)
+            if REFERENCE_LOCALE not in shipped:
+                shipped[REFERENCE_LOCALE] = Translator(
+                    REFERENCE_LOCALE, NullTranslations(), self.tz
+                )
+            self._shipped = shipped
+        return self._shipped
 
     def get(self, locale: str | None) -> Translator:
         """The translator of a locale, French when unknown."""

@@ -2,16 +2,16 @@
 
 Button data is "<seq>:<token>": seq is the session's question counter (an old or forged button
 is recognised by it), the token says what was pressed: v:<value>, b (back), s (skip), d (done),
-m:<flow> (a menu entry).
+n (none, at a multiple choice that may have no answer), m:<flow> (a menu entry).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from bot.core import answers
+from bot.core import answers, words
 from bot.core.domain import Button, Centre, Frame, Message, State
 from bot.core.i18n import (
     N_,
@@ -24,13 +24,15 @@ from bot.core.i18n import (
 )
 from bot.core.world import World
 from bot.documents.cv import Month
-from bot.flows.model import PHRASES, Flow, FlowSet, Step
+from bot.flows.model import PHRASES, RELATIVE_DAY, Flow, FlowSet, Step
 
 T_MENU = N_("Que voulez-vous faire ?")
 T_MULTI_HINT = N_("Vous pouvez choisir plusieurs réponses. Appuyez sur « Valider » à la fin.")
 B_BACK = N_("↩ Retour")
 B_SKIP = N_("Passer")
 B_DONE = N_("Valider")
+# at a multiple choice that may have no answer, when its flow names no other word
+B_NONE = N_("Aucun")
 B_YES = N_("Oui")
 B_NO = N_("Non")
 B_SKIPPED = N_("Question passée")
@@ -62,11 +64,23 @@ def answer_lookup(
             return st.person.centre
         if name == "person.locale":
             return st.person.locale
+        if name in st.followup:
+            return st.followup[name]
         if frame is not None and name in frame.answers:
             return frame.answers[name]
         return st.profile.get(name)
 
     return lookup
+
+
+def date_bound(spec: str, today: date) -> date | None:
+    """A date step's bound: "today", "today-<days>", a date written in the flow, or none."""
+    if not spec:
+        return None
+    days_before = RELATIVE_DAY.match(spec)
+    if days_before:
+        return today - timedelta(days=int(days_before.group(1)))
+    return today if spec == "today" else date.fromisoformat(spec)
 
 
 def current_item(frame: Frame, step: Step) -> dict[str, Any] | None:
@@ -115,11 +129,26 @@ class Renderer:
         t = self.tr(st)
         return [(o.value, t.gettext(o.label)) for o in step.options]
 
+    def none_label(self, st: State, step: Step) -> str:
+        """The label of the button that answers a multiple choice with nothing."""
+        return self.tr(st).gettext(step.none_label or B_NONE)
+
+    def date_example(self, step: Step) -> date:
+        """A date the step accepts, to show how to write one (a day to come for a date to
+        come)."""
+        today = self.today()
+        low, high = date_bound(step.not_before, today), date_bound(step.not_after, today)
+        return answers.date_example(today, low, high)
+
+    def lexicon(self, st: State) -> answers.Lexicon:
+        """The words this person may type for yes, no, none, done or "I don't know"."""
+        return words.lexicon(self.catalogs, st.person.locale)
+
     def question(self, st: State, frame: Frame, step: Step) -> Message:
         """A question with its hint and buttons (answers, then back and skip)."""
         t = self.tr(st)
         prompt = t.gettext(step.prompt)
-        text = fill(prompt, self.display_values(st, frame, _names(prompt)))
+        text = t.fill(prompt, self.display_values(st, frame, _names(prompt)))
         if frame.edit and step.type not in ("multi_choice",):
             # a correction shows what is being replaced (ticks show it for multiple choices)
             value = current_answer(st, frame, step)
@@ -127,8 +156,10 @@ class Renderer:
             if shown:
                 text += "\n" + t.gettext(T_NOW, value=shown)
         hint = HINTS.get(step.type)
-        if hint:
-            text += "\n" + t.gettext(hint, example=self.today().strftime("%d/%m/%Y"))
+        if hint and step.type == "date":
+            text += "\n" + t.gettext(hint, example=self.date_example(step).strftime("%d/%m/%Y"))
+        elif hint:
+            text += "\n" + t.gettext(hint)
         seq = st.session.seq
         rows: list[tuple[Button, ...]] = []
         if step.type == "yes_no":
@@ -141,6 +172,8 @@ class Renderer:
                     label = "✅ " + label
                 rows.append((Button(label, f"{seq}:v:{value}"),))
             if step.type == "multi_choice":
+                if step.min_choices == 0:  # "nothing" is an answer: a button says it
+                    rows.append((Button(self.none_label(st, step), f"{seq}:n"),))
                 rows.append((Button(t.gettext(B_DONE), f"{seq}:d"),))
         elif step.type == "date" and step.options:  # "Aujourd'hui", "Hier" besides typing
             rows.append(tuple(Button(label, f"{seq}:v:{v}") for v, label in self.options(st, step)))
@@ -175,14 +208,14 @@ class Renderer:
         lookup = answer_lookup(st, frame)
         parts = []
         if step.text:
-            parts.append(fill(t.gettext(step.text), values))
+            parts.append(t.fill(t.gettext(step.text), values))
         shown = 0
         for line, text in zip(step.lines, texts, strict=True):
             if not text or (line.when and not line.when.holds(lookup)):
                 continue
             if any(values.get(n) in (None, "") for n in _names(text)):
                 continue  # a line about something the person did not answer is left out
-            parts.append(fill(t.gettext(text), values))
+            parts.append(t.fill(t.gettext(text), values))
             shown += 1
             if shown == step.max_lines:
                 break  # the first lines are the most important: the rest waits for the details
@@ -225,7 +258,22 @@ class Renderer:
         values["person.centre_address"] = centre.address or None if centre else None
         values["person.centre_hours"] = centre.hours or None if centre else None
         values.update(self.consent_values(st))
+        values.update(self.followup_values(st))
         return values
+
+    def followup_values(self, st: State) -> dict[str, str | None]:
+        """Where the person's CV stands with their centre: the volunteer's note, the day of its
+        last change in the person's language (the status is for conditions)."""
+        changed = st.followup.get("cv.changed_at")
+        day = None
+        if isinstance(changed, datetime):
+            day = self.tr(st).date(changed.astimezone(self.catalogs.tz).date())
+        note = st.followup.get("cv.note")
+        return {
+            "cv.status": st.followup.get("cv.status"),
+            "cv.note": note if isinstance(note, str) and note else None,
+            "cv.changed_at": day,
+        }
 
     def consent_values(self, st: State) -> dict[str, str | None]:
         """When the person agreed to the notice (a date in their language) and its version."""

@@ -26,7 +26,7 @@ T_AUDIT_OTHER = N_("{at} – {actor} : {action}, personne n° {subject}")
 T_AUDIT_EMPTY = N_("Aucune consultation pour l'instant.")
 
 
-@router.command("audit", Need.ADMIN)
+@router.command("audit", Need.ADMIN, order=70, button=N_("🔍 Journal"))
 async def audit_log(ctx: Ctx, call: Call) -> None:
     """The last 30 lines of the log, most recent first."""
     t = ctx.t

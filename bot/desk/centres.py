@@ -31,7 +31,7 @@ T_CENTRE_UNKNOWN = N_("Je ne connais pas le centre {id}.")
 T_CENTRE_LAST = N_("C'est le dernier centre : ajoutez-en un autre avant de le fermer.")
 
 
-@router.command("centre", Need.ADMIN)
+@router.command("centre", Need.ADMIN, order=60, button=N_("🏢 Centres"))
 async def centres(ctx: Ctx, call: Call) -> None:
     """`/centre`, `/centre add id | name | address | hours`, `/centre remove id`."""
     verb, _, rest = call.text.strip().partition(" ")

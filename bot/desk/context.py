@@ -25,6 +25,16 @@ T_SELF = N_("C'est votre propre dossier : un autre bénévole doit s'en occuper.
 
 
 @dataclass(frozen=True)
+class MenuEntry:
+    """A desk command someone may run: its name, its line in the app's menu and its label on
+    the volunteer menu (msgids; "" when it has none)."""
+
+    name: str
+    description: str
+    button: str
+
+
+@dataclass(frozen=True)
 class Subject:
     """The person a button, command or desk flow is about, as this volunteer may see them."""
 
@@ -119,9 +129,11 @@ class Ctx:
     config: DeskConfig
     bot_username: str
     menu_for: Callable[[tuple[Role, ...]], list[str]]  # the app menu of someone's roles
+    entries: Callable[[], list[MenuEntry]]  # the desk commands this person may run now
     out: Answer = field(default_factory=Answer)
     dropped_flow: bool = False  # a desk flow in progress was left for this command
     press: Callable[[str], Awaitable[None]] | None = None  # set by the registry
+    run: Callable[[str], Awaitable[None]] | None = None  # a desk command, set by the registry
 
     @property
     def centres(self) -> tuple[Centre, ...]:
@@ -180,6 +192,11 @@ class Ctx:
         """Go on as if this volunteer pressed another desk button (checked like a press)."""
         assert self.press is not None
         await self.press(buttons.build(verb, *args))
+
+    async def then_run(self, command: str) -> None:
+        """Go on as if this volunteer typed a desk command without words (checked the same)."""
+        assert self.run is not None
+        await self.run(command)
 
 
 async def find_subject(

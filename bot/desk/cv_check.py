@@ -1,5 +1,6 @@
 """Follow-up of CVs: a volunteer reads a person's CV, says it is good enough to send to
-employers, or sends it back with a note (the desk flow `desk_note`)."""
+employers, or sends it back with a note (the desk flow `desk_note`); when the person corrects
+it, the CV is "to check" again and the volunteer who sent it back is told."""
 
 from __future__ import annotations
 
@@ -73,8 +74,11 @@ async def send_back(ctx: Ctx, call: Call) -> None:
 
 @router.flow(NOTE_FLOW, Need.VOLUNTEER)
 async def note_written(ctx: Ctx, call: Call) -> None:
-    """The note is written: the CV is "à corriger" and the person gets the note as it is."""
+    """The note is written: the CV is "à corriger" and the person gets the note as it is; this
+    volunteer will be told when the corrected CV comes back (bot/desk/followup.py)."""
     who, note = call.who, str(call.answers.get("note", ""))
-    await ctx.tx.update_followup(who.id, cv_status="to_fix", cv_note=note)
+    await ctx.tx.update_followup(
+        who.id, cv_status="to_fix", cv_note=note, cv_sent_back_by=ctx.access.person_id
+    )
     await notify(ctx.tx, who.person, T_FIX_NOTICE, note=note)
     ctx.say(T_NOTE_SENT, name=who.name)

@@ -7,7 +7,7 @@ desk opens them, gives them the person's name for each event, and applies them w
 
 from __future__ import annotations
 
-from bot.core.domain import EventKind, Inbound, Message, Person, Reply, State
+from bot.core.domain import DESK_MENU, EventKind, Inbound, Message, Person, Reply, State
 from bot.core.engine import Engine
 from bot.core.i18n import N_, Catalogs
 from bot.core.turn.texts import T_NOT_CHANGED
@@ -19,6 +19,7 @@ from bot.desk import (
     cv_check,
     help_requests,
     invitations,
+    menu,
     outcomes,
     people,
     statistics,
@@ -37,9 +38,11 @@ T_CENTRE_CLOSED = N_(
     "Pour aider dans un autre centre, demandez un code à son coordinateur."
 )
 T_NOTHING_TO_CANCEL = N_("Il n'y a rien à annuler.")
-T_TEAM_HELP = N_("Vos commandes de bénévole :")
 SHOWN_NAME = "subject_name"  # given to a desk flow for each event, never stored
 LEGACY_KEYS = ("await", "person", "kind", "contract")  # a desk question before desk flows
+# the beneficiaries' first steps, never a team member's (one who joined while in them leaves
+# them at their next message)
+NOT_FOR_TEAM = ("onboarding", "centre")
 
 flows_router = Router("desk_flows")
 
@@ -60,6 +63,7 @@ CAPABILITIES = (
     audit.router,
     invitations.router,
     team.router,
+    menu.router,
     flows_router,
 )
 REGISTRY = Registry(CAPABILITIES)
@@ -95,19 +99,15 @@ class Desk:
         admin = person.external_id in self.config.admins
         return Access(person.id, await tx.roles_of(person.id), admin)
 
-    async def team_help(self, tx: Tx, person: Person) -> tuple[Message, ...]:
+    async def team_help(self, tx: Tx, st: State, world: World) -> tuple[Message, ...]:
         """For someone of a team, the desk commands they may use, each with what it does
         (from the registry, as their app's command menu); nothing for anyone else."""
-        if person.id is None:
+        if st.person.id is None:
             return ()
-        access = await self.access(tx, person)
+        access = await self.access(tx, st.person)
         if not access.is_team:
             return ()
-        texts = self.registry.menu_texts()
-        names = list(texts) if access.admin else self.registry.menu(access.roles)
-        t = self.config.catalogs.get(person.locale)
-        lines = [t.gettext(T_TEAM_HELP), *(f"/{n} : {t.gettext(texts[n])}" for n in names)]
-        return (Message("\n".join(lines), rtl=t.rtl),)
+        return (menu.help_message(self._ctx(tx, st, access, world)),)
 
     async def subject(
         self, tx: Tx, access: Access, person_id: int, world: World
@@ -127,6 +127,7 @@ class Desk:
             config=self.config,
             bot_username=self.bot_username,
             menu_for=team_command_names,
+            entries=lambda: self.registry.entries(access, tuple(c.id for c in world.centres)),
         )
 
     # -- entry points ------------------------------------------------------------------------
@@ -140,10 +141,12 @@ class Desk:
         if code is not None:
             ctx = self._ctx(tx, st, Access(st.person.id or 0), world)
             await invitations.join(ctx, code)
+            self._as_team(st, await self.access(tx, st.person))
             return _reply(ctx.out)
         button = event.kind == EventKind.BUTTON and is_desk(event.data)
         command = event.kind == EventKind.COMMAND and event.command in self.registry.commands
         access = await self.access(tx, st.person)
+        self._as_team(st, access)
         if not access.is_team:
             self._drop_flows(st)  # e.g. removed from the team while writing a note
             if command and await tx.had_role(access.person_id):
@@ -166,13 +169,16 @@ class Desk:
 
     async def after_engine(self, tx: Tx, st: State, reply: Reply, world: World) -> Reply:
         """After the engine: take the names out of the desk flows in progress (they are never
-        stored) and apply a desk flow that ended, access and person checked again."""
+        stored), apply a desk flow that ended, access and person checked again, and write the
+        volunteer menu where the engine asked for it."""
         people_shown: set[int] = set()
         for frame in self._desk_frames(st):
             frame.answers.pop(SHOWN_NAME, None)
             if isinstance(frame.answers.get("subject"), int):
                 people_shown.add(frame.answers["subject"])
         ended = [e for e in reply.effects if e.name == "desk_flow_done"]
+        if any(e.name == DESK_MENU for e in reply.effects):
+            reply = await self._with_menu(tx, st, reply, world)
         if not ended and not people_shown:
             return reply
         out = Answer()
@@ -192,6 +198,33 @@ class Desk:
             reply.edit,
             tuple(effects) + about.effect(people_shown),
         )
+
+    # -- the volunteer menu ----------------------------------------------------------------------
+
+    def _as_team(self, st: State, access: Access) -> None:
+        """Tell the engine whether this person is of a team; a team member leaves the
+        beneficiaries' first steps (joined while in them, or before a restart)."""
+        st.team = access.is_team
+        if not st.team:
+            return
+        flows = self.engine.flows.flows
+        for frame in list(st.session.stack):
+            if frame.flow in flows and flows[frame.flow].role in NOT_FOR_TEAM:
+                st.session.stack.remove(frame)
+        for key in list(st.session.paused):
+            if key in flows and flows[key].role in NOT_FOR_TEAM:
+                del st.session.paused[key]
+
+    async def _with_menu(self, tx: Tx, st: State, reply: Reply, world: World) -> Reply:
+        """The engine's answer with the volunteer menu at its end (asked by a DESK_MENU
+        effect: none for someone no longer of a team)."""
+        effects = tuple(e for e in reply.effects if e.name != DESK_MENU)
+        access = await self.access(tx, st.person)
+        if not access.is_team:
+            return Reply(reply.messages, reply.echo, reply.edit, effects)
+        ctx = self._ctx(tx, st, access, world)
+        await menu.show(ctx)
+        return Reply(reply.messages + tuple(ctx.out.messages), reply.echo, reply.edit, effects)
 
     # -- desk flows ----------------------------------------------------------------------------
 

@@ -117,6 +117,7 @@ class FollowUp:
     first_contact_at: datetime | None = None
     assessment_done_at: datetime | None = None
     cv_done_at: datetime | None = None
+    cv_sent_back_by: int | None = None  # the volunteer who last sent the CV back to correct
 
     @property
     def can_be_proposed(self) -> bool:
@@ -158,6 +159,7 @@ class Outcome:
     contract: str | None
     happened_on: date
     confirmed: bool
+    declined: bool = False  # a job the person reported that a volunteer did not confirm
 
 
 @dataclass(frozen=True)

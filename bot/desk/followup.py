@@ -18,6 +18,9 @@ T_HELP_NOTICE = N_("{name} ({centre}) voudrait parler à un bénévole.")
 B_TAKE = N_("🙋 Je m'en occupe")
 T_JOB_NOTICE = N_("{name} ({centre}) dit avoir trouvé un travail : {contract}. Vous confirmez ?")
 B_CONFIRM = N_("✅ Confirmer")
+B_DECLINE = N_("❌ Pas confirmé")
+T_CORRECTED_NOTICE = N_("{name} ({centre}) a corrigé son CV. Il est à relire.")
+B_OPEN = N_("Voir la fiche")
 
 
 class FollowUpRecorder:
@@ -50,15 +53,16 @@ class FollowUpRecorder:
                 effect.name == "review_changed" and flow == "my_cv"
             ):
                 # a new or changed CV must be checked (again) before it goes to employers
+                before = await tx.followup_of(person_id)
                 await tx.update_followup(person_id, cv_status="to_check", cv_done_at=now)
+                if before.cv_status == "to_fix":
+                    await self._corrected(tx, st, before.cv_sent_back_by, centre_name)
             elif effect.name == "request_help" and st.person.centre:
                 request = await tx.open_help_request(person_id, st.person.centre)
                 # one still waiting at a centre that closed since: this centre takes it
                 request = request or await tx.move_waiting_help(person_id, st.person.centre)
                 if request is not None:
-                    await self._tell_team(
-                        tx, st, T_HELP_NOTICE, B_TAKE, build("h", request), centre_name
-                    )
+                    await self._tell_team(tx, st, T_HELP_NOTICE, _take(request), centre_name)
             elif effect.name == "report_job" and st.person.centre:
                 contract = str(effect.data.get("job_contract") or "unknown")
                 if contract not in CONTRACT_LABELS:
@@ -71,11 +75,36 @@ class FollowUpRecorder:
                     tx,
                     st,
                     T_JOB_NOTICE,
-                    B_CONFIRM,
-                    build("cf", outcome),
+                    _confirm(outcome),
                     centre_name,
                     contract=CONTRACT_LABELS[contract],
                 )
+
+    async def _corrected(
+        self, tx: Tx, st: State, sent_back_by: int | None, centre_name: str
+    ) -> None:
+        """The person corrected the CV a volunteer sent back: that volunteer is told, with a
+        button to the person's page; the centre's team when they can no longer see the person
+        (left the team, or the person changed centre)."""
+        assert st.person.id is not None and st.person.centre is not None
+        team = await tx.team_of(st.person.centre)
+        sender = await tx.person_by_id(sent_back_by) if sent_back_by is not None else None
+        sees = sender is not None and (
+            any(m.id == sender.id for m in team) or sender.external_id in self.admins
+        )
+        if sender is None or not sees:
+            await self._tell_team(tx, st, T_CORRECTED_NOTICE, (_open(st.person.id),), centre_name)
+            return
+        t = self.catalogs.get(sender.locale)
+        await notify(
+            tx,
+            sender,
+            T_CORRECTED_NOTICE,
+            ((_open(st.person.id),),),
+            subject_id=st.person.id,
+            name=profile_name(st.profile, st.person.id, t),
+            centre=centre_name,
+        )
 
     async def moved(self, tx: Tx, st: State, centre_name: str) -> None:
         """The person chose a new centre (theirs closed): what they asked and did not get yet
@@ -85,7 +114,7 @@ class FollowUpRecorder:
             return
         request = await tx.move_waiting_help(person_id, centre)
         if request is not None:
-            await self._tell_team(tx, st, T_HELP_NOTICE, B_TAKE, build("h", request), centre_name)
+            await self._tell_team(tx, st, T_HELP_NOTICE, _take(request), centre_name)
         job = await tx.reported_job_to_confirm(person_id)
         if job is not None and job.centre != centre:
             contract = job.contract if job.contract in CONTRACT_LABELS else "unknown"
@@ -94,8 +123,7 @@ class FollowUpRecorder:
                 tx,
                 st,
                 T_JOB_NOTICE,
-                B_CONFIRM,
-                build("cf", job.id),
+                _confirm(job.id),
                 centre_name,
                 contract=CONTRACT_LABELS[contract],
             )
@@ -117,8 +145,7 @@ class FollowUpRecorder:
         tx: Tx,
         st: State,
         msgid: str,
-        button: str,
-        data: str,
+        row: tuple[tuple[str, str], ...],
         centre_name: str,
         **params: object,
     ) -> None:
@@ -139,12 +166,27 @@ class FollowUpRecorder:
                 tx,
                 member,
                 msgid,
-                (((button, data),),),
+                (row,),
                 subject_id=st.person.id,
                 name=name,
                 centre=centre_name,
                 **extra,
             )
+
+
+def _open(person_id: int) -> tuple[str, str]:
+    """A button to a person's page (label msgid, data)."""
+    return (B_OPEN, build("p", person_id))
+
+
+def _take(request: int) -> tuple[tuple[str, str], ...]:
+    """The button of a help request's notice (label msgid, data)."""
+    return ((B_TAKE, build("h", request)),)
+
+
+def _confirm(outcome: int) -> tuple[tuple[str, str], ...]:
+    """The buttons of a reported job's notice: confirm it, or not."""
+    return ((B_CONFIRM, build("cf", outcome)), (B_DECLINE, build("cn", outcome)))
 
 
 def _date(value: Any) -> date | None:

@@ -1,5 +1,6 @@
 """Help requests: a person asked to talk to a volunteer; the first volunteer who takes it gets
-the phone number, the person is told someone will call."""
+the phone number, the person is told someone will call. `/requests` lists those still waiting
+at one's centres, oldest first, each with a button to take it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,39 @@ T_HELP_ALREADY = N_("Un autre bénévole s'occupe déjà de cette demande.")
 T_HELP_TAKEN_NOTICE = N_("Un bénévole a vu votre demande. Il va vous contacter.")
 T_PHONE = N_("Téléphone : {phone}")
 B_OPEN = N_("Voir la fiche")
+T_WAITING_HEAD = N_("Demandes en attente, de la plus ancienne à la plus récente :")
+T_WAITING_LINE = N_("{name} ({centre}), depuis le {date}")
+T_WAITING_HINT = N_("Appuyez sur un nom pour vous en occuper.")
+T_NONE_WAITING = N_("Aucune demande en attente. Merci !")
+B_TAKE_ONE = N_("🙋 {name}")
+WAITING_LISTED = 8
+
+
+@router.command(
+    "requests",
+    Need.VOLUNTEER,
+    menu=N_("Les demandes en attente"),
+    order=15,
+    button=N_("🙋 Demandes en attente"),
+)
+async def waiting(ctx: Ctx, call: Call) -> None:
+    """`/requests`: the requests no one took yet at one's centres, oldest first."""
+    t = ctx.t
+    found = await ctx.tx.waiting_help_requests(ctx.access.centres(ctx.active), WAITING_LISTED)
+    lines, rows = [t.gettext(T_WAITING_HEAD)], []
+    for request in found:
+        who = await ctx.subject(request.person_id)
+        if who is None:
+            continue  # e.g. someone who since joined a team
+        when = t.date(request.created_at.astimezone(t.tz).date())
+        centre = ctx.centre_name(request.centre)
+        lines.append(t.gettext(T_WAITING_LINE, name=who.name, centre=centre, date=when))
+        rows.append((Button(t.gettext(B_TAKE_ONE, name=who.name)[:60], build("h", request.id)),))
+    if not rows:
+        ctx.say(T_NONE_WAITING)
+        return
+    lines.append(t.gettext(T_WAITING_HINT))
+    ctx.show(Message("\n".join(lines), tuple(rows), rtl=t.rtl))
 
 
 async def _requester(ctx: Ctx, request_id: int) -> int | None:

@@ -35,6 +35,9 @@ T_INVITE = N_(
 )
 T_INVITE_LINK = N_("Ou elle ouvre ce lien : {link}")
 T_INVITE_WHICH = N_("Pour quel centre ?")
+T_ONLY_ADMINS_INVITE_COORDINATORS = N_(
+    "Seuls les administrateurs peuvent inviter un coordinateur ou une coordinatrice."
+)
 T_INVITE_USAGE = N_("Écrivez /invite <centre> ou /invite <centre> coordinator. Centres : {centres}")
 
 
@@ -85,7 +88,9 @@ async def join(ctx: Ctx, code: str) -> None:
 # -- inviting --------------------------------------------------------------------------------
 
 
-@router.command("invite", Need.COORDINATOR, menu=N_("Inviter un bénévole"), order=30)
+@router.command(
+    "invite", Need.COORDINATOR, menu=N_("Inviter un bénévole"), order=30, button=N_("✉️ Inviter")
+)
 async def invite_command(ctx: Ctx, call: Call) -> None:
     """`/invite`, `/invite <centre>`, `/invite <centre> coordinator`."""
     words, allowed = call.words, ctx.coordinated
@@ -111,8 +116,11 @@ async def invite(ctx: Ctx, centre: str, role: str) -> None:
     if centre not in ctx.active or role not in ROLE_LABELS:
         ctx.say(T_INVITE_USAGE, centres=", ".join(ctx.coordinated))
         return
-    if not ctx.access.coordinates(centre) or (role == "coordinator" and not ctx.access.admin):
+    if not ctx.access.coordinates(centre):
         ctx.say(T_NOT_ALLOWED)
+        return
+    if role == "coordinator" and not ctx.access.admin:
+        ctx.say(T_ONLY_ADMINS_INVITE_COORDINATORS)
         return
     code, expires = await create_invitation(
         ctx.tx, centre, role, ctx.access.person_id, ctx.now, ctx.config.invite_days

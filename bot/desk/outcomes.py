@@ -1,11 +1,15 @@
 """Outcomes: what became of a person. A volunteer records one (the desk flow `desk_outcome`:
-what, the contract for a job, when), or confirms a job the person reported themselves."""
+what, the contract for a job, when), or confirms a job the person reported themselves, or
+says it is not confirmed ("pas confirmé": it never counts, the person is told kindly). Both
+decisions are audited."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from bot.core.domain import Button, Message
 from bot.core.i18n import N_
+from bot.desk.buttons import build
 from bot.desk.context import Call, Ctx
 from bot.desk.domain import CONTRACT_LABELS, OUTCOME_KINDS, OUTCOME_LABELS
 from bot.desk.notices import notify
@@ -18,6 +22,14 @@ T_OUTCOME_SAVED = N_("C'est noté pour {name} : {outcome}, le {date}.")
 T_CONFIRMED = N_("Confirmé. Bravo à {name} !")
 T_ALREADY_CONFIRMED = N_("Ce résultat est déjà confirmé.")
 T_CONFIRMED_NOTICE = N_("Un bénévole a confirmé votre nouveau travail. Bravo !")
+T_DECLINED = N_("C'est noté : le travail de {name} n'est pas confirmé. Il ne compte pas.")
+T_ALREADY_DECLINED = N_("Ce travail est déjà noté « pas confirmé ».")
+T_DECLINED_NOTICE = N_(
+    "Merci de nous avoir parlé de votre travail. Un bénévole de votre centre n'a pas pu le "
+    "confirmer pour l'instant. Ce n'est pas grave : vous pouvez en parler avec un bénévole, "
+    "avec « Parler à un bénévole » dans le menu."
+)
+B_PAGE = N_("Voir la fiche")
 ENDS_SEARCH = ("job", "stopped", "moved")  # after these the person is no longer searching
 
 
@@ -67,8 +79,34 @@ async def confirm(ctx: Ctx, call: Call) -> None:
     """Confirm a job the person reported: it counts from now on, and they are told."""
     who = call.who
     if not await ctx.tx.confirm_outcome(call.id(0), ctx.access.person_id):
-        ctx.say(T_ALREADY_CONFIRMED)
+        await _already(ctx, call.id(0))
         return
+    await ctx.tx.audit(ctx.access.person_id, who.id, "job_confirmed")
     await ctx.tx.update_followup(who.id, searching=0)
     await notify(ctx.tx, who.person, T_CONFIRMED_NOTICE)
-    ctx.say(T_CONFIRMED, name=who.name)
+    _with_page(ctx, ctx.t.gettext(T_CONFIRMED, name=who.name), who.id)
+
+
+@router.button("cn", Need.VOLUNTEER, about=_outcome_person)
+async def decline(ctx: Ctx, call: Call) -> None:
+    """ "Pas confirmé": the job the person reported does not count, and they are told
+    kindly; their search goes on as it was."""
+    who = call.who
+    if not await ctx.tx.decline_outcome(call.id(0), ctx.access.person_id):
+        await _already(ctx, call.id(0))
+        return
+    await ctx.tx.audit(ctx.access.person_id, who.id, "job_declined")
+    await notify(ctx.tx, who.person, T_DECLINED_NOTICE)
+    _with_page(ctx, ctx.t.gettext(T_DECLINED, name=who.name), who.id)
+
+
+def _with_page(ctx: Ctx, text: str, person_id: int) -> None:
+    """What was done, with a button to the person's page (a notice has nothing else)."""
+    rows = ((Button(ctx.t.gettext(B_PAGE), build("p", person_id)),),)
+    ctx.show(Message(text, rows, rtl=ctx.t.rtl))
+
+
+async def _already(ctx: Ctx, outcome_id: int) -> None:
+    """A second decision on the same job: say which one was taken."""
+    outcome = await ctx.tx.outcome(outcome_id)
+    ctx.say(T_ALREADY_DECLINED if outcome is not None and outcome.declined else T_ALREADY_CONFIRMED)

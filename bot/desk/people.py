@@ -3,7 +3,8 @@ done for them. Marking "en recherche" and "premier contact" are the page's own a
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.core import answers
@@ -13,7 +14,15 @@ from bot.core.ids import parse_id
 from bot.desk import about
 from bot.desk.buttons import Arg, build
 from bot.desk.context import Call, Ctx
-from bot.desk.domain import CONTRACT_LABELS, OUTCOME_LABELS, Beneficiary, Filter, person_name
+from bot.desk.domain import (
+    CONTRACT_LABELS,
+    OUTCOME_LABELS,
+    Beneficiary,
+    Filter,
+    FollowUp,
+    Outcome,
+    person_name,
+)
 from bot.desk.router import Need, Router, person
 from bot.storage.database import to_text
 
@@ -39,6 +48,17 @@ CV_STATUS = {
 }
 T_SEARCHING = N_("en recherche")
 T_PROFILE_HEAD = N_("{name} (n° {id}) – {centre}")
+# the page: status, contact and next step, one line each, then the buttons
+T_STATUS = N_("Statut : {status}")
+T_ASSESSED = N_("bilan fait")
+T_NOT_ASSESSED = N_("pas de bilan")
+T_CONTACT = N_("Contact : {contact}")
+T_NO_PHONE = N_("pas de téléphone")
+T_FIRST_CONTACT_ON = N_("premier contact le {date}")
+T_NO_FIRST_CONTACT = N_("pas encore de premier contact")
+T_NEXT = N_("À faire : {action}")
+T_NOT_CONFIRMED = N_("pas confirmé")
+# the lines of the data a person downloads (bot/privacy/export.py) say the same things
 T_PHONE = N_("Téléphone : {phone}")
 T_CV_LINE = N_("CV : {status}")
 T_NOTE_LINE = N_("À corriger : {note}")
@@ -49,28 +69,83 @@ T_CONTACT_NO = N_("Premier contact : pas encore")
 T_OUTCOME_LINE = N_("Résultat : {outcome} ({date})")
 T_TO_CONFIRM = N_("à confirmer")
 T_NO_ASSESSMENT = N_("Bilan : pas encore fait.")
-T_PROPOSABLE = N_("Peut être proposé(e) aux employeurs : CV qualifié et recherche active.")
-T_ACTIONS = N_("Que faire pour {name} ?")
+T_PLAN_OF = N_("Bilan et plan de {name} :")
 T_PERSON_USAGE = N_("Écrivez /person suivi du numéro de la personne, par exemple : /person 12")
 B_CV = N_("📄 Voir le CV")
 B_CHECK = N_("✅ CV qualifié")
 B_FIX = N_("✏️ CV à corriger")
-B_SEARCH_ON = N_("🔎 Marquer « en recherche »")
-B_SEARCH_OFF = N_("Ne plus marquer « en recherche »")
-B_CONTACT = N_("📞 Premier contact fait")
-B_OUTCOME = N_("🏁 Noter un résultat")
+B_PLAN = N_("📋 Bilan et plan")
+B_SEARCH_ON = N_("🔎 En recherche")
+B_SEARCH_OFF = N_("⏸ Ne cherche plus")
+B_CONTACT = N_("📞 Contact fait")
+B_OUTCOME = N_("🏁 Résultat")
+B_JOB_CONFIRM = N_("✅ Confirmer le travail")
+B_JOB_DECLINE = N_("❌ Pas confirmé")
+B_PAGE = N_("↩ Fiche")
 B_LIST = N_("↩ Liste")
 B_PREV = N_("◀ Précédents")
 B_NEXT = N_("Suivants ▶")
+PER_ROW = 2  # two short labels fit a phone's width
 T_SEARCH_SET = N_("C'est noté : {name} est en recherche active.")
 T_SEARCH_UNSET = N_("C'est noté : {name} n'est plus marqué(e) « en recherche ».")
 T_CONTACT_SET = N_("C'est noté : premier contact avec {name}.")
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What a person's page says and offers, read once."""
+
+    follow: FollowUp
+    outcomes: list[Outcome]
+    has_cv: bool
+    assessed: bool
+
+    @property
+    def job_to_confirm(self) -> Outcome | None:
+        """A job the person reported that no volunteer confirmed or declined yet."""
+        return next(
+            (o for o in self.outcomes if o.kind == "job" and not o.confirmed and not o.declined),
+            None,
+        )
+
+    @property
+    def latest(self) -> Outcome | None:
+        """The latest outcome that counts (confirmed)."""
+        return next((o for o in self.outcomes if o.confirmed), None)
+
+
+# The next step a volunteer can take for someone: the first rule that holds.
+NEXT_STEPS: tuple[tuple[Callable[[Facts], bool], str], ...] = (
+    (lambda f: f.job_to_confirm is not None, N_("confirmer le travail trouvé, ou pas")),
+    (
+        lambda f: not f.follow.searching and f.latest is not None and f.latest.kind == "job",
+        N_("prendre des nouvelles de son travail"),
+    ),
+    (
+        lambda f: not f.follow.searching and f.latest is not None and f.latest.kind != "job",
+        N_("rien pour l'instant"),
+    ),
+    (lambda f: f.follow.first_contact_at is None, N_("prendre un premier contact")),
+    (lambda f: f.follow.cv_status == "to_check" and f.has_cv, N_("relire le CV")),
+    (lambda f: f.follow.cv_status == "to_fix", N_("attendre la correction du CV")),
+    (lambda f: not f.has_cv, N_("faire le CV ensemble")),
+    (lambda f: not f.follow.searching, N_("marquer « en recherche » quand la personne cherche")),
+    (lambda f: f.follow.can_be_proposed, N_("proposer des offres : CV qualifié et en recherche")),
+    (lambda f: True, N_("vérifier le CV pour le proposer aux employeurs")),
+)
+
+
+def next_step(facts: Facts) -> str:
+    """The msgid of the next step for this person."""
+    return next(action for holds, action in NEXT_STEPS if holds(facts))
+
+
 # -- the list --------------------------------------------------------------------------------
 
 
-@router.command("people", Need.VOLUNTEER, menu=N_("Les personnes suivies"), order=10)
+@router.command(
+    "people", Need.VOLUNTEER, menu=N_("Les personnes suivies"), order=10, button=N_("👥 Personnes")
+)
 async def people(ctx: Ctx, call: Call) -> None:
     """`/people`: everyone the volunteer follows, first page."""
     await show_list(ctx, Filter.ALL, 0)
@@ -144,47 +219,86 @@ async def person_by_number(ctx: Ctx, call: Call) -> None:
 
 @router.button("p", Need.VOLUNTEER, about=person)
 async def page(ctx: Ctx, call: Call) -> None:
-    """A person's page: status, self-assessment summary and plan, and what can be done."""
+    """A person's page, short enough for a phone: status, contact and next step, one line
+    each, and what can be done (the self-assessment and plan behind "Bilan et plan")."""
     t, who = ctx.t, call.who
     await ctx.tx.audit(ctx.access.person_id, who.id, "profile")  # every view, after any action
-    follow = await ctx.tx.followup_of(who.id)
+    facts = Facts(
+        follow=await ctx.tx.followup_of(who.id),
+        outcomes=await ctx.tx.outcomes_of(who.id),
+        has_cv=bool(who.profile.get("last_name")),
+        assessed="income_urgency" in who.profile,
+    )
+    follow = facts.follow
     centre = ctx.centre_name(who.person.centre)
-    lines = [t.gettext(T_PROFILE_HEAD, name=who.name, id=who.id, centre=centre)]
-    if who.profile.get("phone"):
-        lines.append(t.gettext(T_PHONE, phone=answers.format_phone(who.profile["phone"])))
-    lines.append(t.gettext(T_CV_LINE, status=t.gettext(CV_STATUS[follow.cv_status])))
+    lines = [
+        t.gettext(T_PROFILE_HEAD, name=who.name, id=who.id, centre=centre),
+        t.gettext(T_STATUS, status=" · ".join(_status(facts, t))),
+    ]
     if follow.cv_status == "to_fix" and follow.cv_note:
         lines.append(t.gettext(T_NOTE_LINE, note=follow.cv_note))
-    lines.append(t.gettext(T_SEARCH_YES if follow.searching else T_SEARCH_NO))
+    phone = who.profile.get("phone")
+    contact = [answers.format_phone(phone) if phone else t.gettext(T_NO_PHONE)]
     if follow.first_contact_at:
-        lines.append(t.gettext(T_CONTACT_YES, date=t.date(follow.first_contact_at.date())))
+        day = t.date(follow.first_contact_at.astimezone(t.tz).date())
+        contact.append(t.gettext(T_FIRST_CONTACT_ON, date=day))
     else:
-        lines.append(t.gettext(T_CONTACT_NO))
-    for outcome in (await ctx.tx.outcomes_of(who.id))[:3]:
-        what = t.gettext(OUTCOME_LABELS[outcome.kind])
-        if outcome.contract:
-            what += f" ({t.gettext(CONTRACT_LABELS[outcome.contract])})"
-        if not outcome.confirmed:
-            what += f" – {t.gettext(T_TO_CONFIRM)}"
-        lines.append(t.gettext(T_OUTCOME_LINE, outcome=what, date=t.date(outcome.happened_on)))
-    if follow.can_be_proposed:
-        lines.append(t.gettext(T_PROPOSABLE))
-    ctx.show(Message("\n".join(lines), rtl=t.rtl))
-    summary = _assessment(ctx, who.profile)
-    ctx.show(Message(summary or t.gettext(T_NO_ASSESSMENT), rtl=t.rtl))
-    rows: list[tuple[Button, ...]] = []
-    if who.profile.get("last_name"):
-        rows.append((Button(t.gettext(B_CV), build("cv", who.id)),))
-        if follow.cv_status != "checked":
-            rows.append((Button(t.gettext(B_CHECK), build("ck", who.id)),))
-        rows.append((Button(t.gettext(B_FIX), build("fx", who.id)),))
-    search = B_SEARCH_OFF if follow.searching else B_SEARCH_ON
-    rows.append((Button(t.gettext(search), build("sr", who.id)),))
-    if not follow.first_contact_at:
-        rows.append((Button(t.gettext(B_CONTACT), build("fc", who.id)),))
-    rows.append((Button(t.gettext(B_OUTCOME), build("o", who.id)),))
-    rows.append((Button(t.gettext(B_LIST), build("l", Filter.ALL.value, 0)),))
-    ctx.show(Message(t.gettext(T_ACTIONS, name=who.name), tuple(rows), rtl=t.rtl))
+        contact.append(t.gettext(T_NO_FIRST_CONTACT))
+    lines.append(t.gettext(T_CONTACT, contact=" · ".join(contact)))
+    lines.append(t.gettext(T_NEXT, action=t.gettext(next_step(facts))))
+    ctx.show(Message("\n".join(lines), _page_buttons(who.id, facts, t), rtl=t.rtl))
+
+
+def _status(facts: Facts, t: Translator) -> list[str]:
+    """The words of the status line: CV, search, self-assessment, latest outcome."""
+    follow = facts.follow
+    parts = [t.gettext(CV_STATUS[follow.cv_status if facts.has_cv else "none"])]
+    if follow.searching:
+        parts.append(t.gettext(T_SEARCHING))
+    parts.append(t.gettext(T_ASSESSED if facts.assessed else T_NOT_ASSESSED))
+    shown = facts.job_to_confirm or (facts.outcomes[0] if facts.outcomes else None)
+    if shown is not None:
+        what = t.gettext(OUTCOME_LABELS[shown.kind])
+        if shown.contract:
+            what += f" ({t.gettext(CONTRACT_LABELS[shown.contract])})"
+        if shown.declined:
+            what += f", {t.gettext(T_NOT_CONFIRMED)}"
+        elif not shown.confirmed:
+            what += f", {t.gettext(T_TO_CONFIRM)}"
+        parts.append(what)
+    return parts
+
+
+def _page_buttons(person_id: int, facts: Facts, t: Translator) -> tuple[tuple[Button, ...], ...]:
+    """The page's buttons, most urgent first, two to a row."""
+    found: list[tuple[str, str]] = []
+    job = facts.job_to_confirm
+    if job is not None:
+        found += [(B_JOB_CONFIRM, build("cf", job.id)), (B_JOB_DECLINE, build("cn", job.id))]
+    if facts.has_cv:
+        found.append((B_CV, build("cv", person_id)))
+        if facts.follow.cv_status != "checked":
+            found.append((B_CHECK, build("ck", person_id)))
+        found.append((B_FIX, build("fx", person_id)))
+    found.append((B_PLAN, build("bp", person_id)))
+    found.append((B_SEARCH_OFF if facts.follow.searching else B_SEARCH_ON, build("sr", person_id)))
+    if not facts.follow.first_contact_at:
+        found.append((B_CONTACT, build("fc", person_id)))
+    found.append((B_OUTCOME, build("o", person_id)))
+    found.append((B_LIST, build("l", Filter.ALL.value, 0)))
+    shown = [Button(t.gettext(label), data) for label, data in found]
+    return tuple(tuple(shown[i : i + PER_ROW]) for i in range(0, len(shown), PER_ROW))
+
+
+@router.button("bp", Need.VOLUNTEER, about=person)
+async def assessment(ctx: Ctx, call: Call) -> None:
+    """ "Bilan et plan": the self-assessment summary and plan, in the volunteer's words."""
+    t, who = ctx.t, call.who
+    await ctx.tx.audit(ctx.access.person_id, who.id, "profile")
+    summary = _assessment(ctx, who.profile) or t.gettext(T_NO_ASSESSMENT)
+    text = t.gettext(T_PLAN_OF, name=who.name) + "\n\n" + summary
+    rows = ((Button(t.gettext(B_PAGE), build("p", who.id)),),)
+    ctx.show(Message(text, rows, rtl=t.rtl))
 
 
 def _assessment(ctx: Ctx, profile: dict[str, Any]) -> str:

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any, TypeVar
 
+from bot.core.i18n import N_
 from bot.core.turn.texts import T_STALE
 from bot.desk import buttons
 from bot.desk.buttons import Arg
-from bot.desk.context import T_NOT_ALLOWED, T_NOT_FOUND, T_SELF, Call, Ctx, Subject
+from bot.desk.context import T_NOT_ALLOWED, T_NOT_FOUND, T_SELF, Call, Ctx, MenuEntry, Subject
 from bot.desk.domain import Access, Role
 from bot.flows.model import FlowError, FlowSet
 
@@ -29,6 +30,14 @@ class Need(IntEnum):
     VOLUNTEER = 1  # any role in a centre
     COORDINATOR = 2  # coordinates an active centre
     ADMIN = 3  # named in the configuration
+
+
+# what a team member is told when a command needs a role they do not have (beneficiaries get
+# the engine's "unknown command": the desk's commands are not revealed to them)
+REFUSALS = {
+    Need.COORDINATOR: N_("Cette commande est réservée aux coordinateurs de centre."),
+    Need.ADMIN: N_("Cette commande est réservée aux administrateurs."),
+}
 
 
 def level(access: Access, active: tuple[str, ...]) -> Need | None:
@@ -68,6 +77,7 @@ class CommandRoute:
     handler: Handler
     menu: str = ""  # its line in the app's menu (a msgid); "" keeps it out of the menu
     order: int = 50
+    button: str = ""  # its short label on the volunteer menu (a msgid); "": not there
 
 
 @dataclass(frozen=True)
@@ -101,12 +111,15 @@ class Router:
         self.flows: list[FlowRoute] = []
 
     def command(
-        self, name: str, need: Need, menu: str = "", order: int = 50
+        self, name: str, need: Need, menu: str = "", order: int = 50, button: str = ""
     ) -> Callable[[Handler], Handler]:
-        """Register a /command (menu: its description in the app's menu)."""
+        """Register a /command (menu: its description in the app's menu; button: its label on
+        the volunteer menu, which runs it without words)."""
+        if button and not buttons.WORD.match(name):
+            raise ValueError(f"{self.name}: command {name!r} cannot be a menu button")
 
         def register(handler: Handler) -> Handler:
-            self.commands.append(CommandRoute(name, need, handler, menu, order))
+            self.commands.append(CommandRoute(name, need, handler, menu, order, button))
             return handler
 
         return register
@@ -170,20 +183,38 @@ class Registry:
         texts = self.menu_texts()
         return [n for n in texts if need is not None and self.commands[n].need <= need]
 
+    def entries(self, access: Access, active: tuple[str, ...]) -> list[MenuEntry]:
+        """The desk commands this person may run now, in menu order, with what each does
+        (admins included: their level comes from the configuration)."""
+        found = level(access, active)
+        return [
+            MenuEntry(c.name, c.menu, c.button)
+            for c in sorted(self.commands.values(), key=lambda c: c.order)
+            if found is not None and c.need <= found and (c.menu or c.button)
+        ]
+
     # -- answering -------------------------------------------------------------------------
 
-    async def command(self, ctx: Ctx, name: str, text: str) -> None:
-        """Run a desk command; refused kindly when the role is missing."""
-        route = self.commands[name]
-        if not self._allowed(ctx, route.need):
-            ctx.say(T_NOT_ALLOWED)
-            return
+    def _wire(self, ctx: Ctx) -> None:
+        """What a handler may go on with: another press, another command (checked the same)."""
         ctx.press = lambda data: self.button(ctx, data)
+        ctx.run = lambda name: self.command(ctx, name, "")
+
+    async def command(self, ctx: Ctx, name: str, text: str) -> None:
+        """Run a desk command; refused with the role it needs when this person lacks it."""
+        route = self.commands.get(name)
+        if route is None:
+            ctx.stale()
+            return
+        if not self._allowed(ctx, route.need):
+            ctx.say(REFUSALS.get(route.need, T_NOT_ALLOWED))
+            return
+        self._wire(ctx)
         await route.handler(ctx, Call(text=text))
 
     async def button(self, ctx: Ctx, data: str) -> None:
         """Run a desk button: unknown, malformed or not this person's is a stale button."""
-        ctx.press = lambda more: self.button(ctx, more)
+        self._wire(ctx)
         verb, raw = buttons.split(data)
         route = self.buttons.get(verb)
         values = buttons.read(route.args, raw) if route is not None else None
@@ -208,7 +239,7 @@ class Registry:
         number = answers.get("subject")
         subject = await self._subject(ctx, number if isinstance(number, int) else None)
         if subject is not None:
-            ctx.press = lambda data: self.button(ctx, data)
+            self._wire(ctx)
             await route.handler(ctx, Call(subject=subject, answers=answers))
 
     def _allowed(self, ctx: Ctx, need: Need) -> bool:

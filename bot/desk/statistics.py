@@ -31,7 +31,13 @@ def _period(words: list[str], today: date) -> tuple[date, date] | None:
     return (start, end) if start <= end else None
 
 
-@router.command("stats", Need.COORDINATOR, menu=N_("Les résultats du centre"), order=40)
+@router.command(
+    "stats",
+    Need.COORDINATOR,
+    menu=N_("Les résultats du centre"),
+    order=40,
+    button=N_("📊 Statistiques"),
+)
 async def figures(ctx: Ctx, call: Call) -> None:
     """`/stats [from [to]]`: the figures of the centres this person coordinates."""
     period = _period(call.words, ctx.today)

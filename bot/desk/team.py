@@ -48,7 +48,9 @@ T_REMOVED_NOTICE = N_(
 )
 
 
-@router.command("team", Need.COORDINATOR, menu=N_("L'équipe du centre"), order=50)
+@router.command(
+    "team", Need.COORDINATOR, menu=N_("L'équipe du centre"), order=50, button=N_("🤝 Équipe")
+)
 async def team(ctx: Ctx, call: Call) -> None:
     """`/team` lists the teams; `/team remove <n°>` asks to confirm a removal."""
     words = call.words

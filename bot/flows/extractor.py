@@ -104,6 +104,9 @@ def _texts(flow: Mapping[str, Any], flow_id: str) -> Iterator[tuple[str, str, st
                     value = option.get("value", "?")
                     place = f"{where}: option {value} said in a summary, {reader}"
                     yield sid, place, option[form], False
+        none_label = step.get("none_label")
+        if isinstance(none_label, str) and none_label:
+            yield sid, f"{where}: button for no answer", none_label, True
         lines = step.get("lines")
         for number, line in enumerate(lines if isinstance(lines, list) else [], start=1):
             if isinstance(line, Mapping) and isinstance(line.get("text"), str):

@@ -17,6 +17,7 @@ from bot.flows.model import (
     DATE_OPTIONS,
     DESK_GIVEN,
     FLOW_KEYS,
+    FOLLOWUP_DISPLAY,
     IDENT,
     MONTH_BOUND,
     OPTION_SOURCES,
@@ -175,6 +176,7 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
         options_from=r.get(raw, "options_from", str, ""),
         min_choices=r.get(raw, "min_choices", int, 1),
         max_choices=r.get(raw, "max_choices", int, 0) or len(options),
+        none_label=r.text(raw, "none_label"),
         min_length=r.get(raw, "min_length", int, 1),
         max_length=r.get(raw, "max_length", int, 300),
         min=r.get(raw, "min", (int, float), None),
@@ -279,6 +281,8 @@ def _check_step(r: _Reader, s: Step, raw_keys: frozenset[str] = frozenset()) -> 
             raise r.fail("a multiple choice needs at least two options", "options")
         if not 0 <= s.min_choices <= s.max_choices <= len(s.options):
             raise r.fail("need 0 <= min_choices <= max_choices <= number of options", "max_choices")
+        if s.none_label and s.min_choices > 0:
+            raise r.fail("a button for no answer needs min_choices = 0", "none_label")
     if s.type == "text" and not 0 <= s.min_length <= s.max_length <= 4000:
         raise r.fail("need 0 <= min_length <= max_length <= 4000", "max_length")
     if s.type == "number" and s.min is not None and s.max is not None and s.min > s.max:
@@ -462,7 +466,7 @@ def _check_graph(r: _Reader, flow: Flow) -> None:
 
 def _check_references(flows: dict[str, Flow]) -> None:
     """Every condition and placeholder must name an answer some flow saves."""
-    known = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY)
+    known = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY) | set(FOLLOWUP_DISPLAY)
     item_fields: dict[str, set[str]] = {}
     for flow in flows.values():
         if flow.role == "desk":
@@ -555,6 +559,7 @@ def _check_sections(
         if section.list and section.list not in item_fields:
             raise r.fail(f"{where}: unknown list {section.list!r}", "sections")
         person = set(PERSON_FIELDS) | set(PERSON_DISPLAY) | set(CONSENT_DISPLAY)
+        person |= set(FOLLOWUP_DISPLAY)
         names = item_fields[section.list] if section.list else known - person
         for entry in section.entries:
             for f in entry.fields:
@@ -587,8 +592,9 @@ def load_flows(folder: Path) -> FlowSet:
         holders = [f.id for f in flows.values() if f.role == role]
         if len(holders) != 1:
             raise FlowError(folder, f'exactly one flow must have role = "{role}", found {holders}')
-    centre_flows = [f.id for f in flows.values() if f.role == "centre"]
-    if len(centre_flows) > 1:
-        raise FlowError(folder, f'at most one flow may have role = "centre", found {centre_flows}')
+    for role in ("centre", "team"):
+        holders = [f.id for f in flows.values() if f.role == role]
+        if len(holders) > 1:
+            raise FlowError(folder, f'at most one flow may have role = "{role}", found {holders}')
     _check_references(flows)
     return FlowSet(flows)

@@ -35,7 +35,9 @@ PERSON_FIELDS = {
     "person.centre": ("choice", "centres"),
     "person.consent": ("yes_no", None),
 }
-ROLES = ("", "language", "onboarding", "centre", "desk")
+# "team": asked once of a volunteer, coordinator or admin (their first name) instead of the
+# beneficiaries' onboarding, before the volunteer menu
+ROLES = ("", "language", "onboarding", "centre", "desk", "team")
 # A desk flow (role = "desk") is volunteers' input about one person of their centre, opened by
 # the desk only. The desk gives it the person's id ("subject", kept in the frame) and, for each
 # event, their name ("subject_name", shown in texts and never stored); its answers are applied
@@ -49,6 +51,10 @@ RELATIVE_DAY = re.compile(r"^today-(\d{1,5})$")
 PERSON_DISPLAY = ("person.centre_address", "person.centre_hours")
 # shown in texts: when the person agreed to the notice, and which version of it
 CONSENT_DISPLAY = ("person.consent_at", "person.consent_version")
+# shown in texts and tested in conditions, never saved by a step: where the person's CV stands
+# with their centre (status: none, to_check, checked, to_fix; the volunteer's note; the date
+# of its last change), read from the follow-up (State.followup)
+FOLLOWUP_DISPLAY = ("cv.status", "cv.note", "cv.changed_at")
 # a notice version: what people agreed to, compared to ask again when it changes ("2026-11")
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 IDENT = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
@@ -90,6 +96,7 @@ STEP_KEYS = {
     "options_from",
     "min_choices",
     "max_choices",
+    "none_label",
     "min_length",
     "max_length",
     "min",
@@ -107,7 +114,7 @@ STEP_KEYS = {
 # Fields that only make sense for some step types: a typo or a misplaced field is an error.
 TYPE_KEYS = {
     "choice": {"options", "options_from"},
-    "multi_choice": {"options", "min_choices", "max_choices"},
+    "multi_choice": {"options", "min_choices", "max_choices", "none_label"},
     "text": {"min_length", "max_length"},
     "number": {"min", "max", "integer"},
     "date": {"not_before", "not_after", "options"},
@@ -220,6 +227,9 @@ class Step:
     options_from: str = ""
     min_choices: int = 1
     max_choices: int = 0
+    # the button that answers "nothing" at a multiple choice with min_choices = 0 (default
+    # "Aucun"): "Non" for "Vous avez un véhicule ?"
+    none_label: str = ""
     min_length: int = 1
     max_length: int = 300
     min: float | None = None
@@ -249,6 +259,7 @@ class Step:
         texts = [("prompt", self.prompt), ("text", self.text), ("help", self.help)]
         texts += [("options", o.label) for o in self.options]
         texts += [("options", o.form(name)) for o in self.options for name in PHRASES]
+        texts.append(("none_label", self.none_label))
         texts += [("lines", line.text) for line in self.lines]
         texts += [("desk_text", line.desk_text or "") for line in self.lines]
         for section in self.sections:

@@ -25,6 +25,7 @@ from bot.desk.people import (
     T_CONTACT_NO,
     T_CONTACT_YES,
     T_CV_LINE,
+    T_NOT_CONFIRMED,
     T_NOTE_LINE,
     T_OUTCOME_LINE,
     T_SEARCH_NO,
@@ -437,7 +438,9 @@ class OutcomeSource:
             what = t.gettext(OUTCOME_LABELS[outcome.kind])
             if outcome.contract:
                 what += f" – {t.gettext(CONTRACT_LABELS[outcome.contract])}"
-            if not outcome.confirmed:
+            if outcome.declined:
+                what += f" – {t.gettext(T_NOT_CONFIRMED)}"
+            elif not outcome.confirmed:
                 what += f" – {t.gettext(T_TO_CONFIRM)}"
             lines.append(t.gettext(T_OUTCOME_LINE, outcome=what, date=t.date(outcome.happened_on)))
         return [Part(t.gettext(H_OUTCOMES), tuple(lines))]
@@ -450,6 +453,7 @@ class OutcomeSource:
                     "contract": o.contract,
                     "date": o.happened_on.isoformat(),
                     "confirmed": o.confirmed,
+                    "declined": o.declined,
                     "centre": o.centre,
                 }
                 for o in data

@@ -29,7 +29,7 @@ from bot.storage.export import ExportQueries
 from bot.storage.journal import DroppedUpdates, JournalQueries, PendingUpdate
 from bot.storage.keyboards import KeyboardQueries
 from bot.storage.outbox import OUTBOX_STATES, OutboxItem, OutboxQueries
-from bot.storage.queries import dump_json, to_text
+from bot.storage.queries import dump_json, maybe_from_text, to_text
 from bot.storage.reach import ReachQueries
 from bot.storage.stats import StatsQueries
 from bot.storage.team import TeamQueries, person_from_row
@@ -317,7 +317,16 @@ class Tx(
                 "SELECT key, value FROM profile WHERE person_id = ?", (person.id,)
             )
         }
-        return State(person, Session.from_json(json.loads(row["session"])), profile)
+        followup = await self._fetchone(
+            "SELECT cv_status, cv_note, cv_done_at FROM followup WHERE person_id = ?",
+            (person.id,),
+        )
+        cv = {
+            "cv.status": followup["cv_status"] if followup else "none",
+            "cv.note": followup["cv_note"] if followup else None,
+            "cv.changed_at": maybe_from_text(followup["cv_done_at"]) if followup else None,
+        }
+        return State(person, Session.from_json(json.loads(row["session"])), profile, followup=cv)
 
     async def save_state(self, state: State) -> None:
         """Write the person, session and profile; profile keys no longer present are deleted."""

@@ -378,7 +378,7 @@ class FollowUps(Protocol):
 
     async def update_followup(self, person_id: int, **changes: Any) -> None:
         """Change some follow-up columns (cv_status, cv_note, cv_checked_by, cv_checked_at,
-        searching, first_contact_at, assessment_done_at, cv_done_at)."""
+        searching, first_contact_at, assessment_done_at, cv_done_at, cv_sent_back_by)."""
         ...
 
     async def proposable(self, centre: str) -> list[int]:
@@ -401,6 +401,13 @@ class HelpRequests(Protocol):
 
     async def help_request(self, request_id: int) -> HelpRequest | None:
         """A help request by id."""
+        ...
+
+    async def waiting_help_requests(
+        self, centres: tuple[str, ...], limit: int
+    ) -> list[HelpRequest]:
+        """The requests no volunteer took yet at these centres, oldest first (people who still
+        agree to be followed only)."""
         ...
 
     async def take_help_request(self, request_id: int, volunteer_id: int) -> bool:
@@ -437,7 +444,12 @@ class Outcomes(Protocol):
         ...
 
     async def confirm_outcome(self, outcome_id: int, volunteer_id: int) -> bool:
-        """Confirm an outcome the person reported; False if it already was."""
+        """Confirm an outcome the person reported; False if it already was, or was declined."""
+        ...
+
+    async def decline_outcome(self, outcome_id: int, volunteer_id: int) -> bool:
+        """Say an outcome the person reported is not confirmed: it never counts and no longer
+        waits for a volunteer; False if it was already confirmed or declined."""
         ...
 
     async def reported_job_to_confirm(self, person_id: int) -> Outcome | None:

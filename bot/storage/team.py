@@ -36,12 +36,13 @@ def _followup(row: sqlite3.Row | None, person_id: int) -> FollowUp:
         first_contact_at=maybe_from_text(row["first_contact_at"]),
         assessment_done_at=maybe_from_text(row["assessment_done_at"]),
         cv_done_at=maybe_from_text(row["cv_done_at"]),
+        cv_sent_back_by=row["cv_sent_back_by"],
     )
 
 
 _FOLLOWUP_COLUMNS = (
     "f.person_id AS f_person, f.cv_status, f.cv_note, f.searching, f.first_contact_at,"
-    " f.assessment_done_at, f.cv_done_at"
+    " f.assessment_done_at, f.cv_done_at, f.cv_sent_back_by"
 )
 # a person's first and last names (fn, ln: JSON or NULL) beside the row of p, for lists
 _NAME_COLUMNS = (
@@ -366,10 +367,11 @@ class TeamQueries(Queries):
 
     async def update_followup(self, person_id: int, **changes: Any) -> None:
         """Change some follow-up columns (cv_status, cv_note, cv_checked_by, cv_checked_at,
-        searching, first_contact_at, assessment_done_at, cv_done_at)."""
+        searching, first_contact_at, assessment_done_at, cv_done_at, cv_sent_back_by)."""
         allowed = {
             "cv_status",
             "cv_note",
+            "cv_sent_back_by",
             "cv_checked_by",
             "cv_checked_at",
             "searching",
@@ -444,6 +446,32 @@ class TeamQueries(Queries):
             row["taken_by"],
         )
 
+    async def waiting_help_requests(
+        self, centres: tuple[str, ...], limit: int
+    ) -> list[HelpRequest]:
+        """The requests no volunteer took yet at these centres, oldest first (people who still
+        agree to be followed only)."""
+        if not centres:
+            return []
+        marks = ", ".join("?" for _ in centres)
+        rows = await self._fetchall(
+            "SELECT h.id, h.person_id, h.centre, h.created_at, h.taken_by FROM help_requests h"
+            " JOIN persons p ON p.id = h.person_id"
+            f" WHERE h.taken_at IS NULL AND h.centre IN ({marks}) AND p.consent = 1"
+            " ORDER BY h.created_at, h.id LIMIT ?",
+            (*centres, limit),
+        )
+        return [
+            HelpRequest(
+                r["id"],
+                r["person_id"],
+                r["centre"],
+                datetime.fromisoformat(r["created_at"]),
+                r["taken_by"],
+            )
+            for r in rows
+        ]
+
     async def take_help_request(self, request_id: int, volunteer_id: int) -> bool:
         """Take a request; False when someone took it first."""
         changed = await self._execute(
@@ -485,8 +513,7 @@ class TeamQueries(Queries):
     async def outcome(self, outcome_id: int) -> Outcome | None:
         """An outcome by id."""
         row = await self._fetchone(
-            "SELECT id, person_id, centre, kind, contract, happened_on, confirmed"
-            " FROM outcomes WHERE id = ?",
+            "SELECT " + _OUTCOME_COLUMNS + " FROM outcomes WHERE id = ?",
             (outcome_id,),
         )
         return _outcome(row) if row is not None else None
@@ -494,25 +521,37 @@ class TeamQueries(Queries):
     async def outcomes_of(self, person_id: int) -> list[Outcome]:
         """A person's outcomes, latest first."""
         rows = await self._fetchall(
-            "SELECT id, person_id, centre, kind, contract, happened_on, confirmed"
-            " FROM outcomes WHERE person_id = ? ORDER BY happened_on DESC, id DESC",
+            "SELECT " + _OUTCOME_COLUMNS + " FROM outcomes WHERE person_id = ?"
+            " ORDER BY happened_on DESC, id DESC",
             (person_id,),
         )
         return [_outcome(r) for r in rows]
 
     async def confirm_outcome(self, outcome_id: int, volunteer_id: int) -> bool:
-        """Confirm an outcome the person reported; False if it already was."""
+        """Confirm an outcome the person reported; False if it already was, or was declined."""
         changed = await self._execute(
-            "UPDATE outcomes SET confirmed = 1, recorded_by = ? WHERE id = ? AND confirmed = 0",
+            "UPDATE outcomes SET confirmed = 1, recorded_by = ?"
+            " WHERE id = ? AND confirmed = 0 AND declined_at IS NULL",
             (volunteer_id, outcome_id),
+        )
+        return changed == 1
+
+    async def decline_outcome(self, outcome_id: int, volunteer_id: int) -> bool:
+        """Say an outcome the person reported is not confirmed: it never counts and no longer
+        waits for a volunteer; False if it was already confirmed or declined."""
+        changed = await self._execute(
+            "UPDATE outcomes SET declined_at = ?, recorded_by = ?"
+            " WHERE id = ? AND confirmed = 0 AND declined_at IS NULL",
+            (self._now(), volunteer_id, outcome_id),
         )
         return changed == 1
 
     async def reported_job_to_confirm(self, person_id: int) -> Outcome | None:
         """The job the person reported that no volunteer confirmed yet, if any."""
         row = await self._fetchone(
-            "SELECT id, person_id, centre, kind, contract, happened_on, confirmed FROM outcomes"
+            "SELECT " + _OUTCOME_COLUMNS + " FROM outcomes"
             " WHERE person_id = ? AND kind = 'job' AND confirmed = 0 AND recorded_by IS NULL"
+            " AND declined_at IS NULL"
             " ORDER BY id DESC LIMIT 1",
             (person_id,),
         )
@@ -568,6 +607,9 @@ def person_from_row(row: sqlite3.Row) -> Person:
     )
 
 
+_OUTCOME_COLUMNS = "id, person_id, centre, kind, contract, happened_on, confirmed, declined_at"
+
+
 def _outcome(row: sqlite3.Row) -> Outcome:
     return Outcome(
         row["id"],
@@ -577,4 +619,5 @@ def _outcome(row: sqlite3.Row) -> Outcome:
         row["contract"],
         date.fromisoformat(row["happened_on"]),
         bool(row["confirmed"]),
+        declined=row["declined_at"] is not None,
     )

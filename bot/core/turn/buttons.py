@@ -49,6 +49,8 @@ class Buttons(TurnBase):
             self._accept(st, frame, step, None, out)
         elif token == "d" and step.type == "multi_choice":
             self._finish_multi(st, frame, step, out)
+        elif token == "n" and step.type == "multi_choice" and step.min_choices == 0:
+            self._answer_none(st, frame, step, out)
         elif token.startswith("v:"):
             value = token[2:]
             self._pressed_value(st, frame, step, value, out)
@@ -78,6 +80,17 @@ class Buttons(TurnBase):
             chosen = frame.selected
             if value in chosen:
                 chosen.remove(value)
+            elif len(chosen) >= step.max_choices:
+                # refused at the tick that would pass the maximum, not later at "Valider"
+                t = self.tr(st)
+                text = t.ngettext(
+                    "Vous pouvez en choisir {n} au plus. Enlevez-en un d'abord.",
+                    "Vous pouvez en choisir {n} au plus. Enlevez-en un d'abord.",
+                    step.max_choices,
+                )
+                out.messages.append(Message(text, rtl=t.rtl))
+                self._prompt_again(st, out)
+                return
             else:
                 chosen.append(value)
             out.edit = self.render.question(st, frame, step)
@@ -89,10 +102,15 @@ class Buttons(TurnBase):
         chosen = [v for v, _ in self.render.options(st, step) if v in frame.selected]
         if self._multi_count_ok(st, step, len(chosen), out):
             labels = dict(self.render.options(st, step))
-            out.echo = ", ".join(labels[v] for v in chosen) or self.tr(st).gettext(B_SKIPPED)
+            out.echo = ", ".join(labels[v] for v in chosen) or self.render.none_label(st, step)
             self._accept(st, frame, step, chosen, out)
         else:
             self._prompt_again(st, out)
+
+    def _answer_none(self: Turn, st: State, frame: Frame, step: Step, out: Out) -> None:
+        """A multiple choice that may have no answer, answered with nothing."""
+        out.echo = self.render.none_label(st, step)
+        self._accept(st, frame, step, [], out)
 
     def _multi_count_ok(self: Turn, st: State, step: Step, count: int, out: Out) -> bool:
         t = self.tr(st)

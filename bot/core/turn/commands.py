@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.domain import State
+from bot.core.domain import DESK_MENU, Effect, State
 from bot.core.render import answer_lookup
 from bot.core.turn.base import Out, TurnBase
 from bot.core.turn.texts import T_HELP, T_STOPPED, T_UNKNOWN_COMMAND
@@ -65,6 +65,8 @@ class Commands(TurnBase):
         st.session.stack = []
 
     def _menu_flows(self: Turn, st: State) -> list[Flow]:
+        if st.team:
+            return []  # volunteers have the desk's menu, not the beneficiaries' flows
         lookup = answer_lookup(st, None)
         shown = []
         for flow in self.flows.menu_flows():
@@ -76,6 +78,9 @@ class Commands(TurnBase):
         return shown
 
     def _menu(self: Turn, st: State, out: Out) -> None:
+        if st.team:
+            out.effects.append(Effect(DESK_MENU))  # the desk writes a volunteer's menu
+            return
         centre_flow = self._centre_flow()
         if st.person.consent and st.person.centre is None and centre_flow is not None:
             # the centre closed: its menu (talk to a volunteer, a job found) needs a new one

@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 from typing import TYPE_CHECKING, Any
 
-from bot.core.domain import Effect, Frame, Message, State
+from bot.core.domain import DESK_MENU, Effect, Frame, Message, State
 from bot.core.render import answer_lookup, current_answer, current_item
 from bot.core.turn.base import Out, TurnBase
 from bot.core.turn.texts import DOCUMENT_TEXTS, T_FIRST, T_RESUME
@@ -125,8 +125,10 @@ class Steps(TurnBase):
         frame.answers.clear()
 
     def _keep_answers(self: Turn, st: State, frame: Frame) -> None:
-        """Write this run's answers to the profile (only with consent)."""
-        if st.person.consent and self._flow(frame).remember:
+        """Write this run's answers to the profile (only with consent; a team member's own
+        name for their team, given in the flow of role "team", needs none)."""
+        flow = self._flow(frame)
+        if (st.person.consent or (st.team and flow.role == "team")) and flow.remember:
             # a redone flow replaces its answers: a question skipped this time is forgotten
             for name in self._flow(frame).saved_fields() - set(frame.answers):
                 st.profile.pop(name, None)
@@ -160,6 +162,13 @@ class Steps(TurnBase):
             return  # the person is gone: a menu's buttons would speak for no one
         if st.person.locale is None:
             self._start_flow(st, self.flows.by_role("language"), out)
+        elif st.team:
+            # volunteers: no onboarding; their first name once (role "team"), then their menu
+            welcome = self.flows.optional_role("team")
+            if welcome is not None and welcome.saved_fields() - set(st.profile):
+                self._start_flow(st, welcome, out)
+            else:
+                out.effects.append(Effect(DESK_MENU))
         elif st.person.consent is None:
             self._start_flow(st, self.flows.by_role("onboarding"), out)
         elif st.person.consent and st.person.centre is None and self._centre_flow() is not None:

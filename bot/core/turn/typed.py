@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from bot.core import answers
 from bot.core.domain import Frame, State
-from bot.core.render import B_BACK, B_CANCEL, B_DONE, B_NO, B_SKIP, B_YES, current_item
+from bot.core.matching import MIN_PARTIAL, match_meaning, match_options
+from bot.core.render import (
+    B_BACK,
+    B_CANCEL,
+    B_DONE,
+    B_NO,
+    B_SKIP,
+    B_YES,
+    current_item,
+    date_bound,
+)
 from bot.core.turn.base import Out, TurnBase
 from bot.core.turn.texts import T_CHOOSE, T_MENU_HINT
-from bot.flows.model import RELATIVE_DAY, Step
+from bot.flows.model import Step
 
 if TYPE_CHECKING:
     from bot.core.turn.turn import Turn
@@ -37,7 +47,7 @@ class TypedAnswers(TurnBase):
         step = self._step(frame)
         if step.type == "review":
             screen = self.review.screen(st, frame, step)
-            found = _match_options([(tok, label) for label, tok in screen.tokens().items()], typed)
+            found = match_options([(tok, label) for label, tok in screen.tokens().items()], typed)
             if len(found) == 1:
                 self._review_press(st, frame, step, found[0], out)
             else:
@@ -50,10 +60,10 @@ class TypedAnswers(TurnBase):
         if typed and typed == answers.normalise_label(t.gettext(B_BACK)):
             self._back(st, out)
             return
-        if step.type == "multi_choice" and typed == answers.normalise_label(t.gettext(B_DONE)):
-            self._finish_multi(st, frame, step, out)  # "Valider" typed, as the hint says
+        if step.type == "multi_choice":
+            self._typed_multi(st, frame, step, raw, typed, out)
             return
-        if step.optional and typed and typed == answers.normalise_label(t.gettext(B_SKIP)):
+        if step.optional and typed and self._skips(st, step, raw, typed):
             self._accept(st, frame, step, None, out)
             return
         value = self._parse(st, frame, step, raw, typed, out)
@@ -62,34 +72,75 @@ class TypedAnswers(TurnBase):
         else:
             self._accept(st, frame, step, value[0], out)
 
+    def _skips(self: Turn, st: State, step: Step, raw: str, typed: str) -> bool:
+        """Whether a typed answer to an optional question means "skip it": the button's word,
+        or "non", "rien", "je ne sais pas", and at a question whose answers have digits or an
+        @, any answer that says no ("je n'ai pas d'e-mail", "pas de mail", "no")."""
+        if typed == answers.normalise_label(self.tr(st).gettext(B_SKIP)):
+            return True
+        lexicon = self.render.lexicon(st)
+        if step.type in ("choice", "yes_no"):
+            return False  # "non" may be one of its answers
+        if step.type == "number":
+            return typed in lexicon.dont_know  # "aucun" is a number there: 0
+        if step.type in ("text", "name"):
+            return lexicon.says_none(typed)
+        written = answers.clean_text(raw)
+        if "@" in written or any(ch.isdigit() for ch in written) or answers.names_a_day(typed):
+            return False  # "pas avant décembre" is a date
+        return lexicon.says_none(typed, anywhere=True)
+
+    def _typed_multi(
+        self: Turn, st: State, frame: Frame, step: Step, raw: str, typed: str, out: Out
+    ) -> None:
+        """A multiple choice answered by typing: "valider" or "ok" for the ticks made, the
+        answers' numbers or words, or "aucun", "non", "rien" when nothing is an answer."""
+        t = self.tr(st)
+        lexicon = self.render.lexicon(st)
+        if typed and (typed == answers.normalise_label(t.gettext(B_DONE)) or typed in lexicon.done):
+            self._finish_multi(st, frame, step, out)  # "Valider" typed, as the hint says
+            return
+        options = self.render.options(st, step)
+        picked = _typed_choices(options, raw, lexicon)
+        if picked is None:
+            none_label = answers.normalise_label(self.render.none_label(st, step))
+            says_none = typed == none_label or lexicon.says_none(typed)
+            if not says_none and lexicon.says_none(typed, anywhere=True):
+                # "je n'ai pas de certificat" is nothing; "pas de voiture, un vélo" is not
+                label_words = {
+                    word
+                    for _, label in options
+                    for word in answers.normalise_label(label).split()
+                    if len(word) >= MIN_PARTIAL
+                }
+                says_none = not label_words.intersection(typed.split())
+            if not says_none:
+                self._say(st, out, T_CHOOSE)
+                self._prompt_again(st, out)
+            elif self._multi_count_ok(st, step, 0, out):
+                self._answer_none(st, frame, step, out)
+            else:
+                self._prompt_again(st, out)  # nothing is not an answer here: "au moins 1"
+            return
+        if not self._multi_count_ok(st, step, len(picked), out):
+            self._prompt_again(st, out)
+            return
+        self._accept(st, frame, step, picked, out)
+
     def _parse(
         self: Turn, st: State, frame: Frame, step: Step, raw: str, typed: str, out: Out
     ) -> tuple[Any] | None:
         """The typed answer as a 1-tuple, or None after saying what is wrong."""
         t = self.tr(st)
-        if step.type in ("choice", "multi_choice"):
+        if step.type == "choice":
             options = self.render.options(st, step)
-            if step.type == "choice":
-                found = _match_options(options, typed)
-                if len(found) == 1:
-                    return (found[0],)
-                self._say(st, out, T_CHOOSE)
-                return None
-            parts = [p for p in raw.replace(";", ",").split(",") if p.strip()]
-            picked: list[str] = []
-            for part in parts:
-                found = _match_options(options, answers.normalise_label(part))
-                if len(found) != 1:
-                    self._say(st, out, T_CHOOSE)
-                    return None
-                if found[0] not in picked:
-                    picked.append(found[0])
-            if not picked:
-                self._say(st, out, T_CHOOSE)
-                return None
-            if not self._multi_count_ok(st, step, len(picked), out):
-                return None
-            return ([v for v, _ in options if v in picked],)
+            found = match_options(options, typed) or match_meaning(
+                options, typed, self.render.lexicon(st)
+            )
+            if len(found) == 1:
+                return (found[0],)
+            self._say(st, out, T_CHOOSE)
+            return None
         today = self.render.today()
         result: Any
         if step.type == "yes_no":
@@ -98,13 +149,13 @@ class TypedAnswers(TurnBase):
                 return (True,)
             if typed == answers.normalise_label(t.gettext(B_NO)):
                 return (False,)
-            result = answers.parse_yes_no(raw)
+            result = answers.parse_yes_no(raw, self.render.lexicon(st))
         elif step.type == "text":
             result = answers.parse_text(raw, step.min_length, step.max_length)
         elif step.type == "number":
             result = answers.parse_number(raw, step.min, step.max, step.integer)
         elif step.type == "date":
-            lo, hi = _bound(step.not_before, today), _bound(step.not_after, today)
+            lo, hi = date_bound(step.not_before, today), date_bound(step.not_after, today)
             # a button's word typed (e.g. "Hier" in Arabic) is the button pressed
             labels = {
                 answers.normalise_label(label): v for v, label in self.render.options(st, step)
@@ -142,37 +193,17 @@ class TypedAnswers(TurnBase):
         return value if isinstance(value, str) else None
 
 
-def _bound(spec: str, today: date) -> date | None:
-    if not spec:
-        return None
-    days_before = RELATIVE_DAY.match(spec)
-    if days_before:
-        return today - timedelta(days=int(days_before.group(1)))
-    return today if spec == "today" else date.fromisoformat(spec)
-
-
-MIN_PARTIAL = 4  # letters typed before the start or a word of a label may stand for it
-
-
-def _match_options(options: list[tuple[str, str]], typed: str) -> list[str]:
-    """Values of the options a typed text designates: its number in the list, or its label."""
-    if not typed:
-        return []
-    if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(options):
-        return [options[int(typed) - 1][0]]
-    labels = [(v, answers.normalise_label(label)) for v, label in options]
-    exact = [v for v, label in labels if label == typed]
-    if exact:
-        return exact
-    by_value = [v for v in dict(options) if v == typed]
-    if by_value or len(typed) < MIN_PARTIAL:
-        return by_value
-    # people type the start of a label ("un pe") or its key word ("effacer"): accepted only
-    # when it points at one option, never a guess between two
-    for partial in (
-        [v for v, label in labels if label.startswith(typed)],
-        [v for v, label in labels if typed in label.split()],
-    ):
-        if len(partial) == 1:
-            return partial
-    return []
+def _typed_choices(
+    options: list[tuple[str, str]], raw: str, lexicon: answers.Lexicon
+) -> list[str] | None:
+    """The options a typed list names ("1, 4", "ménage, cuisine", "jsp"), in the options'
+    order; None when a part names no option or several."""
+    parts = [p for p in raw.replace(";", ",").split(",") if p.strip()]
+    picked: set[str] = set()
+    for part in parts:
+        typed = answers.normalise_label(part)
+        found = match_options(options, typed) or match_meaning(options, typed, lexicon)
+        if len(found) != 1:
+            return None
+        picked.add(found[0])
+    return [v for v, _ in options if v in picked] if picked else None

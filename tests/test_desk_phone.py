@@ -30,6 +30,7 @@ CONSENT = "Vous êtes d'accord ?"
 PHONE_LABEL = 20  # characters a button keeps on the narrowest channel (WhatsApp)
 ASSESSMENT_END = """
 > [Oui]
+> [3 ans ou plus]
 > [Aux heures d'école]
 > [À pied]
 > [En transports]
@@ -42,6 +43,7 @@ ASSESSMENT_END = """
 > 75011
 > [Tout de suite]
 > [très vite]
+> [Oui]
 > [Oui]
 < Voici votre bilan
 """

@@ -31,7 +31,8 @@ from bot.storage.database import to_text
 router = Router("people")
 
 PAGE_SIZE = 8
-SUMMARY_STEPS = ("summary", "plan_now", "plan_later", "next_actions")
+# the whole self-assessment and plan, which volunteers read in their own words (desk voice)
+ASSESSMENT_FLOW = "my_assessment"
 
 T_LIST_HEAD = N_("Personnes suivies ({filter}) – page {page} sur {pages}")
 T_LIST_EMPTY = N_("Personne dans cette liste pour l'instant.")
@@ -326,17 +327,18 @@ async def assessment(ctx: Ctx, call: Call) -> None:
 
 
 def _assessment(ctx: Ctx, profile: dict[str, Any]) -> str:
-    """The person's self-assessment summary and plan, in the volunteer's language."""
+    """The person's self-assessment and plan, in the volunteer's language and words ("CV :
+    fait", not "Faire votre CV"); "" when the bilan is not done."""
     render = ctx.render
-    flow = render.flows.flows.get("self_assessment")
+    flow = render.flows.flows.get(ASSESSMENT_FLOW)
     if flow is None or "income_urgency" not in profile:
         return ""
     reader = State(replace(ctx.state.person, centre=None), profile=profile)
     frame = Frame(flow=flow.id, step=flow.start)
     texts = [
-        render.message_text(reader, frame, flow.steps[sid])
-        for sid in SUMMARY_STEPS
-        if sid in flow.steps
+        render.message_text(reader, frame, step, voice="desk")
+        for step in flow.steps.values()
+        if step.type == "message"
     ]
     return "\n\n".join(text for text in texts if text)
 

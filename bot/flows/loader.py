@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.core.i18n import placeholders
+from bot.core.i18n import placeholder_forms, placeholders
 from bot.flows.conditions import Condition, ConditionError, parse_condition
 from bot.flows.model import (
     ACTIONS,
@@ -23,6 +23,7 @@ from bot.flows.model import (
     OPTION_SOURCES,
     PERSON_DISPLAY,
     PERSON_FIELDS,
+    PHRASES,
     RELATIVE_DAY,
     REPLY_ROLE,
     ROLES,
@@ -119,8 +120,13 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
 
     options: list[Option] = []
     for i, opt in enumerate(r.get(raw, "options", list, [])):
-        if not isinstance(opt, dict) or set(opt) != {"value", "label"}:
-            raise r.fail(f'option {i + 1} must be {{ value = "...", label = "..." }}', "options")
+        keys = {"value", "label"}
+        if not isinstance(opt, dict) or not keys <= set(opt) <= keys | set(PHRASES):
+            raise r.fail(
+                f'option {i + 1} must be {{ value = "...", label = "..." }}, '
+                f'maybe with phrase = "..." and desk_phrase = "..."',
+                "options",
+            )
         value, label = opt["value"], opt["label"]
         if not isinstance(value, str) or not VALUE.match(value):
             raise r.fail(f"option value {value!r}: use [a-z0-9_], 32 characters at most", "options")
@@ -128,9 +134,15 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
             raise r.fail(f"option {value!r} needs a label", "options")
         if any(o.value == value for o in options):
             raise r.fail(f"option value {value!r} appears twice", "options")
-        options.append(Option(value, label))
+        forms = {name: opt.get(name, "") for name in PHRASES}
+        for name, form in forms.items():
+            if not isinstance(form, str) or (name in opt and not form.strip()):
+                raise r.fail(f"option {value!r}: {name} must be a text, not empty", "options")
+            if form:
+                r.text({name: form}, "options")  # a malformed placeholder is named
+        options.append(Option(value, label, forms["phrase"], forms["desk_phrase"]))
 
-    lines = _read_lines(r, r.get(raw, "lines", list, []), "lines")
+    lines = _read_lines(r, r.get(raw, "lines", list, []), "lines", desk=True)
     sections = _read_sections(r, r.get(raw, "sections", list, []))
 
     nxt = raw.get("next")
@@ -179,18 +191,30 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
         reuse=r.get(raw, "reuse", bool, False),
         sections=sections,
         version=r.get(raw, "version", str, ""),
+        max_lines=r.get(raw, "max_lines", int, 0),
     )
     _check_step(r, step, frozenset(raw))
     return step
 
 
-def _read_lines(r: _Reader, raw: list[Any], key: str) -> tuple[Line, ...]:
+def _read_lines(r: _Reader, raw: list[Any], key: str, desk: bool = False) -> tuple[Line, ...]:
+    """The lines of a message (desk: they may have a desk_text) or of a review's entry."""
+    allowed = {"text", "when", "desk_text"} if desk else {"text", "when"}
     lines = []
     for i, line in enumerate(raw):
-        if not isinstance(line, dict) or "text" not in line or set(line) - {"text", "when"}:
-            raise r.fail(f'line {i + 1} must be {{ text = "...", when = {{...}} }}', key)
+        if not isinstance(line, dict) or "text" not in line or set(line) - allowed:
+            shape = 'text = "...", when = {...}' + (', desk_text = "..."' if desk else "")
+            raise r.fail(f"line {i + 1} must be {{ {shape} }}", key)
         when = r.condition(line["when"], key) if "when" in line else None
-        lines.append(Line(r.text(line, "text"), when))
+        desk_text = line.get("desk_text")
+        if desk_text is not None:
+            if not isinstance(desk_text, str):
+                raise r.fail(f"line {i + 1}: expected a text, got {desk_text!r}", "desk_text")
+            try:
+                placeholders(desk_text)
+            except ValueError as exc:
+                raise r.fail(f"line {i + 1}: malformed placeholder ({exc})", "desk_text") from None
+        lines.append(Line(r.text(line, "text"), when, desk_text))
     return tuple(lines)
 
 
@@ -241,6 +265,8 @@ def _check_step(r: _Reader, s: Step, raw_keys: frozenset[str] = frozenset()) -> 
         raise r.fail("only questions can be optional, reused or saved in an item", "optional")
     if s.type == "review" and not s.sections:
         raise r.fail("a review needs sections", "sections")
+    if "max_lines" in raw_keys and not 1 <= s.max_lines <= len(s.lines):
+        raise r.fail(f"need 1 <= max_lines <= number of lines ({len(s.lines)})", "max_lines")
     if s.reuse and (s.item or s.save.startswith("person.")):
         raise r.fail("only a plain answer can be reused, not an item or a person field", "reuse")
     if s.type == "choice":
@@ -469,6 +495,13 @@ def _check_references(flows: dict[str, Flow]) -> None:
             if step.item and step.saves:
                 item_fields.setdefault(step.item, set()).add(step.save)
     beneficiaries = known
+    savers = {
+        s.save: s
+        for flow in flows.values()
+        if flow.role != "desk"
+        for s in flow.steps.values()
+        if s.saves and not s.item
+    }
     for flow in flows.values():
         r = _Reader(flow.path)
         known = beneficiaries
@@ -503,11 +536,33 @@ def _check_references(flows: dict[str, Flow]) -> None:
                     continue  # checked with their section below
                 for ph in placeholders(text) - here:
                     raise r.fail(f"placeholder {{{ph}}} is not a saved answer", key)
+                _check_phrases(r, savers, step, text, key)
             for key, bound in (("not_before", step.not_before), ("not_after", step.not_after)):
                 field_bound = step.type == "month" and IDENT.match(bound) and bound != "today"
                 if field_bound and bound not in item_fields.get(step.item, set()):
                     raise r.fail(f"{bound!r} is not a field of {step.item!r} items", key)
             _check_sections(r, flows, step, known, item_fields)
+
+
+def _check_phrases(r: _Reader, savers: dict[str, Step], step: Step, text: str, key: str) -> None:
+    """{field:phrase} and {field:desk_phrase}, in messages only, of a choice whose every option
+    has that phrase."""
+    for name, form in placeholder_forms(text):
+        if not form:
+            continue
+        shown = f"{{{name}:{form}}}"
+        if form not in PHRASES:
+            raise r.fail(
+                f"{shown}: expected {{{name}}}, {{{name}:phrase}} or {{{name}:desk_phrase}}", key
+            )
+        if step.type != "message":
+            raise r.fail(f"{shown}: phrases are shown in messages only", key)
+        saver = savers.get(name)
+        if saver is None or saver.type not in ("choice", "multi_choice") or not saver.options:
+            raise r.fail(f"{shown}: only the answer of a choice with options has phrases", key)
+        missing = [o.value for o in saver.options if not o.form(form)]
+        if missing:
+            raise r.fail(f"{shown}: option {missing[0]!r} of step {saver.id!r} has no {form}", key)
 
 
 def _check_sections(

@@ -66,6 +66,13 @@ FOLLOWUP_DISPLAY = ("cv.status", "cv.note", "cv.changed_at")
 # a notice version: what people agreed to, compared to ask again when it changes ("2026-11")
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 IDENT = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+# Who reads a message: the person it is about ("person"), or a volunteer of their centre
+# ("desk"), who reads each line's desk_text instead of its text.
+VOICES = ("person", "desk")
+# An option may say its answer as a phrase for summaries: {field:phrase} in a line shows
+# "vous parlez un peu" where {field} shows the label "Un peu"; {field:desk_phrase} is the same
+# for volunteers ("parle un peu").
+PHRASES = ("phrase", "desk_phrase")
 VALUE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 FLOW_KEYS = {
@@ -110,6 +117,7 @@ STEP_KEYS = {
     "reuse",
     "sections",
     "version",
+    "max_lines",
 }
 # Fields that only make sense for some step types: a typo or a misplaced field is an error.
 TYPE_KEYS = {
@@ -120,7 +128,7 @@ TYPE_KEYS = {
     "date": {"not_before", "not_after", "options"},
     "month": {"not_before", "not_after"},
     "name": {"max_length"},
-    "message": {"lines"},
+    "message": {"lines", "max_lines"},
     "action": {"action"},
     "review": {"sections"},
     "yes_no": {"version"},
@@ -142,18 +150,35 @@ class FlowError(ValueError):
 
 @dataclass(frozen=True)
 class Option:
-    """One answer of a choice: the stored value and the label shown."""
+    """One answer of a choice: the stored value, the label shown, and maybe the answer said as a
+    phrase for summaries, to the person and to volunteers (see PHRASES)."""
 
     value: str
     label: str
+    phrase: str = ""
+    desk_phrase: str = ""
+
+    def form(self, name: str) -> str:
+        """The phrase named `name` ("phrase" or "desk_phrase"); "" when the option has none."""
+        return {"phrase": self.phrase, "desk_phrase": self.desk_phrase}.get(name, "")
 
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a message step, shown when its condition holds."""
+    """One line of a message step, shown when its condition holds.
+
+    desk_text is the same line in a volunteer's words, shown on the person's page: None means
+    the text reads the same for both, "" that the line is only for the person."""
 
     text: str
     when: Condition | None = None
+    desk_text: str | None = None
+
+    def in_voice(self, voice: str) -> str:
+        """The line as a reader in this voice (see VOICES) sees it; "" when not for them."""
+        if voice == "desk" and self.desk_text is not None:
+            return self.desk_text
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -225,6 +250,7 @@ class Step:
     reuse: bool = False  # an answer already known (from any flow) is kept, not asked again
     sections: tuple[Section, ...] = ()
     version: str = ""  # on the consent step: the version of the notice agreed to
+    max_lines: int = 0  # on a message: at most this many lines shown, the first that hold (0: all)
 
     @property
     def is_question(self) -> bool:
@@ -240,8 +266,10 @@ class Step:
         """(field, text) of every translatable text of the step."""
         texts = [("prompt", self.prompt), ("text", self.text), ("help", self.help)]
         texts += [("options", o.label) for o in self.options]
+        texts += [("options", o.form(name)) for o in self.options for name in PHRASES]
         texts.append(("none_label", self.none_label))
         texts += [("lines", line.text) for line in self.lines]
+        texts += [("desk_text", line.desk_text or "") for line in self.lines]
         for section in self.sections:
             texts.append(("sections", section.title))
             for entry in section.entries:

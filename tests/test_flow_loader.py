@@ -370,3 +370,34 @@ def test_max_lines_is_for_messages(tmp_path: Path) -> None:
     assert "demo.toml: step 'a', field 'max_lines': only allowed for steps of type message" in (
         message
     )
+
+
+WHOLE = "numbers must be [from, to], whole numbers"
+
+
+@pytest.mark.parametrize(
+    ("numbers", "expected"),
+    [
+        ("[14, 25]", "field 'options': the numbers of two options overlap"),
+        ('["14", 30]', f"field 'options': option 'adult': {WHOLE}"),
+        ("[30, 26]", f"field 'options': option 'adult': {WHOLE}"),
+    ],
+)
+def test_the_numbers_of_an_age_band_are_checked(
+    tmp_path: Path, numbers: str, expected: str
+) -> None:
+    message = error_of(
+        tmp_path,
+        f"""
+        id = "demo"
+        [[steps]]
+        id = "age_band"
+        type = "choice"
+        prompt = "Quel âge avez-vous ?"
+        options = [
+          {{ value = "young", label = "Moins de 26 ans", numbers = [14, 25] }},
+          {{ value = "adult", label = "26 ans ou plus", numbers = {numbers} }},
+        ]
+        """,
+    )
+    assert message.endswith(f"demo.toml: step 'age_band', {expected}")

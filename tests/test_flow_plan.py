@@ -174,7 +174,7 @@ YANIS = """
 > [Je ne sais pas encore]
 > valider
 < Quel âge avez-vous ?
-> [Moins de 26 ans]
+> j'ai 19 ans
 > [Non]
 > [En transports]
 > [Valider]

@@ -57,6 +57,7 @@ async def waiting(ctx: Ctx, call: Call) -> None:
     lines.append(t.gettext(T_WAITING_HINT))
     ctx.show(Message("\n".join(lines), tuple(rows), rtl=t.rtl))
 
+
 B_WRITE = N_("✍️ Écrire")
 
 

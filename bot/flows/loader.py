@@ -3,6 +3,7 @@ file, the step and the field."""
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from dataclasses import replace
 from datetime import date
@@ -121,10 +122,10 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
     options: list[Option] = []
     for i, opt in enumerate(r.get(raw, "options", list, [])):
         keys = {"value", "label"}
-        if not isinstance(opt, dict) or not keys <= set(opt) <= keys | set(PHRASES):
+        if not isinstance(opt, dict) or not keys <= set(opt) <= keys | set(PHRASES) | {"numbers"}:
             raise r.fail(
                 f'option {i + 1} must be {{ value = "...", label = "..." }}, '
-                f'maybe with phrase = "..." and desk_phrase = "..."',
+                f'maybe with phrase = "...", desk_phrase = "..." and numbers = [from, to]',
                 "options",
             )
         value, label = opt["value"], opt["label"]
@@ -140,7 +141,12 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
                 raise r.fail(f"option {value!r}: {name} must be a text, not empty", "options")
             if form:
                 r.text({name: form}, "options")  # a malformed placeholder is named
-        options.append(Option(value, label, forms["phrase"], forms["desk_phrase"]))
+        options.append(
+            Option(value, label, forms["phrase"], forms["desk_phrase"], _numbers(r, opt, value))
+        )
+    spans = sorted(o.numbers for o in options if o.numbers is not None)
+    if any(a[1] >= b[0] for a, b in itertools.pairwise(spans)):
+        raise r.fail("the numbers of two options overlap", "options")
 
     lines = _read_lines(r, r.get(raw, "lines", list, []), "lines", desk=True)
     sections = _read_sections(r, r.get(raw, "sections", list, []))
@@ -542,6 +548,21 @@ def _check_references(flows: dict[str, Flow]) -> None:
                 if field_bound and bound not in item_fields.get(step.item, set()):
                     raise r.fail(f"{bound!r} is not a field of {step.item!r} items", key)
             _check_sections(r, flows, step, known, item_fields)
+
+
+def _numbers(r: _Reader, opt: dict[str, Any], value: str) -> tuple[int, int] | None:
+    """An option's `numbers = [from, to]`: whole numbers, from <= to."""
+    if "numbers" not in opt:
+        return None
+    span = opt["numbers"]
+    if (
+        not isinstance(span, list)
+        or len(span) != 2
+        or not all(isinstance(n, int) and not isinstance(n, bool) for n in span)
+        or span[0] > span[1]
+    ):
+        raise r.fail(f"option {value!r}: numbers must be [from, to], whole numbers", "options")
+    return (span[0], span[1])
 
 
 def _check_phrases(r: _Reader, savers: dict[str, Step], step: Step, text: str, key: str) -> None:

@@ -157,6 +157,8 @@ class Option:
     label: str
     phrase: str = ""
     desk_phrase: str = ""
+    # a typed number in this range stands for the option ("19", "j'ai 32 ans" at an age band)
+    numbers: tuple[int, int] | None = None
 
     def form(self, name: str) -> str:
         """The phrase named `name` ("phrase" or "desk_phrase"); "" when the option has none."""

@@ -135,8 +135,10 @@ class TypedAnswers(TurnBase):
         t = self.tr(st)
         if step.type == "choice":
             options = self.render.options(st, step)
-            found = match_options(options, typed) or match_meaning(
-                options, typed, self.render.lexicon(st)
+            found = (
+                match_options(options, typed)
+                or match_meaning(options, typed, self.render.lexicon(st))
+                or _by_number(step, raw)
             )
             if len(found) == 1:
                 return (found[0],)
@@ -192,6 +194,14 @@ class TypedAnswers(TurnBase):
             return spec
         value = (item or {}).get(spec)
         return value if isinstance(value, str) else None
+
+
+def _by_number(step: Step, raw: str) -> list[str]:
+    """The option whose numbers hold the one number typed ("j'ai 19 ans" at an age band)."""
+    number = answers.number_in_text(raw)
+    if number is None:
+        return []
+    return [o.value for o in step.options if o.numbers and o.numbers[0] <= number <= o.numbers[1]]
 
 
 def _typed_choices(

@@ -22,6 +22,7 @@ from bot.flows.catalog_check import check_catalogs
 from bot.flows.loader import load_flows
 from bot.flows.model import FlowError
 from bot.privacy.private_files import UMASK
+from bot.reach.kinds import check_reply_flows
 
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -179,6 +180,7 @@ async def _stats(
 def _check(settings: Settings) -> int:
     flows = load_flows(settings.flows_dir)
     REGISTRY.check_flows(flows)  # the desk flows the volunteer side's capabilities open
+    check_reply_flows(flows)  # the reply flows messages Relais starts open
     problems, warnings = check_catalogs(settings.locales_dir, settings.languages, flows)
     for line in warnings:
         print(f"warning: {line}")

@@ -26,6 +26,7 @@ from bot.flows.model import FlowSet
 from bot.privacy import erasure
 from bot.privacy import export as data_export
 from bot.reach import buttons as started_buttons
+from bot.reach.kinds import check_reply_flows
 from bot.reach.started import is_started_button
 from bot.schedule.sweeps import sweeps
 from bot.storage.database import Storage, Tx
@@ -75,6 +76,10 @@ class Relais:
                 await self.recorder.apply(
                     tx, new_state, reply.effects, name, world.now, world.today
                 )
+                # a reply flow ended (an answer to the centre): to the kind that opened it
+                await started_buttons.replied(
+                    tx, self.catalogs, new_state, reply.effects, world.now, self.settings.admins
+                )
             if centre and centre != state.person.centre:
                 await self.recorder.moved(tx, new_state, name)
         else:
@@ -117,20 +122,28 @@ class Relais:
     async def _started_button(self, tx: Tx, state: State, data: str, world: World) -> Reply:
         """A press on a message Relais started: the kind that sent it answers, then the current
         question comes again; forged or stale data is answered as any stale button."""
-        said = await started_buttons.press(tx, self.catalogs, state.person, data, world.now)
+        answered = await started_buttons.press(
+            tx, self.catalogs, state.person, data, world.now, self.settings.admins
+        )
+        said = answered.messages if answered is not None else ()
         # a volunteer writing a note: the person it is about is checked again and named
         dropped = await self.desk.handle(tx, state, Inbound(EventKind.BUTTON, data=data), world)
         if dropped is not None:
-            new_state, reply = state, Reply((*(said or ()), *dropped.messages))
-        elif said is None:
+            new_state, reply = state, Reply((*said, *dropped.messages))
+        elif answered is None:
             # data no question counter matches: the engine's own "this button no longer works"
             new_state, reply = self.engine.handle(state, Inbound(EventKind.BUTTON, data="-"), world)
+        elif answered.opens is not None:
+            # e.g. "Répondre": a reply flow over the question in progress, asked again after
+            opens = answered.opens
+            new_state, more = self.engine.start_reply_flow(state, opens.flow, opens.given, world)
+            reply = Reply(said + more.messages)
         else:
             new_state, more = self.engine.resume(state, world)
             reply = Reply(said + more.messages)
         reply = await self.desk.after_engine(tx, new_state, reply, world)  # names taken out
         await tx.save_state(new_state)
-        log.info("started button person=%s answered=%s", state.person.id, said is not None)
+        log.info("started button person=%s answered=%s", state.person.id, answered is not None)
         return reply
 
     async def document(self, channel: str, external_id: str, kind: str) -> Document | None:
@@ -194,11 +207,15 @@ class Relais:
     async def world(self, tx: Tx) -> World:
         """The world of an event happening now: read once, then passed along, never changed
         (centres change while running: an admin command, another process)."""
+        unstaffed = await tx.centres_without_team()
+        if unstaffed and await tx.persons_by_external_ids(self.settings.admins):
+            unstaffed = frozenset()  # the admins receive the requests of centres without a team
         return World(
             now=self.clock(),
             tz=self.catalogs.tz,
             centres=tuple(await tx.active_centres()),
             languages=tuple(self.catalogs.languages),
+            unstaffed=unstaffed,
         )
 
     async def _stats_csv(self, tx: Tx, state: State, args: str) -> Document | None:
@@ -266,13 +283,14 @@ async def open_relais(settings: Settings, clock: Clock = utc_now) -> Relais:
     """Everything but the channel, ready to handle events (expired data already erased,
     warnings due queued)."""
     flows, catalogs, engine = build_engine(settings)
+    check_reply_flows(flows)
     storage = await Storage.open(settings.database, clock=clock)
     async with storage.transaction() as tx:
         closed = await tx.sync_centres(settings.centres)
     if closed:
         log.info("centres no longer configured, their people will choose again: %s", closed)
     documents = Documents(flows, catalogs, settings.font_cache)
-    desk = Desk(catalogs, engine, settings.admins, settings.invite_days)
+    desk = Desk(catalogs, engine, settings.admins, settings.invite_days, settings.quiet_hours)
     recorder = FollowUpRecorder(catalogs, settings.admins)
     relais = Relais(settings, flows, catalogs, engine, storage, documents, desk, recorder, clock)
     # every sweep once now (expired data erased, warnings due queued); a scheduler runs them on

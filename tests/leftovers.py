@@ -22,6 +22,9 @@ INTRO = "Je repare des glorbivents"
 TG_FIRST = "Telprenomzyx"
 TG_LAST = "Telnomvukq"
 TG_USERNAME = "pseudo_wobbelkrantz"
+# the messages between the person and their centre: a volunteer's, and the person's answer
+CENTRE_MESSAGE = "Passez au centre avec votre Blorvixtan mardi"
+ANSWER_TO_CENTRE = "Je viendrai avec mon Quorbelnix"
 
 
 def _number(digits: str) -> re.Pattern[bytes]:
@@ -51,6 +54,8 @@ PERSONAL = {
     "Telegram first name": _word(TG_FIRST),
     "Telegram last name": _word(TG_LAST),
     "Telegram username": _word(TG_USERNAME),
+    "a volunteer's message": _word("Blorvixtan"),
+    "the answer to the centre": _word("Quorbelnix"),
 }
 
 # the CV, self-assessment-free path: answers given with the values above (conversation script)

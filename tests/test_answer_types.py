@@ -90,8 +90,16 @@ when = { field = "days", min = 2 }
 async def demo(tmp_path: Path) -> AsyncIterator[Relais]:
     flows = tmp_path / "flows"
     flows.mkdir()
-    # the flows every deployment has: language, onboarding and the desk's
-    for name in ("language", "onboarding", "desk_note", "desk_outcome"):
+    # the flows every deployment has: language, onboarding, the desk's and the replies'
+    for name in (
+        "language",
+        "onboarding",
+        "desk_note",
+        "desk_outcome",
+        "desk_message",
+        "reply_to_centre",
+        "share_phone",
+    ):
         (flows / f"{name}.toml").write_bytes((ROOT / "flows" / f"{name}.toml").read_bytes())
     (flows / "demo.toml").write_text(textwrap.dedent(DEMO), encoding="utf-8")
     settings = load_settings(

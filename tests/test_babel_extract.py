@@ -89,7 +89,9 @@ def flow_texts(flow: dict[str, Any]) -> set[str]:
     for step in flow["steps"]:
         texts |= {step.get(key, "") for key in ("prompt", "text", "help", "none_label")}
         texts |= {option["label"] for option in step.get("options", [])}
+        texts |= {o.get(k, "") for o in step.get("options", []) for k in ("phrase", "desk_phrase")}
         texts |= {line["text"] for line in step.get("lines", [])}
+        texts |= {line.get("desk_text", "") for line in step.get("lines", [])}
         for section in step.get("sections", []):
             texts.add(section["title"])
             for entry in section["entries"]:
@@ -212,3 +214,53 @@ def test_real_flows_button_labels_are_short() -> None:
         for _, message, comments in run(path.read_text(encoding="utf-8"), f"flows/{path.name}"):
             if any(c.startswith("Button:") for c in comments):
                 assert len(message) <= BUTTON_MAX, (path.name, comments[0], message)
+
+
+PHRASED = """\
+id = "phrased"
+
+[[steps]]
+id = "level"
+type = "choice"
+prompt = "Vous parlez français ?"
+options = [
+  { value = "a_little", label = "Un peu", phrase = "un peu", desk_phrase = "parle un peu" },
+]
+next = "summary"
+
+[[steps]]
+id = "summary"
+type = "message"
+
+[[steps.lines]]
+text = "Français : {level:phrase}."
+desk_text = "Français : {level:desk_phrase}."
+
+[[steps.lines]]
+text = "Prenez rendez-vous."
+desk_text = ""
+"""
+
+
+def test_phrases_and_desk_texts_are_extracted_for_translators() -> None:
+    found = {message: (lineno, comments) for lineno, message, comments in run(PHRASED)}
+    assert list(found) == [
+        "Vous parlez français ?",
+        "Un peu",
+        "un peu",
+        "parle un peu",
+        "Français : {level:phrase}.",
+        "Français : {level:desk_phrase}.",
+        "Prenez rendez-vous.",
+    ]  # an empty desk_text (the line is for the person only) is nothing to translate
+    lineno, comments = found["parle un peu"]
+    assert lineno == line_of(PHRASED, "parle un peu")
+    assert comments == [
+        "phrased / level: option a_little said in a summary, to a volunteer, about the person"
+    ]
+    lineno, comments = found["Français : {level:desk_phrase}."]
+    assert lineno == line_of(PHRASED, "desk_text")
+    assert comments == [
+        "phrased / summary: line 1, to a volunteer, about the person",
+        "Keep {level:desk_phrase} unchanged.",
+    ]

@@ -276,6 +276,9 @@ async def test_a_date_in_the_past_or_impossible(chat: Conversation) -> None:
         > [Non]
         > [Ménage]
         > [Valider]
+        > [Ménage]
+        > [Valider]
+        > [26 ans ou plus]
         > [Non]
         > [À pied]
         > [Valider]
@@ -337,15 +340,21 @@ async def test_too_few_choices_in_a_multiple_choice(chat: Conversation) -> None:
         > [Pas d'école]
         > [Non]
         > [Non]
-        < Quel travail vous intéresse ?
+        < Quel travail pouvez-vous faire tout de suite ?
         > [Valider]
         < Choisissez au moins 1 réponse.
-        < Quel travail vous intéresse ?
+        < Quel travail pouvez-vous faire tout de suite ?
         > 1, 4
-        < Vous avez des enfants
+        < quel métier voulez-vous vraiment faire ?
+        > [Valider]
+        < Choisissez au moins 1 réponse.
+        > 2
+        < Quel âge avez-vous ?
         """
     )
-    assert (await answers_in_progress(chat))["sectors_wanted"] == ["cleaning", "catering"]
+    answers = await answers_in_progress(chat)
+    assert answers["job_now"] == ["cleaning", "catering"]
+    assert answers["sectors_wanted"] == ["personal_care"]
 
 
 async def test_a_yes_no_question_answered_with_something_else(chat: Conversation) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -26,7 +27,9 @@ def relais(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT):
 def test_check_passes_on_the_project() -> None:
     done = relais("check")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "13 flows" in done.stdout  # 10 for beneficiaries, 2 desk flows, 1 for volunteers
+    # 11 for beneficiaries, 3 desk flows, 1 for volunteers, 2 reply flows (answers to the
+    # centre's messages)
+    assert "17 flows" in done.stdout
     assert "languages: fr, en" in done.stdout
 
 
@@ -54,6 +57,15 @@ def test_check_names_a_desk_flow_the_volunteer_side_needs(tmp_path: Path) -> Non
     done = relais("check", env={"RELAIS_FLOWS_DIR": str(flows)})
     assert done.returncode == 2
     assert "desk_note.toml" in done.stderr and 'role = "desk"' in done.stderr
+
+
+def test_check_names_a_reply_flow_the_centre_s_messages_need(tmp_path: Path) -> None:
+    flows = tmp_path / "flows"
+    shutil.copytree(ROOT / "flows", flows)
+    (flows / "reply_to_centre.toml").unlink()
+    done = relais("check", env={"RELAIS_FLOWS_DIR": str(flows)})
+    assert done.returncode == 2
+    assert "reply_to_centre.toml" in done.stderr and 'role = "reply"' in done.stderr
 
 
 def test_a_bad_setting_stops_start_up_with_one_line(tmp_path: Path) -> None:

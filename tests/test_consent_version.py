@@ -136,7 +136,7 @@ async def test_saying_no_to_the_new_notice_withdraws_consent_and_erases_the_answ
         > Amina
         > [Parler à un bénévole]
         > [Oui]
-        < C'est envoyé.
+        < Votre demande est gardée.
         > [Faire mon CV]
         > Benali
         < Amina BENALI

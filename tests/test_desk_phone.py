@@ -30,6 +30,7 @@ CONSENT = "Vous êtes d'accord ?"
 PHONE_LABEL = 20  # characters a button keeps on the narrowest channel (WhatsApp)
 ASSESSMENT_END = """
 > [Oui]
+> [3 ans ou plus]
 > [Aux heures d'école]
 > [À pied]
 > [En transports]
@@ -42,6 +43,7 @@ ASSESSMENT_END = """
 > 75011
 > [Tout de suite]
 > [très vite]
+> [Oui]
 > [Oui]
 < Voici votre bilan
 """
@@ -276,10 +278,11 @@ async def test_a_persons_page_fits_a_phone_and_the_plan_is_behind_a_button(
     await marie.play(f"> /person {amina_id}\n< À faire : prendre un premier contact")
     rows = marie.last_message.buttons
     assert [[b.label for b in row] for row in rows] == [
-        ["📄 Voir le CV", "✅ CV qualifié"],
-        ["✏️ CV à corriger", "📋 Bilan et plan"],
-        ["🔎 En recherche", "📞 Contact fait"],
-        ["🏁 Résultat", "↩ Liste"],
+        ["✍️ Écrire", "📄 Voir le CV"],
+        ["✅ CV qualifié", "✏️ CV à corriger"],
+        ["📋 Bilan et plan", "🔎 En recherche"],
+        ["📞 Contact fait", "🏁 Résultat"],
+        ["↩ Liste"],
     ]
     assert all(len(b.label) <= PHONE_LABEL for row in rows for b in row)
 

@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CAPABILITY_MODULES = (
     "people",
     "cv_check",
+    "exchanges",
     "help_requests",
     "outcomes",
     "statistics",
@@ -60,9 +61,10 @@ def test_every_command_and_button_has_a_role_and_one_owner() -> None:
         "audit",
         "centre",
         "cancel",
+        "write",
     }
     assert all(buttons.VERB.match(verb) for verb in REGISTRY.buttons)
-    assert set(REGISTRY.flows) == {"desk_note", "desk_outcome"}
+    assert set(REGISTRY.flows) == {"desk_note", "desk_outcome", "desk_message"}
     REGISTRY.check_flows(load_flows(ROOT / "flows"))
 
 

@@ -57,10 +57,15 @@ SELF_ASSESSMENT_FR = """
 > [Non]
 < Vous avez déjà travaillé ?
 > [Non]
-< Quel travail vous intéresse ?
+< Quel travail pouvez-vous faire tout de suite ?
+> [Ménage]
+> [Valider]
+< quel métier voulez-vous vraiment faire ?
 > [Ménage]
 > [Aide à la personne]
 > [Valider]
+< Quel âge avez-vous ?
+> [26 ans ou plus]
 < Vous avez des enfants à faire garder
 > [Non]
 < Comment pouvez-vous aller au travail ?
@@ -81,12 +86,17 @@ SELF_ASSESSMENT_FR = """
 > [Tout de suite]
 < Vous avez besoin d'un salaire rapidement ?
 > [très vite]
+< Vous avez fait votre inscription à France Travail ?
+> [Non]
 < Vous avez un CV ?
 > [Non]
-< Voici votre bilan
-< Étape 1 : un premier travail, vite.
-< Votre diplôme vient d'un autre pays : faites-le reconnaître en France.
-< Vos prochaines actions
+< Français : vous parlez un peu, vous ne lisez pas encore, vous n'écrivez pas encore.
+< Vous inscrire à France Travail
+< Que voulez-vous faire ?
+> [Voir le détail de mon bilan]
+< Étape 1 – maintenant : un premier travail, pour avoir un salaire.
+< Votre diplôme vient d'un autre pays : demandez un papier officiel
+< Prochaines actions
 < Que voulez-vous faire ?
 """
 
@@ -161,9 +171,14 @@ def test_onboarding_and_self_assessment_in_english(
         > [In another country]
         < Have you had another job?
         > [No]
-        < What work interests you?
+        < What work can you do right away?
         > [Caring for people]
         > [Done]
+        < what job do you really want to do?
+        > [Caring for people]
+        > [Done]
+        < How old are you?
+        > [26 or older]
         < Do you have children
         > [No]
         < How can you get to work?
@@ -189,18 +204,27 @@ def test_onboarding_and_self_assessment_in_english(
         > 4/1/2027
         < Do you need a salary quickly?
         > [In the next few months]
+        < Are you registered with France Travail?
+        > [Yes]
         < Do you have a CV?
         > [Yes]
-        < Here is your assessment
-        < Step 1: a first job, quickly.
-        < Step 2: a project for later.
-        < Your next steps:
+        < Here is your assessment.
+        < To do first:
+        < What would you like to do?
+        > [See my full assessment]
+        < Step 1 – now: a first job, to earn a salary.
+        < Step 2 – later: the project.
+        < Next steps:
         < What would you like to do?
         """
     )
     summary = next(m for m in emulator.messages(JOHN) if "Here is your assessment" in m["text"])
-    assert "Nurse (More than 2 years)" in summary["text"]
-    assert "Caring for people" in summary["text"]
+    assert "French: you speak a little, you read well, you don't write it yet." in summary["text"]
+    assert "Now: work close to your trade, even less qualified." in summary["text"]
+    details = next(m for m in emulator.messages(JOHN) if "The assessment in full" in m["text"])
+    assert "Nurse (More than 2 years)" in details["text"]
+    plan = next(m for m in emulator.messages(JOHN) if "Step 2 – later" in m["text"])
+    assert "Caring for people" in plan["text"]
 
 
 def test_a_crash_mid_flow_resumes_at_the_same_question(

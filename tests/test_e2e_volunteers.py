@@ -128,7 +128,7 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
         > /people
         < Personnes suivies (Toutes)
         > [Amina]
-        < premier contact le 23 novembre 2026
+        < pas encore de premier contact
         > [En recherche]
         < Amina est en recherche active
         > [Résultat]

@@ -28,6 +28,8 @@ from bot.testing.moment import NOW, fixed_clock
 from bot.testing.terminal_process import run_chat
 from tests.conftest import CONFIG_TWO_CENTRES, ROOT
 from tests.leftovers import (
+    ANSWER_TO_CENTRE,
+    CENTRE_MESSAGE,
     CV_SCRIPT,
     ERASE_SCRIPT,
     FIRST_NAME,
@@ -55,8 +57,9 @@ ONBOARDING = f"""
 
 
 async def a_followed_person(relais: Relais) -> tuple[Conversation, Conversation, int]:
-    """Someone who built a CV, asked for a volunteer, whose page and CV a volunteer opened and
-    who got a note on their CV; and that volunteer. Returns both and the person's id."""
+    """Someone who built a CV, asked for a volunteer, whose page and CV a volunteer opened,
+    who got a note on their CV and a message from the volunteer, and answered it (the answer
+    still waits for the volunteer); and that volunteer. Returns both and the person's id."""
     invitation = await relais.invite("paris11", "volunteer", None)
     assert invitation is not None
     code = invitation[0]
@@ -82,8 +85,15 @@ async def a_followed_person(relais: Relais) -> tuple[Conversation, Conversation,
         > [Voir le CV]
         > [CV à corriger]
         > {NOTE}
+        > /write {person_id}
+        > {CENTRE_MESSAGE}
+        < C'est envoyé à {FIRST_NAME}
         """
     )
+    async with relais.storage.transaction() as tx:
+        due = await take_due(tx, relais.catalogs, "test", NOW, "zorba")
+    person.buttons = [b for d in due for row in d.message.buttons for b in row]
+    await person.play(f"> [Répondre]\n> {ANSWER_TO_CENTRE}\n< C'est envoyé.")
     return person, volunteer, person_id
 
 
@@ -95,6 +105,8 @@ async def rows_about(relais: Relais, person_id: int, external_id: str) -> dict[s
         "followup": ("SELECT COUNT(*) FROM followup WHERE person_id = ?", 1),
         "help_requests": ("SELECT COUNT(*) FROM help_requests WHERE person_id = ?", 1),
         "outcomes": ("SELECT COUNT(*) FROM outcomes WHERE person_id = ?", 1),
+        "exchanges": ("SELECT COUNT(*) FROM exchanges WHERE person_id = ?", 1),
+        "exchange_messages": ("SELECT COUNT(*) FROM exchange_messages WHERE person_id = ?", 1),
         "started_messages": (
             "SELECT COUNT(*) FROM started_messages WHERE person_id = ? OR subject_id = ?",
             2,
@@ -123,6 +135,8 @@ async def test_an_erased_person_leaves_no_byte_in_the_database_files(
     files = database_files(settings.database)
     # the test can fail: before the erasure, every value is there
     assert len(leftovers(files)) >= 9, leftovers(files)
+    found = {line.split(" in ")[0] for line in leftovers(files)}
+    assert {"a volunteer's message", "the answer to the centre"} <= found, found
     await person.play(ERASE_SCRIPT)
     assert leftovers(database_files(settings.database)) == []
     assert set((await rows_about(relais, person_id, "zorba")).values()) == {0}
@@ -140,7 +154,8 @@ async def test_erasing_one_s_data_is_also_leaving_the_volunteers_notices(
         waiting = await tx._fetchone(
             "SELECT COUNT(*) FROM started_messages WHERE subject_id = ?", (person_id,)
         )
-        assert waiting is not None and waiting[0] == 1  # "Zorbalinde (Paris 11e) voudrait…"
+        # "Zorbalinde (Paris 11e) voudrait…", "Réponse de Zorbalinde (Paris 11e) : « … »"
+        assert waiting is not None and waiting[0] == 2
     await person.play(ERASE_SCRIPT)
     async with relais.storage.transaction() as tx:
         # nothing waits for the volunteer about someone who is gone
@@ -296,7 +311,7 @@ def test_relais_chat_erasure_removes_the_copy_of_the_cv_a_volunteer_opened(
     relais_chat(tmp_path, CV_TYPED, "zorba", NOW.isoformat())
     invited = relais_command(tmp_path, ["invite", "--centre", "default"])
     code = next(w for w in invited.split() if w.startswith("RELAIS-"))
-    opened = relais_chat(tmp_path, ["1", code, "/person 1", "1"], "vera", NOW.isoformat())
+    opened = relais_chat(tmp_path, ["1", code, "/person 1", "2"], "vera", NOW.isoformat())
     assert "Le CV de Zorbalinde" in opened, opened[-2000:]
     documents = tmp_path / "documents"
     assert len(files_under(documents)) == 2  # hers, and the volunteer's copy

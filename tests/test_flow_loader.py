@@ -293,3 +293,133 @@ def test_a_review_needs_sections(tmp_path: Path) -> None:
 def test_an_entry_with_an_unknown_key_is_refused(tmp_path: Path) -> None:
     text = jobs().replace('edit = "start"', 'edit = "start", colour = "red"')
     assert "section 1, entry 1 must be" in error_of(tmp_path, text)
+
+
+# A choice said as a phrase in a summary, and a summary line in a volunteer's words.
+PHRASED = """
+id = "demo"
+[[steps]]
+id = "level"
+type = "choice"
+prompt = "Vous parlez français ?"
+options = [
+  {{ value = "a_little", label = "Un peu", phrase = "vous parlez un peu", desk_phrase = "parle" }},
+  {{ value = "good", label = "Bien"{good} }},
+]
+next = "sum"
+[[steps]]
+id = "sum"
+{sum}
+"""
+GOOD = ', phrase = "vous parlez bien", desk_phrase = "parle bien"'
+SUM = 'type = "message"\n[[steps.lines]]\ntext = "Français : {level:phrase}"\n'
+
+
+def test_phrases_and_desk_texts_load(tmp_path: Path) -> None:
+    # max_lines belongs to the step: written before its lines
+    sum_step = 'type = "message"\nmax_lines = 1\n[[steps.lines]]\n'
+    sum_step += 'text = "Français : {level:phrase}"\ndesk_text = "Français : {level:desk_phrase}"\n'
+    write_flows(tmp_path / "flows", PHRASED.format(good=GOOD, sum=sum_step))
+    flow = load_flows(tmp_path / "flows").flows["demo"]
+    [line] = flow.steps["sum"].lines
+    assert (line.in_voice("person"), line.in_voice("desk")) == (
+        "Français : {level:phrase}",
+        "Français : {level:desk_phrase}",
+    )
+    assert flow.steps["level"].options[1].form("desk_phrase") == "parle bien"
+    assert flow.steps["sum"].max_lines == 1
+
+
+@pytest.mark.parametrize(
+    ("good", "sum_step", "expected"),
+    [
+        (
+            "",
+            SUM,
+            "step 'sum', field 'lines': {level:phrase}: option 'good' of step 'level' "
+            "has no phrase",
+        ),
+        (
+            GOOD,
+            SUM.replace("level:phrase", "level:loud"),
+            "step 'sum', field 'lines': {level:loud}: expected {level}, {level:phrase} or "
+            "{level:desk_phrase}",
+        ),
+        (GOOD, SUM + "desk_text = 3\n", "step 'sum', field 'desk_text': line 1: expected a text"),
+        (
+            GOOD,
+            SUM + 'desk_text = "Bonjour {nom}"\n',
+            "step 'sum', field 'desk_text': placeholder {nom} is not a saved answer",
+        ),
+        (
+            GOOD,
+            SUM + 'desk_text = "Bonjour {"\n',
+            "step 'sum', field 'desk_text': line 1: malformed placeholder",
+        ),
+        (
+            GOOD,
+            'type = "message"\nmax_lines = 3\n' + SUM.split("\n", 1)[1],
+            "step 'sum', field 'max_lines': need 1 <= max_lines <= number of lines (1)",
+        ),
+        (
+            GOOD,
+            'type = "text"\nprompt = "Alors, {level:phrase} ?"',
+            "step 'sum', field 'prompt': {level:phrase}: phrases are shown in messages only",
+        ),
+        (
+            ', phrase = ""',
+            SUM,
+            "step 'level', field 'options': option 'good': phrase must be a text, not empty",
+        ),
+        (
+            ', phrase = "bien", loud = "BIEN"',
+            SUM,
+            "step 'level', field 'options': option 2 must be",
+        ),
+    ],
+)
+def test_phrase_and_desk_text_mistakes_are_named(
+    tmp_path: Path, good: str, sum_step: str, expected: str
+) -> None:
+    message = error_of(tmp_path, PHRASED.format(good=good, sum=sum_step))
+    assert "demo.toml: " + expected in message, message
+
+
+def test_max_lines_is_for_messages(tmp_path: Path) -> None:
+    message = error_of(
+        tmp_path, 'id = "demo"\n[[steps]]\nid = "a"\ntype = "yes_no"\nprompt = "?"\nmax_lines = 2\n'
+    )
+    assert "demo.toml: step 'a', field 'max_lines': only allowed for steps of type message" in (
+        message
+    )
+
+
+WHOLE = "numbers must be [from, to], whole numbers"
+
+
+@pytest.mark.parametrize(
+    ("numbers", "expected"),
+    [
+        ("[14, 25]", "field 'options': the numbers of two options overlap"),
+        ('["14", 30]', f"field 'options': option 'adult': {WHOLE}"),
+        ("[30, 26]", f"field 'options': option 'adult': {WHOLE}"),
+    ],
+)
+def test_the_numbers_of_an_age_band_are_checked(
+    tmp_path: Path, numbers: str, expected: str
+) -> None:
+    message = error_of(
+        tmp_path,
+        f"""
+        id = "demo"
+        [[steps]]
+        id = "age_band"
+        type = "choice"
+        prompt = "Quel âge avez-vous ?"
+        options = [
+          {{ value = "young", label = "Moins de 26 ans", numbers = [14, 25] }},
+          {{ value = "adult", label = "26 ans ou plus", numbers = {numbers} }},
+        ]
+        """,
+    )
+    assert message.endswith(f"demo.toml: step 'age_band', {expected}")

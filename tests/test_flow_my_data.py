@@ -38,9 +38,13 @@ ASSESSMENT_EN = """
 > [More than 2 years]
 > [In another country]
 > [No]
-< What work interests you?
+< What work can you do right away?
 > [Caring for people]
 > [Done]
+< what job do you really want to do?
+> [Caring for people]
+> [Done]
+> [26 or older]
 > [No]
 > [By bus]
 > [Done]
@@ -52,6 +56,7 @@ ASSESSMENT_EN = """
 > [Skip]
 > [Right away]
 > [In the next few months]
+> [Yes]
 > [No]
 < Here is your assessment
 """
@@ -59,6 +64,7 @@ ASSESSMENT_EN = """
 # the rest of Amina's self-assessment (children, transport, postcode, a start date, urgent)
 AMINA_FR_END = """
 > [Oui]
+> [3 ans ou plus]
 > [Aux heures d'école]
 > [À pied]
 > [En transports]
@@ -72,6 +78,7 @@ AMINA_FR_END = """
 > [À partir d'une date]
 > 01/12/2026
 > [très vite]
+> [Oui]
 > [Non]
 < Voici votre bilan
 """
@@ -241,7 +248,7 @@ async def test_amina_receives_everything_relais_keeps_about_her_in_french(
         """
         > [Parler à un bénévole]
         > [Oui]
-        < C'est envoyé.
+        < Votre demande est gardée.
         > [J'ai trouvé un travail !]
         > [CDD]
         > [Passer]
@@ -277,7 +284,10 @@ async def test_amina_receives_everything_relais_keeps_about_her_in_french(
         # the self-assessment, each answer under its question as the flow words it
         "■ Faire mon bilan\n• Vous parlez français ?\n  Un peu\n• Vous lisez le français ?",
         "1. Couturière (Plus de 2 ans)\n   • Quel était ce travail ?\n     Couturière",
-        "• Quel travail vous intéresse ?\n  Ménage et nettoyage, Cuisine et restauration",
+        "• Quel travail pouvez-vous faire tout de suite ?\n  Ménage et nettoyage, "
+        "Cuisine et restauration",
+        "• quel métier voulez-vous vraiment faire ?\n  Ménage et nettoyage, Cuisine et "
+        "restauration",
         "• À partir de quel jour ?\n  1 décembre 2026",
         # the CV
         "■ Faire mon CV\n",

@@ -49,11 +49,19 @@ AMINA_FR = """
 > [Non]
 # one job lasted more than 2 years: the question on long experience is not asked
 ! Vous avez travaillé plus de 2 ans
-< Quel travail vous intéresse ?
+# a job now, then the job wanted later: two questions
+< Quel travail pouvez-vous faire tout de suite ?
 > [Ménage]
 < ✅ Ménage et nettoyage
 > [Cuisine]
 > [Valider]
+< quel métier voulez-vous vraiment faire ?
+> [Ménage]
+> [Cuisine]
+> [Valider]
+< Partie 5 sur 5
+< Quel âge avez-vous ?
+> [26 ans ou plus]
 < Vous avez des enfants
 """
 
@@ -63,9 +71,9 @@ async def test_amina_completes_her_self_assessment_in_french(chat: Conversation)
     await chat.play(AMINA_FR)
     await chat.play(
         """
-        < Partie 5 sur 5
-        < Vous avez des enfants à faire garder
         > [Oui]
+        < Quel âge ont vos enfants ?
+        > [3 ans ou plus]
         > [Aux heures d'école]
         > [À pied]
         > [En transports]
@@ -86,18 +94,30 @@ async def test_amina_completes_her_self_assessment_in_french(chat: Conversation)
         > 01/12/2026
         < Vous avez besoin d'un salaire rapidement ?
         > [très vite]
+        < Vous avez fait votre inscription à France Travail ?
+        > [Oui]
         > [Non]
         < Voici votre bilan
-        < Français (parler / lire / écrire) : Un peu / Pas encore / Pas encore
+        < Français : vous parlez un peu, vous ne lisez pas encore, vous n'écrivez pas encore.
+        < Smartphone : vous l'utilisez un peu.
+        < Maintenant : un premier travail, pour avoir un salaire : Ménage et nettoyage, Cuisine
+        < Plus tard, votre projet : Ménage et nettoyage, Cuisine et restauration.
+        < À faire d'abord :
+        < Suivre un cours de français.
+        < agences d'intérim
+        < Faire votre CV
+        < Voir le détail de mon bilan
+        < Que voulez-vous faire ?
+        > [Voir le détail de mon bilan]
         < Études : École primaire
         < Couturière (Plus de 2 ans); Plonge au restaurant (Moins de 6 mois)
-        < Travail voulu : Ménage et nettoyage, Cuisine et restauration
         < Disponible : Du lundi au vendredi, Le matin
-        < Étape 1 : un premier travail, vite.
+        < Étape 1 – maintenant : un premier travail, pour avoir un salaire.
         < agences d'intérim
         < Métiers possibles avec peu de français
-        < Étape 2 : un projet pour plus tard.
-        < Vos prochaines actions
+        < Vos enfants sont gardés pendant l'école : cherchez un travail à ces heures-là.
+        < Étape 2 – plus tard : le projet.
+        < Prochaines actions :
         < cours de français
         < atelier CV
         < Prendre rendez-vous avec un bénévole
@@ -108,7 +128,9 @@ async def test_amina_completes_her_self_assessment_in_french(chat: Conversation)
         state = await tx.load_state("test", "ana")
     profile = state.profile
     assert profile["french_speaking"] == "a_little"
+    assert profile["job_now"] == ["cleaning", "catering"]
     assert profile["sectors_wanted"] == ["cleaning", "catering"]
+    assert profile["children_age"] == "school"
     assert profile["postcode"] == "75011"
     assert profile["start_date"] == "2026-12-01"
     assert [e["exp_title"] for e in profile["experiences"]] == [
@@ -142,7 +164,9 @@ async def test_a_redone_self_assessment_replaces_the_old_answers(chat: Conversat
         """
         > [Dans les prochains mois]
         > [Oui]
+        > [Oui]
         < Voici votre bilan
+        > [Voir le détail de mon bilan]
         < la livraison
         ! Garde des enfants
         """
@@ -160,7 +184,7 @@ async def test_a_redone_self_assessment_replaces_the_old_answers(chat: Conversat
         > [En France]
         > [Non]
         > [Non]
-        < Quel travail vous intéresse ?
+        < Quel travail pouvez-vous faire tout de suite ?
         """
     )
     async with chat.relais.storage.transaction() as tx:
@@ -171,6 +195,9 @@ async def test_a_redone_self_assessment_replaces_the_old_answers(chat: Conversat
         """
         > [Commerce]
         > [Valider]
+        > [Commerce]
+        > [Valider]
+        > [26 ans ou plus]
         """
     )
     await chat.play(NO_CHILDREN_BY_CAR)
@@ -178,7 +205,9 @@ async def test_a_redone_self_assessment_replaces_the_old_answers(chat: Conversat
         """
         > [revenu]
         > [Oui]
+        > [Oui]
         < Voici votre bilan
+        > [Voir le détail de mon bilan]
         < Expérience : pas encore
         ! Couturière
         """
@@ -223,7 +252,7 @@ async def test_the_experience_loop_stops_at_five(chat: Conversation) -> None:
             await chat.play("> [Oui]")
     # five jobs is the list's maximum: no "another job?", straight to the work wanted
     assert "Vous avez eu un autre travail ?" not in chat.text
-    assert "Quel travail vous intéresse ?" in chat.text
+    assert "Quel travail pouvez-vous faire tout de suite ?" in chat.text
     async with chat.relais.storage.transaction() as tx:
         state = await tx.load_state("test", "ana")
     assert len(state.session.current.answers["experiences"]) == 5
@@ -260,6 +289,6 @@ async def test_valider_can_be_typed_as_the_hint_says(chat: Conversation) -> None
         > [Ménage]
         < ✅ Ménage et nettoyage
         > Valider
-        < Vous avez des enfants
+        < quel métier voulez-vous vraiment faire ?
         """
     )

@@ -50,6 +50,10 @@ START = [
         (TRAVEL, "30 minute", ["30"]),
         (START, "tout de suitte", ["now"]),
         (START, "je sais pas", []),  # a meaning, not a spelling: see match_meaning
+        # a few words in a row of one label, as Fatou typed where she worked before
+        ([("fr", "En France"), ("abroad", "Dans un autre pays")], "autre pays", ["abroad"]),
+        (TRAVEL, "dune heure", ["more"]),
+        (LEVELS, "pas bien", []),  # not a run of words of any one label
     ],
 )
 def test_a_close_spelling_of_one_label(

@@ -322,7 +322,7 @@ async def test_what_waits_for_a_closed_centre_goes_to_the_persons_new_centre(
     amina_id = await person_id(relais, "amina")
     await join(relais, "marie", "paris11")
     leo = await join(relais, "leo", "lyon")
-    await amina.play("> [Parler à un bénévole]\n> [Oui]\n< va vous contacter")
+    await amina.play("> [Parler à un bénévole]\n> [Oui]\n< va vous écrire ici")
     await amina.play("> [J'ai trouvé un travail !]\n> [CDD]\n> 01/12/2026\n< va le confirmer")
     assert await notices_of(relais, "leo") == ""
     boss = await admin(relais)
@@ -336,7 +336,7 @@ async def test_what_waits_for_a_closed_centre_goes_to_the_persons_new_centre(
     await leo.send(Inbound(EventKind.BUTTON, data=f"V:cf:{job.id}"))
     assert "Confirmé. Bravo à Amina !" in leo.text
     # asking again in Lyon is the same request, not a second one
-    await amina.play("> [Parler à un bénévole]\n> [Oui]\n< va vous contacter")
+    await amina.play("> [Parler à un bénévole]\n> [Oui]\n< va vous écrire ici")
     assert "voudrait parler" not in await notices_of(relais, "leo")
     async with relais.storage.transaction() as tx:
         (request_id,) = [r["id"] for r in await tx._fetchall("SELECT id FROM help_requests", ())]
@@ -352,10 +352,11 @@ async def test_a_help_request_left_waiting_at_a_closed_centre_reaches_the_new_on
     await amina.play(AMINA_IN_PARIS)
     amina_id = await person_id(relais, "amina")
     await join(relais, "leo", "lyon")
-    await amina.play("> [Parler à un bénévole]\n> [Oui]\n< va vous contacter")
+    # nobody at Paris 11e yet: told honestly that the request waits
+    await amina.play("> [Parler à un bénévole]\n> [Oui]\n< Votre demande est gardée.")
     async with relais.storage.transaction() as tx:
         await tx._execute("UPDATE persons SET centre = 'lyon' WHERE id = ?", (amina_id,))
-    await amina.play("> /menu\n> [Parler à un bénévole]\n> [Oui]\n< va vous contacter")
+    await amina.play("> /menu\n> [Parler à un bénévole]\n> [Oui]\n< va vous écrire ici")
     assert "Amina (Lyon Part-Dieu) voudrait parler" in await notices_of(relais, "leo")
 
 

@@ -28,7 +28,9 @@ SELF_ASSESSMENT = [
     "2",
     "2",
     "2",  # primary school; no training; never worked
-    "1, 4",  # sectors wanted, typed
+    "1, 4",  # a job now, typed
+    "1, 4",  # the job wanted later, typed
+    "2",  # 26 or older
     "2",  # no children to look after
     "1,3",  # transport, typed
     "2",
@@ -38,7 +40,9 @@ SELF_ASSESSMENT = [
     "75011",
     "1",
     "1",
-    "2",  # start now; very urgent; no CV
+    "1",
+    "2",  # start now; very urgent; registered at France Travail; no CV
+    "2",  # menu: the details of the bilan
 ]
 
 
@@ -50,8 +54,8 @@ def chat(tmp_path: Path, lines: list[str], user: str = "amina") -> str:
 @pytest.mark.parametrize(
     ("language", "expected"),
     [
-        ("1", ["Voici votre bilan", "Étape 1", "Étape 2", "Vos prochaines actions"]),
-        ("2", ["Here is your assessment", "Step 1", "Step 2", "Your next steps"]),
+        ("1", ["Voici votre bilan", "À faire d'abord", "Étape 1", "Étape 2", "Prochaines actions"]),
+        ("2", ["Here is your assessment", "To do first", "Step 1", "Step 2", "Next steps"]),
     ],
 )
 def test_a_scripted_self_assessment_reaches_the_summary(
@@ -148,7 +152,7 @@ def test_relais_invite_and_two_terminals_play_both_sides(tmp_path: Path) -> None
     volunteer = chat(tmp_path, ["1", code], user="marie")
     assert "Bienvenue dans l'équipe de Centre Relais" in volunteer
     beneficiary = chat(tmp_path, ["1", "1", "1", "Amina", "Parler à un bénévole", "Oui"])
-    assert "Un bénévole de Centre Relais va vous contacter" in beneficiary
+    assert "Un bénévole de Centre Relais va vous écrire ici" in beneficiary
     later = chat(tmp_path, ["1", "/people"], user="marie")  # "1": the request's button
     assert "Amina (Centre Relais) voudrait parler à un bénévole." in later
     assert "Merci ! Vous vous occupez d'Amina." in later

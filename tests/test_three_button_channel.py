@@ -145,9 +145,9 @@ async def test_the_whole_self_assessment_reads_the_same_with_typed_numbers(runni
     await ana.play(AMINA_FR)
     await ana.play(
         """
-        < Partie 5 sur 5
-        < Vous avez des enfants à faire garder
         > [Oui]
+        < Quel âge ont vos enfants ?
+        > [3 ans ou plus]
         < Quelqu'un peut garder vos enfants
         > [Aux heures d'école]
         # a multiple choice: each tick comes as a new message, never an edit
@@ -173,13 +173,17 @@ async def test_the_whole_self_assessment_reads_the_same_with_typed_numbers(runni
         > 01/12/2026
         < Vous avez besoin d'un salaire rapidement ?
         > [très vite]
+        > [Oui]
         > [Non]
         < Voici votre bilan
-        < Français (parler / lire / écrire) : Un peu / Pas encore / Pas encore
+        < Français : vous parlez un peu, vous ne lisez pas encore, vous n'écrivez pas encore.
+        < Plus tard, votre projet : Ménage et nettoyage, Cuisine et restauration.
+        < À faire d'abord :
+        < Que voulez-vous faire ?
+        > [Voir le détail de mon bilan]
         < Couturière (Plus de 2 ans); Plonge au restaurant (Moins de 6 mois)
-        < Travail voulu : Ménage et nettoyage, Cuisine et restauration
         < Disponible : Du lundi au vendredi, Le matin
-        < Vos prochaines actions
+        < Prochaines actions
         < Que voulez-vous faire ?
         """
     )

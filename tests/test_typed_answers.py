@@ -181,8 +181,18 @@ START = """
 def trial_settings(tmp_path: Path) -> Settings:
     flows = tmp_path / "flows"
     flows.mkdir()
-    # the flows every deployment has: language, onboarding and the desk's
-    for name in ("language", "onboarding", "desk_note", "desk_outcome"):
+    # the flows every deployment has: language, onboarding, the desk's and the replies to the
+    # centre's messages
+    for name in (
+        "language",
+        "onboarding",
+        "team_welcome",
+        "desk_note",
+        "desk_outcome",
+        "desk_message",
+        "reply_to_centre",
+        "share_phone",
+    ):
         (flows / f"{name}.toml").write_bytes((ROOT / "flows" / f"{name}.toml").read_bytes())
     (flows / "essai.toml").write_text(textwrap.dedent(TRIAL), encoding="utf-8")
     config = tmp_path / "relais.toml"

@@ -163,7 +163,7 @@ async def test_help_requests_reach_only_the_persons_centre(relais: Relais) -> No
         """
         > [Parler à un bénévole]
         > [Oui]
-        < Un bénévole de Paris 11e va vous contacter
+        < Un bénévole de Paris 11e va vous écrire ici, dans Relais.
         ! Les bénévoles sont là
         > [Parler à un bénévole]
         > [Oui]

@@ -188,6 +188,15 @@ def _ascii_digits(text: str) -> str:
     return "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() else ch for ch in text)
 
 
+def number_in_text(raw: str) -> int | None:
+    """The one whole number in a short answer ("19", "j'ai 32 ans", "dix-neuf"), else None."""
+    spelt = parse_number(raw)
+    if isinstance(spelt, int):
+        return spelt
+    found = re.findall(r"\d+", _ascii_digits(_plain(raw)))
+    return int(found[0]) if len(found) == 1 and len(found[0]) <= 4 else None
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 

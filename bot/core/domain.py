@@ -104,6 +104,8 @@ class Frame:
     edit: dict[str, Any] = field(default_factory=dict)
     # the onboarding notice shown again because it changed: ends at the consent question
     reconsent: bool = False
+    # a reply flow: what opened it (e.g. {"exchange": 3}), handed back when it ends, never saved
+    given: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON-ready form."""
@@ -120,6 +122,8 @@ class Frame:
             data["edit"] = self.edit
         if self.reconsent:
             data["reconsent"] = True
+        if self.given:
+            data["given"] = self.given
         return data
 
     @classmethod
@@ -134,6 +138,7 @@ class Frame:
             view=dict(data.get("view", {})),
             edit=dict(data.get("edit", {})),
             reconsent=bool(data.get("reconsent", False)),
+            given=dict(data.get("given", {})),
         )
 
 

@@ -34,6 +34,13 @@ class Engine:
         on a message Relais started); the menu when no question is in progress."""
         return Turn(self.flows, self.renderer(world)).resume(state)
 
+    def start_reply_flow(
+        self, state: State, flow_id: str, given: dict[str, Any], world: World
+    ) -> tuple[State, Reply]:
+        """Open a reply flow over the question in progress (the capability answering a button
+        of a message Relais started calls this); `given` comes back when it ends."""
+        return Turn(self.flows, self.renderer(world)).start_reply_flow(state, flow_id, given)
+
     def start_desk_flow(
         self, state: State, flow_id: str, given: dict[str, Any], world: World
     ) -> tuple[State, Reply]:

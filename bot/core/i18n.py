@@ -63,6 +63,16 @@ def placeholders(template: str) -> set[str]:
     return names
 
 
+def placeholder_forms(template: str) -> set[tuple[str, str]]:
+    """(name, format) of the {placeholders} of a text: {x:phrase} gives ("x", "phrase"), {x}
+    gives ("x", ""); raises ValueError on a malformed one."""
+    found = set()
+    for _, name, spec, _ in string.Formatter().parse(template):
+        if name is not None:
+            found.add((name, spec or ""))
+    return found
+
+
 @dataclass(frozen=True)
 class Translator:
     """Everything a reply needs to speak one locale."""

@@ -84,12 +84,14 @@ def match_options(options: list[tuple[str, str]], typed: str) -> list[str]:
     by_value = [v for v in dict(options) if v == typed]
     if by_value or len(typed) < MIN_PARTIAL:
         return by_value
-    # people type the start of a label ("un pe") or its key word ("effacer"): accepted only
-    # when it points at one option, never a guess between two
+    # people type the start of a label ("un pe"), its key word ("effacer") or a few of its
+    # words in a row ("autre pays" for "Dans un autre pays"): accepted only when it points at
+    # one option, never a guess between two
     shared = False
     for partial in (
         [v for v, label in labels if label.startswith(typed)],
         [v for v, label in labels if typed in label.split()],
+        [v for v, label in labels if " " in typed and f" {typed} " in f" {label} "],
     ):
         if len(partial) == 1:
             return partial

@@ -13,11 +13,19 @@ from typing import Any
 
 from bot.core import answers, words
 from bot.core.domain import Button, Centre, Frame, Message, State
-from bot.core.i18n import N_, Catalogs, Translator, fill, language_name, placeholders
+from bot.core.i18n import (
+    N_,
+    Catalogs,
+    Translator,
+    fill,
+    language_name,
+    placeholder_forms,
+    placeholders,
+)
 from bot.core.world import World
 from bot.documents import wording
 from bot.documents.cv import Month
-from bot.flows.model import RELATIVE_DAY, Flow, FlowSet, Step
+from bot.flows.model import PHRASES, RELATIVE_DAY, Flow, FlowSet, Step
 
 T_MENU = N_("Que voulez-vous faire ?")
 T_MULTI_HINT = N_("Vous pouvez choisir plusieurs réponses. Appuyez sur « Valider » à la fin.")
@@ -43,10 +51,10 @@ HINTS = {
 
 
 def answer_lookup(
-    st: State, frame: Frame | None, item: dict[str, Any] | None = None
+    st: State, frame: Frame | None, item: dict[str, Any] | None = None, world: World | None = None
 ) -> Callable[[str], Any]:
     """Current answers by name: the item being filled, this run's answers, the saved profile,
-    and person settings."""
+    person settings, and what the world says of the person's centre (`world` given)."""
 
     def lookup(name: str) -> Any:
         if item is not None and name in item:
@@ -55,6 +63,8 @@ def answer_lookup(
             return bool(st.person.consent)
         if name == "person.centre":
             return st.person.centre
+        if name == "person.centre_team":
+            return world.has_team(st.person.centre) if world is not None else None
         if name == "person.locale":
             return st.person.locale
         if name in st.followup:
@@ -173,7 +183,7 @@ class Renderer:
         nav = []
         if frame.history:
             nav.append(Button(t.gettext(B_BACK), f"{seq}:b"))
-        if frame.edit:
+        if frame.edit or self.flows.reply_flow(frame.flow) is not None:
             nav.append(Button(t.gettext(B_CANCEL), f"{seq}:c"))
         if step.optional:
             nav.append(Button(t.gettext(B_SKIP), f"{seq}:s"))
@@ -189,22 +199,53 @@ class Renderer:
         rows = tuple((Button(t.gettext(f.title), f"{seq}:m:{f.id}"),) for f in flows)
         return Message(t.gettext(T_MENU), rows, rtl=t.rtl)
 
-    def message_text(self, st: State, frame: Frame, step: Step) -> str:
-        """A message step: its text, then each line whose condition holds and values exist."""
+    def message_text(self, st: State, frame: Frame, step: Step, voice: str = "person") -> str:
+        """A message step: its text, then each line whose condition holds and values exist (at
+        most max_lines of them). voice "desk": the lines as a volunteer reads them about the
+        person whose answers these are (their desk_text)."""
         t = self.tr(st)
-        names = _names(step.text).union(*(_names(line.text) for line in step.lines))
-        values = self.display_values(st, frame, names)
-        lookup = answer_lookup(st, frame)
+        texts = [line.in_voice(voice) for line in step.lines]
+        names = _names(step.text).union(*(_names(text) for text in texts))
+        values: dict[str, object] = dict(self.display_values(st, frame, names))
+        values.update(self._phrases(st, frame, [step.text, *texts], values))
+        lookup = answer_lookup(st, frame, world=self.world)
         parts = []
         if step.text:
             parts.append(t.fill(t.gettext(step.text), values))
-        for line in step.lines:
-            if line.when and not line.when.holds(lookup):
+        shown = 0
+        for line, text in zip(step.lines, texts, strict=True):
+            if not text or (line.when and not line.when.holds(lookup)):
                 continue
-            if any(values.get(n) in (None, "") for n in placeholders(line.text)):
+            if any(values.get(n) in (None, "") for n in _names(text)):
                 continue  # a line about something the person did not answer is left out
-            parts.append(t.fill(t.gettext(line.text), values))
+            parts.append(t.fill(t.gettext(text), values))
+            shown += 1
+            if shown == step.max_lines:
+                break  # the first lines are the most important: the rest waits for the details
         return "\n".join(parts)
+
+    def _phrases(
+        self, st: State, frame: Frame, texts: list[str], values: dict[str, object]
+    ) -> dict[str, object]:
+        """The answers shown as phrases in these texts ({x:phrase}), ready for fill."""
+        t = self.tr(st)
+        lookup = answer_lookup(st, frame)
+        found: dict[str, object] = {}
+        wanted = {name for text in texts for name, form in _forms(text) if form in PHRASES}
+        for name in wanted:
+            saver = self.flows.find_field(name)
+            label = values.get(name)
+            if saver is None or not isinstance(label, str) or not label:
+                continue
+            chosen = lookup(name)
+            chosen = chosen if isinstance(chosen, list) else [chosen]
+            options = [o for o in saver[1].options if o.value in chosen]
+            forms = {
+                form: ", ".join(t.gettext(o.form(form)) for o in options if o.form(form))
+                for form in PHRASES
+            }
+            found[name] = Said(label, forms)
+        return found
 
     def display_values(
         self, st: State, frame: Frame | None, wanted: set[str] | None = None
@@ -290,6 +331,28 @@ class Renderer:
         if step is not None and step.type == "phone":
             return answers.format_phone(value)
         return str(value)
+
+
+class Said:
+    """An answer in a text: its label for {x}, one of its phrases for {x:phrase}."""
+
+    def __init__(self, label: str, forms: dict[str, str]) -> None:
+        self.label = label
+        self.forms = forms
+
+    def __format__(self, spec: str) -> str:
+        return (self.forms.get(spec) or self.label) if spec else self.label
+
+    def __str__(self) -> str:
+        return self.label
+
+
+def _forms(template: str) -> set[tuple[str, str]]:
+    """(name, format) of the placeholders of a text; none for a malformed one."""
+    try:
+        return placeholder_forms(template)
+    except ValueError:
+        return set()
 
 
 def _names(template: str) -> set[str]:

@@ -18,6 +18,9 @@ class World:
     tz: ZoneInfo
     centres: tuple[Centre, ...]
     languages: tuple[str, ...]
+    # the open centres where nobody yet receives help requests (no volunteer, no admin known);
+    # a flow asks it as "person.centre_team" to tell the person honestly that their request waits
+    unstaffed: frozenset[str] = frozenset()
 
     @property
     def today(self) -> date:
@@ -27,6 +30,10 @@ class World:
     def centre(self, centre_id: str | None) -> Centre | None:
         """The open centre with this id (None: none, or closed)."""
         return next((c for c in self.centres if c.id == centre_id), None)
+
+    def has_team(self, centre_id: str | None) -> bool:
+        """Whether someone receives the help requests made at this centre now."""
+        return centre_id is not None and centre_id not in self.unstaffed
 
     def centre_name(self, centre_id: str | None, default: str = "") -> str:
         """The name of an open centre, or `default`."""

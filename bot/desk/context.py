@@ -16,6 +16,7 @@ from bot.core.turn.texts import T_STALE
 from bot.core.world import World
 from bot.desk import about, buttons
 from bot.desk.domain import Access, Role, profile_name
+from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
 
 # answers shared by every capability (French reference, read in the volunteer's language)
@@ -114,6 +115,8 @@ class DeskConfig:
     catalogs: Catalogs
     admins: tuple[str, ...]
     invite_days: int
+    # when messages Relais starts wait (a volunteer's message to a person too)
+    quiet: QuietHours = field(default_factory=QuietHours)
 
 
 @dataclass

@@ -17,6 +17,7 @@ from bot.desk import (
     audit,
     centres,
     cv_check,
+    exchanges,
     help_requests,
     invitations,
     menu,
@@ -29,6 +30,7 @@ from bot.desk.buttons import is_desk
 from bot.desk.context import T_NOT_FOUND, Answer, Call, Ctx, DeskConfig, find_subject
 from bot.desk.domain import Access, Role
 from bot.desk.router import Need, Registry, Router
+from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
 
 __all__ = ["TEAM_COMMANDS", "Desk", "team_command_names"]
@@ -56,6 +58,7 @@ async def cancel(ctx: Ctx, call: Call) -> None:
 CAPABILITIES = (
     people.router,
     cv_check.router,
+    exchanges.router,
     help_requests.router,
     outcomes.router,
     statistics.router,
@@ -86,11 +89,12 @@ class Desk:
         engine: Engine,
         admins: tuple[str, ...],
         invite_days: int,
+        quiet: QuietHours | None = None,
     ) -> None:
         REGISTRY.check_flows(engine.flows)
         self.registry = REGISTRY
         self.engine = engine
-        self.config = DeskConfig(catalogs, admins, invite_days)
+        self.config = DeskConfig(catalogs, admins, invite_days, quiet or QuietHours())
         self.bot_username = ""  # set by the Telegram channel, for invitation links
 
     async def access(self, tx: Tx, person: Person) -> Access:

@@ -44,6 +44,7 @@ class Filter(StrEnum):
     NEW = "new"  # waiting for a first contact
     CV = "cv"  # CV to check
     SEARCHING = "search"  # actively looking for work
+    WAITING = "waiting"  # asked to talk to a volunteer; nobody took the request yet
 
 
 T_PERSON_N = N_("Personne n° {id}")
@@ -146,6 +147,34 @@ class HelpRequest:
     centre: str
     created_at: datetime
     taken_by: int | None
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A conversation between a volunteer (for the centre) and a person, through Relais."""
+
+    id: int
+    person_id: int
+    centre: str
+    volunteer_id: int | None  # None: the volunteer erased their data since
+    started_at: datetime
+    ended_at: datetime | None
+
+    @property
+    def open(self) -> bool:
+        """Neither side ended it."""
+        return self.ended_at is None
+
+
+@dataclass(frozen=True)
+class ExchangeMessage:
+    """One message of an exchange: from the person, or from the centre (a volunteer)."""
+
+    exchange_id: int
+    from_person: bool
+    text: str
+    at: datetime
+    centre: str
 
 
 @dataclass(frozen=True)

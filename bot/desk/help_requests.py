@@ -1,6 +1,9 @@
 """Help requests: a person asked to talk to a volunteer; the first volunteer who takes it gets
-the phone number, the person is told someone will call. `/requests` lists those still waiting
-at one's centres, oldest first, each with a button to take it."""
+the phone number (when the person gave one) and a button to write to them here, in Relais; the
+person is told a volunteer will write. Taking a request is not the first contact: that is
+recorded when the person answers a volunteer's message, or with "Premier contact fait".
+`/requests` lists those still waiting at one's centres, oldest first, each with a button to take
+it."""
 
 from __future__ import annotations
 
@@ -11,14 +14,14 @@ from bot.desk.buttons import build
 from bot.desk.context import Call, Ctx
 from bot.desk.notices import notify
 from bot.desk.router import Need, Router
-from bot.storage.database import to_text
 
 router = Router("help_requests")
 
 T_HELP_TAKEN = N_("Merci ! Vous vous occupez de {name}.")
 T_HELP_ALREADY = N_("Un autre bénévole s'occupe déjà de cette demande.")
-T_HELP_TAKEN_NOTICE = N_("Un bénévole a vu votre demande. Il va vous contacter.")
+T_HELP_TAKEN_NOTICE = N_("Un bénévole a vu votre demande. Il va vous écrire ici, dans Relais.")
 T_PHONE = N_("Téléphone : {phone}")
+T_WRITE_NOW = N_("Écrivez-lui ici : la personne recevra votre message comme venant du centre.")
 B_OPEN = N_("Voir la fiche")
 T_WAITING_HEAD = N_("Demandes en attente, de la plus ancienne à la plus récente :")
 T_WAITING_LINE = N_("{name} ({centre}), depuis le {date}")
@@ -55,6 +58,9 @@ async def waiting(ctx: Ctx, call: Call) -> None:
     ctx.show(Message("\n".join(lines), tuple(rows), rtl=t.rtl))
 
 
+B_WRITE = N_("✍️ Écrire")
+
+
 async def _requester(ctx: Ctx, request_id: int) -> int | None:
     """Who asked, if the request is at one of this volunteer's centres."""
     request = await ctx.tx.help_request(request_id)
@@ -70,11 +76,16 @@ async def take(ctx: Ctx, call: Call) -> None:
     if not await ctx.tx.take_help_request(call.id(0), ctx.access.person_id):
         ctx.say(T_HELP_ALREADY)
         return
-    await ctx.tx.update_followup(who.id, first_contact_at=to_text(ctx.now))
     await notify(ctx.tx, who.person, T_HELP_TAKEN_NOTICE)
     lines = [t.gettext(T_HELP_TAKEN, name=who.name)]
     if who.profile.get("phone"):
         lines.append(t.gettext(T_PHONE, phone=answers.format_phone(who.profile["phone"])))
         await ctx.tx.audit(ctx.access.person_id, who.id, "phone")
-    rows = ((Button(t.gettext(B_OPEN), build("p", who.id)),),)
+    lines.append(t.gettext(T_WRITE_NOW))
+    rows = (
+        (
+            Button(t.gettext(B_WRITE), build("w", who.id)),
+            Button(t.gettext(B_OPEN), build("p", who.id)),
+        ),
+    )
     ctx.show(Message("\n".join(lines), rows, rtl=t.rtl))

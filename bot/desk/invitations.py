@@ -1,6 +1,7 @@
 """Invitations: a coordinator invites a volunteer (an admin, a coordinator) with a one-time
-code; whoever sends the code joins the centre's team. Joining is open to everyone: the code is
-the proof, and wrong codes are limited per hour so that codes cannot be guessed."""
+code; whoever sends the code joins the centre's team, and is told when people of the centre
+wait for a volunteer. Joining is open to everyone: the code is the proof, and wrong codes are
+limited per hour so that codes cannot be guessed."""
 
 from __future__ import annotations
 
@@ -28,6 +29,10 @@ T_JOINED = N_(
 T_JOINED_COORDINATOR = N_(
     "Vous coordonnez {centre}.\n/invite : inviter un bénévole\n/stats : les résultats du centre\n"
     "/team : l'équipe du centre"
+)
+T_WAITING_JOINED = N_(
+    "Des personnes de {centre} attendent qu'un bénévole leur écrive (demandes en attente : {n})."
+    " Pour les voir : /people, puis « En attente de contact »."
 )
 T_INVITE = N_(
     "Code d'invitation pour {centre} ({role}) :\n{code}\n"
@@ -80,6 +85,11 @@ async def join(ctx: Ctx, code: str) -> None:
     if role == "coordinator":
         text += "\n" + t.gettext(T_JOINED_COORDINATOR, centre=name)
     names = ctx.menu_for(await ctx.tx.roles_of(person_id))
+    waiting = await ctx.tx.waiting_help_count(centre)
+    if waiting:
+        # requests made before anyone was there waited: the newcomer is told where they are
+        # (words, not a button: a question may be waiting for a typed "1" on some channels)
+        text += "\n\n" + t.gettext(T_WAITING_JOINED, centre=name, n=waiting)
     ctx.show(Message(text, rtl=t.rtl))
     locale = ctx.state.person.locale or ""
     ctx.out.effects.append(Effect("team_commands", {"commands": names, "locale": locale}))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from bot.core import answers
@@ -20,6 +21,7 @@ from bot.desk.domain import (
     Beneficiary,
     Filter,
     FollowUp,
+    HelpRequest,
     Outcome,
     person_name,
 )
@@ -30,7 +32,8 @@ from bot.storage.database import to_text
 router = Router("people")
 
 PAGE_SIZE = 8
-SUMMARY_STEPS = ("summary", "plan_now", "plan_later", "next_actions")
+# the whole self-assessment and plan, which volunteers read in their own words (desk voice)
+ASSESSMENT_FLOW = "my_assessment"
 
 T_LIST_HEAD = N_("Personnes suivies ({filter}) – page {page} sur {pages}")
 T_LIST_EMPTY = N_("Personne dans cette liste pour l'instant.")
@@ -39,6 +42,7 @@ F_LABELS = {
     Filter.NEW: N_("Premier contact"),
     Filter.CV: N_("CV à vérifier"),
     Filter.SEARCHING: N_("En recherche"),
+    Filter.WAITING: N_("En attente de contact"),
 }
 CV_STATUS = {
     "none": N_("pas de CV"),
@@ -67,6 +71,8 @@ T_SEARCH_NO = N_("Recherche active : non")
 T_CONTACT_YES = N_("Premier contact : {date}")
 T_CONTACT_NO = N_("Premier contact : pas encore")
 T_OUTCOME_LINE = N_("Résultat : {outcome} ({date})")
+T_WAITING = N_("Demande d'aide : en attente depuis le {date}")
+T_LAST_MESSAGE = N_("dernier message le {date}")
 T_TO_CONFIRM = N_("à confirmer")
 T_NO_ASSESSMENT = N_("Bilan : pas encore fait.")
 T_PLAN_OF = N_("Bilan et plan de {name} :")
@@ -82,6 +88,9 @@ B_OUTCOME = N_("🏁 Résultat")
 B_JOB_CONFIRM = N_("✅ Confirmer le travail")
 B_JOB_DECLINE = N_("❌ Pas confirmé")
 B_PAGE = N_("↩ Fiche")
+B_TAKE = N_("🙋 Je m'en occupe")
+B_WRITE = N_("✍️ Écrire")
+B_MESSAGES = N_("💬 Messages")
 B_LIST = N_("↩ Liste")
 B_PREV = N_("◀ Précédents")
 B_NEXT = N_("Suivants ▶")
@@ -99,6 +108,8 @@ class Facts:
     outcomes: list[Outcome]
     has_cv: bool
     assessed: bool
+    waiting: HelpRequest | None = None  # a help request nobody took yet
+    last_message_at: datetime | None = None  # the latest message with the centre
 
     @property
     def job_to_confirm(self) -> Outcome | None:
@@ -125,6 +136,7 @@ NEXT_STEPS: tuple[tuple[Callable[[Facts], bool], str], ...] = (
         lambda f: not f.follow.searching and f.latest is not None and f.latest.kind != "job",
         N_("rien pour l'instant"),
     ),
+    (lambda f: f.waiting is not None, N_("répondre à sa demande d'aide : « Je m'en occupe »")),
     (lambda f: f.follow.first_contact_at is None, N_("prendre un premier contact")),
     (lambda f: f.follow.cv_status == "to_check" and f.has_cv, N_("relire le CV")),
     (lambda f: f.follow.cv_status == "to_fix", N_("attendre la correction du CV")),
@@ -181,7 +193,7 @@ async def show_list(ctx: Ctx, which: Filter, page: int) -> None:
         Button(("• " if f == which else "") + t.gettext(F_LABELS[f]), build("l", f.value, 0))
         for f in Filter
     ]
-    rows: list[tuple[Button, ...]] = [tuple(filters[:2]), tuple(filters[2:])]
+    rows: list[tuple[Button, ...]] = [tuple(filters[i : i + 2]) for i in range(0, len(filters), 2)]
     for one in people:
         about.shown(one.id)  # the list names them: erased with any of them
         rows.append((Button(_row_label(one, t), build("p", one.id)),))
@@ -223,11 +235,14 @@ async def page(ctx: Ctx, call: Call) -> None:
     each, and what can be done (the self-assessment and plan behind "Bilan et plan")."""
     t, who = ctx.t, call.who
     await ctx.tx.audit(ctx.access.person_id, who.id, "profile")  # every view, after any action
+    last = await ctx.tx.exchange_messages_of(who.id, limit=1)
     facts = Facts(
         follow=await ctx.tx.followup_of(who.id),
         outcomes=await ctx.tx.outcomes_of(who.id),
         has_cv=bool(who.profile.get("last_name")),
         assessed="income_urgency" in who.profile,
+        waiting=await ctx.tx.waiting_help_request(who.id),
+        last_message_at=last[0].at if last else None,
     )
     follow = facts.follow
     centre = ctx.centre_name(who.person.centre)
@@ -248,7 +263,13 @@ async def page(ctx: Ctx, call: Call) -> None:
         contact.append(t.gettext(T_FIRST_CONTACT_ON, date=day))
     else:
         contact.append(t.gettext(T_NO_FIRST_CONTACT))
+    if facts.last_message_at is not None:
+        day = t.date(facts.last_message_at.astimezone(t.tz).date())
+        contact.append(t.gettext(T_LAST_MESSAGE, date=day))
     lines.append(t.gettext(T_CONTACT, contact=" · ".join(contact)))
+    if facts.waiting is not None:
+        since = facts.waiting.created_at.astimezone(t.tz).date()
+        lines.append(t.gettext(T_WAITING, date=t.date(since)))
     lines.append(t.gettext(T_NEXT, action=t.gettext(next_step(facts))))
     ctx.show(Message("\n".join(lines), _page_buttons(who.id, facts, t), rtl=t.rtl))
 
@@ -276,6 +297,11 @@ def _status(facts: Facts, t: Translator) -> list[str]:
 def _page_buttons(person_id: int, facts: Facts, t: Translator) -> tuple[tuple[Button, ...], ...]:
     """The page's buttons, most urgent first, two to a row."""
     found: list[tuple[str, str]] = []
+    if facts.waiting is not None:
+        found.append((B_TAKE, build("h", facts.waiting.id)))
+    found.append((B_WRITE, build("w", person_id)))
+    if facts.last_message_at is not None:
+        found.append((B_MESSAGES, build("wm", person_id)))
     job = facts.job_to_confirm
     if job is not None:
         found += [(B_JOB_CONFIRM, build("cf", job.id)), (B_JOB_DECLINE, build("cn", job.id))]
@@ -306,17 +332,18 @@ async def assessment(ctx: Ctx, call: Call) -> None:
 
 
 def _assessment(ctx: Ctx, profile: dict[str, Any]) -> str:
-    """The person's self-assessment summary and plan, in the volunteer's language."""
+    """The person's self-assessment and plan, in the volunteer's language and words ("CV :
+    fait", not "Faire votre CV"); "" when the bilan is not done."""
     render = ctx.render
-    flow = render.flows.flows.get("self_assessment")
+    flow = render.flows.flows.get(ASSESSMENT_FLOW)
     if flow is None or "income_urgency" not in profile:
         return ""
     reader = State(replace(ctx.state.person, centre=None), profile=profile)
     frame = Frame(flow=flow.id, step=flow.start)
     texts = [
-        render.message_text(reader, frame, flow.steps[sid])
-        for sid in SUMMARY_STEPS
-        if sid in flow.steps
+        render.message_text(reader, frame, step, voice="desk")
+        for step in flow.steps.values()
+        if step.type == "message"
     ]
     return "\n\n".join(text for text in texts if text)
 

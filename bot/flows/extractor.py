@@ -11,12 +11,17 @@ from collections.abc import Collection, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
-from bot.core.i18n import placeholders
+from bot.core.i18n import placeholder_forms
 
 # (lineno, funcname, message, comments), as Babel expects from an extraction method
 Extracted = tuple[int, str | None, str, list[str]]
 
 BUTTON_MAX = 30  # option labels become phone buttons
+# who reads an option's phrases (see bot.flows.model.PHRASES) and a line's desk_text
+PHRASE_READERS = {
+    "phrase": "to the person",
+    "desk_phrase": "to a volunteer, about the person",
+}
 
 
 class _Lines:
@@ -55,7 +60,9 @@ def _comments(where: str, text: str, button: bool = False) -> list[str]:
     """Translator comments: where the text is used, and what to keep as is."""
     comments = [where]
     try:
-        names = sorted(placeholders(text))
+        names = sorted(
+            name + (f":{form}" if form else "") for name, form in placeholder_forms(text)
+        )
     except ValueError:
         names = []
     if names:
@@ -92,6 +99,11 @@ def _texts(flow: Mapping[str, Any], flow_id: str) -> Iterator[tuple[str, str, st
             if isinstance(option, Mapping) and isinstance(option.get("label"), str):
                 value = option.get("value", "?")
                 yield sid, f"{where}: option {value}", option["label"], True
+            for form, reader in PHRASE_READERS.items():
+                if isinstance(option, Mapping) and isinstance(option.get(form), str):
+                    value = option.get("value", "?")
+                    place = f"{where}: option {value} said in a summary, {reader}"
+                    yield sid, place, option[form], False
         none_label = step.get("none_label")
         if isinstance(none_label, str) and none_label:
             yield sid, f"{where}: button for no answer", none_label, True
@@ -99,6 +111,10 @@ def _texts(flow: Mapping[str, Any], flow_id: str) -> Iterator[tuple[str, str, st
         for number, line in enumerate(lines if isinstance(lines, list) else [], start=1):
             if isinstance(line, Mapping) and isinstance(line.get("text"), str):
                 yield sid, f"{where}: line {number}", line["text"], False
+            desk_text = line.get("desk_text") if isinstance(line, Mapping) else None
+            if isinstance(desk_text, str) and desk_text:
+                place = f"{where}: line {number}, {PHRASE_READERS['desk_phrase']}"
+                yield sid, place, desk_text, False
         yield from _section_texts(step.get("sections"), sid, where)
 
 

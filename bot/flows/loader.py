@@ -3,13 +3,14 @@ file, the step and the field."""
 
 from __future__ import annotations
 
+import itertools
 import tomllib
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from bot.core.i18n import placeholders
+from bot.core.i18n import placeholder_forms, placeholders
 from bot.flows.conditions import Condition, ConditionError, parse_condition
 from bot.flows.model import (
     ACTIONS,
@@ -25,7 +26,9 @@ from bot.flows.model import (
     OPTION_SOURCES,
     PERSON_DISPLAY,
     PERSON_FIELDS,
+    PHRASES,
     RELATIVE_DAY,
+    REPLY_ROLE,
     ROLES,
     SCRIPTS,
     STEP_KEYS,
@@ -33,6 +36,7 @@ from bot.flows.model import (
     TYPE_KEYS,
     VALUE,
     VERSION,
+    WORLD_FIELDS,
     Branch,
     Entry,
     Flow,
@@ -120,11 +124,13 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
 
     options: list[Option] = []
     for i, opt in enumerate(r.get(raw, "options", list, [])):
-        keys = set(opt) if isinstance(opt, dict) else set()
-        if not {"value", "label"} <= keys or keys - {"value", "label", *OPTION_CV_KEYS}:
+        keys = {"value", "label"}
+        known = keys | set(PHRASES) | {"numbers"} | set(OPTION_CV_KEYS)
+        if not isinstance(opt, dict) or not keys <= set(opt) <= known:
             raise r.fail(
-                f'option {i + 1} must be {{ value = "...", label = "..." }}, and maybe '
-                f"{', '.join(OPTION_CV_KEYS)}",
+                f'option {i + 1} must be {{ value = "...", label = "..." }}, '
+                f'maybe with phrase = "...", desk_phrase = "..." and numbers = [from, to], '
+                f"and CV words: maybe {', '.join(OPTION_CV_KEYS)}",
                 "options",
             )
         value, label = opt["value"], opt["label"]
@@ -134,6 +140,12 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
             raise r.fail(f"option {value!r} needs a label", "options")
         if any(o.value == value for o in options):
             raise r.fail(f"option value {value!r} appears twice", "options")
+        forms = {name: opt.get(name, "") for name in PHRASES}
+        for name, form in forms.items():
+            if not isinstance(form, str) or (name in opt and not form.strip()):
+                raise r.fail(f"option {value!r}: {name} must be a text, not empty", "options")
+            if form:
+                r.text({name: form}, "options")  # a malformed placeholder is named
         words = {k: opt[k] for k in OPTION_CV_KEYS if k in opt}
         for key, text in words.items():
             # cv = "" leaves the choice off the CV; a gendered form must say something
@@ -141,9 +153,21 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
                 raise r.fail(f"option {value!r}: {key} must be a text", "options")
         if words and stype not in ("choice", "multi_choice"):
             raise r.fail("only the options of a choice have CV words", "options")
-        options.append(Option(value, label, **words))
+        options.append(
+            Option(
+                value,
+                label,
+                forms["phrase"],
+                forms["desk_phrase"],
+                _numbers(r, opt, value),
+                **words,
+            )
+        )
+    spans = sorted(o.numbers for o in options if o.numbers is not None)
+    if any(a[1] >= b[0] for a, b in itertools.pairwise(spans)):
+        raise r.fail("the numbers of two options overlap", "options")
 
-    lines = _read_lines(r, r.get(raw, "lines", list, []), "lines")
+    lines = _read_lines(r, r.get(raw, "lines", list, []), "lines", desk=True)
     sections = _read_sections(r, r.get(raw, "sections", list, []))
 
     nxt = raw.get("next")
@@ -194,18 +218,30 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
         version=r.get(raw, "version", str, ""),
         in_french=r.get(raw, "in_french", bool, False),
         script=r.get(raw, "script", str, ""),
+        max_lines=r.get(raw, "max_lines", int, 0),
     )
     _check_step(r, step, frozenset(raw))
     return step
 
 
-def _read_lines(r: _Reader, raw: list[Any], key: str) -> tuple[Line, ...]:
+def _read_lines(r: _Reader, raw: list[Any], key: str, desk: bool = False) -> tuple[Line, ...]:
+    """The lines of a message (desk: they may have a desk_text) or of a review's entry."""
+    allowed = {"text", "when", "desk_text"} if desk else {"text", "when"}
     lines = []
     for i, line in enumerate(raw):
-        if not isinstance(line, dict) or "text" not in line or set(line) - {"text", "when"}:
-            raise r.fail(f'line {i + 1} must be {{ text = "...", when = {{...}} }}', key)
+        if not isinstance(line, dict) or "text" not in line or set(line) - allowed:
+            shape = 'text = "...", when = {...}' + (', desk_text = "..."' if desk else "")
+            raise r.fail(f"line {i + 1} must be {{ {shape} }}", key)
         when = r.condition(line["when"], key) if "when" in line else None
-        lines.append(Line(r.text(line, "text"), when))
+        desk_text = line.get("desk_text")
+        if desk_text is not None:
+            if not isinstance(desk_text, str):
+                raise r.fail(f"line {i + 1}: expected a text, got {desk_text!r}", "desk_text")
+            try:
+                placeholders(desk_text)
+            except ValueError as exc:
+                raise r.fail(f"line {i + 1}: malformed placeholder ({exc})", "desk_text") from None
+        lines.append(Line(r.text(line, "text"), when, desk_text))
     return tuple(lines)
 
 
@@ -256,6 +292,8 @@ def _check_step(r: _Reader, s: Step, raw_keys: frozenset[str] = frozenset()) -> 
         raise r.fail("only questions can be optional, reused or saved in an item", "optional")
     if s.type == "review" and not s.sections:
         raise r.fail("a review needs sections", "sections")
+    if "max_lines" in raw_keys and not 1 <= s.max_lines <= len(s.lines):
+        raise r.fail(f"need 1 <= max_lines <= number of lines ({len(s.lines)})", "max_lines")
     if s.reuse and (s.item or s.save.startswith("person.")):
         raise r.fail("only a plain answer can be reused, not an item or a person field", "reuse")
     if s.type == "choice":
@@ -396,7 +434,24 @@ def load_flow(path: Path) -> Flow:
             raise r.fail("a desk flow keeps nothing in the volunteer's profile", "remember")
         flow = replace(flow, remember=False)
         _check_desk(r, flow, raw)
+    if role == REPLY_ROLE:
+        _check_reply(r, flow, raw)
     return flow
+
+
+def _check_reply(r: _Reader, flow: Flow, raw: dict[str, Any]) -> None:
+    """A reply flow only asks: a button of a message Relais started opens it over the question
+    in progress, and the capability that sent the message applies its answers."""
+    for key in ("menu", "menu_when", "notice", "lists"):
+        if key in raw:
+            raise r.fail("a reply flow is opened by a message's button, never from a menu", key)
+    for step in flow.steps.values():
+        r.step = step.id
+        if step.type in ("action", "review"):
+            raise r.fail("a reply flow has no actions or reviews: its sender applies it", "type")
+        if step.save.startswith("person."):
+            raise r.fail("a reply flow does not change the person's settings", "save")
+    r.step = ""
 
 
 def _check_desk(r: _Reader, flow: Flow, raw: dict[str, Any]) -> None:
@@ -470,6 +525,13 @@ def _check_references(flows: dict[str, Flow]) -> None:
             if step.item and step.saves:
                 item_fields.setdefault(step.item, set()).add(step.save)
     beneficiaries = known
+    savers = {
+        s.save: s
+        for flow in flows.values()
+        if flow.role != "desk"
+        for s in flow.steps.values()
+        if s.saves and not s.item
+    }
     for flow in flows.values():
         r = _Reader(flow.path)
         known = beneficiaries
@@ -494,7 +556,7 @@ def _check_references(flows: dict[str, Flow]) -> None:
             conditions = [("next", b.when) for b in step.next if b.when]
             conditions += [("lines", line.when) for line in step.lines if line.when]
             for key, cond in conditions:
-                for f in cond.fields() - here:
+                for f in cond.fields() - here - set(WORLD_FIELDS):
                     raise r.fail(f"condition on unknown answer {f!r}", key)
                 for name, inner in cond.item_conditions():
                     for f in inner.fields() - item_fields.get(name, set()):
@@ -504,11 +566,48 @@ def _check_references(flows: dict[str, Flow]) -> None:
                     continue  # checked with their section below
                 for ph in placeholders(text) - here:
                     raise r.fail(f"placeholder {{{ph}}} is not a saved answer", key)
+                _check_phrases(r, savers, step, text, key)
             for key, bound in (("not_before", step.not_before), ("not_after", step.not_after)):
                 field_bound = step.type == "month" and IDENT.match(bound) and bound != "today"
                 if field_bound and bound not in item_fields.get(step.item, set()):
                     raise r.fail(f"{bound!r} is not a field of {step.item!r} items", key)
             _check_sections(r, flows, step, known, item_fields)
+
+
+def _numbers(r: _Reader, opt: dict[str, Any], value: str) -> tuple[int, int] | None:
+    """An option's `numbers = [from, to]`: whole numbers, from <= to."""
+    if "numbers" not in opt:
+        return None
+    span = opt["numbers"]
+    if (
+        not isinstance(span, list)
+        or len(span) != 2
+        or not all(isinstance(n, int) and not isinstance(n, bool) for n in span)
+        or span[0] > span[1]
+    ):
+        raise r.fail(f"option {value!r}: numbers must be [from, to], whole numbers", "options")
+    return (span[0], span[1])
+
+
+def _check_phrases(r: _Reader, savers: dict[str, Step], step: Step, text: str, key: str) -> None:
+    """{field:phrase} and {field:desk_phrase}, in messages only, of a choice whose every option
+    has that phrase."""
+    for name, form in placeholder_forms(text):
+        if not form:
+            continue
+        shown = f"{{{name}:{form}}}"
+        if form not in PHRASES:
+            raise r.fail(
+                f"{shown}: expected {{{name}}}, {{{name}:phrase}} or {{{name}:desk_phrase}}", key
+            )
+        if step.type != "message":
+            raise r.fail(f"{shown}: phrases are shown in messages only", key)
+        saver = savers.get(name)
+        if saver is None or saver.type not in ("choice", "multi_choice") or not saver.options:
+            raise r.fail(f"{shown}: only the answer of a choice with options has phrases", key)
+        missing = [o.value for o in saver.options if not o.form(form)]
+        if missing:
+            raise r.fail(f"{shown}: option {missing[0]!r} of step {saver.id!r} has no {form}", key)
 
 
 def _check_sections(

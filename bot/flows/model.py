@@ -37,12 +37,20 @@ PERSON_FIELDS = {
 }
 # "team": asked once of a volunteer, coordinator or admin (their first name) instead of the
 # beneficiaries' onboarding, before the volunteer menu
-ROLES = ("", "language", "onboarding", "centre", "desk", "team")
+ROLES = ("", "language", "onboarding", "centre", "desk", "team", "reply")
 # A desk flow (role = "desk") is volunteers' input about one person of their centre, opened by
 # the desk only. The desk gives it the person's id ("subject", kept in the frame) and, for each
 # event, their name ("subject_name", shown in texts and never stored); its answers are applied
 # by the desk when it ends, never kept in the volunteer's own profile.
 DESK_GIVEN = ("subject", "subject_name")
+# A reply flow (role = "reply") is opened by a button of a message Relais started (e.g.
+# "Répondre" to the centre's message), over whatever the person was answering. What opened it
+# is kept in the frame's `given` (never saved); when it ends, its answers go back to the
+# capability that sent the message, and the question the person was answering comes again.
+REPLY_ROLE = "reply"
+# what the world says of the person's centre, for conditions only: does someone receive help
+# requests there now (a volunteer, or an admin)?
+WORLD_FIELDS = ("person.centre_team",)
 # the buttons a date step may offer besides typing (the words parse_date reads)
 DATE_OPTIONS = ("today", "yesterday")
 # a date bound some days before today: "today-3650"
@@ -65,6 +73,13 @@ OPTION_CV_KEYS = ("cv", "cv_feminine", "cv_neutral")
 # a notice version: what people agreed to, compared to ask again when it changes ("2026-11")
 VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
 IDENT = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+# Who reads a message: the person it is about ("person"), or a volunteer of their centre
+# ("desk"), who reads each line's desk_text instead of its text.
+VOICES = ("person", "desk")
+# An option may say its answer as a phrase for summaries: {field:phrase} in a line shows
+# "vous parlez un peu" where {field} shows the label "Un peu"; {field:desk_phrase} is the same
+# for volunteers ("parle un peu").
+PHRASES = ("phrase", "desk_phrase")
 VALUE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 FLOW_KEYS = {
@@ -111,6 +126,7 @@ STEP_KEYS = {
     "version",
     "in_french",
     "script",
+    "max_lines",
 }
 # Fields that only make sense for some step types: a typo or a misplaced field is an error.
 TYPE_KEYS = {
@@ -121,7 +137,7 @@ TYPE_KEYS = {
     "date": {"not_before", "not_after", "options"},
     "month": {"not_before", "not_after"},
     "name": {"max_length", "script"},
-    "message": {"lines"},
+    "message": {"lines", "max_lines"},
     "action": {"action"},
     "review": {"sections"},
     "yes_no": {"version"},
@@ -143,7 +159,8 @@ class FlowError(ValueError):
 
 @dataclass(frozen=True)
 class Option:
-    """One answer of a choice: the stored value, the label shown, and how a CV writes it.
+    """One answer of a choice: the stored value, the label shown, maybe the answer said as a
+    phrase for summaries, to the person and to volunteers (see PHRASES), and how a CV writes it.
 
     The CV words are French whatever the chat language (the CV is always in French): they are
     not translated. "J'apprends à conduire" is shown in the chat, "Permis B en cours" on the CV.
@@ -151,9 +168,17 @@ class Option:
 
     value: str
     label: str
+    phrase: str = ""
+    desk_phrase: str = ""
+    # a typed number in this range stands for the option ("19", "j'ai 32 ans" at an age band)
+    numbers: tuple[int, int] | None = None
     cv: str | None = None  # the CV's words; None: the label; "": nothing on the CV ("Non")
     cv_feminine: str = ""  # a quality written for a woman ("Ponctuelle"); default: cv
     cv_neutral: str = ""  # the same quality without gender ("Ponctualité"); default: cv
+
+    def form(self, name: str) -> str:
+        """The phrase named `name` ("phrase" or "desk_phrase"); "" when the option has none."""
+        return {"phrase": self.phrase, "desk_phrase": self.desk_phrase}.get(name, "")
 
     def cv_words(self, form: str = "") -> str:
         """The CV's words for this choice, in a form: "feminine", "neutral" or masculine."""
@@ -163,10 +188,20 @@ class Option:
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a message step, shown when its condition holds."""
+    """One line of a message step, shown when its condition holds.
+
+    desk_text is the same line in a volunteer's words, shown on the person's page: None means
+    the text reads the same for both, "" that the line is only for the person."""
 
     text: str
     when: Condition | None = None
+    desk_text: str | None = None
+
+    def in_voice(self, voice: str) -> str:
+        """The line as a reader in this voice (see VOICES) sees it; "" when not for them."""
+        if voice == "desk" and self.desk_text is not None:
+            return self.desk_text
+        return self.text
 
 
 @dataclass(frozen=True)
@@ -242,6 +277,7 @@ class Step:
     # kind note (a volunteer can help) and is listed for the volunteer who checks the CV
     in_french: bool = False
     script: str = ""  # a name step: "latin" accepts only Latin letters (as on French papers)
+    max_lines: int = 0  # on a message: at most this many lines shown, the first that hold (0: all)
 
     @property
     def is_question(self) -> bool:
@@ -257,8 +293,10 @@ class Step:
         """(field, text) of every translatable text of the step."""
         texts = [("prompt", self.prompt), ("text", self.text), ("help", self.help)]
         texts += [("options", o.label) for o in self.options]
+        texts += [("options", o.form(name)) for o in self.options for name in PHRASES]
         texts.append(("none_label", self.none_label))
         texts += [("lines", line.text) for line in self.lines]
+        texts += [("desk_text", line.desk_text or "") for line in self.lines]
         for section in self.sections:
             texts.append(("sections", section.title))
             for entry in section.entries:
@@ -320,6 +358,11 @@ class FlowSet:
     def optional_role(self, role: str) -> Flow | None:
         """The flow that plays an optional role (centre), if any."""
         return next((f for f in self.flows.values() if f.role == role), None)
+
+    def reply_flow(self, flow_id: str) -> Flow | None:
+        """A reply flow by id (None: no such flow, or not a reply flow)."""
+        flow = self.flows.get(flow_id)
+        return flow if flow is not None and flow.role == REPLY_ROLE else None
 
     def desk_flow(self, flow_id: str) -> Flow | None:
         """A desk flow by id (None: no such flow, or one of the beneficiaries')."""

@@ -34,7 +34,7 @@ from bot.desk.people import (
 )
 from bot.documents.cv import build_cv, to_json_resume
 from bot.documents.maker import Document
-from bot.flows.model import Flow, FlowSet, Step
+from bot.flows.model import REPLY_ROLE, Flow, FlowSet, Step
 from bot.storage.database import Tx
 
 KINDS = ("my_data_txt", "my_data_json")
@@ -69,6 +69,9 @@ T_CV_DONE = N_("CV fait ou changé le {date}")
 H_HELP = N_("Vos demandes pour parler à un bénévole")
 T_HELP_TAKEN = N_("{date} : un bénévole s'en occupe.")
 T_HELP_WAITING = N_("{date} : en attente d'un bénévole.")
+H_MESSAGES = N_("Vos messages avec le centre")
+T_FROM_CENTRE = N_("{date} – {centre} : « {text} »")
+T_FROM_YOU = N_("{date} – vous : « {text} »")
 H_OUTCOMES = N_("Vos résultats")
 H_ACCESS = N_("Qui a regardé vos données")
 ACCESS_LINES = {
@@ -208,7 +211,9 @@ class AnswersSource:
         return None  # the answers are in the state
 
     def _flows(self, ctx: Context) -> list[Flow]:
-        return sorted(ctx.flows.flows.values(), key=lambda f: (f.role == "", f.order, f.id))
+        # the settings' flows first (language, first name), the answers to the centre last
+        order = {"": 1, REPLY_ROLE: 2}
+        return sorted(ctx.flows.flows.values(), key=lambda f: (order.get(f.role, 0), f.order, f.id))
 
     def answers(self, ctx: Context, values: Mapping[str, Any]) -> dict[str, list[_Answer]]:
         """The answers of `values` by flow id ("" for those no flow asks any more)."""
@@ -275,7 +280,8 @@ class AnswersSource:
         flow = ctx.flows.flows.get(flow_id)
         if flow is None:
             return ctx.t.gettext(H_OTHER)
-        title = ctx.t.gettext(flow.title) if flow.title and not flow.role else ""
+        titled = flow.title and flow.role in ("", REPLY_ROLE)
+        title = ctx.t.gettext(flow.title) if titled else ""
         title = title or ctx.t.gettext(H_ABOUT_YOU)
         return ctx.t.gettext(T_UNFINISHED, title=title) if unfinished else title
 
@@ -425,6 +431,43 @@ class HelpSource:
         }
 
 
+class MessagesSource:
+    """The messages between the person and their centre (a volunteer wrote for the centre:
+    never named here)."""
+
+    async def gather(self, tx: Tx, st: State) -> Any:
+        return await tx.exchange_messages_of(st.person.id or 0)
+
+    def parts(self, ctx: Context, data: Any) -> list[Part]:
+        t = ctx.t
+        lines = []
+        for message in data:
+            when = ctx.date(message.at)
+            if message.from_person:
+                lines.append(t.gettext(T_FROM_YOU, date=when, text=message.text))
+            else:
+                centre = _centre_name(ctx, message.centre)
+                lines.append(t.gettext(T_FROM_CENTRE, date=when, centre=centre, text=message.text))
+        return [Part(t.gettext(H_MESSAGES), tuple(lines))]
+
+    def json(self, ctx: Context, data: Any) -> dict[str, Any]:
+        return {
+            "messages": [
+                {
+                    "at": _iso(m.at),
+                    "from": "you" if m.from_person else "centre",
+                    "centre": m.centre,
+                    "text": m.text,
+                }
+                for m in data
+            ]
+        }
+
+
+def _centre_name(ctx: Context, centre: str) -> str:
+    return next((c.name for c in ctx.render.centres if c.id == centre), centre)
+
+
 class OutcomeSource:
     """What became of the person: jobs, trainings, French classes, as recorded."""
 
@@ -505,6 +548,7 @@ SOURCES: tuple[Source, ...] = (
     CvSource(),
     FollowUpSource(),
     HelpSource(),
+    MessagesSource(),
     OutcomeSource(),
     AccessSource(),
     LaterSource(),

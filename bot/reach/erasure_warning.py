@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from bot.core.domain import Button, Message
 from bot.core.i18n import N_, Translator
+from bot.reach.pressed import Answered, Pressing
 from bot.reach.queue import queue
 from bot.reach.started import NOTICE, NewStarted, Started
 from bot.schedule.quiet_hours import QuietHours
@@ -91,9 +92,6 @@ def render(t: Translator, started: Started) -> Message:
     return Message(t.gettext(T_WARNING, date=t.date(day)), ((button,),), rtl=t.rtl)
 
 
-async def press(
-    tx: Tx, t: Translator, started: Started, choice: str, now: datetime
-) -> tuple[Message, ...]:
+async def press(pressing: Pressing) -> Answered:
     """ "Je suis toujours là": the data stays (the press already counted as activity)."""
-    del tx, started, choice, now
-    return (Message(t.gettext(T_KEPT), rtl=t.rtl),)
+    return Answered((pressing.say(T_KEPT),))

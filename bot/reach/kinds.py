@@ -3,20 +3,22 @@ who answers them. One table: a new capability adds its row here."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass, field
 
 from bot.core.domain import Message
 from bot.core.i18n import Translator
 from bot.desk import notices
-from bot.reach import erasure_warning
+from bot.flows.model import FlowError, FlowSet
+from bot.reach import centre_message, erasure_warning
+from bot.reach.pressed import Answered, Pressing, Replied
 from bot.reach.started import Started
 from bot.storage.database import Tx
 
 Renderer = Callable[[Translator, Started], Message]
-PressHandler = Callable[[Tx, Translator, Started, str, datetime], Awaitable[tuple[Message, ...]]]
+PressHandler = Callable[[Pressing], Awaitable[Answered]]
 StillDue = Callable[[Tx, Started], Awaitable[bool]]
+ReplyHandler = Callable[[Replied], Awaitable[None]]
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,11 @@ class Kind:
     # asked at delivery: False drops the message (what it said is no longer true)
     still_due: StillDue | None = None
     choices: tuple[str, ...] = ()  # the choices its buttons carry; any other is forged
+    # True: a button works once (a second press says `already`); False: the kind decides at
+    # each press (a conversation's "Répondre" works as long as the conversation goes on)
+    once: bool = True
+    # the reply flows its buttons open (role = "reply"), and what applies each one's answers
+    replies: Mapping[str, ReplyHandler] = field(default_factory=dict)
 
 
 KINDS: dict[str, Kind] = {
@@ -41,4 +48,24 @@ KINDS: dict[str, Kind] = {
         erasure_warning.still_due,
         (erasure_warning.CHOICE,),
     ),
+    centre_message.KIND: Kind(
+        centre_message.render,
+        centre_message.press,
+        choices=centre_message.CHOICES,
+        once=False,
+        replies=centre_message.REPLIES,
+    ),
 }
+# a reply flow's answers go to the kind that opened it
+REPLY_HANDLERS: dict[str, ReplyHandler] = {
+    flow: handler for kind in KINDS.values() for flow, handler in kind.replies.items()
+}
+
+
+def check_reply_flows(flows: FlowSet) -> None:
+    """Every reply flow a kind opens exists, with role = "reply" (checked at start-up)."""
+    for name in REPLY_HANDLERS:
+        if flows.reply_flow(name) is None:
+            raise FlowError(
+                f"{name}.toml", 'a message Relais starts needs this flow, role = "reply"'
+            )

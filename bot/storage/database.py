@@ -25,6 +25,7 @@ from bot.core.clock import Clock, utc_now
 from bot.core.domain import Person, Session, State
 from bot.privacy.private_files import prepare_database
 from bot.storage.erasure import ErasureQueries
+from bot.storage.exchanges import ExchangeQueries
 from bot.storage.export import ExportQueries
 from bot.storage.journal import DroppedUpdates, JournalQueries, PendingUpdate
 from bot.storage.keyboards import KeyboardQueries
@@ -265,6 +266,7 @@ class Tx(
     ErasureQueries,
     KeyboardQueries,
     ReachQueries,
+    ExchangeQueries,
 ):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 

@@ -17,7 +17,16 @@ ERASED = "erased"  # the person asked ("Mes données" → "Tout effacer")
 PURGED = "purged"  # the retention period ended (no actor: Relais itself)
 
 # tables whose rows belong to one person (person_id); the persons row goes last
-_OWNED = ("profile", "followup", "help_requests", "outcomes", "roles", "started_messages")
+_OWNED = (
+    "profile",
+    "followup",
+    "help_requests",
+    "outcomes",
+    "roles",
+    "started_messages",
+    "exchange_messages",
+    "exchanges",
+)
 
 
 @dataclass(frozen=True)
@@ -44,9 +53,9 @@ class ErasureQueries(Queries):
         that it happened (`action`: "erased" or "purged"). False if there was no such person.
 
         Goes: the person's row (so their platform id too), answers, session, follow-up, help
-        requests, outcomes, roles, messages Relais started for them and about them, outbox
-        messages of their chat and about them, audit lines about them. Their outbox callback
-        answers still queued are sent, then deleted (sensitive).
+        requests, messages with their centre, outcomes, roles, messages Relais started for them
+        and about them, outbox messages of their chat and about them, audit lines about them.
+        Their outbox callback answers still queued are sent, then deleted (sensitive).
         """
         row = await self._fetchone(
             "SELECT channel, external_id FROM persons WHERE id = ?", (person_id,)

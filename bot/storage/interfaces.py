@@ -18,6 +18,8 @@ if TYPE_CHECKING:
     from bot.desk.domain import (
         AuditEntry,
         Beneficiary,
+        Exchange,
+        ExchangeMessage,
         Filter,
         FollowUp,
         HelpRequest,
@@ -295,6 +297,10 @@ class Centres(Protocol):
         """The centres people can choose, in the order they were added."""
         ...
 
+    async def centres_without_team(self) -> frozenset[str]:
+        """The open centres where nobody has a role (no volunteer, no coordinator)."""
+        ...
+
     async def add_centre(self, centre: Centre) -> bool:
         """Add a centre (or bring a removed one back); False if it is already active."""
         ...
@@ -408,6 +414,13 @@ class HelpRequests(Protocol):
     ) -> list[HelpRequest]:
         """The requests no volunteer took yet at these centres, oldest first (people who still
         agree to be followed only)."""
+
+    async def waiting_help_request(self, person_id: int) -> HelpRequest | None:
+        """The person's help request nobody took yet, if any."""
+        ...
+
+    async def waiting_help_count(self, centre: str) -> int:
+        """How many people of a centre (who agreed, without a role) wait for a volunteer."""
         ...
 
     async def take_help_request(self, request_id: int, volunteer_id: int) -> bool:
@@ -416,6 +429,34 @@ class HelpRequests(Protocol):
 
     async def help_requests_of(self, person_id: int) -> list[HelpAsked]:
         """The person's requests to talk to a volunteer, oldest first."""
+        ...
+
+
+class Exchanges(Protocol):
+    """Messages between a volunteer and a person, through Relais."""
+
+    async def open_exchange(self, person_id: int, centre: str, volunteer_id: int) -> Exchange:
+        """The exchange in progress between this volunteer and this person, or a new one."""
+        ...
+
+    async def exchange(self, exchange_id: int) -> Exchange | None:
+        """An exchange by id."""
+        ...
+
+    async def add_exchange_message(
+        self, exchange: Exchange, from_person: bool, author_id: int | None, text: str
+    ) -> None:
+        """Keep one message of an exchange, as written."""
+        ...
+
+    async def end_exchange(self, exchange_id: int, by: str) -> bool:
+        """End an exchange (`by` "person" or "volunteer"); False if it had already ended."""
+        ...
+
+    async def exchange_messages_of(
+        self, person_id: int, limit: int | None = None
+    ) -> list[ExchangeMessage]:
+        """The messages between a person and their centre, oldest first (the last `limit`)."""
         ...
 
 
@@ -530,6 +571,7 @@ class Transaction(
     Team,
     FollowUps,
     HelpRequests,
+    Exchanges,
     Outcomes,
     Audit,
     Stats,

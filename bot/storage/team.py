@@ -60,6 +60,10 @@ _FILTERS = {
     Filter.NEW: " AND f.first_contact_at IS NULL",
     Filter.CV: " AND f.cv_status = 'to_check'",
     Filter.SEARCHING: " AND f.searching = 1",
+    Filter.WAITING: (
+        " AND EXISTS (SELECT 1 FROM help_requests h WHERE h.person_id = p.id"
+        " AND h.taken_at IS NULL)"
+    ),
 }
 
 
@@ -103,6 +107,14 @@ class TeamQueries(Queries):
             "SELECT id, name, address, hours FROM centres WHERE removed_at IS NULL ORDER BY rowid"
         )
         return tuple(Centre(r["id"], r["name"], r["address"], r["hours"]) for r in rows)
+
+    async def centres_without_team(self) -> frozenset[str]:
+        """The open centres where nobody has a role (no volunteer, no coordinator)."""
+        rows = await self._fetchall(
+            "SELECT c.id FROM centres c WHERE c.removed_at IS NULL AND NOT EXISTS"
+            " (SELECT 1 FROM roles r WHERE r.centre = c.id AND r.revoked_at IS NULL)"
+        )
+        return frozenset(str(r["id"]) for r in rows)
 
     async def add_centre(self, centre: Centre) -> bool:
         """Add a centre (or bring a removed one back); False if it is already active."""
@@ -471,6 +483,27 @@ class TeamQueries(Queries):
             )
             for r in rows
         ]
+
+    async def waiting_help_request(self, person_id: int) -> HelpRequest | None:
+        """The person's help request nobody took yet, if any."""
+        row = await self._fetchone(
+            "SELECT id FROM help_requests WHERE person_id = ? AND taken_at IS NULL"
+            " ORDER BY id LIMIT 1",
+            (person_id,),
+        )
+        return await self.help_request(int(row["id"])) if row is not None else None
+
+    async def waiting_help_count(self, centre: str) -> int:
+        """How many people of a centre (who agreed, without a role) wait for a volunteer."""
+        row = await self._fetchone(
+            "SELECT COUNT(DISTINCT h.person_id) AS n FROM help_requests h"
+            " JOIN persons p ON p.id = h.person_id"
+            " WHERE h.taken_at IS NULL AND p.centre = ? AND p.consent = 1"
+            " AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id"
+            " AND r.revoked_at IS NULL)",
+            (centre,),
+        )
+        return int(row["n"]) if row is not None else 0
 
     async def take_help_request(self, request_id: int, volunteer_id: int) -> bool:
         """Take a request; False when someone took it first."""

@@ -38,9 +38,9 @@ class Buttons(TurnBase):
         t = self.tr(st)
         if step.type == "review":
             self._review_press(st, frame, step, token, out, pressed=True)
-        elif token == "c" and frame.edit:
+        elif token == "c" and self._cancellable(frame):
             out.echo = t.gettext(B_CANCEL)
-            self._cancel_edit(st, frame, out)
+            self._cancel(st, frame, out)
         elif token == "b":
             out.echo = t.gettext(B_BACK)
             self._back(st, out)

@@ -8,7 +8,7 @@ from bot.core.domain import DESK_MENU, Effect, State
 from bot.core.render import answer_lookup
 from bot.core.turn.base import Out, TurnBase
 from bot.core.turn.texts import T_HELP, T_STOPPED, T_UNKNOWN_COMMAND
-from bot.flows.model import Flow
+from bot.flows.model import REPLY_ROLE, Flow
 
 if TYPE_CHECKING:
     from bot.core.turn.turn import Turn
@@ -56,11 +56,12 @@ class Commands(TurnBase):
     def _pause_all(self: Turn, st: State) -> None:
         """Leave every flow in progress; its answers wait for the person to come back.
 
-        A correction left midway is dropped: it changes nothing until it is finished.
+        A correction or a reply left midway is dropped: it changes nothing until it is finished.
         """
         for frame in st.session.stack:
             flow = self._flow(frame)
-            if flow.role != "language" and flow.remember and not frame.edit and not frame.reconsent:
+            left = flow.role in ("language", REPLY_ROLE) or frame.edit or frame.reconsent
+            if flow.remember and not left:
                 st.session.paused[frame.flow] = frame
         st.session.stack = []
 

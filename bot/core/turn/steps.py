@@ -9,7 +9,7 @@ from bot.core.domain import DESK_MENU, Effect, Frame, Message, State
 from bot.core.render import answer_lookup, current_answer, current_item
 from bot.core.turn.base import Out, TurnBase
 from bot.core.turn.texts import DOCUMENT_TEXTS, T_FIRST, T_RESUME
-from bot.flows.model import Flow, Step
+from bot.flows.model import REPLY_ROLE, Flow, Step
 
 if TYPE_CHECKING:
     from bot.core.turn.turn import Turn
@@ -61,7 +61,7 @@ class Steps(TurnBase):
             frame.answers[step.save] = value
 
     def _next(self: Turn, st: State, frame: Frame, step: Step) -> str | None:
-        lookup = answer_lookup(st, frame, current_item(frame, step))
+        lookup = answer_lookup(st, frame, current_item(frame, step), self.render.world)
         flow = self._flow(frame)
         for branch in step.next:
             if branch.when and not branch.when.holds(lookup):
@@ -142,6 +142,8 @@ class Steps(TurnBase):
             out.effects.append(Effect("flow_done", {"flow": flow.id}))
         st.session.stack.remove(frame)
         st.session.paused.pop(flow.id, None)
+        if flow.role == REPLY_ROLE:
+            self._reply_done(frame, out)  # then the question it came over, or the menu
         if flow.role == "desk":
             # the desk applies the answers and says what it did; no menu of the beneficiaries'
             answers_given = copy.deepcopy(frame.answers)

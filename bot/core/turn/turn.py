@@ -11,13 +11,14 @@ from bot.core.turn.base import Out, TurnBase
 from bot.core.turn.buttons import Buttons
 from bot.core.turn.commands import Commands
 from bot.core.turn.notice import NoticeSteps
+from bot.core.turn.replies import Replies
 from bot.core.turn.review import Reviews
 from bot.core.turn.steps import Steps
 from bot.core.turn.texts import MAX_INPUT, T_MEDIA
 from bot.core.turn.typed import TypedAnswers
 
 
-class Turn(NoticeSteps, Commands, Buttons, TypedAnswers, Steps, Reviews, TurnBase):
+class Turn(NoticeSteps, Commands, Buttons, TypedAnswers, Steps, Reviews, Replies, TurnBase):
     """One event's answer being worked out, with the world it happens in."""
 
     def handle(self, state: State, event: Inbound) -> tuple[State, Reply]:

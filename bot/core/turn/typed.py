@@ -61,8 +61,9 @@ class TypedAnswers(TurnBase):
                 self._say(st, out, T_CHOOSE)
                 self._prompt_again(st, out)
             return
-        if frame.edit and typed and typed == answers.normalise_label(t.gettext(B_CANCEL)):
-            self._cancel_edit(st, frame, out)
+        cancel = answers.normalise_label(t.gettext(B_CANCEL))
+        if self._cancellable(frame) and typed and typed == cancel:
+            self._cancel(st, frame, out)
             return
         if typed and typed == answers.normalise_label(t.gettext(B_BACK)):
             self._back(st, out)
@@ -170,8 +171,10 @@ class TypedAnswers(TurnBase):
         t = self.tr(st)
         if step.type == "choice":
             options = self.render.options(st, step)
-            found = match_options(options, typed) or match_meaning(
-                options, typed, self.render.lexicon(st)
+            found = (
+                match_options(options, typed)
+                or match_meaning(options, typed, self.render.lexicon(st))
+                or _by_number(step, raw)
             )
             if len(found) == 1:
                 return (found[0],)
@@ -227,6 +230,14 @@ class TypedAnswers(TurnBase):
             return spec
         value = (item or {}).get(spec)
         return value if isinstance(value, str) else None
+
+
+def _by_number(step: Step, raw: str) -> list[str]:
+    """The option whose numbers hold the one number typed ("j'ai 19 ans" at an age band)."""
+    number = answers.number_in_text(raw)
+    if number is None:
+        return []
+    return [o.value for o in step.options if o.numbers and o.numbers[0] <= number <= o.numbers[1]]
 
 
 def _typed_choices(

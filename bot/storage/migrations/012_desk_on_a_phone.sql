@@ -3,7 +3,7 @@
 -- A CV sent back with a note remembers who sent it back: when the person corrects it, that
 -- volunteer is told. A job a person reported can be declined ("pas confirmé"): it stays
 -- unconfirmed, does not count, and is no longer waiting for a volunteer. The audit log gains
--- those two decisions.
+-- those two decisions (and keeps version 10's 'message').
 
 ALTER TABLE followup ADD COLUMN cv_sent_back_by INTEGER REFERENCES persons (id) ON DELETE SET NULL;
 
@@ -17,7 +17,7 @@ CREATE TABLE audit_log_new (
     action TEXT NOT NULL CHECK (
         action IN (
             'profile', 'cv', 'phone', 'erased', 'purged', 'team_removed', 'export',
-            'job_confirmed', 'job_declined'
+            'message', 'job_confirmed', 'job_declined'
         )
     ),
     at TEXT NOT NULL

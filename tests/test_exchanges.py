@@ -447,6 +447,8 @@ async def test_olena_reads_and_answers_in_english(relais: Relais) -> None:
         < Sent. The volunteer will answer you here, in Relais.
         < What is your family name?
         > Shevchenko
+        < Olena SHEVCHENKO
+        > [Yes]
         < What is your phone number?
         """
     )

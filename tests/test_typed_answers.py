@@ -701,3 +701,24 @@ def test_no_question_of_any_flow_begins_with_thanks() -> None:
         and step.prompt.strip().casefold().startswith(("merci", "bravo", "super", "parfait"))
     ]
     assert thanking == []
+
+
+async def test_the_menu_reads_a_word_of_one_choice(chat: Conversation) -> None:
+    # Fatou types the word she sees rather than pressing; "mon" is in several choices: no guess
+    await chat.play(
+        """
+        > /start
+        > [Français]
+        > [Oui]
+        > [Paris 11e]
+        > Fatou
+        < Que voulez-vous faire ?
+        > mon
+        < Choisissez dans le menu avec les boutons
+        > bilan
+        < Vous parlez français ?
+        > /menu
+        > parler
+        < Voulez-vous qu'un bénévole de votre centre vous contacte ?
+        """
+    )

@@ -37,10 +37,12 @@ class TypedAnswers(TurnBase):
         t = self.tr(st)
         typed = answers.normalise_label(raw)
         if frame is None:
-            for flow in self._menu_flows(st):
-                if typed and typed == answers.normalise_label(t.gettext(flow.title)):
-                    self._start_flow(st, flow, out)
-                    return
+            # the menu reads typed words as a question's buttons do ("parler", "mon cv")
+            flows = {flow.id: flow for flow in self._menu_flows(st)}
+            found = match_options([(f.id, t.gettext(f.title)) for f in flows.values()], typed)
+            if len(found) == 1:
+                self._start_flow(st, flows[found[0]], out)
+                return
             self._say(st, out, T_MENU_HINT)
             self._menu(st, out)
             return

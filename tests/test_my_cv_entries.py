@@ -1,4 +1,4 @@
-""""Mon CV": each entry of a list (a task, a job, a diploma, a language) is changed on its own,
+""" "Mon CV": each entry of a list (a task, a job, a diploma, a language) is changed on its own,
 without losing the others. A task is saved as soon as it is written; "Annuler" drops only the
 change being asked; "Passer" on something the CV already says keeps it as it is; "Effacer"
 takes an optional answer off the CV."""

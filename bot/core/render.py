@@ -27,6 +27,7 @@ B_YES = N_("Oui")
 B_NO = N_("Non")
 B_SKIPPED = N_("Question passée")
 B_CANCEL = N_("Annuler")
+B_CLEAR = N_("🗑 Effacer")
 T_NOW = N_("Aujourd'hui, votre CV dit : {value}")
 HINTS = {
     "date": N_("Écrivez la date comme ceci : {example}"),
@@ -70,6 +71,25 @@ def current_item(frame: Frame, step: Step) -> dict[str, Any] | None:
 def current_answer(st: State, frame: Frame, step: Step) -> Any:
     """What the step's answer is now (this run's, the item's or the saved one)."""
     return answer_lookup(st, frame, current_item(frame, step))(step.save)
+
+
+def kept_answer(st: State, frame: Frame, step: Step) -> Any:
+    """In a correction, what the CV says now for this question (None when it says nothing):
+    "Passer" keeps it, "Effacer" takes it off when the question is optional."""
+    if not frame.edit:
+        return None
+    value = current_answer(st, frame, step)
+    return None if value in (None, "", []) else value
+
+
+def can_skip(st: State, frame: Frame, step: Step) -> bool:
+    """An optional question, or a correction of something the CV already says."""
+    return step.optional or kept_answer(st, frame, step) is not None
+
+
+def can_clear(st: State, frame: Frame, step: Step) -> bool:
+    """A correction of an optional answer the CV has: it can be taken off."""
+    return step.optional and kept_answer(st, frame, step) is not None
 
 
 class Renderer:
@@ -141,10 +161,12 @@ class Renderer:
             nav.append(Button(t.gettext(B_BACK), f"{seq}:b"))
         if frame.edit:
             nav.append(Button(t.gettext(B_CANCEL), f"{seq}:c"))
-        if step.optional:
+        if can_skip(st, frame, step):
             nav.append(Button(t.gettext(B_SKIP), f"{seq}:s"))
         if nav:
             rows.append(tuple(nav))
+        if can_clear(st, frame, step):
+            rows.append((Button(t.gettext(B_CLEAR), f"{seq}:r"),))
         typed = step.type not in ("choice", "multi_choice", "yes_no")
         return Message(text, tuple(rows), rtl=t.rtl, typed=typed)
 

@@ -207,8 +207,8 @@ def _read_sections(r: _Reader, raw: list[Any]) -> tuple[Section, ...]:
             raise r.fail(f"{where} needs entries", "sections")
         for j, ent in enumerate(raw_entries):
             here = f"{where}, entry {j + 1}"
-            if not isinstance(ent, dict) or set(ent) - {"label", "fields", "edit", "lines"}:
-                raise r.fail(f"{here} must be {{ label, fields, edit, lines }}", "sections")
+            if not isinstance(ent, dict) or set(ent) - {"label", "fields", "edit", "lines", "each"}:
+                raise r.fail(f"{here} must be {{ label, fields, edit, lines, each }}", "sections")
             label, fields, edit = ent.get("label"), ent.get("fields"), ent.get("edit", "")
             if not isinstance(label, str) or not label.strip():
                 raise r.fail(f"{here} needs a label", "sections")
@@ -220,8 +220,11 @@ def _read_sections(r: _Reader, raw: list[Any]) -> tuple[Section, ...]:
                 raise r.fail(f"{here}: fields must be a list of answer names", "sections")
             if not isinstance(edit, str):
                 raise r.fail(f"{here}: edit must be a step id", "sections")
+            each = ent.get("each", False)
+            if not isinstance(each, bool):
+                raise r.fail(f"{here}: each must be true or false", "sections")
             lines = _read_lines(r, ent.get("lines", []), "sections")
-            entries.append(Entry(r.text(ent, "label"), tuple(fields), edit, lines))
+            entries.append(Entry(r.text(ent, "label"), tuple(fields), edit, lines, each))
         sections.append(Section(r.text(sec, "title"), tuple(entries), lst))
     return tuple(sections)
 

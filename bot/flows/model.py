@@ -166,6 +166,10 @@ class Entry:
     fields: tuple[str, ...]
     edit: str = ""  # step the change starts at; default: the step that saves fields[0]
     lines: tuple[Line, ...] = ()  # how to show the values; default: the values, joined
+    # True: each field is a change of its own (the tasks of a job), saved as soon as it is
+    # answered; "Annuler" then drops only the one being asked. False: the fields change
+    # together (a job's dates), saved when the last one is answered.
+    each: bool = False
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,15 @@ from bot.core.domain import Button, Effect, Frame, Message, State
 from bot.core.review import Screen, saved_items
 from bot.core.turn.base import Out, TurnBase
 from bot.core.turn.steps import _preselect
-from bot.core.turn.texts import T_DELETED, T_LIST_FULL, T_NOT_CHANGED, T_SAVED, T_STALE
-from bot.flows.model import Flow, Step
+from bot.core.turn.texts import (
+    T_DELETED,
+    T_KEPT_SO_FAR,
+    T_LIST_FULL,
+    T_NOT_CHANGED,
+    T_SAVED,
+    T_STALE,
+)
+from bot.flows.model import Entry, Flow, Step
 
 if TYPE_CHECKING:
     from bot.core.turn.turn import Turn
@@ -151,38 +158,91 @@ class Reviews(TurnBase):
             target = self._next(st, frame, step)
         self._finish_edit(st, frame, fields, item_list, out)
 
+    def _edit_entry(self: Turn, st: State, frame: Frame) -> Entry | None:
+        """The review entry a correction changes (None when it adds an item)."""
+        review_frame = next((f for f in st.session.stack if f.flow == frame.edit["review"]), None)
+        if review_frame is None or "entry" not in frame.edit:
+            return None
+        s_index, e_index = frame.edit["entry"]
+        return self._step(review_frame).sections[s_index].entries[e_index]
+
+    def _changed(self: Turn, frame: Frame, out: Out) -> None:
+        """The saved answers changed: the review's flow says so (once per event)."""
+        effect = Effect("review_changed", {"flow": frame.edit["review"]})
+        if effect not in out.effects:
+            out.effects.append(effect)
+
+    def _commit_each(self: Turn, st: State, frame: Frame, step: Step, out: Out) -> None:
+        """In an entry whose fields are changes of their own (`each`), save this answer now."""
+        entry = self._edit_entry(st, frame)
+        if entry is None or not entry.each or step.save not in entry.fields:
+            return
+        if step.item:
+            items = saved_items(st, step.item)
+            index = frame.edit.get("item", -1)
+            if not 0 <= index < len(items):
+                return
+            saved = items[index]
+            before = copy.deepcopy(saved)
+            run = (frame.answers.get(step.item) or [{}])[-1]
+            if step.save in run:
+                saved[step.save] = copy.deepcopy(run[step.save])
+            else:
+                saved.pop(step.save, None)
+            st.profile[step.item] = items
+            changed = saved != before
+        else:
+            before = st.profile.get(step.save)
+            if step.save in frame.answers:
+                st.profile[step.save] = copy.deepcopy(frame.answers[step.save])
+            else:
+                st.profile.pop(step.save, None)
+            changed = st.profile.get(step.save) != before
+        if changed:
+            frame.edit["changed"] = 1
+            self._changed(frame, out)
+
     def _finish_edit(
         self: Turn, st: State, frame: Frame, fields: list[str], item_list: str, out: Out
     ) -> None:
         """Write the correction to the saved answers and show the review again."""
         flow = self._flow(frame)
         visited = {flow.steps[h].save for h in frame.history if h in flow.steps}
+        entry = self._edit_entry(st, frame)
+        each = entry is not None and entry.each  # saved one by one already
+        keys = [item_list] if item_list else fields
+        before = copy.deepcopy({name: st.profile.get(name) for name in keys})
         if item_list:
             items = saved_items(st, item_list)
             run = frame.answers.get(item_list) or [{}]
             item = run[-1]
-            if fields:
+            if fields and not each:
                 for name in set(fields) - visited:
                     # no longer on the path (e.g. an end date for a job one still has)
                     item.pop(name, None)
                 index = frame.edit.get("item", -1)
                 if 0 <= index < len(items):
                     items[index] = item
-            elif item:
+            elif not fields and item:
                 items.append(item)
             st.profile[item_list] = items
-        else:
+        elif not each:
             for name in fields:
                 if name in frame.answers:
                     st.profile[name] = frame.answers[name]
                 else:
                     st.profile.pop(name, None)
-        out.effects.append(Effect("review_changed", {"flow": frame.edit["review"]}))
+        after = {name: st.profile.get(name) for name in before}
+        changed = after != before or bool(frame.edit.get("changed"))
+        if changed:
+            self._changed(frame, out)
         st.session.stack.remove(frame)
-        self._say(st, out, T_SAVED)
+        self._say(st, out, T_SAVED if changed else T_NOT_CHANGED)
         self._prompt_again(st, out, changed=True)
 
     def _cancel_edit(self: Turn, st: State, frame: Frame, out: Out) -> None:
+        """Cancel ("Annuler"): the change being asked is dropped (what an `each` entry saved
+        stays)."""
         st.session.stack.remove(frame)
-        self._say(st, out, T_NOT_CHANGED)
+        self._say(st, out, T_KEPT_SO_FAR if frame.edit.get("changed") else T_NOT_CHANGED)
         self._prompt_again(st, out, changed=True)

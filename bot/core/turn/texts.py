@@ -28,6 +28,7 @@ T_HELP = N_(
 T_STOPPED = N_("D'accord. Relais ne vous enverra plus de messages. Pour revenir, écrivez /start.")
 T_SAVED = N_("C'est enregistré.")
 T_NOT_CHANGED = N_("D'accord, rien n'a changé.")
+T_KEPT_SO_FAR = N_("D'accord. Ce que vous avez déjà écrit est enregistré.")
 T_DELETED = N_("C'est supprimé.")
 T_LIST_FULL = N_(
     "Vous en avez déjà {n} : c'est le maximum. Supprimez-en un pour en ajouter un autre."

@@ -7,7 +7,18 @@ from typing import TYPE_CHECKING, Any
 
 from bot.core import answers
 from bot.core.domain import Frame, State
-from bot.core.render import B_BACK, B_CANCEL, B_DONE, B_NO, B_SKIP, B_YES, current_item
+from bot.core.render import (
+    B_BACK,
+    B_CANCEL,
+    B_CLEAR,
+    B_DONE,
+    B_NO,
+    B_SKIP,
+    B_YES,
+    can_clear,
+    can_skip,
+    current_item,
+)
 from bot.core.turn.base import Out, TurnBase
 from bot.core.turn.texts import T_CHOOSE, T_MENU_HINT
 from bot.flows.model import RELATIVE_DAY, Step
@@ -53,7 +64,10 @@ class TypedAnswers(TurnBase):
         if step.type == "multi_choice" and typed == answers.normalise_label(t.gettext(B_DONE)):
             self._finish_multi(st, frame, step, out)  # "Valider" typed, as the hint says
             return
-        if step.optional and typed and typed == answers.normalise_label(t.gettext(B_SKIP)):
+        if can_skip(st, frame, step) and typed == answers.normalise_label(t.gettext(B_SKIP)):
+            self._skip(st, frame, step, out)
+            return
+        if can_clear(st, frame, step) and typed == answers.normalise_label(t.gettext(B_CLEAR)):
             self._accept(st, frame, step, None, out)
             return
         value = self._parse(st, frame, step, raw, typed, out)

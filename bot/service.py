@@ -62,7 +62,10 @@ class Relais:
             return await self._started_button(tx, state, event.data, world)
         reply = await self.desk.handle(tx, state, event, world)
         if reply is None:
-            new_state, reply = self.engine.handle(state, event, world)
+            # a volunteer correcting someone's CV: the engine works on that person's answers
+            new_state, reply = await self.desk.engine_turn(
+                tx, state, world, lambda st: self.engine.handle(st, event, world)
+            )
             reply = await self.desk.after_engine(tx, new_state, reply, world)  # a desk flow's end
             centre = new_state.person.centre
             name = world.centre_name(centre)
@@ -116,10 +119,15 @@ class Relais:
             new_state, reply = state, Reply((*(said or ()), *dropped.messages))
         elif said is None:
             # data no question counter matches: the engine's own "this button no longer works"
-            new_state, reply = self.engine.handle(state, Inbound(EventKind.BUTTON, data="-"), world)
+            stale = Inbound(EventKind.BUTTON, data="-")
+            new_state, reply = await self.desk.engine_turn(
+                tx, state, world, lambda st: self.engine.handle(st, stale, world)
+            )
         else:
-            new_state, more = self.engine.resume(state, world)
-            reply = Reply(said + more.messages)
+            new_state, more = await self.desk.engine_turn(
+                tx, state, world, lambda st: self.engine.resume(st, world)
+            )
+            reply = Reply(said + more.messages, effects=more.effects)
         reply = await self.desk.after_engine(tx, new_state, reply, world)  # names taken out
         await tx.save_state(new_state)
         log.info("started button person=%s answered=%s", state.person.id, said is not None)
@@ -130,9 +138,10 @@ class Relais:
         make it from, e.g. erased since, or no longer allowed). RepeatedDocument: the same
         document, from the same answers, was made for this person less than a minute ago.
 
-        Kinds: "cv_pdf" and "cv_json" (one's own CV), "my_data_txt" and "my_data_json"
-        (everything kept about oneself), "cv_pdf:<person id>" (a volunteer reads
-        the CV of someone of their centre), "stats_csv:<from>:<to>" (a coordinator's figures).
+        Kinds: "cv_pdf" (one's own CV; "cv_json" from older messages), "my_data_txt" and
+        "my_data_json" (everything kept about oneself), "cv_pdf:<person id>" and
+        "cv_json:<person id>" (a volunteer reads the CV of someone of their centre, as a PDF or
+        as JSON Resume), "stats_csv:<from>:<to>" (a coordinator's figures).
         """
         asked = kind
         kind, _, args = kind.partition(":")
@@ -234,6 +243,7 @@ class Relais:
             await tx.purge_handled_updates(now - timedelta(days=7))
             await tx.purge_set_aside_updates(now - timedelta(days=7))
             await tx.purge_outbox(now - timedelta(days=7))
+            await tx.purge_correction_drafts(now - timedelta(days=7))
             # also hourly: dropped texts (journal and outbox payloads) must not linger in the WAL
             tx.checkpoint_after_commit()
         for gone in people:

@@ -90,8 +90,9 @@ when = { field = "days", min = 2 }
 async def demo(tmp_path: Path) -> AsyncIterator[Relais]:
     flows = tmp_path / "flows"
     flows.mkdir()
-    # the flows every deployment has: language, onboarding and the desk's
-    for name in ("language", "onboarding", "desk_note", "desk_outcome"):
+    # the flows every deployment has: language, onboarding and the desk's (its correction of
+    # a CV shows the screens of "Mon CV", on the answers of the CV flow)
+    for name in ("language", "onboarding", "desk_note", "desk_outcome", "desk_cv", "my_cv", "cv"):
         (flows / f"{name}.toml").write_bytes((ROOT / "flows" / f"{name}.toml").read_bytes())
     (flows / "demo.toml").write_text(textwrap.dedent(DEMO), encoding="utf-8")
     settings = load_settings(

@@ -26,7 +26,7 @@ def relais(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT):
 def test_check_passes_on_the_project() -> None:
     done = relais("check")
     assert done.returncode == 0, done.stdout + done.stderr
-    assert "12 flows" in done.stdout  # 10 for beneficiaries, 2 desk flows
+    assert "13 flows" in done.stdout  # 10 for beneficiaries, 3 desk flows
     assert "languages: fr, en" in done.stdout
 
 

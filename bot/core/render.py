@@ -29,6 +29,9 @@ B_SKIPPED = N_("Question passée")
 B_CANCEL = N_("Annuler")
 B_CLEAR = N_("🗑 Effacer")
 T_NOW = N_("Aujourd'hui, votre CV dit : {value}")
+# a volunteer correcting someone's CV: whose it is, and what it says (not "your CV")
+T_CORRECTING = N_("✍️ Correction du CV – {name}")
+T_NOW_DESK = N_("Aujourd'hui, le CV dit : {value}")
 HINTS = {
     "date": N_("Écrivez la date comme ceci : {example}"),
     "phone": N_("Par exemple : 06 12 34 56 78"),
@@ -131,13 +134,17 @@ class Renderer:
         """A question with its hint and buttons (answers, then back and skip)."""
         t = self.tr(st)
         prompt = t.gettext(step.prompt)
-        text = fill(prompt, self.display_values(st, frame, _names(prompt)))
+        text = fill(prompt, self.display_values(st, frame, names_in(prompt)))
+        review = self.desk_review(st, frame)
         if frame.edit and step.type not in ("multi_choice",):
             # a correction shows what is being replaced (ticks show it for multiple choices)
             value = current_answer(st, frame, step)
             shown = self.display(st, step.save, value, in_list=step.item)
             if shown:
-                text += "\n" + t.gettext(T_NOW, value=shown)
+                text += "\n" + t.gettext(T_NOW_DESK if review else T_NOW, value=shown)
+        if review is not None:
+            name = str(review.answers.get("subject_name") or "")
+            text = t.gettext(T_CORRECTING, name=name) + "\n" + text
         hint = HINTS.get(step.type)
         if hint:
             text += "\n" + t.gettext(hint, example=self.today().strftime("%d/%m/%Y"))
@@ -170,6 +177,14 @@ class Renderer:
         typed = step.type not in ("choice", "multi_choice", "yes_no")
         return Message(text, tuple(rows), rtl=t.rtl, typed=typed)
 
+    def desk_review(self, st: State, frame: Frame) -> Frame | None:
+        """The volunteer's review of someone's answers this correction was opened from."""
+        if not frame.edit:
+            return None
+        review = next((f for f in st.session.stack if f.flow == frame.edit.get("review")), None)
+        flow = self.flows.flows.get(review.flow) if review is not None else None
+        return review if flow is not None and flow.role == "desk" else None
+
     def menu(self, st: State, flows: list[Flow]) -> Message:
         """The main menu: one button per flow offered."""
         t = self.tr(st)
@@ -180,7 +195,7 @@ class Renderer:
     def message_text(self, st: State, frame: Frame, step: Step) -> str:
         """A message step: its text, then each line whose condition holds and values exist."""
         t = self.tr(st)
-        names = _names(step.text).union(*(_names(line.text) for line in step.lines))
+        names = names_in(step.text).union(*(names_in(line.text) for line in step.lines))
         values = self.display_values(st, frame, names)
         lookup = answer_lookup(st, frame)
         parts = []
@@ -261,7 +276,7 @@ class Renderer:
         return str(value)
 
 
-def _names(template: str) -> set[str]:
+def names_in(template: str) -> set[str]:
     """The placeholders of a text; none for a malformed one (fill leaves it as written)."""
     try:
         return placeholders(template)

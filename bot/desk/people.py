@@ -52,6 +52,8 @@ T_PROPOSABLE = N_("Peut être proposé(e) aux employeurs : CV qualifié et reche
 T_ACTIONS = N_("Que faire pour {name} ?")
 T_PERSON_USAGE = N_("Écrivez /person suivi du numéro de la personne, par exemple : /person 12")
 B_CV = N_("📄 Voir le CV")
+B_JSON = N_("JSON Resume")
+B_CORRECT = N_("📝 Corriger le CV")
 B_CHECK = N_("✅ CV qualifié")
 B_FIX = N_("✏️ CV à corriger")
 B_SEARCH_ON = N_("🔎 Marquer « en recherche »")
@@ -173,7 +175,14 @@ async def page(ctx: Ctx, call: Call) -> None:
     ctx.show(Message(summary or t.gettext(T_NO_ASSESSMENT), rtl=t.rtl))
     rows: list[tuple[Button, ...]] = []
     if who.profile.get("last_name"):
-        rows.append((Button(t.gettext(B_CV), build("cv", who.id)),))
+        # the CV as a PDF, and as JSON Resume for other tools (a volunteer's, not the person's)
+        rows.append(
+            (
+                Button(t.gettext(B_CV), build("cv", who.id)),
+                Button(t.gettext(B_JSON), build("cj", who.id)),
+            )
+        )
+        rows.append((Button(t.gettext(B_CORRECT), build("cc", who.id)),))
         if follow.cv_status != "checked":
             rows.append((Button(t.gettext(B_CHECK), build("ck", who.id)),))
         rows.append((Button(t.gettext(B_FIX), build("fx", who.id)),))

@@ -174,6 +174,7 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
         action=r.get(raw, "action", str, ""),
         reuse=r.get(raw, "reuse", bool, False),
         sections=sections,
+        sections_from=r.get(raw, "sections_from", str, ""),
         version=r.get(raw, "version", str, ""),
     )
     _check_step(r, step, frozenset(raw))
@@ -238,8 +239,11 @@ def _check_step(r: _Reader, s: Step, raw_keys: frozenset[str] = frozenset()) -> 
         raise r.fail(f"expected one of {', '.join(ACTIONS)}", "action")
     if not s.saves and (s.optional or s.item or s.reuse):
         raise r.fail("only questions can be optional, reused or saved in an item", "optional")
-    if s.type == "review" and not s.sections:
-        raise r.fail("a review needs sections", "sections")
+    if s.type == "review" and bool(s.sections) == bool(s.sections_from):
+        raise r.fail(
+            'a review needs sections, or sections_from = "<flow>" to show that flow\'s',
+            "sections",
+        )
     if s.reuse and (s.item or s.save.startswith("person.")):
         raise r.fail("only a plain answer can be reused, not an item or a person field", "reuse")
     if s.type == "choice":
@@ -386,8 +390,12 @@ def _check_desk(r: _Reader, flow: Flow, raw: dict[str, Any]) -> None:
             raise r.fail("a desk flow is opened by the desk only, never from a menu", key)
     for step in flow.steps.values():
         r.step = step.id
-        if step.type in ("action", "review"):
-            raise r.fail("a desk flow has no actions or reviews: the desk applies it", "type")
+        if step.type == "action" or (step.type == "review" and not step.sections_from):
+            raise r.fail(
+                "a desk flow has no actions, and reviews only the person's answers"
+                ' (sections_from = "<flow>"): the desk applies it',
+                "type",
+            )
         if step.reuse or step.save.startswith("person.") or step.save in DESK_GIVEN:
             raise r.fail("a desk flow saves its own answers, not the volunteer's", "save")
     r.step = ""
@@ -487,7 +495,32 @@ def _check_references(flows: dict[str, Flow]) -> None:
                 field_bound = step.type == "month" and IDENT.match(bound) and bound != "today"
                 if field_bound and bound not in item_fields.get(step.item, set()):
                     raise r.fail(f"{bound!r} is not a field of {step.item!r} items", key)
-            _check_sections(r, flows, step, known, item_fields)
+            if not step.sections_from:  # those are checked in their own flow
+                _check_sections(r, flows, step, known, item_fields)
+
+
+def _resolve_sections(flows: dict[str, Flow]) -> None:
+    """A review with `sections_from` gets the sections of that flow's review (one review, of
+    the beneficiaries' answers)."""
+    for flow in flows.values():
+        for step in list(flow.steps.values()):
+            if not step.sections_from:
+                continue
+            other = flows.get(step.sections_from)
+            reviews = [s for s in (other.steps.values() if other else ()) if s.type == "review"]
+            if (
+                other is None
+                or other.role == "desk"
+                or len(reviews) != 1
+                or not reviews[0].sections
+            ):
+                raise FlowError(
+                    flow.path,
+                    f"{step.sections_from!r} is not a beneficiaries' flow with one review",
+                    step.id,
+                    "sections_from",
+                )
+            flow.steps[step.id] = replace(step, sections=reviews[0].sections)
 
 
 def _check_sections(
@@ -538,5 +571,6 @@ def load_flows(folder: Path) -> FlowSet:
     centre_flows = [f.id for f in flows.values() if f.role == "centre"]
     if len(centre_flows) > 1:
         raise FlowError(folder, f'at most one flow may have role = "centre", found {centre_flows}')
+    _resolve_sections(flows)
     _check_references(flows)
     return FlowSet(flows)

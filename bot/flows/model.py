@@ -39,8 +39,10 @@ ROLES = ("", "language", "onboarding", "centre", "desk")
 # A desk flow (role = "desk") is volunteers' input about one person of their centre, opened by
 # the desk only. The desk gives it the person's id ("subject", kept in the frame) and, for each
 # event, their name ("subject_name", shown in texts and never stored); its answers are applied
-# by the desk when it ends, never kept in the volunteer's own profile.
-DESK_GIVEN = ("subject", "subject_name")
+# by the desk when it ends, never kept in the volunteer's own profile. A desk flow's review
+# (`sections_from`) shows the person's saved answers with another flow's review screens; what
+# it changed is noted as "changed" (screen numbers only).
+DESK_GIVEN = ("subject", "subject_name", "changed")
 # the buttons a date step may offer besides typing (the words parse_date reads)
 DATE_OPTIONS = ("today", "yesterday")
 # a date bound some days before today: "today-3650"
@@ -94,6 +96,7 @@ STEP_KEYS = {
     "action",
     "reuse",
     "sections",
+    "sections_from",
     "version",
 }
 # Fields that only make sense for some step types: a typo or a misplaced field is an error.
@@ -107,7 +110,7 @@ TYPE_KEYS = {
     "name": {"max_length"},
     "message": {"lines"},
     "action": {"action"},
-    "review": {"sections"},
+    "review": {"sections", "sections_from"},
     "yes_no": {"version"},
 }
 MONTH_BOUND = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
@@ -210,6 +213,9 @@ class Step:
     action: str = ""
     reuse: bool = False  # an answer already known (from any flow) is kept, not asked again
     sections: tuple[Section, ...] = ()
+    # a review showing another flow's review sections (a volunteer's review of someone's CV):
+    # the id of that flow; its sections are copied here when the flows are loaded
+    sections_from: str = ""
     version: str = ""  # on the consent step: the version of the notice agreed to
 
     @property
@@ -227,7 +233,7 @@ class Step:
         texts = [("prompt", self.prompt), ("text", self.text), ("help", self.help)]
         texts += [("options", o.label) for o in self.options]
         texts += [("lines", line.text) for line in self.lines]
-        for section in self.sections:
+        for section in () if self.sections_from else self.sections:  # theirs: in their flow
             texts.append(("sections", section.title))
             for entry in section.entries:
                 texts.append(("sections", entry.label))

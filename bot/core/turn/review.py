@@ -51,8 +51,8 @@ class Reviews(TurnBase):
             frame.view = {}
             self._advance(st, frame, self._next(st, frame, step), out)
             return
-        if token in ("p", "j"):
-            self._send_document(st, "cv_pdf" if token == "p" else "cv_json", out)
+        if token == "p":
+            self._send_document(st, "cv_pdf", out)
         elif token == "b":
             if "i" in view:
                 frame.view = {"s": view["s"]}

@@ -245,7 +245,7 @@ async def test_a_change_by_the_person_meanwhile_is_never_overwritten(relais: Rel
     await marie.play(
         """
         > [Non]
-        < Ce CV vient de changer
+        < Ce CV vient d'être changé par quelqu'un d'autre
         < Dates : avril 2021 – aujourd'hui
         """
     )
@@ -340,3 +340,65 @@ async def test_json_resume_is_on_the_volunteers_side_and_audited(relais: Relais)
     content = text.data.decode("utf-8")
     assert "un bénévole de votre centre a téléchargé votre CV au format JSON Resume" in content
     assert "un bénévole de votre centre a corrigé votre CV : Qualités." in content
+
+
+async def test_the_persons_own_change_is_never_written_over_the_volunteers(
+    relais: Relais,
+) -> None:
+    amina, marie, _ = await marie_on_aminas_page(relais)
+    await amina.play(
+        """
+        > /menu
+        > [Mon CV]
+        > [Expériences (1)]
+        > [1. Agent d'entretien]
+        > [✏️ Employeur]
+        < Aujourd'hui, votre CV dit : Propreté Plus
+        """
+    )
+    await marie.play(OPEN_THE_JOB + "> [✏️ Employeur]\n> Propreté Plus SARL\n< C'est enregistré.")
+    await amina.play(
+        """
+        > Propreté plus
+        < Ce CV vient d'être changé par quelqu'un d'autre
+        < Employeur : Propreté Plus SARL
+        """
+    )
+    assert (await profile(relais, "amina"))["cv_experiences"][0]["exp_employer"] == (
+        "Propreté Plus SARL"
+    )
+
+
+async def test_a_deletion_never_hits_another_item_than_the_one_shown(relais: Relais) -> None:
+    amina, marie, _ = await marie_on_aminas_page(relais)
+    await marie.play(
+        """
+        > [Corriger le CV]
+        > [Langues (2)]
+        > [➕ Ajouter]
+        > [Anglais]
+        > [Débutant]
+        < 3. Anglais : Débutant
+        """
+    )
+    await amina.play(
+        """
+        > /menu
+        > [Mon CV]
+        > [Langues (3)]
+        > [2. Français]
+        > [🗑 Supprimer]
+        < Supprimer « Français : Intermédiaire » ?
+        """
+    )
+    await marie.play("> [1. Arabe]\n> [🗑 Supprimer]\n> [Oui]\n< C'est supprimé.")
+    await amina.play(
+        """
+        > [Oui]
+        < Ce CV vient d'être changé par quelqu'un d'autre
+        < 1. Français : Intermédiaire
+        < 2. Anglais : Débutant
+        """
+    )
+    languages = (await profile(relais, "amina"))["cv_languages"]
+    assert [lang["lang_name"] for lang in languages] == ["fr", "en"]

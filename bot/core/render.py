@@ -32,6 +32,7 @@ T_NOW = N_("Aujourd'hui, votre CV dit : {value}")
 # a volunteer correcting someone's CV: whose it is, and what it says (not "your CV")
 T_CORRECTING = N_("✍️ Correction du CV – {name}")
 T_NOW_DESK = N_("Aujourd'hui, le CV dit : {value}")
+T_KEEP = N_("Pour garder ça, appuyez sur « Passer ».")
 HINTS = {
     "date": N_("Écrivez la date comme ceci : {example}"),
     "phone": N_("Par exemple : 06 12 34 56 78"),
@@ -142,6 +143,7 @@ class Renderer:
             shown = self.display(st, step.save, value, in_list=step.item)
             if shown:
                 text += "\n" + t.gettext(T_NOW_DESK if review else T_NOW, value=shown)
+                text += "\n" + t.gettext(T_KEEP)
         if review is not None:
             name = str(review.answers.get("subject_name") or "")
             text = t.gettext(T_CORRECTING, name=name) + "\n" + text

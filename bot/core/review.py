@@ -9,6 +9,7 @@ v:yes / v:no confirm, p send the PDF, b back, q finished.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,6 +52,21 @@ def saved_items(st: State, name: str) -> list[dict[str, Any]]:
     """The saved items of a list (empty when none or malformed)."""
     items = st.profile.get(name)
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+
+
+def entry_now(st: State, step: Step, edit: dict[str, Any]) -> Any:
+    """What the saved answers a correction changes say now: the item, or the entry's fields
+    (None when it adds an item). Kept when the correction starts, compared at each answer:
+    a difference means someone else (the person, their volunteer) changed them meanwhile."""
+    where = edit.get("entry")
+    if not isinstance(where, list) or len(where) != 2:
+        return None
+    section = step.sections[where[0]]
+    if section.list:
+        items = saved_items(st, section.list)
+        index = edit.get("item", -1)
+        return copy.deepcopy(items[index]) if 0 <= index < len(items) else None
+    return {f: copy.deepcopy(st.profile.get(f)) for f in section.entries[where[1]].fields}
 
 
 class Reviewer:

@@ -128,22 +128,6 @@ def noted(frame: Frame, found: list[Change]) -> None:
     frame.answers[CHANGED] = places
 
 
-def entry_values(
-    sections: tuple[Section, ...], edit: Mapping[str, Any], profile: Mapping[str, Any]
-) -> Any:
-    """What the answers a correction changes say now (None for an item being added): compared
-    at the next message, a difference means the person changed them meanwhile."""
-    where = edit.get("entry")
-    if not isinstance(where, list) or len(where) != 2:
-        return None
-    section = sections[where[0]]
-    if section.list:
-        items = _items(profile.get(section.list))
-        index = edit.get("item", -1)
-        return items[index] if isinstance(index, int) and 0 <= index < len(items) else None
-    return {f: profile.get(f) for f in section.entries[where[1]].fields}
-
-
 def parts(sections: tuple[Section, ...], places: list[Any]) -> list[list[str]]:
     """What changed, as the person reads it (msgids): [part, entry] or [part] for an item
     added or deleted; a part of plain answers is named by its entry alone ("Qualités")."""

@@ -43,10 +43,7 @@ T_CENTRE_CLOSED = N_(
 )
 T_NOTHING_TO_CANCEL = N_("Il n'y a rien à annuler.")
 T_TEAM_HELP = N_("Vos commandes de bénévole :")
-T_CHANGED_MEANWHILE = N_(
-    "Ce CV vient de changer (la personne l'a corrigé en même temps) : "
-    "la correction en cours est annulée. Voici ce qu'il dit maintenant."
-)
+T_CORRECTION_LOST = N_("Cette correction n'est plus en cours. Voici le CV.")
 SHOWN_NAME = "subject_name"  # given to a desk flow for each event, never stored
 LEGACY_KEYS = ("await", "person", "kind", "contract")  # a desk question before desk flows
 Run = Callable[[State], tuple[State, Reply]]  # the engine answering one event for a state
@@ -305,7 +302,7 @@ class Desk:
             return run(st)
         flows = self.engine.flows
         before = found[1]
-        notes = await self._restore_draft(tx, st, volunteer, subject_id, before)
+        notes = await self._restore_draft(tx, st, volunteer, subject_id)
         opened = corrections.review_frame(flows, st)
         new, reply = run(State(st.person, st.session, copy.deepcopy(before)))
         review = corrections.review_frame(flows, new)
@@ -327,7 +324,7 @@ class Desk:
                 await tx.audit(volunteer, subject_id, change.action)
             if review is not None:
                 corrections.noted(review, found_changes)
-        await self._keep_draft(tx, new, volunteer, subject_id, sections)
+        await self._keep_draft(tx, new, volunteer, subject_id)
         # recorded above for the person: not a change of the volunteer's own CV
         effects = [
             e
@@ -340,37 +337,31 @@ class Desk:
         return State(new.person, new.session, st.profile), answer
 
     async def _restore_draft(
-        self, tx: Tx, st: State, volunteer: int, subject_id: int, profile: dict
+        self, tx: Tx, st: State, volunteer: int, subject_id: int
     ) -> tuple[Message, ...]:
-        """Put the values of the correction in progress back into its frame; drop the
-        correction when they are gone, or when the person changed that entry meanwhile."""
+        """Put the values of the correction in progress back into its frame (the engine then
+        checks the person did not change that entry meanwhile); drop the correction when
+        they are gone (left for a week, or about someone else)."""
         review = corrections.review_frame(self.engine.flows, st)
         edits = corrections.edit_frames(st, review) if review else []
-        if not edits or review is None:
+        if not edits:
             return ()
         draft = await tx.correction_draft(volunteer)
         data = draft.data if draft is not None and draft.subject_id == subject_id else {}
         edit = edits[-1]
-        sections = corrections.review_step(self.engine.flows, review).sections
-        now = corrections.entry_values(sections, edit.edit, profile)
-        same = (
-            data.get("edit") == edit.edit
-            and data.get("step") == edit.step
-            and data.get("was") == now
-        )
-        if same:
+        if data.get("edit") == edit.edit and data.get("step") == edit.step:
             edit.answers = dict(data.get("answers") or {})
             edit.selected = list(data.get("selected") or [])
+            if "was" in data:
+                edit.edit["was"] = data["was"]
             return ()
         for frame in edits:
             st.session.stack.remove(frame)
         await tx.drop_correction_draft(volunteer)
         t = self.config.catalogs.get(st.person.locale)
-        return (Message(t.gettext(T_CHANGED_MEANWHILE), rtl=t.rtl),)
+        return (Message(t.gettext(T_CORRECTION_LOST), rtl=t.rtl),)
 
-    async def _keep_draft(
-        self, tx: Tx, st: State, volunteer: int, subject_id: int, sections: tuple
-    ) -> None:
+    async def _keep_draft(self, tx: Tx, st: State, volunteer: int, subject_id: int) -> None:
         """Move the values of the correction in progress out of the volunteer's session."""
         review = corrections.review_frame(self.engine.flows, st)
         edits = corrections.edit_frames(st, review) if review else []
@@ -378,12 +369,13 @@ class Desk:
             await tx.drop_correction_draft(volunteer)
             return
         edit = edits[-1]
+        was = edit.edit.pop("was", None)  # the entry as it was: the person's too
         data = {
             "edit": edit.edit,
             "step": edit.step,
             "answers": edit.answers,
             "selected": edit.selected,
-            "was": corrections.entry_values(sections, edit.edit, st.profile),
+            "was": was,
         }
         await tx.keep_correction_draft(volunteer, subject_id, copy.deepcopy(data))
         edit.answers, edit.selected = {}, []

@@ -6,10 +6,11 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from bot.core.domain import Button, Effect, Frame, Message, State
-from bot.core.review import Screen, saved_items
+from bot.core.review import Screen, entry_now, saved_items
 from bot.core.turn.base import Out, TurnBase
 from bot.core.turn.steps import _preselect
 from bot.core.turn.texts import (
+    T_CHANGED_MEANWHILE,
     T_DELETED,
     T_KEPT_SO_FAR,
     T_LIST_FULL,
@@ -62,12 +63,16 @@ class Reviews(TurnBase):
             frame.view = {"s": int(token[1:])}
         elif token.startswith("o"):
             frame.view = {"s": view["s"], "i": int(token[1:])}
-        elif token == "x":
-            frame.view = {**view, "del": 1}
+        elif token == "x" and section is not None:
+            # how many there are: one deleted or added meanwhile (by the person or their
+            # volunteer) would make this number point at another item
+            frame.view = {**view, "del": 1, "n": len(saved_items(st, section.list))}
         elif token in ("v:yes", "v:no") and section is not None and item is not None:
             frame.view = {"s": view["s"]}
-            if token == "v:yes":
-                items = saved_items(st, section.list)
+            items = saved_items(st, section.list)
+            if token == "v:yes" and view.get("n", len(items)) != len(items):
+                self._say(st, out, T_CHANGED_MEANWHILE)
+            elif token == "v:yes":
                 del items[item]
                 st.profile[section.list] = items
                 out.effects.append(Effect("review_changed", {"flow": frame.flow}))
@@ -119,6 +124,8 @@ class Reviews(TurnBase):
         """Open a correction run on top of the review."""
         flow, start, _ = self._edit_target(step, edit)
         frame = Frame(flow=flow.id, step=start.id, edit={**edit, "review": review.flow})
+        if "entry" in edit:
+            frame.edit["was"] = entry_now(st, step, edit)  # compared at each answer
         if start.item:
             items = saved_items(st, start.item)
             chosen = [copy.deepcopy(items[edit["item"]])] if "item" in edit else []
@@ -157,6 +164,20 @@ class Reviews(TurnBase):
                 return
             target = self._next(st, frame, step)
         self._finish_edit(st, frame, fields, item_list, out)
+
+    def _edited_meanwhile(self: Turn, st: State, out: Out) -> bool:
+        """The answers a correction is changing were changed by someone else since it began
+        (a volunteer, or the person): it is dropped, never written over theirs."""
+        frame = st.session.current
+        if frame is None or "was" not in frame.edit:
+            return False
+        review = next((f for f in st.session.stack if f.flow == frame.edit["review"]), None)
+        if review is None or entry_now(st, self._step(review), frame.edit) == frame.edit["was"]:
+            return False
+        st.session.stack = [f for f in st.session.stack if not f.edit]
+        self._say(st, out, T_CHANGED_MEANWHILE)
+        self._prompt_again(st, out, changed=True)
+        return True
 
     def _edit_entry(self: Turn, st: State, frame: Frame) -> Entry | None:
         """The review entry a correction changes (None when it adds an item)."""
@@ -201,6 +222,8 @@ class Reviews(TurnBase):
         if changed:
             frame.edit["changed"] = 1
             self._changed(frame, out)
+        review = next(f for f in st.session.stack if f.flow == frame.edit["review"])
+        frame.edit["was"] = entry_now(st, self._step(review), frame.edit)  # ours, now
 
     def _finish_edit(
         self: Turn, st: State, frame: Frame, fields: list[str], item_list: str, out: Out

@@ -30,6 +30,10 @@ T_SAVED = N_("C'est enregistré.")
 T_NOT_CHANGED = N_("D'accord, rien n'a changé.")
 T_KEPT_SO_FAR = N_("D'accord. Ce que vous avez déjà écrit est enregistré.")
 T_DELETED = N_("C'est supprimé.")
+T_CHANGED_MEANWHILE = N_(
+    "Ce CV vient d'être changé par quelqu'un d'autre : la correction en cours est annulée. "
+    "Voici ce qu'il dit maintenant."
+)
 T_LIST_FULL = N_(
     "Vous en avez déjà {n} : c'est le maximum. Supprimez-en un pour en ajouter un autre."
 )

@@ -7,17 +7,26 @@ person's."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+import shutil
 from datetime import timedelta
+from pathlib import Path
 
 import pypdf
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from bot.config import load_settings
 from bot.core.domain import EventKind, Inbound
+from bot.desk.corrections import ACTION
 from bot.reach.delivery import take_due
-from bot.service import Relais
+from bot.service import Relais, open_relais
 from bot.storage.erasure import ERASED
-from bot.testing.moment import NOW
+from bot.testing.conversation import Conversation
+from bot.testing.moment import NOW, fixed_clock
+from tests.conftest import CONFIG_TWO_CENTRES
 from tests.test_desk_flows import NOT_FOUND, STALE, marie_on_aminas_page, session_of
 from tests.test_volunteers import join, notices_of, person_id
 
@@ -402,3 +411,83 @@ async def test_a_deletion_never_hits_another_item_than_the_one_shown(relais: Rel
     )
     languages = (await profile(relais, "amina"))["cv_languages"]
     assert [lang["lang_name"] for lang in languages] == ["fr", "en"]
+
+
+# -- hostile and random input in a correction -----------------------------------------------
+
+_SEED: dict[str, Path] = {}
+SECRETS = ("Amina", "Benali", "Propreté", "Nettoyer", "Créteil", "CAP cuisine", "Algérie")
+correction_events = st.lists(
+    st.one_of(
+        st.integers(min_value=0, max_value=14),  # the n-th button on screen
+        st.text(max_size=20),
+        st.sampled_from(["/back", "/cancel", "/help", "/menu", "/people", "Passer", "effacer"]),
+    ),
+    min_size=1,
+    max_size=15,
+)
+
+
+def seeded_correction(tmp_path_factory) -> tuple[Path, Path]:
+    """(config, database) where Marie (Paris) is on the page of Amina, who has a CV."""
+    if "db" not in _SEED:
+        folder: Path = tmp_path_factory.mktemp("correction-seed")
+        _SEED["config"] = folder / "relais.toml"
+        _SEED["config"].write_text(CONFIG_TWO_CENTRES, encoding="utf-8")
+        app = load_settings(_SEED["config"], env={"RELAIS_DATABASE": str(folder / "db.sqlite3")})
+
+        async def seed() -> None:
+            relais = await open_relais(app, clock=fixed_clock)
+            try:
+                await marie_on_aminas_page(relais)
+            finally:
+                await relais.close()
+
+        asyncio.run(seed())
+        _SEED["db"] = folder / "db.sqlite3"
+    return _SEED["config"], _SEED["db"]
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(correction_events)
+def test_random_input_in_a_correction_never_crashes_nor_keeps_the_person_in_the_session(
+    tmp_path_factory, events: list[int | str]
+) -> None:
+    folder: Path = tmp_path_factory.mktemp("correction")
+    config, database = seeded_correction(tmp_path_factory)
+    shutil.copyfile(database, folder / "db.sqlite3")
+    app = load_settings(config, env={"RELAIS_DATABASE": str(folder / "db.sqlite3")})
+
+    async def play() -> None:
+        relais = await open_relais(app, clock=fixed_clock)
+        try:
+            marie = Conversation(relais, user="marie")
+            amina_id = await person_id(relais, "amina")
+            await marie.type(f"/person {amina_id}")
+            await marie.press("Corriger le CV")
+            for event in events:
+                if isinstance(event, int):
+                    if marie.buttons:
+                        await marie.send(
+                            Inbound(
+                                EventKind.BUTTON,
+                                data=marie.buttons[event % len(marie.buttons)].data,
+                            )
+                        )
+                else:
+                    await marie.type(event)
+                session = json.dumps(await session_of(relais, "marie"), ensure_ascii=False)
+                assert not [s for s in SECRETS if s in session], (event, session)
+            async with relais.storage.transaction() as tx:
+                actions = [e.action for e in await tx.audit_entries(limit=200)]
+                kept = await tx.profile_of(amina_id)
+            assert all(a in ("profile", "cv") or ACTION.match(a) for a in actions), actions
+            assert kept.get("last_name") == "Benali"  # a name is never taken off: it is required
+        finally:
+            await relais.close()
+
+    asyncio.run(play())

@@ -491,3 +491,26 @@ def test_random_input_in_a_correction_never_crashes_nor_keeps_the_person_in_the_
             await relais.close()
 
     asyncio.run(play())
+
+
+async def test_menu_midway_shows_the_volunteers_own_menu_and_tells_the_person(
+    relais: Relais,
+) -> None:
+    _, marie, _ = await marie_on_aminas_page(relais)
+    await marie.play(
+        """
+        > [Corriger le CV]
+        > [Savoir-faire]
+        > [✏️ Autres savoir-faire]
+        > Couture, repassage
+        < Autres savoir-faire : Couture, repassage
+        > /menu
+        < sera prévenu(e) de ce qui a changé : Autres savoir-faire.
+        < Que voulez-vous faire ?
+        ! Mon CV
+        """
+    )
+    assert "Votre bénévole a corrigé votre CV : Autres savoir-faire." in await notices_of(
+        relais, "amina"
+    )
+    assert await drafts(relais) == []

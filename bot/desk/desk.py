@@ -307,14 +307,19 @@ class Desk:
         new, reply = run(State(st.person, st.session, copy.deepcopy(before)))
         review = corrections.review_frame(flows, new)
         ended = any(e.name == "desk_flow_done" for e in reply.effects)
-        left = opened is not None and review is None and not ended  # e.g. /menu
-        if left and opened is not None and opened.answers.get(corrections.CHANGED):
-            # what it changed is applied as when it is finished (after_engine does it)
-            done = {"flow": opened.flow, "answers": copy.deepcopy(opened.answers)}
-            reply = replace(reply, effects=(*reply.effects, Effect("desk_flow_done", done)))
-        sections = corrections.review_step(flows, review).sections if review else ()
-        if not sections:  # the review ended: nothing of it changes answers any more
-            sections = corrections.review_step(flows, opened).sections if opened else ()
+        if opened is not None and review is None and not ended:
+            # left (/menu, /stop): answered as if no review was open, from the volunteer's own
+            # answers (their menu), and what it changed applied as when it is finished
+            own = State(st.person, copy.deepcopy(st.session), st.profile)
+            own.session.stack = [f for f in own.session.stack if f not in self._desk_frames(own)]
+            new, reply = run(own)
+            await tx.drop_correction_draft(volunteer)
+            if opened.answers.get(corrections.CHANGED):
+                done = {"flow": opened.flow, "answers": copy.deepcopy(opened.answers)}
+                reply = replace(reply, effects=(*reply.effects, Effect("desk_flow_done", done)))
+            return new, reply
+        shown = review or opened  # opened: "Terminé" ended it in this event
+        sections = corrections.review_step(flows, shown).sections if shown else ()
         keys = corrections.answer_keys(sections)
         written = {k: new.profile.get(k) for k in keys if new.profile.get(k) != before.get(k)}
         if written:

@@ -11,10 +11,13 @@ from bot.core.matching import MIN_PARTIAL, match_meaning, match_options
 from bot.core.render import (
     B_BACK,
     B_CANCEL,
+    B_CLEAR,
     B_DONE,
     B_NO,
     B_SKIP,
     B_YES,
+    can_clear,
+    can_skip,
     current_item,
     date_bound,
 )
@@ -66,8 +69,15 @@ class TypedAnswers(TurnBase):
         if step.type == "multi_choice":
             self._typed_multi(st, frame, step, raw, typed, out)
             return
-        if step.optional and typed and self._skips(st, step, raw, typed):
+        if can_skip(st, frame, step) and typed == answers.normalise_label(t.gettext(B_SKIP)):
+            self._skip(st, frame, step, out)
+            return
+        if can_clear(st, frame, step) and typed == answers.normalise_label(t.gettext(B_CLEAR)):
             self._accept(st, frame, step, None, out)
+            return
+        if step.optional and typed and self._skips(st, step, raw, typed):
+            # "non", "rien", "pas de mail": no answer; in a correction, the CV stays as it is
+            self._skip(st, frame, step, out)
             return
         value = self._parse(st, frame, step, raw, typed, out)
         if value is None:

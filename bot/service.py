@@ -63,7 +63,10 @@ class Relais:
             return await self._started_button(tx, state, event.data, world)
         reply = await self.desk.handle(tx, state, event, world)
         if reply is None:
-            new_state, reply = self.engine.handle(state, event, world)
+            # a volunteer correcting someone's CV: the engine works on that person's answers
+            new_state, reply = await self.desk.engine_turn(
+                tx, state, world, lambda st: self.engine.handle(st, event, world)
+            )
             if event.kind == EventKind.COMMAND and event.command == "help":
                 # volunteers also read the commands of their role
                 listed = await self.desk.team_help(tx, new_state, world)
@@ -132,15 +135,20 @@ class Relais:
             new_state, reply = state, Reply((*said, *dropped.messages))
         elif answered is None:
             # data no question counter matches: the engine's own "this button no longer works"
-            new_state, reply = self.engine.handle(state, Inbound(EventKind.BUTTON, data="-"), world)
+            stale = Inbound(EventKind.BUTTON, data="-")
+            new_state, reply = await self.desk.engine_turn(
+                tx, state, world, lambda st: self.engine.handle(st, stale, world)
+            )
         elif answered.opens is not None:
             # e.g. "Répondre": a reply flow over the question in progress, asked again after
             opens = answered.opens
             new_state, more = self.engine.start_reply_flow(state, opens.flow, opens.given, world)
             reply = Reply(said + more.messages)
         else:
-            new_state, more = self.engine.resume(state, world)
-            reply = Reply(said + more.messages)
+            new_state, more = await self.desk.engine_turn(
+                tx, state, world, lambda st: self.engine.resume(st, world)
+            )
+            reply = Reply(said + more.messages, effects=more.effects)
         reply = await self.desk.after_engine(tx, new_state, reply, world)  # names taken out
         await tx.save_state(new_state)
         log.info("started button person=%s answered=%s", state.person.id, answered is not None)
@@ -151,9 +159,10 @@ class Relais:
         make it from, e.g. erased since, or no longer allowed). RepeatedDocument: the same
         document, from the same answers, was made for this person less than a minute ago.
 
-        Kinds: "cv_pdf" and "cv_json" (one's own CV), "my_data_txt" and "my_data_json"
-        (everything kept about oneself), "cv_pdf:<person id>" (a volunteer reads
-        the CV of someone of their centre), "stats_csv:<from>:<to>" (a coordinator's figures).
+        Kinds: "cv_pdf" (one's own CV; "cv_json" from older messages), "my_data_txt" and
+        "my_data_json" (everything kept about oneself), "cv_pdf:<person id>" and
+        "cv_json:<person id>" (a volunteer reads the CV of someone of their centre, as a PDF or
+        as JSON Resume), "stats_csv:<from>:<to>" (a coordinator's figures).
         """
         asked = kind
         kind, _, args = kind.partition(":")
@@ -259,6 +268,7 @@ class Relais:
             await tx.purge_handled_updates(now - timedelta(days=7))
             await tx.purge_set_aside_updates(now - timedelta(days=7))
             await tx.purge_outbox(now - timedelta(days=7))
+            await tx.purge_correction_drafts(now - timedelta(days=7))
             # also hourly: dropped texts (journal and outbox payloads) must not linger in the WAL
             tx.checkpoint_after_commit()
         for gone in people:

@@ -13,6 +13,31 @@ from bot.testing.conversation import Conversation
 from bot.testing.moment import NOW, fixed_clock  # noqa: F401  (NOW: for the tests that import it from here)
 
 ROOT = Path(__file__).resolve().parent.parent
+# The flows every deployment has, whatever else it offers: language, onboarding, the team's
+# first steps, the desk's (a CV correction shows the screens of "Mon CV" on the CV flow's
+# answers) and the replies to the centre's messages.
+DEPLOYMENT_FLOWS = (
+    "language",
+    "onboarding",
+    "team_welcome",
+    "desk_note",
+    "desk_outcome",
+    "desk_message",
+    "desk_cv",
+    "my_cv",
+    "cv",
+    "reply_to_centre",
+    "share_phone",
+)
+
+
+def deployment_flows(folder: Path) -> Path:
+    """A flows folder with the flows every deployment has (a test adds its own flow)."""
+    folder.mkdir(exist_ok=True)
+    for name in DEPLOYMENT_FLOWS:
+        (folder / f"{name}.toml").write_bytes((ROOT / "flows" / f"{name}.toml").read_bytes())
+    return folder
+
 
 CONFIG_TWO_CENTRES = """
 [general]

@@ -11,7 +11,7 @@ import pytest
 from bot.config import load_settings
 from bot.service import Relais, open_relais
 from bot.testing.conversation import Conversation
-from tests.conftest import ROOT, fixed_clock
+from tests.conftest import deployment_flows, fixed_clock
 
 DEMO = """
 id = "demo"
@@ -88,19 +88,7 @@ when = { field = "days", min = 2 }
 
 @pytest.fixture
 async def demo(tmp_path: Path) -> AsyncIterator[Relais]:
-    flows = tmp_path / "flows"
-    flows.mkdir()
-    # the flows every deployment has: language, onboarding, the desk's and the replies'
-    for name in (
-        "language",
-        "onboarding",
-        "desk_note",
-        "desk_outcome",
-        "desk_message",
-        "reply_to_centre",
-        "share_phone",
-    ):
-        (flows / f"{name}.toml").write_bytes((ROOT / "flows" / f"{name}.toml").read_bytes())
+    flows = deployment_flows(tmp_path / "flows")
     (flows / "demo.toml").write_text(textwrap.dedent(DEMO), encoding="utf-8")
     settings = load_settings(
         None,

@@ -279,9 +279,10 @@ async def test_a_persons_page_fits_a_phone_and_the_plan_is_behind_a_button(
     rows = marie.last_message.buttons
     assert [[b.label for b in row] for row in rows] == [
         ["✍️ Écrire", "📄 Voir le CV"],
-        ["✅ CV qualifié", "✏️ CV à corriger"],
-        ["📋 Bilan et plan", "🔎 En recherche"],
-        ["📞 Contact fait", "🏁 Résultat"],
+        ["📝 Corriger le CV", "✅ CV qualifié"],
+        ["✏️ CV à corriger", "📋 Bilan et plan"],
+        ["🔎 En recherche", "📞 Contact fait"],
+        ["🏁 Résultat", "JSON Resume"],
         ["↩ Liste"],
     ]
     assert all(len(b.label) <= PHONE_LABEL for row in rows for b in row)

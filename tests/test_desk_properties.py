@@ -18,7 +18,8 @@ from tests.conftest import CONFIG_TWO_CENTRES, fixed_clock
 from tests.test_flow_cv import CV_FR
 from tests.test_volunteers import AMINA_IN_PARIS, join
 
-VERBS = ["p", "cv", "ck", "fx", "sr", "fc", "o", "ok", "oc", "od", "h", "cf", "iv", "sc", "l"]
+VERBS = ["p", "cv", "cj", "cc", "ck", "fx", "sr", "fc", "o", "ok", "oc", "od", "h", "cf", "iv"]
+VERBS += ["sc", "l"]
 verbs = st.sampled_from([*VERBS, "tr", "ty", "tn", "x", ""])
 argument = st.one_of(
     st.integers(min_value=-2, max_value=12).map(str),
@@ -87,7 +88,7 @@ def test_hostile_desk_events_never_crash_nor_leak(tmp_path_factory, events: list
                 for secret in ("Amina", "Benali", "06 12 34 56 78"):
                     assert secret not in leo.text, (event, leo.text)
                 for message in (m for r in leo.replies for m in r.messages):
-                    if message.document.startswith("cv_pdf:"):
+                    if message.document.startswith(("cv_pdf:", "cv_json:")):
                         kind = message.document
                         assert await relais.document("test", "leo", kind) is None
             async with relais.storage.transaction() as tx:

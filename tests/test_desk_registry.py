@@ -64,7 +64,7 @@ def test_every_command_and_button_has_a_role_and_one_owner() -> None:
         "write",
     }
     assert all(buttons.VERB.match(verb) for verb in REGISTRY.buttons)
-    assert set(REGISTRY.flows) == {"desk_note", "desk_outcome", "desk_message"}
+    assert set(REGISTRY.flows) == {"desk_note", "desk_outcome", "desk_message", "desk_cv"}
     REGISTRY.check_flows(load_flows(ROOT / "flows"))
 
 

@@ -112,6 +112,10 @@ async def rows_about(relais: Relais, person_id: int, external_id: str) -> dict[s
             2,
         ),
         "outbox": ("SELECT COUNT(*) FROM outbox WHERE subject_id = ? OR chat_id = ?", 2),
+        "correction_drafts": (
+            "SELECT COUNT(*) FROM correction_drafts WHERE subject_id = ?1 OR volunteer_id = ?1",
+            1,
+        ),
         "audit (not erasure)": (
             "SELECT COUNT(*) FROM audit_log WHERE subject_id = ?"
             " AND action NOT IN ('erased', 'purged')",
@@ -144,6 +148,28 @@ async def test_an_erased_person_leaves_no_byte_in_the_database_files(
         kept = [e for e in await tx.audit_entries(limit=100) if e.subject_id == person_id]
     # one id-only line says that it happened, and who asked (the person)
     assert [(e.action, e.actor_id) for e in kept] == [("erased", person_id)]
+
+
+async def test_a_cv_correction_in_progress_goes_with_the_person(
+    relais: Relais, settings: Settings
+) -> None:
+    person, volunteer, person_id = await a_followed_person(relais)
+    await volunteer.play(
+        f"""
+        > /person {person_id}
+        > [Corriger le CV]
+        > [Contact]
+        > [✏️ Ville]
+        < Aujourd'hui, le CV dit : {TOWN}
+        """
+    )
+    async with relais.storage.transaction() as tx:
+        draft = await tx.correction_draft((await tx.find_person("test", "vic")).id or 0)
+    assert draft is not None and TOWN in json.dumps(draft.data)  # the town, as it was
+    await person.play(ERASE_SCRIPT)
+    assert leftovers(database_files(settings.database)) == []
+    assert set((await rows_about(relais, person_id, "zorba")).values()) == {0}
+    await volunteer.play("> Glorbiville\n< Je ne trouve pas cette personne")
 
 
 async def test_erasing_one_s_data_is_also_leaving_the_volunteers_notices(

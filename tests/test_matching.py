@@ -53,6 +53,8 @@ START = [
         # a few words in a row of one label, as Fatou typed where she worked before
         ([("fr", "En France"), ("abroad", "Dans un autre pays")], "autre pays", ["abroad"]),
         (TRAVEL, "dune heure", ["more"]),
+        ([("walk", "À pied"), ("transit", "En transports (bus, métro…)")], "bus", ["transit"]),
+        ([("walk", "À pied"), ("transit", "En transports (bus, métro…)")], "en", []),  # too short
         (LEVELS, "pas bien", []),  # not a run of words of any one label
     ],
 )

@@ -22,7 +22,7 @@ from bot.flows.loader import load_flows
 from bot.service import Relais, open_relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import Hands
-from tests.conftest import ROOT, fixed_clock
+from tests.conftest import ROOT, deployment_flows, fixed_clock
 
 TRIAL = """
 id = "essai"
@@ -179,21 +179,7 @@ START = """
 
 
 def trial_settings(tmp_path: Path) -> Settings:
-    flows = tmp_path / "flows"
-    flows.mkdir()
-    # the flows every deployment has: language, onboarding, the desk's and the replies to the
-    # centre's messages
-    for name in (
-        "language",
-        "onboarding",
-        "team_welcome",
-        "desk_note",
-        "desk_outcome",
-        "desk_message",
-        "reply_to_centre",
-        "share_phone",
-    ):
-        (flows / f"{name}.toml").write_bytes((ROOT / "flows" / f"{name}.toml").read_bytes())
+    flows = deployment_flows(tmp_path / "flows")
     (flows / "essai.toml").write_text(textwrap.dedent(TRIAL), encoding="utf-8")
     config = tmp_path / "relais.toml"
     config.write_text(CONFIG, encoding="utf-8")
@@ -701,3 +687,24 @@ def test_no_question_of_any_flow_begins_with_thanks() -> None:
         and step.prompt.strip().casefold().startswith(("merci", "bravo", "super", "parfait"))
     ]
     assert thanking == []
+
+
+async def test_the_menu_reads_a_word_of_one_choice(chat: Conversation) -> None:
+    # Fatou types the word she sees rather than pressing; "mon" is in several choices: no guess
+    await chat.play(
+        """
+        > /start
+        > [Français]
+        > [Oui]
+        > [Paris 11e]
+        > Fatou
+        < Que voulez-vous faire ?
+        > mon
+        < Choisissez dans le menu avec les boutons
+        > bilan
+        < Vous parlez français ?
+        > /menu
+        > parler
+        < Voulez-vous qu'un bénévole de votre centre vous contacte ?
+        """
+    )

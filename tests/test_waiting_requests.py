@@ -90,7 +90,7 @@ async def test_the_volunteer_who_joins_is_told_how_many_wait(relais: Relais) -> 
         f"""
         > {invitation[0]}
         < Bienvenue dans l'équipe de Lyon Part-Dieu !
-        < Des personnes de Lyon Part-Dieu attendent qu'un bénévole leur écrive (demandes en attente : 2). Pour les voir : /people, puis « En attente de contact ».
+        < Des personnes de Lyon Part-Dieu attendent qu'un bénévole leur écrive (demandes en attente : 2). Pour les voir : « 🙋 Demandes en attente » dans votre menu, ou /requests.
         """  # noqa: E501
     )
     # the next one asks once someone is there: the usual answer, and the team is told

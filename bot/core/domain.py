@@ -44,7 +44,7 @@ class Message:
     buttons: tuple[tuple[Button, ...], ...] = ()
     rtl: bool = False  # written in a right-to-left language
     typed: bool = False  # the answer is typed; buttons are only "back" or "skip"
-    document: str = ""  # a file to deliver with the text, made by the channel: "cv_pdf", "cv_json"
+    document: str = ""  # a file to deliver with the text, made by the channel: "cv_pdf"…
     sensitive: bool = False  # e.g. an invitation code: the channel keeps no copy once sent
 
 

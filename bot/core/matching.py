@@ -9,6 +9,7 @@ import re
 from bot.core.answers import Lexicon, normalise_label
 
 MIN_PARTIAL = 4  # letters typed before the start or a word of a label may stand for it
+MIN_WHOLE_WORD = 3  # a word this short counts only when it is a whole word of one label
 MIN_KEY_WORD = 5  # a word of a label this long may be typed with a letter wrong
 # Where a label's first part ends: "Non, pas encore", "لا، ليس بعد", "Oui (ce mois-ci)".
 _FIRST_PART = re.compile(r"[,،;:(/–—-]")
@@ -82,8 +83,14 @@ def match_options(options: list[tuple[str, str]], typed: str) -> list[str]:
     if exact:
         return exact
     by_value = [v for v in dict(options) if v == typed]
-    if by_value or len(typed) < MIN_PARTIAL:
+    if by_value:
         return by_value
+    if len(typed) < MIN_PARTIAL:
+        # a short word is taken only whole, as a word of one label ("bus" in "En transports
+        # (bus, métro…)"), never as the start of one
+        if len(typed) < MIN_WHOLE_WORD:
+            return []
+        return _one([v for v, label in labels if typed in label.split()])
     # people type the start of a label ("un pe"), its key word ("effacer") or a few of its
     # words in a row ("autre pays" for "Dans un autre pays"): accepted only when it points at
     # one option, never a guess between two

@@ -38,7 +38,12 @@ B_YES = N_("Oui")
 B_NO = N_("Non")
 B_SKIPPED = N_("Question passée")
 B_CANCEL = N_("Annuler")
+B_CLEAR = N_("🗑 Effacer")
 T_NOW = N_("Aujourd'hui, votre CV dit : {value}")
+# a volunteer correcting someone's CV: whose it is, and what it says (not "your CV")
+T_CORRECTING = N_("✍️ Correction du CV – {name}")
+T_NOW_DESK = N_("Aujourd'hui, le CV dit : {value}")
+T_KEEP = N_("Pour garder ça, appuyez sur « Passer ».")
 HINTS = {
     "date": N_("Écrivez la date comme ceci : {example}"),
     "phone": N_("Par exemple : 06 12 34 56 78"),
@@ -97,6 +102,25 @@ def current_answer(st: State, frame: Frame, step: Step) -> Any:
     return answer_lookup(st, frame, current_item(frame, step))(step.save)
 
 
+def kept_answer(st: State, frame: Frame, step: Step) -> Any:
+    """In a correction, what the CV says now for this question (None when it says nothing):
+    "Passer" keeps it, "Effacer" takes it off when the question is optional."""
+    if not frame.edit:
+        return None
+    value = current_answer(st, frame, step)
+    return None if value in (None, "", []) else value
+
+
+def can_skip(st: State, frame: Frame, step: Step) -> bool:
+    """An optional question, or a correction of something the CV already says."""
+    return step.optional or kept_answer(st, frame, step) is not None
+
+
+def can_clear(st: State, frame: Frame, step: Step) -> bool:
+    """A correction of an optional answer the CV has: it can be taken off."""
+    return step.optional and kept_answer(st, frame, step) is not None
+
+
 class Renderer:
     """Writes questions, menus and messages for one person; reads state, never changes it."""
 
@@ -151,13 +175,18 @@ class Renderer:
         """A question with its hint and buttons (answers, then back and skip)."""
         t = self.tr(st)
         prompt = t.gettext(step.prompt)
-        text = t.fill(prompt, self.display_values(st, frame, _names(prompt)))
+        text = t.fill(prompt, self.display_values(st, frame, names_in(prompt)))
+        review = self.desk_review(st, frame)
         if frame.edit and step.type not in ("multi_choice",):
             # a correction shows what is being replaced (ticks show it for multiple choices)
             value = current_answer(st, frame, step)
             shown = self.display(st, step.save, value, in_list=step.item)
             if shown:
-                text += "\n" + t.gettext(T_NOW, value=shown)
+                text += "\n" + t.gettext(T_NOW_DESK if review else T_NOW, value=shown)
+                text += "\n" + t.gettext(T_KEEP)
+        if review is not None:
+            name = str(review.answers.get("subject_name") or "")
+            text = t.gettext(T_CORRECTING, name=name) + "\n" + text
         hint = HINTS.get(step.type)
         if hint and step.type == "date":
             text += "\n" + t.gettext(hint, example=self.date_example(step).strftime("%d/%m/%Y"))
@@ -185,12 +214,22 @@ class Renderer:
             nav.append(Button(t.gettext(B_BACK), f"{seq}:b"))
         if frame.edit or self.flows.reply_flow(frame.flow) is not None:
             nav.append(Button(t.gettext(B_CANCEL), f"{seq}:c"))
-        if step.optional:
+        if can_skip(st, frame, step):
             nav.append(Button(t.gettext(B_SKIP), f"{seq}:s"))
         if nav:
             rows.append(tuple(nav))
+        if can_clear(st, frame, step):
+            rows.append((Button(t.gettext(B_CLEAR), f"{seq}:r"),))
         typed = step.type not in ("choice", "multi_choice", "yes_no")
         return Message(text, tuple(rows), rtl=t.rtl, typed=typed)
+
+    def desk_review(self, st: State, frame: Frame) -> Frame | None:
+        """The volunteer's review of someone's answers this correction was opened from."""
+        if not frame.edit:
+            return None
+        review = next((f for f in st.session.stack if f.flow == frame.edit.get("review")), None)
+        flow = self.flows.flows.get(review.flow) if review is not None else None
+        return review if flow is not None and flow.role == "desk" else None
 
     def menu(self, st: State, flows: list[Flow]) -> Message:
         """The main menu: one button per flow offered."""
@@ -205,7 +244,7 @@ class Renderer:
         person whose answers these are (their desk_text)."""
         t = self.tr(st)
         texts = [line.in_voice(voice) for line in step.lines]
-        names = _names(step.text).union(*(_names(text) for text in texts))
+        names = names_in(step.text).union(*(names_in(text) for text in texts))
         values: dict[str, object] = dict(self.display_values(st, frame, names))
         values.update(self._phrases(st, frame, [step.text, *texts], values))
         lookup = answer_lookup(st, frame, world=self.world)
@@ -216,7 +255,7 @@ class Renderer:
         for line, text in zip(step.lines, texts, strict=True):
             if not text or (line.when and not line.when.holds(lookup)):
                 continue
-            if any(values.get(n) in (None, "") for n in _names(text)):
+            if any(values.get(n) in (None, "") for n in names_in(text)):
                 continue  # a line about something the person did not answer is left out
             parts.append(t.fill(t.gettext(text), values))
             shown += 1
@@ -355,7 +394,7 @@ def _forms(template: str) -> set[tuple[str, str]]:
         return set()
 
 
-def _names(template: str) -> set[str]:
+def names_in(template: str) -> set[str]:
     """The placeholders of a text; none for a malformed one (fill leaves it as written)."""
     try:
         return placeholders(template)

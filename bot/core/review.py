@@ -4,17 +4,18 @@ A review step (type "review") moves between screens without saving anything: the
 part, one item of a list part, the confirmation of a deletion. Each screen is a text and a list
 of choices; a choice's token is what its button carries after the question counter:
 g<i> open part i, e<j> change entry j, o<k> open item k, a add an item, x delete the item,
-v:yes / v:no confirm, p / j send the PDF / the JSON export, b back, q finished.
+v:yes / v:no confirm, p send the PDF, b back, q finished.
 """
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from typing import Any
 
 from bot.core.domain import Frame, State
 from bot.core.i18n import N_, fill, placeholders
-from bot.core.render import B_BACK, B_NO, B_YES, Renderer, answer_lookup
+from bot.core.render import B_BACK, B_NO, B_YES, Renderer, answer_lookup, names_in
 from bot.flows.model import Entry, FlowSet, Section, Step
 
 T_EMPTY_LIST = N_("Rien pour l'instant.")
@@ -24,7 +25,6 @@ B_CHANGE = N_("✏️ {label}")
 B_ADD = N_("➕ Ajouter")
 B_DELETE = N_("🗑 Supprimer")
 B_PDF = N_("📄 Recevoir mon CV (PDF)")
-B_JSON = N_("Exporter mon CV (JSON Resume)")
 B_FINISHED = N_("✔ Terminé")
 
 
@@ -54,12 +54,32 @@ def saved_items(st: State, name: str) -> list[dict[str, Any]]:
     return [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
 
 
+def entry_now(st: State, step: Step, edit: dict[str, Any]) -> Any:
+    """What the saved answers a correction changes say now: the item, or the entry's fields
+    (None when it adds an item). Kept when the correction starts, compared at each answer:
+    a difference means someone else (the person, their volunteer) changed them meanwhile."""
+    where = edit.get("entry")
+    if not isinstance(where, list) or len(where) != 2:
+        return None
+    section = step.sections[where[0]]
+    if section.list:
+        items = saved_items(st, section.list)
+        index = edit.get("item", -1)
+        return copy.deepcopy(items[index]) if 0 <= index < len(items) else None
+    return {f: copy.deepcopy(st.profile.get(f)) for f in section.entries[where[1]].fields}
+
+
 class Reviewer:
     """Builds review screens for one person; reads state, never changes it."""
 
     def __init__(self, flows: FlowSet, render: Renderer) -> None:
         self.flows = flows
         self.render = render
+
+    def for_desk(self, frame: Frame) -> bool:
+        """A volunteer's review of someone else's answers (a desk flow's)."""
+        flow = self.flows.flows.get(frame.flow)
+        return flow is not None and flow.role == "desk"
 
     def section(self, step: Step, frame: Frame) -> Section | None:
         """The part being looked at, if any."""
@@ -88,10 +108,12 @@ class Reviewer:
                 if sec.list:
                     title += f" ({t.number(len(saved_items(st, sec.list)))})"
                 rows.append((Choice(title, f"g{i}"),))
-            rows.append((Choice(t.gettext(B_PDF), "p"),))
-            rows.append((Choice(t.gettext(B_JSON), "j"),))
+            if not self.for_desk(frame):  # a volunteer sees the PDF from the person's page
+                rows.append((Choice(t.gettext(B_PDF), "p"),))
             rows.append((Choice(t.gettext(B_FINISHED), "q"),))
-            return Screen(fill(t.gettext(step.prompt), {}), tuple(rows))
+            prompt = t.gettext(step.prompt)
+            values = self.render.display_values(st, frame, names_in(prompt))
+            return Screen(fill(prompt, values), tuple(rows))
         if not section.list:
             lines = [t.gettext(section.title)]
             rows = []

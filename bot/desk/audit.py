@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.core.domain import Message
 from bot.core.i18n import N_
-from bot.desk import about
+from bot.desk import about, corrections
 from bot.desk.context import Call, Ctx
 from bot.desk.domain import person_name
 from bot.desk.router import Need, Router
@@ -15,7 +15,11 @@ router = Router("audit")
 
 T_AUDIT_HEAD = N_("Journal des accès, du plus récent au plus ancien :")
 T_AUDIT_LINE = N_("{at} – {actor} a ouvert {what} de la personne n° {subject}")
-AUDIT_WHAT = {"profile": N_("la fiche"), "cv": N_("le CV")}
+AUDIT_WHAT = {
+    "profile": N_("la fiche"),
+    "cv": N_("le CV"),
+    "cv_json": N_("le CV (JSON Resume)"),
+}
 # actions that are not the opening of a page or a CV: their whole line
 AUDIT_LINES = {
     "phone": N_("{at} – {actor} a vu le téléphone de la personne n° {subject}"),
@@ -23,6 +27,8 @@ AUDIT_LINES = {
     "export": N_("{at} – {actor} a demandé ses propres données"),
 }
 T_AUDIT_OTHER = N_("{at} – {actor} : {action}, personne n° {subject}")
+# a volunteer's correction of a CV: which part, never what it says
+T_AUDIT_CORRECTED = N_("{at} – {actor} a corrigé le CV de la personne n° {subject} : {what}")
 T_AUDIT_EMPTY = N_("Aucune consultation pour l'instant.")
 
 
@@ -47,7 +53,10 @@ async def audit_log(ctx: Ctx, call: Call) -> None:
         if actor_profile.get("first_name"):
             actor = f"{actor} (n° {e.actor_id})"
         who = {"at": t.datetime(e.at), "actor": actor}
-        if e.action in AUDIT_WHAT:
+        if corrections.ACTION.match(e.action):
+            what = corrections.describe(ctx.render.flows, e.action, t)
+            lines.append(t.gettext(T_AUDIT_CORRECTED, what=what, subject=e.subject_id, **who))
+        elif e.action in AUDIT_WHAT:
             what = t.gettext(AUDIT_WHAT[e.action])
             lines.append(t.gettext(T_AUDIT_LINE, what=what, subject=e.subject_id, **who))
         else:

@@ -1,13 +1,17 @@
-"""Follow-up of CVs: a volunteer reads a person's CV, says it is good enough to send to
-employers, or sends it back with a note (the desk flow `desk_note`); when the person corrects
-it, the CV is "to check" again and the volunteer who sent it back is told."""
+"""Follow-up of CVs: a volunteer reads a person's CV (as a PDF, or as JSON Resume for other
+tools), says it is good enough to send to employers, sends it back with a note (the desk flow
+`desk_note`; when the person corrects it, the CV is "to check" again and the volunteer who sent
+it back is told), or corrects it themselves with the screens of "Mon CV" (the desk flow
+`desk_cv`: each change audited, the person told what changed when the volunteer has finished)."""
 
 from __future__ import annotations
 
-from bot.core.domain import Message
+from bot.core.domain import Button, Message
 from bot.core.i18n import N_
+from bot.desk import corrections
+from bot.desk.buttons import build
 from bot.desk.context import Call, Ctx
-from bot.desk.notices import notify
+from bot.desk.notices import notify, tell_corrected
 from bot.desk.router import Need, Router, person
 from bot.documents import not_french
 from bot.storage.database import to_text
@@ -27,6 +31,17 @@ T_FIX_NOTICE = N_(
     "Vous pouvez le corriger dans « Mon CV », depuis le menu."
 )
 NOTE_FLOW = "desk_note"
+CORRECT_FLOW = "desk_cv"
+T_JSON_OF = N_(
+    "Le CV de {name} au format JSON Resume (un format ouvert, pour un site d'emploi ou un "
+    "autre logiciel) :"
+)
+T_CORRECTED = N_("C'est enregistré. {name} sera prévenu(e) de ce qui a changé : {parts}.")
+T_NOTHING_CORRECTED = N_("Rien n'a changé dans ce CV.")
+T_QUALIFY = N_("Le CV est-il prêt pour les employeurs ? Si oui : « CV qualifié ».")
+B_QUALIFY = N_("✅ CV qualifié")
+B_SEE_CV = N_("📄 Voir le CV")
+B_PAGE = N_("↩ Retour à la fiche")
 
 
 def _has_cv(call: Call) -> bool:
@@ -86,3 +101,53 @@ async def note_written(ctx: Ctx, call: Call) -> None:
     )
     await notify(ctx.tx, who.person, T_FIX_NOTICE, note=note)
     ctx.say(T_NOTE_SENT, name=who.name)
+
+
+@router.button("cj", Need.VOLUNTEER, about=person)
+async def read_json(ctx: Ctx, call: Call) -> None:
+    """The person's CV as JSON Resume (made when sent; the read is audited like the PDF's)."""
+    who = call.who
+    if not _has_cv(call):
+        ctx.say(T_NO_CV, name=who.name)
+        return
+    await ctx.tx.audit(ctx.access.person_id, who.id, "cv_json")
+    text = ctx.t.gettext(T_JSON_OF, name=who.name)
+    ctx.show(Message(text, rtl=ctx.t.rtl, document=f"cv_json:{who.id}"))
+
+
+@router.button("cc", Need.VOLUNTEER, about=person)
+async def correct(ctx: Ctx, call: Call) -> None:
+    """Correct the CV oneself: the review screens of "Mon CV" on the person's answers (the
+    desk flow `desk_cv`); opening it reads the CV, audited as such."""
+    who = call.who
+    if not _has_cv(call):
+        ctx.say(T_NO_CV, name=who.name)
+        return
+    await ctx.tx.audit(ctx.access.person_id, who.id, "cv")
+    ctx.open_flow(CORRECT_FLOW, who)
+
+
+@router.flow(CORRECT_FLOW, Need.VOLUNTEER)
+async def corrected(ctx: Ctx, call: Call) -> None:
+    """The volunteer has finished (or left) the correction: the CV is to check again, the
+    person told what changed in their language, and the volunteer offered "CV qualifié"."""
+    who = call.who
+    flow = ctx.render.flows.desk_flow(CORRECT_FLOW)
+    sections = next((s.sections for s in flow.steps.values() if s.sections), ()) if flow else ()
+    changed = call.answers.get(corrections.CHANGED)
+    named = corrections.parts(sections, changed if isinstance(changed, list) else [])
+    rows: list[tuple[Button, ...]] = []
+    t = ctx.t
+    if named:
+        await ctx.tx.update_followup(
+            who.id, cv_status="to_check", cv_note=None, cv_done_at=to_text(ctx.now)
+        )
+        await tell_corrected(ctx.tx, who.person, named)
+        ctx.say(T_CORRECTED, name=who.name, parts=corrections.say_parts(t, named))
+        rows.append((Button(t.gettext(B_QUALIFY), build("ck", who.id)),))
+        text = t.gettext(T_QUALIFY)
+    else:
+        text = t.gettext(T_NOTHING_CORRECTED)
+    rows.append((Button(t.gettext(B_SEE_CV), build("cv", who.id)),))
+    rows.append((Button(t.gettext(B_PAGE), build("p", who.id)),))
+    ctx.show(Message(text, tuple(rows), rtl=t.rtl))

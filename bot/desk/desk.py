@@ -7,7 +7,21 @@ desk opens them, gives them the person's name for each event, and applies them w
 
 from __future__ import annotations
 
-from bot.core.domain import DESK_MENU, EventKind, Inbound, Message, Person, Reply, State
+import copy
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.core.domain import (
+    DESK_MENU,
+    Effect,
+    EventKind,
+    Frame,
+    Inbound,
+    Message,
+    Person,
+    Reply,
+    State,
+)
 from bot.core.engine import Engine
 from bot.core.i18n import N_, Catalogs
 from bot.core.turn.texts import T_NOT_CHANGED
@@ -16,6 +30,7 @@ from bot.desk import (
     about,
     audit,
     centres,
+    corrections,
     cv_check,
     exchanges,
     help_requests,
@@ -40,11 +55,14 @@ T_CENTRE_CLOSED = N_(
     "Pour aider dans un autre centre, demandez un code à son coordinateur."
 )
 T_NOTHING_TO_CANCEL = N_("Il n'y a rien à annuler.")
+T_TEAM_HELP = N_("Vos commandes de bénévole :")
+T_CORRECTION_LOST = N_("Cette correction n'est plus en cours. Voici le CV.")
 SHOWN_NAME = "subject_name"  # given to a desk flow for each event, never stored
 LEGACY_KEYS = ("await", "person", "kind", "contract")  # a desk question before desk flows
 # the beneficiaries' first steps, never a team member's (one who joined while in them leaves
 # them at their next message)
 NOT_FOR_TEAM = ("onboarding", "centre")
+Run = Callable[[State], tuple[State, Reply]]  # the engine answering one event for a state
 
 flows_router = Router("desk_flows")
 
@@ -152,7 +170,7 @@ class Desk:
         access = await self.access(tx, st.person)
         self._as_team(st, access)
         if not access.is_team:
-            self._drop_flows(st)  # e.g. removed from the team while writing a note
+            await self._drop_flows(tx, st)  # e.g. removed from the team while writing a note
             if command and await tx.had_role(access.person_id):
                 t = self.config.catalogs.get(st.person.locale)
                 return Reply((Message(t.gettext(T_CENTRE_CLOSED), rtl=t.rtl),))
@@ -163,13 +181,25 @@ class Desk:
         with about.noting() as shown:
             if command:
                 # leaving for another desk action drops the note or outcome being written
-                ctx.dropped_flow = self._drop_flows(st)
-                await self.registry.command(ctx, event.command, event.text)
+                left = corrections.review_frame(self.engine.flows, st)
+                ctx.dropped_flow = await self._drop_flows(tx, st)
+                applied = await self._review_left(ctx, left)
+                if not (applied and event.command == "cancel"):  # its changes are saved
+                    await self.registry.command(ctx, event.command, event.text)
             else:
                 await self.registry.button(ctx, event.data)
             if ctx.out.opening is not None:
                 await self._open_flow(ctx)
         return _reply(ctx.out, about.effect(shown))
+
+    async def engine_turn(self, tx: Tx, st: State, world: World, run: Run) -> tuple[State, Reply]:
+        """Let the engine answer (`run`); during a volunteer's review of someone's answers
+        (correcting their CV), on that person's answers, read again now."""
+        review = corrections.review_frame(self.engine.flows, st)
+        if review is None:
+            return run(st)
+        subject = review.answers.get("subject")
+        return await self._on_behalf(tx, st, world, subject if isinstance(subject, int) else 0, run)
 
     async def after_engine(self, tx: Tx, st: State, reply: Reply, world: World) -> Reply:
         """After the engine: take the names out of the desk flows in progress (they are never
@@ -232,14 +262,22 @@ class Desk:
 
     # -- desk flows ----------------------------------------------------------------------------
 
-    def _desk_frames(self, st: State) -> list:
-        return [f for f in st.session.stack if self.engine.flows.desk_flow(f.flow) is not None]
+    def _desk_frames(self, st: State) -> list[Frame]:
+        """The desk flows in progress, with the corrections a desk review opened."""
+        flows = self.engine.flows
+        return [
+            f
+            for f in st.session.stack
+            if flows.desk_flow(f.flow) is not None or flows.desk_flow(f.edit.get("review", ""))
+        ]
 
-    def _drop_flows(self, st: State) -> bool:
-        """Leave the desk flows in progress; True when there was one."""
+    async def _drop_flows(self, tx: Tx, st: State) -> bool:
+        """Leave the desk flows in progress (and a correction's draft); True when there was one."""
         frames = self._desk_frames(st)
         for frame in frames:
             st.session.stack.remove(frame)
+        if frames and st.person.id is not None:
+            await tx.drop_correction_draft(st.person.id)
         return bool(frames)
 
     async def _into_flows(self, ctx: Ctx) -> Reply | None:
@@ -248,9 +286,11 @@ class Desk:
         frames = self._desk_frames(ctx.state)
         for frame in frames:
             number = frame.answers.get("subject")
+            if frame.edit:
+                continue  # a correction: its review is about the person
             subject = await ctx.subject(number) if isinstance(number, int) else None
             if subject is None:
-                self._drop_flows(ctx.state)
+                await self._drop_flows(ctx.tx, ctx.state)
                 ctx.say(T_NOT_FOUND)
                 return _reply(ctx.out)
             frame.answers[SHOWN_NAME] = subject.name
@@ -265,11 +305,133 @@ class Desk:
             ctx.say(T_NOT_FOUND)
             return
         given = {"subject": subject.id, SHOWN_NAME: subject.name}
-        new, reply = self.engine.start_desk_flow(ctx.state, opening.flow, given, ctx.world)
+        flow = self.engine.flows.flows[opening.flow]
+        left = corrections.review_frame(self.engine.flows, ctx.state)
+        if left is not None:  # a review left for this flow: what it changed is applied
+            await self._drop_flows(ctx.tx, ctx.state)
+            await self._review_left(ctx, left)
+
+        def start(st: State) -> tuple[State, Reply]:
+            return self.engine.start_desk_flow(st, opening.flow, given, ctx.world)
+
+        if any(step.sections_from for step in flow.steps.values()):
+            new, reply = await self._on_behalf(ctx.tx, ctx.state, ctx.world, subject.id, start)
+        else:
+            new, reply = start(ctx.state)
         for frame in self._desk_frames(new):
             frame.answers.pop(SHOWN_NAME, None)
         ctx.state.session = new.session  # a desk flow changes nothing else of the volunteer
         ctx.out.messages += reply.messages
+
+    # -- a review of someone's answers ---------------------------------------------------------
+
+    async def _review_left(self, ctx: Ctx, left: Frame | None) -> bool:
+        """A review of someone's answers left before "Terminé" (a command, another desk flow):
+        what it changed is applied as when it is finished (the person told); True if so."""
+        if left is None or not left.answers.get(corrections.CHANGED):
+            return False
+        answers = copy.deepcopy(left.answers)
+        answers.pop(SHOWN_NAME, None)
+        await self.registry.flow_done(ctx, left.flow, answers)
+        return True
+
+    async def _on_behalf(
+        self, tx: Tx, st: State, world: World, subject_id: int, run: Run
+    ) -> tuple[State, Reply]:
+        """Run the engine for a volunteer on the answers of the person their review is about:
+        checked again and read now; the changes written for that person and audited one by
+        one (field names only); the entry being changed kept apart in a draft, so that the
+        volunteer's session holds nothing of the person."""
+        volunteer = st.person.id or 0
+        access = await self.access(tx, st.person)
+        found = await self.subject(tx, access, subject_id, world) if access.is_team else None
+        if found is None:
+            await self._drop_flows(tx, st)
+            return run(st)
+        flows = self.engine.flows
+        before = found[1]
+        notes = await self._restore_draft(tx, st, volunteer, subject_id)
+        opened = corrections.review_frame(flows, st)
+        new, reply = run(State(st.person, st.session, copy.deepcopy(before)))
+        review = corrections.review_frame(flows, new)
+        ended = any(e.name == "desk_flow_done" for e in reply.effects)
+        if opened is not None and review is None and not ended:
+            # left (/menu, /stop): answered as if no review was open, from the volunteer's own
+            # answers (their menu), and what it changed applied as when it is finished
+            own = State(st.person, copy.deepcopy(st.session), st.profile)
+            own.session.stack = [f for f in own.session.stack if f not in self._desk_frames(own)]
+            new, reply = run(own)
+            await tx.drop_correction_draft(volunteer)
+            if opened.answers.get(corrections.CHANGED):
+                done = {"flow": opened.flow, "answers": copy.deepcopy(opened.answers)}
+                reply = replace(reply, effects=(*reply.effects, Effect("desk_flow_done", done)))
+            return new, reply
+        shown = review or opened  # opened: "Terminé" ended it in this event
+        sections = corrections.review_step(flows, shown).sections if shown else ()
+        keys = corrections.answer_keys(sections)
+        written = {k: new.profile.get(k) for k in keys if new.profile.get(k) != before.get(k)}
+        if written:
+            await tx.set_answers(subject_id, written)
+            found_changes = corrections.changes(sections, before, new.profile)
+            for change in found_changes:
+                await tx.audit(volunteer, subject_id, change.action)
+            if review is not None:
+                corrections.noted(review, found_changes)
+        await self._keep_draft(tx, new, volunteer, subject_id)
+        # recorded above for the person: not a change of the volunteer's own CV
+        effects = [
+            e
+            for e in reply.effects
+            if not (e.name == "review_changed" and flows.desk_flow(str(e.data.get("flow"))))
+        ]
+        effects += about.effect({subject_id})
+        answer = Reply(notes + reply.messages, reply.echo, reply.edit, tuple(effects))
+        # the volunteer's own answers stay theirs; only where they are in the flows changes
+        return State(new.person, new.session, st.profile), answer
+
+    async def _restore_draft(
+        self, tx: Tx, st: State, volunteer: int, subject_id: int
+    ) -> tuple[Message, ...]:
+        """Put the values of the correction in progress back into its frame (the engine then
+        checks the person did not change that entry meanwhile); drop the correction when
+        they are gone (left for a week, or about someone else)."""
+        review = corrections.review_frame(self.engine.flows, st)
+        edits = corrections.edit_frames(st, review) if review else []
+        if not edits:
+            return ()
+        draft = await tx.correction_draft(volunteer)
+        data = draft.data if draft is not None and draft.subject_id == subject_id else {}
+        edit = edits[-1]
+        if data.get("edit") == edit.edit and data.get("step") == edit.step:
+            edit.answers = dict(data.get("answers") or {})
+            edit.selected = list(data.get("selected") or [])
+            if "was" in data:
+                edit.edit["was"] = data["was"]
+            return ()
+        for frame in edits:
+            st.session.stack.remove(frame)
+        await tx.drop_correction_draft(volunteer)
+        t = self.config.catalogs.get(st.person.locale)
+        return (Message(t.gettext(T_CORRECTION_LOST), rtl=t.rtl),)
+
+    async def _keep_draft(self, tx: Tx, st: State, volunteer: int, subject_id: int) -> None:
+        """Move the values of the correction in progress out of the volunteer's session."""
+        review = corrections.review_frame(self.engine.flows, st)
+        edits = corrections.edit_frames(st, review) if review else []
+        if not edits:
+            await tx.drop_correction_draft(volunteer)
+            return
+        edit = edits[-1]
+        was = edit.edit.pop("was", None)  # the entry as it was: the person's too
+        data = {
+            "edit": edit.edit,
+            "step": edit.step,
+            "answers": edit.answers,
+            "selected": edit.selected,
+            "was": was,
+        }
+        await tx.keep_correction_draft(volunteer, subject_id, copy.deepcopy(data))
+        edit.answers, edit.selected = {}, []
 
 
 def _reply(out: Answer, effects: tuple = ()) -> Reply:

@@ -32,7 +32,7 @@ T_JOINED_COORDINATOR = N_(
 )
 T_WAITING_JOINED = N_(
     "Des personnes de {centre} attendent qu'un bénévole leur écrive (demandes en attente : {n})."
-    " Pour les voir : /people, puis « En attente de contact »."
+    " Pour les voir : « 🙋 Demandes en attente » dans votre menu, ou /requests."
 )
 T_INVITE = N_(
     "Code d'invitation pour {centre} ({role}) :\n{code}\n"

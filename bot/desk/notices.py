@@ -8,12 +8,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.domain import Button, Message, Person
-from bot.core.i18n import Translator
+from bot.core.i18n import N_, Translator
+from bot.desk.corrections import say_parts
 from bot.reach.queue import queue
 from bot.reach.started import NewStarted, Started
 from bot.storage.database import Tx
 
 KIND = "notice"
+CORRECTED = "cv_corrected"  # a volunteer corrected the person's CV: what changed
+T_CORRECTED = N_(
+    "Votre bénévole a corrigé votre CV : {parts}. Vous pouvez le voir dans « Mon CV »."
+)
 
 
 @dataclass(frozen=True)
@@ -91,3 +96,18 @@ def render_stored(t: Translator, started: Started) -> Message:
     """A notice an older version queued already written out (see migration 009)."""
     del t
     return message_from_json(started.params.get("message", {}))
+
+
+async def tell_corrected(tx: Tx, person: Person, parts: list[list[str]]) -> None:
+    """Queue for a person what a volunteer corrected in their CV: the parts' names (msgids),
+    written in their language when delivered, within quiet hours like every notice."""
+    if person.id is None or person.stopped or person.blocked or not parts:
+        return
+    await queue(tx, NewStarted(person.id, CORRECTED, {"parts": parts}))
+
+
+def render_corrected(t: Translator, started: Started) -> Message:
+    """What a volunteer corrected, in the person's language of the moment."""
+    parts = started.params.get("parts")
+    named = say_parts(t, parts if isinstance(parts, list) else [])
+    return Message(t.gettext(T_CORRECTED, parts=named), rtl=t.rtl)

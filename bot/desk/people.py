@@ -78,6 +78,8 @@ T_NO_ASSESSMENT = N_("Bilan : pas encore fait.")
 T_PLAN_OF = N_("Bilan et plan de {name} :")
 T_PERSON_USAGE = N_("Écrivez /person suivi du numéro de la personne, par exemple : /person 12")
 B_CV = N_("📄 Voir le CV")
+B_JSON = N_("JSON Resume")
+B_CORRECT = N_("📝 Corriger le CV")
 B_CHECK = N_("✅ CV qualifié")
 B_FIX = N_("✏️ CV à corriger")
 B_PLAN = N_("📋 Bilan et plan")
@@ -307,6 +309,7 @@ def _page_buttons(person_id: int, facts: Facts, t: Translator) -> tuple[tuple[Bu
         found += [(B_JOB_CONFIRM, build("cf", job.id)), (B_JOB_DECLINE, build("cn", job.id))]
     if facts.has_cv:
         found.append((B_CV, build("cv", person_id)))
+        found.append((B_CORRECT, build("cc", person_id)))
         if facts.follow.cv_status != "checked":
             found.append((B_CHECK, build("ck", person_id)))
         found.append((B_FIX, build("fx", person_id)))
@@ -315,6 +318,9 @@ def _page_buttons(person_id: int, facts: Facts, t: Translator) -> tuple[tuple[Bu
     if not facts.follow.first_contact_at:
         found.append((B_CONTACT, build("fc", person_id)))
     found.append((B_OUTCOME, build("o", person_id)))
+    if facts.has_cv:
+        # the CV as JSON Resume, for job sites and other tools (a volunteer's, not the person's)
+        found.append((B_JSON, build("cj", person_id)))
     found.append((B_LIST, build("l", Filter.ALL.value, 0)))
     shown = [Button(t.gettext(label), data) for label, data in found]
     return tuple(tuple(shown[i : i + PER_ROW]) for i in range(0, len(shown), PER_ROW))

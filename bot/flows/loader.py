@@ -215,6 +215,7 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
         action=r.get(raw, "action", str, ""),
         reuse=r.get(raw, "reuse", bool, False),
         sections=sections,
+        sections_from=r.get(raw, "sections_from", str, ""),
         version=r.get(raw, "version", str, ""),
         in_french=r.get(raw, "in_french", bool, False),
         script=r.get(raw, "script", str, ""),
@@ -262,8 +263,8 @@ def _read_sections(r: _Reader, raw: list[Any]) -> tuple[Section, ...]:
             raise r.fail(f"{where} needs entries", "sections")
         for j, ent in enumerate(raw_entries):
             here = f"{where}, entry {j + 1}"
-            if not isinstance(ent, dict) or set(ent) - {"label", "fields", "edit", "lines"}:
-                raise r.fail(f"{here} must be {{ label, fields, edit, lines }}", "sections")
+            if not isinstance(ent, dict) or set(ent) - {"label", "fields", "edit", "lines", "each"}:
+                raise r.fail(f"{here} must be {{ label, fields, edit, lines, each }}", "sections")
             label, fields, edit = ent.get("label"), ent.get("fields"), ent.get("edit", "")
             if not isinstance(label, str) or not label.strip():
                 raise r.fail(f"{here} needs a label", "sections")
@@ -275,8 +276,11 @@ def _read_sections(r: _Reader, raw: list[Any]) -> tuple[Section, ...]:
                 raise r.fail(f"{here}: fields must be a list of answer names", "sections")
             if not isinstance(edit, str):
                 raise r.fail(f"{here}: edit must be a step id", "sections")
+            each = ent.get("each", False)
+            if not isinstance(each, bool):
+                raise r.fail(f"{here}: each must be true or false", "sections")
             lines = _read_lines(r, ent.get("lines", []), "sections")
-            entries.append(Entry(r.text(ent, "label"), tuple(fields), edit, lines))
+            entries.append(Entry(r.text(ent, "label"), tuple(fields), edit, lines, each))
         sections.append(Section(r.text(sec, "title"), tuple(entries), lst))
     return tuple(sections)
 
@@ -290,8 +294,11 @@ def _check_step(r: _Reader, s: Step, raw_keys: frozenset[str] = frozenset()) -> 
         raise r.fail(f"expected one of {', '.join(ACTIONS)}", "action")
     if not s.saves and (s.optional or s.item or s.reuse):
         raise r.fail("only questions can be optional, reused or saved in an item", "optional")
-    if s.type == "review" and not s.sections:
-        raise r.fail("a review needs sections", "sections")
+    if s.type == "review" and bool(s.sections) == bool(s.sections_from):
+        raise r.fail(
+            'a review needs sections, or sections_from = "<flow>" to show that flow\'s',
+            "sections",
+        )
     if "max_lines" in raw_keys and not 1 <= s.max_lines <= len(s.lines):
         raise r.fail(f"need 1 <= max_lines <= number of lines ({len(s.lines)})", "max_lines")
     if s.reuse and (s.item or s.save.startswith("person.")):
@@ -461,8 +468,12 @@ def _check_desk(r: _Reader, flow: Flow, raw: dict[str, Any]) -> None:
             raise r.fail("a desk flow is opened by the desk only, never from a menu", key)
     for step in flow.steps.values():
         r.step = step.id
-        if step.type in ("action", "review"):
-            raise r.fail("a desk flow has no actions or reviews: the desk applies it", "type")
+        if step.type == "action" or (step.type == "review" and not step.sections_from):
+            raise r.fail(
+                "a desk flow has no actions, and reviews only the person's answers"
+                ' (sections_from = "<flow>"): the desk applies it',
+                "type",
+            )
         if step.reuse or step.save.startswith("person.") or step.save in DESK_GIVEN:
             raise r.fail("a desk flow saves its own answers, not the volunteer's", "save")
     r.step = ""
@@ -571,7 +582,32 @@ def _check_references(flows: dict[str, Flow]) -> None:
                 field_bound = step.type == "month" and IDENT.match(bound) and bound != "today"
                 if field_bound and bound not in item_fields.get(step.item, set()):
                     raise r.fail(f"{bound!r} is not a field of {step.item!r} items", key)
-            _check_sections(r, flows, step, known, item_fields)
+            if not step.sections_from:  # those are checked in their own flow
+                _check_sections(r, flows, step, known, item_fields)
+
+
+def _resolve_sections(flows: dict[str, Flow]) -> None:
+    """A review with `sections_from` gets the sections of that flow's review (one review, of
+    the beneficiaries' answers)."""
+    for flow in flows.values():
+        for step in list(flow.steps.values()):
+            if not step.sections_from:
+                continue
+            other = flows.get(step.sections_from)
+            reviews = [s for s in (other.steps.values() if other else ()) if s.type == "review"]
+            if (
+                other is None
+                or other.role == "desk"
+                or len(reviews) != 1
+                or not reviews[0].sections
+            ):
+                raise FlowError(
+                    flow.path,
+                    f"{step.sections_from!r} is not a beneficiaries' flow with one review",
+                    step.id,
+                    "sections_from",
+                )
+            flow.steps[step.id] = replace(step, sections=reviews[0].sections)
 
 
 def _numbers(r: _Reader, opt: dict[str, Any], value: str) -> tuple[int, int] | None:
@@ -660,5 +696,6 @@ def load_flows(folder: Path) -> FlowSet:
         holders = [f.id for f in flows.values() if f.role == role]
         if len(holders) > 1:
             raise FlowError(folder, f'at most one flow may have role = "{role}", found {holders}')
+    _resolve_sections(flows)
     _check_references(flows)
     return FlowSet(flows)

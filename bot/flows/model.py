@@ -41,8 +41,10 @@ ROLES = ("", "language", "onboarding", "centre", "desk", "team", "reply")
 # A desk flow (role = "desk") is volunteers' input about one person of their centre, opened by
 # the desk only. The desk gives it the person's id ("subject", kept in the frame) and, for each
 # event, their name ("subject_name", shown in texts and never stored); its answers are applied
-# by the desk when it ends, never kept in the volunteer's own profile.
-DESK_GIVEN = ("subject", "subject_name")
+# by the desk when it ends, never kept in the volunteer's own profile. A desk flow's review
+# (`sections_from`) shows the person's saved answers with another flow's review screens; what
+# it changed is noted as "changed" (screen numbers only).
+DESK_GIVEN = ("subject", "subject_name", "changed")
 # A reply flow (role = "reply") is opened by a button of a message Relais started (e.g.
 # "Répondre" to the centre's message), over whatever the person was answering. What opened it
 # is kept in the frame's `given` (never saved); when it ends, its answers go back to the
@@ -123,6 +125,7 @@ STEP_KEYS = {
     "action",
     "reuse",
     "sections",
+    "sections_from",
     "version",
     "in_french",
     "script",
@@ -139,7 +142,7 @@ TYPE_KEYS = {
     "name": {"max_length", "script"},
     "message": {"lines", "max_lines"},
     "action": {"action"},
-    "review": {"sections"},
+    "review": {"sections", "sections_from"},
     "yes_no": {"version"},
 }
 MONTH_BOUND = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
@@ -229,6 +232,10 @@ class Entry:
     fields: tuple[str, ...]
     edit: str = ""  # step the change starts at; default: the step that saves fields[0]
     lines: tuple[Line, ...] = ()  # how to show the values; default: the values, joined
+    # True: each field is a change of its own (the tasks of a job), saved as soon as it is
+    # answered; "Annuler" then drops only the one being asked. False: the fields change
+    # together (a job's dates), saved when the last one is answered.
+    each: bool = False
 
 
 @dataclass(frozen=True)
@@ -272,6 +279,9 @@ class Step:
     action: str = ""
     reuse: bool = False  # an answer already known (from any flow) is kept, not asked again
     sections: tuple[Section, ...] = ()
+    # a review showing another flow's review sections (a volunteer's review of someone's CV):
+    # the id of that flow; its sections are copied here when the flows are loaded
+    sections_from: str = ""
     version: str = ""  # on the consent step: the version of the notice agreed to
     # a text the CV shows: it should be in French; an answer that is clearly not French gets a
     # kind note (a volunteer can help) and is listed for the volunteer who checks the CV
@@ -297,7 +307,7 @@ class Step:
         texts.append(("none_label", self.none_label))
         texts += [("lines", line.text) for line in self.lines]
         texts += [("desk_text", line.desk_text or "") for line in self.lines]
-        for section in self.sections:
+        for section in () if self.sections_from else self.sections:  # theirs: in their flow
             texts.append(("sections", section.title))
             for entry in section.entries:
                 texts.append(("sections", entry.label))

@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from bot.core.domain import State
 from bot.core.i18n import N_, REFERENCE_LOCALE, Catalogs, Translator, fill, language_name
 from bot.core.render import Renderer
+from bot.desk import corrections
 from bot.desk.domain import CONTRACT_LABELS, OUTCOME_LABELS
 from bot.desk.people import (
     CV_STATUS,
@@ -77,9 +78,14 @@ H_ACCESS = N_("Qui a regardé vos données")
 ACCESS_LINES = {
     "profile": N_("{date} : un bénévole de votre centre a ouvert votre fiche."),
     "cv": N_("{date} : un bénévole de votre centre a ouvert votre CV."),
+    "cv_json": N_(
+        "{date} : un bénévole de votre centre a téléchargé votre CV au format JSON Resume."
+    ),
     "phone": N_("{date} : un bénévole de votre centre a vu votre numéro de téléphone."),
     "export": N_("{date} : vous avez demandé vos données."),
 }
+T_CORRECTED_LINE = N_("{date} : un bénévole de votre centre a corrigé votre CV : {what}.")
+T_CORRECTING = N_("Un bénévole de votre centre est en train de corriger votre CV.")
 H_LATER = N_("Plus tard")
 T_LATER = N_(
     "Quand Relais proposera des rendez-vous et des offres d'emploi, ils seront aussi dans ce "
@@ -505,26 +511,35 @@ class OutcomeSource:
 
 
 class AccessSource:
-    """When volunteers opened the person's page, CV or phone, and earlier exports."""
+    """When volunteers opened the person's page, CV or phone, or corrected the CV (and a
+    correction in progress), and earlier exports."""
 
     async def gather(self, tx: Tx, st: State) -> Any:
-        return await tx.audit_about(st.person.id or 0)
+        person = st.person.id or 0
+        return await tx.audit_about(person), await tx.corrections_about(person)
 
     def parts(self, ctx: Context, data: Any) -> list[Part]:
         t = ctx.t
-        lines = [
-            t.gettext(ACCESS_LINES[a.action], date=ctx.date(a.at))
-            for a in data
-            if a.action in ACCESS_LINES
-        ]
+        log, in_progress = data
+        lines = []
+        for a in log:
+            if a.action in ACCESS_LINES:
+                lines.append(t.gettext(ACCESS_LINES[a.action], date=ctx.date(a.at)))
+            elif corrections.ACTION.match(a.action):
+                what = corrections.describe(ctx.flows, a.action, t)
+                lines.append(t.gettext(T_CORRECTED_LINE, date=ctx.date(a.at), what=what))
+        if in_progress:
+            lines.append(t.gettext(T_CORRECTING))
         return [Part(t.gettext(H_ACCESS), tuple(lines))]
 
     def json(self, ctx: Context, data: Any) -> dict[str, Any]:
+        log, in_progress = data
         return {
             "access_log": [
                 {"action": a.action, "at": _iso(a.at), "by": "you" if a.by_self else "volunteer"}
-                for a in data
-            ]
+                for a in log
+            ],
+            "cv_corrections_in_progress": in_progress,
         }
 
 

@@ -40,6 +40,7 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     notices.KIND: Kind(notices.render),
+    notices.CORRECTED: Kind(notices.render_corrected),
     "rendered": Kind(notices.render_stored),
     erasure_warning.KIND: Kind(
         erasure_warning.render,

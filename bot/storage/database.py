@@ -24,6 +24,7 @@ import aiosqlite
 from bot.core.clock import Clock, utc_now
 from bot.core.domain import Person, Session, State
 from bot.privacy.private_files import prepare_database
+from bot.storage.corrections import CorrectionQueries
 from bot.storage.erasure import ErasureQueries
 from bot.storage.exchanges import ExchangeQueries
 from bot.storage.export import ExportQueries
@@ -258,6 +259,7 @@ async def _pragma(conn: aiosqlite.Connection, statement: str) -> Any:
 
 
 class Tx(
+    CorrectionQueries,
     JournalQueries,
     OutboxQueries,
     TeamQueries,

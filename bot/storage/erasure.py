@@ -54,8 +54,9 @@ class ErasureQueries(Queries):
 
         Goes: the person's row (so their platform id too), answers, session, follow-up, help
         requests, messages with their centre, outcomes, roles, messages Relais started for them
-        and about them, outbox messages of their chat and about them, audit lines about them.
-        Their outbox callback answers still queued are sent, then deleted (sensitive).
+        and about them, outbox messages of their chat and about them, audit lines about them, a
+        volunteer's correction of their CV in progress (and theirs of someone else's). Their
+        outbox callback answers still queued are sent, then deleted (sensitive).
         """
         row = await self._fetchone(
             "SELECT channel, external_id FROM persons WHERE id = ?", (person_id,)
@@ -90,6 +91,11 @@ class ErasureQueries(Queries):
             "UPDATE outbox SET sensitive = 1 WHERE channel = ? AND chat_id = ?", (channel, chat)
         )
         await self._execute("DELETE FROM audit_log WHERE subject_id = ?", (person_id,))
+        # a volunteer's correction of their CV in progress, or theirs of someone else's
+        await self._execute(
+            "DELETE FROM correction_drafts WHERE subject_id = ? OR volunteer_id = ?",
+            (person_id, person_id),
+        )
         for table in _OWNED:
             await self._execute(f"DELETE FROM {table} WHERE person_id = ?", (person_id,))
         await self._execute("DELETE FROM persons WHERE id = ?", (person_id,))

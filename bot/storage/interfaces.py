@@ -7,7 +7,7 @@ checks that every public method of `Tx` belongs to one aggregate here.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
         TeamMember,
     )
     from bot.reach.started import NewStarted, Started
+    from bot.storage.corrections import Draft
     from bot.storage.erasure import Gone
     from bot.storage.export import Access, HelpAsked, PersonDates
     from bot.storage.journal import DroppedUpdates, PendingUpdate
@@ -69,6 +70,38 @@ class People(Protocol):
 
     async def person_dates(self, person_id: int) -> PersonDates:
         """When the person first and last wrote."""
+        ...
+
+
+class Corrections(Protocol):
+    """A volunteer's corrections of someone's answers (their CV), and the one in progress."""
+
+    async def set_answers(self, person_id: int, values: Mapping[str, Any]) -> None:
+        """Write some of a person's saved answers (None: the answer is removed), the others
+        left as they are."""
+        ...
+
+    async def correction_draft(self, volunteer_id: int) -> Draft | None:
+        """The correction this volunteer is in the middle of, if any."""
+        ...
+
+    async def keep_correction_draft(
+        self, volunteer_id: int, subject_id: int, data: Mapping[str, Any]
+    ) -> None:
+        """Keep the correction in progress until the volunteer's next message (one per
+        volunteer: a new one replaces the last)."""
+        ...
+
+    async def drop_correction_draft(self, volunteer_id: int) -> None:
+        """The correction is over (saved, cancelled or left)."""
+        ...
+
+    async def corrections_about(self, person_id: int) -> int:
+        """How many volunteers are in the middle of correcting this person's answers."""
+        ...
+
+    async def purge_correction_drafts(self, before: datetime) -> int:
+        """Drop corrections left midway before `before` (the volunteer went away)."""
         ...
 
 
@@ -563,6 +596,7 @@ class Erasure(Protocol):
 
 class Transaction(
     People,
+    Corrections,
     Journal,
     Outbox,
     StartedMessages,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core.domain import Frame, Message, State
-from bot.core.render import B_BACK, B_CANCEL, B_NO, B_SKIPPED, B_YES
+from bot.core.render import B_BACK, B_CANCEL, B_CLEAR, B_NO, B_SKIPPED, B_YES, can_clear, can_skip
 from bot.core.turn.base import Out, TurnBase
 from bot.core.turn.texts import T_STALE
 from bot.flows.model import Step
@@ -44,8 +44,11 @@ class Buttons(TurnBase):
         elif token == "b":
             out.echo = t.gettext(B_BACK)
             self._back(st, out)
-        elif token == "s" and step.optional:
+        elif token == "s" and can_skip(st, frame, step):
             out.echo = t.gettext(B_SKIPPED)
+            self._skip(st, frame, step, out)
+        elif token == "r" and can_clear(st, frame, step):
+            out.echo = t.gettext(B_CLEAR)
             self._accept(st, frame, step, None, out)
         elif token == "d" and step.type == "multi_choice":
             self._finish_multi(st, frame, step, out)

@@ -6,7 +6,7 @@ import copy
 from typing import TYPE_CHECKING, Any
 
 from bot.core.domain import DESK_MENU, Effect, Frame, Message, State
-from bot.core.render import answer_lookup, current_answer, current_item
+from bot.core.render import answer_lookup, current_answer, current_item, kept_answer
 from bot.core.turn.base import Out, TurnBase
 from bot.core.turn.texts import DOCUMENT_TEXTS, T_FIRST, T_RESUME
 from bot.flows.model import REPLY_ROLE, Flow, Step
@@ -18,9 +18,15 @@ if TYPE_CHECKING:
 class Steps(TurnBase):
     """Moving through flows."""
 
+    def _skip(self: Turn, st: State, frame: Frame, step: Step, out: Out) -> None:
+        """Skip ("Passer"): no answer; in a correction, what the CV says stays as it is."""
+        self._accept(st, frame, step, kept_answer(st, frame, step), out)
+
     def _accept(self: Turn, st: State, frame: Frame, step: Step, value: Any, out: Out) -> None:
         """Save an answer (None: skipped), then go on to the next step."""
         self._save(st, frame, step, value)
+        if frame.edit:
+            self._commit_each(st, frame, step, out)  # a task is saved as soon as it is written
         frame.history.append(step.id)
         frame.selected = []
         answered_notice = frame.reconsent and step.save == "person.consent"

@@ -29,14 +29,16 @@ T_STOPPED = N_("D'accord. Relais ne vous enverra plus de messages. Pour revenir,
 T_SAVED = N_("C'est enregistré.")
 T_NOT_CHANGED = N_("D'accord, rien n'a changé.")
 T_NOT_SENT = N_("D'accord, rien n'est envoyé.")
+T_KEPT_SO_FAR = N_("D'accord. Ce que vous avez déjà écrit est enregistré.")
 T_DELETED = N_("C'est supprimé.")
+T_CHANGED_MEANWHILE = N_(
+    "Ce CV vient d'être changé par quelqu'un d'autre : la correction en cours est annulée. "
+    "Voici ce qu'il dit maintenant."
+)
 T_LIST_FULL = N_(
     "Vous en avez déjà {n} : c'est le maximum. Supprimez-en un pour en ajouter un autre."
 )
 T_CV_PDF = N_("Voici votre CV, en français.")
-T_CV_JSON = N_(
-    "Voici les données de votre CV au format JSON Resume, pour d'autres sites ou logiciels."
-)
 T_MY_DATA_TXT = N_("Voici tout ce que Relais garde sur vous, dans un fichier à lire.")
 T_MY_DATA_JSON = N_(
     "Et les mêmes données au format JSON, pour les donner à un autre service si vous le voulez."
@@ -57,7 +59,6 @@ T_NOT_FRENCH_BACK = N_(
 T_NOT_FRENCH_AGAIN = N_("Pas en français : c'est noté pour le bénévole.")
 DOCUMENT_TEXTS = {
     "cv_pdf": T_CV_PDF,
-    "cv_json": T_CV_JSON,
     "my_data_txt": T_MY_DATA_TXT,
     "my_data_json": T_MY_DATA_JSON,
 }

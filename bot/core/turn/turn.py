@@ -30,6 +30,8 @@ class Turn(NoticeSteps, Commands, Buttons, TypedAnswers, Steps, Reviews, Replies
             pass  # the changed notice comes before anything else
         elif event.kind == EventKind.COMMAND:
             self._command(st, event.command, out)
+        elif self._edited_meanwhile(st, out):
+            pass  # the correction in progress was overtaken: the review again
         elif event.kind == EventKind.BUTTON:
             self._button(st, event.data, out)
         elif event.kind == EventKind.MEDIA:

@@ -12,10 +12,13 @@ from bot.core.matching import MIN_PARTIAL, match_meaning, match_options
 from bot.core.render import (
     B_BACK,
     B_CANCEL,
+    B_CLEAR,
     B_DONE,
     B_NO,
     B_SKIP,
     B_YES,
+    can_clear,
+    can_skip,
     current_item,
     date_bound,
 )
@@ -44,10 +47,12 @@ class TypedAnswers(TurnBase):
         t = self.tr(st)
         typed = answers.normalise_label(raw)
         if frame is None:
-            for flow in self._menu_flows(st):
-                if typed and typed == answers.normalise_label(t.gettext(flow.title)):
-                    self._start_flow(st, flow, out)
-                    return
+            # the menu reads typed words as a question's buttons do ("parler", "mon cv")
+            flows = {flow.id: flow for flow in self._menu_flows(st)}
+            found = match_options([(f.id, t.gettext(f.title)) for f in flows.values()], typed)
+            if len(found) == 1:
+                self._start_flow(st, flows[found[0]], out)
+                return
             self._say(st, out, T_MENU_HINT)
             self._menu(st, out)
             return
@@ -71,8 +76,15 @@ class TypedAnswers(TurnBase):
         if step.type == "multi_choice":
             self._typed_multi(st, frame, step, raw, typed, out)
             return
-        if step.optional and typed and self._skips(st, step, raw, typed):
+        if can_skip(st, frame, step) and typed == answers.normalise_label(t.gettext(B_SKIP)):
+            self._skip(st, frame, step, out)
+            return
+        if can_clear(st, frame, step) and typed == answers.normalise_label(t.gettext(B_CLEAR)):
             self._accept(st, frame, step, None, out)
+            return
+        if step.optional and typed and self._skips(st, step, raw, typed):
+            # "non", "rien", "pas de mail": no answer; in a correction, the CV stays as it is
+            self._skip(st, frame, step, out)
             return
         value = self._parse(st, frame, step, raw, typed, out)
         if value is None:

@@ -81,6 +81,8 @@ async def test_a_volunteer_corrects_the_cv_the_person_is_told_and_it_becomes_qua
         > [✏️ Qualités]
         > [Sérieux, sérieuse]
         > [Valider]
+        < Sur votre CV, comment écrire vos qualités ?
+        > [Passer]
         < Qualités : Ponctuel, ponctuelle, Sérieux, sérieuse
         > [↩ Retour]
         > [Terminé]
@@ -337,13 +339,13 @@ async def test_json_resume_is_on_the_volunteers_side_and_audited(relais: Relais)
     assert [m.document for m in marie.replies[0].messages if m.document] == [f"cv_json:{amina_id}"]
     document = await relais.document("test", "marie", f"cv_json:{amina_id}")
     assert document is not None and document.mime == "application/json"
-    assert json.loads(document.data)["basics"]["name"] == "Amina Benali"
+    assert json.loads(document.data)["basics"]["name"] == "Amina BENALI"
     async with relais.storage.transaction() as tx:
         actions = [e.action for e in await tx.audit_entries(limit=50)]
     assert actions[0] == "cv_json"
     # the person reads it in her own data, with the corrections, without any value
     await marie.play("> [Corriger le CV]\n> [Savoir-faire]\n> [✏️ Qualités]\n> [Autonome]")
-    await marie.play("> [Valider]\n> [↩ Retour]\n> [Terminé]")
+    await marie.play("> [Valider]\n> [Passer]\n> [↩ Retour]\n> [Terminé]")
     text = await relais.document("test", "amina", "my_data_txt")
     assert text is not None
     content = text.data.decode("utf-8")

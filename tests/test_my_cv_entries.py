@@ -22,7 +22,7 @@ async def test_a_new_first_task_is_kept_when_the_second_is_cancelled(chat: Conve
         JOB
         + """
         > [✏️ Tâches]
-        < Écrivez une tâche.
+        < Écrivez une tâche
         < Aujourd'hui, votre CV dit : Nettoyer des bureaux
         > Nettoyer les bureaux et les écoles
         < Une autre tâche ?

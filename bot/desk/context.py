@@ -11,6 +11,7 @@ from typing import Any
 
 from bot.core.domain import Centre, Effect, Message, Person, State
 from bot.core.i18n import N_, Catalogs, Translator
+from bot.core.ids import parse_id
 from bot.core.render import Renderer
 from bot.core.turn.texts import T_STALE
 from bot.core.world import World
@@ -195,6 +196,16 @@ class Ctx:
         """Go on as if this volunteer pressed another desk button (checked like a press)."""
         assert self.press is not None
         await self.press(buttons.build(verb, *args))
+
+    async def press_for_number(self, call: Call, verb: str, usage: str) -> None:
+        """A command naming one person ("/person 12", "/write n°12"): go on as if this volunteer
+        pressed that button for them; without a number, say how to write it."""
+        words = call.words
+        number = parse_id(words[0].lstrip("n°#")) if len(words) == 1 else None
+        if number is None:
+            self.say(usage)
+            return
+        await self.then_press(verb, number)
 
     async def then_run(self, command: str) -> None:
         """Go on as if this volunteer typed a desk command without words (checked the same)."""

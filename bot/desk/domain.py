@@ -30,6 +30,8 @@ CONTRACT_LABELS = {
     "iae": N_("IAE (insertion)"),
     "unknown": N_("Contrat pas encore connu"),
 }
+T_NOT_CONFIRMED = N_("pas confirmé")
+T_TO_CONFIRM = N_("à confirmer")
 # The roles of a team, as volunteers read them.
 ROLE_LABELS = {"volunteer": N_("bénévole"), "coordinator": N_("coordinateur ou coordinatrice")}
 # Letters and digits that cannot be mistaken for one another when read aloud or typed.
@@ -189,6 +191,17 @@ class Outcome:
     happened_on: date
     confirmed: bool
     declined: bool = False  # a job the person reported that a volunteer did not confirm
+
+
+def outcome_words(t: Translator, outcome: Outcome) -> tuple[str, str, str]:
+    """An outcome in words: its kind, its contract ("" if none) and whether it counts yet ("" once
+    confirmed: "à confirmer", "pas confirmé")."""
+    contract = t.gettext(CONTRACT_LABELS[outcome.contract]) if outcome.contract else ""
+    if outcome.declined:
+        state = t.gettext(T_NOT_CONFIRMED)
+    else:
+        state = "" if outcome.confirmed else t.gettext(T_TO_CONFIRM)
+    return t.gettext(OUTCOME_LABELS[outcome.kind]), contract, state
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ from datetime import datetime
 
 from bot.core.domain import Button, Message
 from bot.core.i18n import N_, Translator
-from bot.core.ids import parse_id
 from bot.desk.buttons import build
 from bot.desk.context import Call, Ctx
 from bot.desk.notices import notify
@@ -53,12 +52,7 @@ B_PAGE = N_("↩ Fiche")
 @router.command("write", Need.VOLUNTEER)
 async def write_command(ctx: Ctx, call: Call) -> None:
     """`/write 12`: write to person n° 12."""
-    words = call.words
-    number = parse_id(words[0].lstrip("n°#")) if len(words) == 1 else None
-    if number is None:
-        ctx.say(T_WRITE_USAGE)
-        return
-    await ctx.then_press("w", number)
+    await ctx.press_for_number(call, "w", T_WRITE_USAGE)
 
 
 @router.button("w", Need.VOLUNTEER, about=person)

@@ -11,18 +11,16 @@ from typing import Any
 from bot.core import answers
 from bot.core.domain import Button, Frame, Message, State
 from bot.core.i18n import N_, Translator
-from bot.core.ids import parse_id
 from bot.desk import about
 from bot.desk.buttons import Arg, build
 from bot.desk.context import Call, Ctx
 from bot.desk.domain import (
-    CONTRACT_LABELS,
-    OUTCOME_LABELS,
     Beneficiary,
     Filter,
     FollowUp,
     HelpRequest,
     Outcome,
+    outcome_words,
     person_name,
 )
 from bot.desk.router import Need, Router, person
@@ -61,7 +59,6 @@ T_NO_PHONE = N_("pas de téléphone")
 T_FIRST_CONTACT_ON = N_("premier contact le {date}")
 T_NO_FIRST_CONTACT = N_("pas encore de premier contact")
 T_NEXT = N_("À faire : {action}")
-T_NOT_CONFIRMED = N_("pas confirmé")
 # the lines of the data a person downloads (bot/privacy/export.py) say the same things
 T_PHONE = N_("Téléphone : {phone}")
 T_CV_LINE = N_("CV : {status}")
@@ -73,7 +70,6 @@ T_CONTACT_NO = N_("Premier contact : pas encore")
 T_OUTCOME_LINE = N_("Résultat : {outcome} ({date})")
 T_WAITING = N_("Demande d'aide : en attente depuis le {date}")
 T_LAST_MESSAGE = N_("dernier message le {date}")
-T_TO_CONFIRM = N_("à confirmer")
 T_NO_ASSESSMENT = N_("Bilan : pas encore fait.")
 T_PLAN_OF = N_("Bilan et plan de {name} :")
 T_PERSON_USAGE = N_("Écrivez /person suivi du numéro de la personne, par exemple : /person 12")
@@ -223,12 +219,7 @@ def _row_label(one: Beneficiary, t: Translator) -> str:
 @router.command("person", Need.VOLUNTEER, menu=N_("Ouvrir une fiche par son numéro"), order=20)
 async def person_by_number(ctx: Ctx, call: Call) -> None:
     """`/person 12`: the page of person n° 12."""
-    words = call.words
-    number = parse_id(words[0].lstrip("n°#")) if len(words) == 1 else None
-    if number is None:
-        ctx.say(T_PERSON_USAGE)
-        return
-    await ctx.then_press("p", number)
+    await ctx.press_for_number(call, "p", T_PERSON_USAGE)
 
 
 @router.button("p", Need.VOLUNTEER, about=person)
@@ -285,14 +276,9 @@ def _status(facts: Facts, t: Translator) -> list[str]:
     parts.append(t.gettext(T_ASSESSED if facts.assessed else T_NOT_ASSESSED))
     shown = facts.job_to_confirm or (facts.outcomes[0] if facts.outcomes else None)
     if shown is not None:
-        what = t.gettext(OUTCOME_LABELS[shown.kind])
-        if shown.contract:
-            what += f" ({t.gettext(CONTRACT_LABELS[shown.contract])})"
-        if shown.declined:
-            what += f", {t.gettext(T_NOT_CONFIRMED)}"
-        elif not shown.confirmed:
-            what += f", {t.gettext(T_TO_CONFIRM)}"
-        parts.append(what)
+        kind, contract, state = outcome_words(t, shown)
+        what = f"{kind} ({contract})" if contract else kind
+        parts.append(f"{what}, {state}" if state else what)
     return parts
 
 

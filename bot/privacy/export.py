@@ -20,18 +20,16 @@ from bot.core.domain import State
 from bot.core.i18n import N_, REFERENCE_LOCALE, Catalogs, Translator, fill, language_name
 from bot.core.render import Renderer
 from bot.desk import corrections
-from bot.desk.domain import CONTRACT_LABELS, OUTCOME_LABELS
+from bot.desk.domain import outcome_words
 from bot.desk.people import (
     CV_STATUS,
     T_CONTACT_NO,
     T_CONTACT_YES,
     T_CV_LINE,
-    T_NOT_CONFIRMED,
     T_NOTE_LINE,
     T_OUTCOME_LINE,
     T_SEARCH_NO,
     T_SEARCH_YES,
-    T_TO_CONFIRM,
 )
 from bot.documents.cv import build_cv, to_json_resume
 from bot.documents.maker import Document
@@ -484,13 +482,7 @@ class OutcomeSource:
         t = ctx.t
         lines = []
         for outcome in data:
-            what = t.gettext(OUTCOME_LABELS[outcome.kind])
-            if outcome.contract:
-                what += f" – {t.gettext(CONTRACT_LABELS[outcome.contract])}"
-            if outcome.declined:
-                what += f" – {t.gettext(T_NOT_CONFIRMED)}"
-            elif not outcome.confirmed:
-                what += f" – {t.gettext(T_TO_CONFIRM)}"
+            what = " – ".join(word for word in outcome_words(t, outcome) if word)
             lines.append(t.gettext(T_OUTCOME_LINE, outcome=what, date=t.date(outcome.happened_on)))
         return [Part(t.gettext(H_OUTCOMES), tuple(lines))]
 

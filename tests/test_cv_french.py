@@ -465,6 +465,9 @@ def test_names_and_places_follow_french_cv_conventions() -> None:
     assert wording.last_name("Dupré-Nœl") == "DUPRÉ-NŒL"
     assert wording.place("paris") == "Paris"
     assert wording.place("saint-denis") == "Saint-Denis"
+    assert wording.place("saint denis") == "Saint-Denis"  # as Fatou typed it
+    assert wording.place("Saint Ouen") == "Saint-Ouen"
+    assert wording.place("SAINTE FOY") == "Sainte-Foy"
     assert wording.place("boulogne-sur-mer") == "Boulogne-sur-Mer"
     assert wording.place("le havre") == "Le Havre"
     assert wording.place("côte d'ivoire") == "Côte d'Ivoire"

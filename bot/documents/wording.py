@@ -24,6 +24,7 @@ PLACE_PARTICLES = frozenset(
 PLACE_INITIALS = frozenset({"uk", "usa", "us", "rdc", "rca", "uae", "eau"})
 _PARTS = re.compile(r"([\s\-\u2010]+)")
 _APOSTROPHES = "'\u2019\u02bc"
+_SAINT = re.compile(r"\b(saint|sainte|st|ste)\s+(?=\w)", re.IGNORECASE)
 
 
 def _one_case(text: str) -> bool:
@@ -70,9 +71,11 @@ def full_name(first: str, last: str) -> str:
 def place(text: str) -> str:
     """A town or a country: 'saint-denis' → 'Saint-Denis', 'côte d'ivoire' → 'Côte d'Ivoire'.
 
-    Only text typed all in small letters or all in capitals is changed.
+    Only text typed all in small letters or all in capitals changes case; a saint's name is
+    always hyphenated ("Saint Ouen" → "Saint-Ouen").
     """
-    text = text.strip()
+    # French towns named after a saint are hyphenated: "saint denis" → "Saint-Denis"
+    text = _SAINT.sub(lambda m: m.group(1) + "-", text.strip())
     if not _one_case(text):
         return text
     out = []

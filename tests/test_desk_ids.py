@@ -6,9 +6,12 @@ from __future__ import annotations
 import pytest
 
 from bot.core.domain import EventKind, Inbound
+from bot.core.i18n import Catalogs
 from bot.core.ids import parse_id
+from bot.desk.domain import person_name
 from bot.service import Relais
 from bot.testing.conversation import Conversation
+from tests.conftest import ROOT
 from tests.test_flow_cv import CV_FR
 from tests.test_volunteers import AMINA_IN_PARIS, join, person_id
 
@@ -87,3 +90,10 @@ async def test_forged_document_ids_make_no_document(relais: Relais) -> None:
     for text in NOT_IDS:
         assert await relais.document("test", "marie", f"cv_pdf:{text}") is None, text
     assert await relais.document("test", "marie", f"cv_pdf:{amina_id}") is not None
+
+
+def test_a_volunteer_reads_the_first_name_as_the_cv_writes_it() -> None:
+    # saved before onboarding dropped "je m'appelle", or typed in small letters
+    t = Catalogs(ROOT / "locales", ["fr"], "Europe/Paris").get("fr")
+    assert person_name("je m appelle fatou", "Diallo", 4, t) == "Fatou Diallo"
+    assert person_name("", "", 4, t) == "Personne n° 4"

@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any
 
 from bot.core.i18n import N_, Translator
+from bot.documents import wording
 
 ROLES = ("volunteer", "coordinator")
 OUTCOME_KINDS = ("job", "training", "french_class", "stopped", "moved")
@@ -53,7 +54,9 @@ T_PERSON_N = N_("Personne n° {id}")
 
 
 def person_name(first: str, last: str, person_id: int, t: Translator) -> str:
-    """How volunteers see a person: first and last name as typed, else their number."""
+    """How volunteers see a person: first name as the CV writes it ("je m appelle fatou" →
+    "Fatou") and last name as typed, else their number."""
+    first = wording.first_name(first) if first else ""
     return " ".join(p for p in (first, last) if p) or t.gettext(T_PERSON_N, id=person_id)
 
 

@@ -475,3 +475,32 @@ def test_names_and_places_follow_french_cv_conventions() -> None:
     assert wording.place("Manchester, UK") == "Manchester, UK"
     assert wording.sentence("nettoyer les bureaux") == "Nettoyer les bureaux"
     assert wording.sentence("iPhone") == "iPhone"
+
+
+# Olena types the places and her university as she would write them at home, in Cyrillic: the
+# CV cannot show them to an employer in France, so they are noted for the volunteer like a task.
+OLENA_CYRILLIC_PLACES = (
+    OLENA.replace("> Lyon\n", "> Ліон\n< Ce n'est pas en français\n", 1)
+    .replace("< Ce n'est pas en français\n> Kyivbud", "< Pas en français\n> Kyivbud", 1)
+    .replace("> Kyiv, Ukraine\n", "> Київ, Україна\n< Pas en français\n", 1)
+    .replace("> Ukraine\n", "> Україна\n< Pas en français\n", 1)
+    .replace("> Université nationale de Kyiv\n", "> Київський університет\n< Pas en français\n")
+)
+
+
+async def test_olena_places_and_school_in_cyrillic_are_noted_for_the_volunteer(
+    relais: Relais,
+) -> None:
+    olena = Conversation(relais, user="olena")
+    await olena.play(OLENA_CYRILLIC_PLACES)
+    marie = await join(relais, "marie", "paris11")
+    await marie.play(
+        f"""
+        > /person {await person_id(relais, "olena")}
+        > [Voir le CV]
+        < • Ville : « Ліон » (autre alphabet)
+        < • Expériences 1, Lieu : « Київ, Україна » (autre alphabet)
+        < Pays : « Україна » (autre alphabet)
+        < École : « Київський університет » (autre alphabet)
+        """
+    )

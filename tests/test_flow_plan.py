@@ -409,3 +409,79 @@ async def test_a_bilan_made_before_these_questions_still_reads(relais: Relais) -
     page = await open_assessment(marie, await person_id(relais, "fatou"))
     assert "Garde des enfants à trouver (âge des enfants pas demandé : bilan à refaire)." in page
     assert "Peut faire tout de suite" not in page
+
+
+# Yanis again, typing as he texts: short, sloppy, no buttons.
+YANIS_TYPING = """
+> /start
+> [Français]
+> ouais
+> [Paris 11e]
+> yanis
+> [Faire mon bilan]
+< Vous parlez français ?
+> c ma langue
+< Vous lisez le français ?
+> bien
+> un peu
+< Vous savez utiliser un smartphone ?
+> bien
+< Vous avez une adresse e-mail ?
+> j'ai pas de mail
+< Vous cherchez du travail sur internet ?
+> nan
+< Jusqu'où avez-vous étudié ?
+> lycée
+< Vous avez suivi une formation
+> nan
+< Vous avez déjà travaillé ?
+> ouais
+> livreur uber eats
+> livraison
+> moins de 6 mois
+> en france
+< Vous avez eu un autre travail ?
+> nan
+< plus de 2 ans dans le même métier
+> nan
+< Quel travail pouvez-vous faire tout de suite ?
+> jsp
+< quel métier voulez-vous vraiment faire ?
+> jsp
+< Quel âge avez-vous ?
+> 19
+< Vous avez des enfants à faire garder
+> nan
+> bus, scooter
+> 30 min
+< permis de conduire
+> j'apprends
+> tous les jours
+> l'aprem, le soir
+< code postal
+> 93200
+> tt de suite
+< Vous avez besoin d'un salaire rapidement ?
+> ouais
+< inscription à France Travail
+> pas encor
+< Vous avez un CV ?
+> nan
+"""
+
+
+async def test_yanis_typing_as_he_texts_gets_the_same_plan(chat: Conversation) -> None:
+    await chat.play(YANIS_TYPING)
+    await chat.play(
+        """
+        < Français : c'est votre langue
+        < Aller à la Mission Locale : elle aide les jeunes de moins de 26 ans.
+        < Vous inscrire à France Travail : c'est gratuit.
+        ! Suivre un cours de français
+        ! Je n'ai pas compris
+        """
+    )
+    async with chat.relais.storage.transaction() as tx:
+        state = await tx.load_state(chat.channel, chat.user)
+    assert state.profile["french_speaking"] == "native"
+    assert state.profile["france_travail"] == "no"

@@ -1006,6 +1006,12 @@ _YES_EMOJI = frozenset("\U0001f44d\u2705\u2714\U0001f44c")
 _NO_EMOJI = frozenset("\U0001f44e\u274c")
 
 
+def _begins_with_none(phrase: str, lexicon: Lexicon) -> bool:
+    """Whether an answer begins with a phrase of several words that says "none": "j'ai pas
+    de mail", "pas encore inscrit" (a single word such as "pas" is not enough)."""
+    return any(" " in p and phrase.startswith(p + " ") for p in lexicon.none)
+
+
 def parse_yes_no(raw: str, lexicon: Lexicon | None = None) -> bool | Invalid:
     """A typed yes or no (oui, ok, d'accord, 👍 / non, 👎), in any case, with or without
     accents, in the words of `lexicon` (the person's languages)."""
@@ -1029,7 +1035,7 @@ def parse_yes_no(raw: str, lexicon: Lexicon | None = None) -> bool | Invalid:
     phrase = " ".join(words)
     if phrase in yes:
         votes.add(True)
-    elif phrase in no:
+    elif phrase in no or _begins_with_none(phrase, words_of):
         votes.add(False)
     elif phrase:
         return Invalid(T_YES_NO)

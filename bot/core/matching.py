@@ -13,6 +13,9 @@ MIN_WHOLE_WORD = 3  # a word this short counts only when it is a whole word of o
 MIN_KEY_WORD = 5  # a word of a label this long may be typed with a letter wrong
 # Where a label's first part ends: "Non, pas encore", "لا، ليس بعد", "Oui (ce mois-ci)".
 _FIRST_PART = re.compile(r"[,،;:(/–—-]")
+# Text-message spellings of a label's first word: "c ma langue" for "C'est ma langue"
+# (labels are compared normalised, so "c'est" is "cest").
+_SMS_STARTS = (("c est ", "cest "), ("c ", "cest "))
 
 
 def typo_allowance(length: int) -> int:
@@ -78,6 +81,10 @@ def match_options(options: list[tuple[str, str]], typed: str) -> list[str]:
         return []
     if typed.isascii() and typed.isdigit() and 1 <= int(typed) <= len(options):
         return [options[int(typed) - 1][0]]
+    for short, full in _SMS_STARTS:
+        if typed.startswith(short):
+            typed = full + typed[len(short) :]
+            break
     labels = [(v, normalise_label(label)) for v, label in options]
     exact = [v for v, label in labels if label == typed]
     if exact:

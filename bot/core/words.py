@@ -24,7 +24,7 @@ W_YES = N_(
     "oui|ouais|ouai|ouii|oué|o|ok|okay|oki|d'accord|dac|bien sûr|si|oui merci|"
     "volontiers|c'est ça|tout à fait|exactement"
 )
-W_NO = N_("non|nan|nn|non merci|pas du tout|jamais")
+W_NO = N_("non|nan|nn|non merci|pas du tout|jamais|pas encore|pas encor")
 # "Nothing" for a multiple choice that can have no answer, or an optional question skipped.
 W_NONE = N_(
     "aucun|aucune|rien|non|pas|sans|néant|rien du tout|non merci|je n'ai pas|j'ai pas|"

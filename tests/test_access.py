@@ -68,7 +68,7 @@ async def test_a_volunteer_of_another_centre_cannot_list_or_open(relais: Relais)
     )
     await leo.type(f"/person {amina_id}")
     assert leo.text == NOT_FOUND
-    for verb in ("p", "cv", "ck", "fx", "sr", "fc", "o"):
+    for verb in ("p", "cv", "ck", "ckf", "fx", "sr", "fc", "o"):
         await leo.send(Inbound(EventKind.BUTTON, data=f"V:{verb}:{amina_id}"))
         assert leo.text == NOT_FOUND, verb
     for data in ("V:h:1", "V:cf:1"):

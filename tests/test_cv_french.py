@@ -166,6 +166,13 @@ async def test_fatima_a_cv_in_french_conventions_and_her_arabic_task_for_the_vol
         < • Expériences 1, Tâches : « تنظيف المكاتب » (autre alphabet)
         < Aidez la personne à les écrire en français avant de qualifier le CV.
         ! Vider les poubelles
+        > /person {fatima_id}
+        > [CV qualifié]
+        < 1 champ du CV n'est pas en français (voir le CV).
+        < Les employeurs lisent le CV en français.
+        ! C'est noté
+        > [Fiche]
+        < Statut : CV à vérifier
         """
     )
 

@@ -40,6 +40,12 @@ T_CORRECTED = N_("C'est enregistré. {name} sera prévenu(e) de ce qui a changé
 T_NOTHING_CORRECTED = N_("Rien n'a changé dans ce CV.")
 T_QUALIFY = N_("Le CV est-il prêt pour les employeurs ? Si oui : « CV qualifié ».")
 B_QUALIFY = N_("✅ CV qualifié")
+T_QUALIFY_ANYWAY = N_(
+    "Les employeurs lisent le CV en français. Corrigez d'abord ces réponses avec {name}, ou "
+    "qualifiez le CV quand même si elles peuvent rester ainsi (un nom d'entreprise, par exemple)."
+)
+B_CORRECT = N_("📝 Corriger le CV")
+B_QUALIFY_ANYWAY = N_("✅ Qualifier quand même")
 B_SEE_CV = N_("📄 Voir le CV")
 B_PAGE = N_("↩ Retour à la fiche")
 
@@ -65,11 +71,37 @@ async def read_cv(ctx: Ctx, call: Call) -> None:
 
 @router.button("ck", Need.VOLUNTEER, about=person)
 async def check(ctx: Ctx, call: Call) -> None:
-    """The CV is good: the person is told, the page shown again."""
-    who = call.who
+    """ "CV qualifié": asked again first when answers of the CV are not in French (an employer
+    reads it in French), else the CV is checked."""
+    who, t = call.who, ctx.t
     if not _has_cv(call):
         ctx.say(T_NO_CV, name=who.name)
         return
+    foreign = not_french.foreign_answers(who.profile, ctx.render.flows)
+    if foreign:
+        text = not_french.summary(foreign, t) + "\n" + t.gettext(T_QUALIFY_ANYWAY, name=who.name)
+        rows = (
+            (Button(t.gettext(B_CORRECT), build("cc", who.id)),),
+            (Button(t.gettext(B_QUALIFY_ANYWAY), build("ckf", who.id)),),
+            (Button(t.gettext(B_PAGE), build("p", who.id)),),
+        )
+        ctx.show(Message(text, rows, rtl=t.rtl))
+        return
+    await _qualify(ctx, call)
+
+
+@router.button("ckf", Need.VOLUNTEER, about=person)
+async def check_anyway(ctx: Ctx, call: Call) -> None:
+    """ "Qualifier quand même": the volunteer checked the answers not in French."""
+    if not _has_cv(call):
+        ctx.say(T_NO_CV, name=call.who.name)
+        return
+    await _qualify(ctx, call)
+
+
+async def _qualify(ctx: Ctx, call: Call) -> None:
+    """The CV is good: the person is told, the page shown again."""
+    who = call.who
     await ctx.tx.update_followup(
         who.id,
         cv_status="checked",

@@ -18,7 +18,24 @@ from tests.conftest import CONFIG_TWO_CENTRES, fixed_clock
 from tests.test_flow_cv import CV_FR
 from tests.test_volunteers import AMINA_IN_PARIS, join
 
-VERBS = ["p", "cv", "cj", "cc", "ck", "ckf", "fx", "sr", "fc", "o", "ok", "oc", "od", "h", "cf", "iv"]
+VERBS = [
+    "p",
+    "cv",
+    "cj",
+    "cc",
+    "ck",
+    "ckf",
+    "fx",
+    "sr",
+    "fc",
+    "o",
+    "ok",
+    "oc",
+    "od",
+    "h",
+    "cf",
+    "iv",
+]
 VERBS += ["sc", "l"]
 verbs = st.sampled_from([*VERBS, "tr", "ty", "tn", "x", ""])
 argument = st.one_of(

@@ -26,6 +26,7 @@ from bot.flows.model import FlowSet
 from bot.privacy import erasure
 from bot.privacy import export as data_export
 from bot.reach import buttons as started_buttons
+from bot.reach import centre_message
 from bot.reach.kinds import check_reply_flows
 from bot.reach.started import is_started_button
 from bot.schedule.sweeps import sweeps
@@ -63,6 +64,7 @@ class Relais:
             return await self._started_button(tx, state, event.data, world)
         reply = await self.desk.handle(tx, state, event, world)
         if reply is None:
+            state = await self._typed_to_centre(tx, state, event, world)
             # a volunteer correcting someone's CV: the engine works on that person's answers
             new_state, reply = await self.desk.engine_turn(
                 tx, state, world, lambda st: self.engine.handle(st, event, world)
@@ -153,6 +155,20 @@ class Relais:
         await tx.save_state(new_state)
         log.info("started button person=%s answered=%s", state.person.id, answered is not None)
         return reply
+
+    async def _typed_to_centre(self, tx: Tx, state: State, event: Inbound, world: World) -> State:
+        """Text typed at the menu, naming none of its choices, while a volunteer's conversation
+        is open: the answer to it, as in any messaging app (the reply flow opened for it)."""
+        person_id = state.person.id
+        if person_id is None or not self.engine.at_menu_with_free_text(state, event, world):
+            return state
+        exchange = await tx.latest_open_exchange(person_id)
+        if exchange is None:
+            return state
+        opened, _ = self.engine.start_reply_flow(
+            state, centre_message.REPLY_FLOW, {"exchange": exchange.id}, world
+        )
+        return opened
 
     async def document(self, channel: str, external_id: str, kind: str) -> Document | None:
         """Make a document asked for by a person, from the answers saved now (None: nothing to

@@ -467,3 +467,28 @@ async def test_an_answer_reaches_the_team_when_the_volunteer_has_left(relais: Re
     await amina.play("> [Répondre]\n> oui je viens mardi\n< C'est envoyé.")
     assert await deliver(relais, marie) == ""
     assert "« oui je viens mardi »" in await deliver(relais, paul)
+
+
+async def test_amina_types_her_answer_at_the_menu_without_pressing_repondre(
+    relais: Relais,
+) -> None:
+    # as in any messaging app: the centre wrote, she types back; the menu's own words still
+    # open the menu ("parler"), and once the conversation has ended, text is text again
+    amina = Conversation(relais, user="amina")
+    await amina.play(AMINA_IN_PARIS + "< Que voulez-vous faire ?")
+    marie = await join(relais, "marie", "paris11")
+    amina_id = await person_id(relais, "amina")
+    await marie_writes(marie, amina_id)
+    await deliver(relais, amina)
+    await amina.play(
+        """
+        > /menu
+        > oui mardi c bon
+        < C'est envoyé. Le bénévole vous répondra ici, dans Relais.
+        < Que voulez-vous faire ?
+        ! Choisissez dans le menu
+        """
+    )
+    assert "« oui mardi c bon »" in await deliver(relais, marie)
+    await marie.play("> [Terminer]")
+    await amina.play("> /menu\n> merci\n< Choisissez dans le menu avec les boutons")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.core.domain import Inbound, Reply, State
+from bot.core.domain import EventKind, Inbound, Reply, State
 from bot.core.i18n import Catalogs
 from bot.core.render import Renderer
 from bot.core.turn.turn import Turn
@@ -40,6 +40,15 @@ class Engine:
         """Open a reply flow over the question in progress (the capability answering a button
         of a message Relais started calls this); `given` comes back when it ends."""
         return Turn(self.flows, self.renderer(world)).start_reply_flow(state, flow_id, given)
+
+    def at_menu_with_free_text(self, state: State, event: Inbound, world: World) -> bool:
+        """Whether this event is text typed at the menu (no question in progress) that names
+        none of its choices."""
+        if event.kind != EventKind.TEXT or state.session.current is not None:
+            return False
+        if state.person.locale is None:
+            return False
+        return Turn(self.flows, self.renderer(world)).menu_choice(state, event.text) is None
 
     def start_desk_flow(
         self, state: State, flow_id: str, given: dict[str, Any], world: World

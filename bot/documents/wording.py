@@ -40,7 +40,7 @@ def _capital(word: str) -> str:
 
 
 def _capital_after_apostrophe(word: str, particle_case: bool) -> str:
-    """"d'ivoire" → "d'Ivoire" inside a name, "L'Haÿ" at its start, "o'neil" → "O'Neil"."""
+    """ "d'ivoire" → "d'Ivoire" inside a name, "L'Haÿ" at its start, "o'neil" → "O'Neil"."""
     for mark in _APOSTROPHES:
         head, found, tail = word.partition(mark)
         if found and head and tail:

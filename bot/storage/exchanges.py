@@ -44,6 +44,14 @@ class ExchangeQueries(Queries):
         assert row is not None
         return _exchange(row)
 
+    async def latest_open_exchange(self, person_id: int) -> Exchange | None:
+        """The person's latest exchange with their centre that neither side ended."""
+        row = await self._fetchone(
+            _EXCHANGE + " WHERE person_id = ? AND ended_at IS NULL ORDER BY id DESC LIMIT 1",
+            (person_id,),
+        )
+        return _exchange(row) if row is not None else None
+
     async def exchange(self, exchange_id: int) -> Exchange | None:
         """An exchange by id."""
         row = await self._fetchone(_EXCHANGE + " WHERE id = ?", (exchange_id,))

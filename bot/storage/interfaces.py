@@ -472,6 +472,10 @@ class Exchanges(Protocol):
         """The exchange in progress between this volunteer and this person, or a new one."""
         ...
 
+    async def latest_open_exchange(self, person_id: int) -> Exchange | None:
+        """The person's latest exchange with their centre that neither side ended."""
+        ...
+
     async def exchange(self, exchange_id: int) -> Exchange | None:
         """An exchange by id."""
         ...

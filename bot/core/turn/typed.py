@@ -30,7 +30,7 @@ from bot.core.turn.texts import (
     T_NOT_FRENCH_AGAIN,
     T_NOT_FRENCH_BACK,
 )
-from bot.flows.model import Step
+from bot.flows.model import Flow, Step
 
 if TYPE_CHECKING:
     from bot.core.turn.turn import Turn
@@ -47,11 +47,9 @@ class TypedAnswers(TurnBase):
         t = self.tr(st)
         typed = answers.normalise_label(raw)
         if frame is None:
-            # the menu reads typed words as a question's buttons do ("parler", "mon cv")
-            flows = {flow.id: flow for flow in self._menu_flows(st)}
-            found = match_options([(f.id, t.gettext(f.title)) for f in flows.values()], typed)
-            if len(found) == 1:
-                self._start_flow(st, flows[found[0]], out)
+            chosen = self.menu_choice(st, raw)
+            if chosen is not None:
+                self._start_flow(st, chosen, out)
                 return
             self._say(st, out, T_MENU_HINT)
             self._menu(st, out)
@@ -120,6 +118,15 @@ class TypedAnswers(TurnBase):
             if any(isinstance(v, str) and not_french(v) is not None for v in values):
                 return True
         return False
+
+    def menu_choice(self: Turn, st: State, raw: str) -> Flow | None:
+        """The menu's flow a typed text names, as a question's buttons read it ("parler",
+        "mon cv"); None when it names none, or several."""
+        t = self.tr(st)
+        flows = {flow.id: flow for flow in self._menu_flows(st)}
+        typed = answers.normalise_label(raw)
+        found = match_options([(f.id, t.gettext(f.title)) for f in flows.values()], typed)
+        return flows[found[0]] if len(found) == 1 else None
 
     def _skips(self: Turn, st: State, step: Step, raw: str, typed: str) -> bool:
         """Whether a typed answer to an optional question means "skip it": the button's word,

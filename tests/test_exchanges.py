@@ -467,3 +467,31 @@ async def test_an_answer_reaches_the_team_when_the_volunteer_has_left(relais: Re
     await amina.play("> [Répondre]\n> oui je viens mardi\n< C'est envoyé.")
     assert await deliver(relais, marie) == ""
     assert "« oui je viens mardi »" in await deliver(relais, paul)
+
+
+async def test_a_number_given_to_the_centre_mid_cv_is_not_asked_again(relais: Relais) -> None:
+    """Fatou is at the CV's phone question when the centre writes; she gives her number under
+    the message: the CV goes on to the next question instead of asking the same number."""
+    amina, marie, amina_id = await amina_and_marie(relais)
+    await amina.play(
+        """
+        > /menu
+        > [Faire mon CV]
+        < nom de famille
+        > diallo
+        < C'est juste ?
+        > oui
+        < Quel est votre numéro de téléphone ?
+        """
+    )
+    await marie_writes(marie, amina_id, "Donnez votre numero svp")
+    await deliver(relais, amina)
+    await amina.play(
+        """
+        > [Donner mon numéro]
+        > 06 12 34 56 78
+        < Merci ! Le centre a votre numéro : 06 12 34 56 78
+        < Quelle est votre adresse e-mail ?
+        ! Quel est votre numéro de téléphone ?
+        """
+    )

@@ -13,6 +13,8 @@ MIN_WHOLE_WORD = 3  # a word this short counts only when it is a whole word of o
 MIN_KEY_WORD = 5  # a word of a label this long may be typed with a letter wrong
 # Where a label's first part ends: "Non, pas encore", "لا، ليس بعد", "Oui (ce mois-ci)".
 _FIRST_PART = re.compile(r"[,،;:(/–—-]")
+# "matin" for "Le matin" beside "Tôt le matin": a label that is the typed words after an article
+_ARTICLES = ("le", "la", "les", "un", "une")
 
 
 def typo_allowance(length: int) -> int:
@@ -94,6 +96,9 @@ def match_options(options: list[tuple[str, str]], typed: str) -> list[str]:
     # people type the start of a label ("un pe"), its key word ("effacer") or a few of its
     # words in a row ("autre pays" for "Dans un autre pays"): accepted only when it points at
     # one option, never a guess between two
+    articled = [v for v, label in labels if label in {f"{a} {typed}" for a in _ARTICLES}]
+    if len(articled) == 1:
+        return articled
     shared = False
     for partial in (
         [v for v, label in labels if label.startswith(typed)],

@@ -472,3 +472,16 @@ def test_names_and_places_follow_french_cv_conventions() -> None:
     assert wording.place("Manchester, UK") == "Manchester, UK"
     assert wording.sentence("nettoyer les bureaux") == "Nettoyer les bureaux"
     assert wording.sentence("iPhone") == "iPhone"
+
+
+async def test_qualities_without_a_feminine_form_ask_no_form(relais: Relais) -> None:
+    """'J'aime travailler en équipe' and 'J'apprends vite' read the same for everyone: the
+    question of the masculine or feminine form is not asked for them."""
+    awa = Conversation(relais, user="awa")
+    team_only = FATIMA.replace("> [Ponctuel]\n> [Sérieux]\n", "> [équipe]\n> [vite]\n").replace(
+        "< Sur votre CV, comment écrire vos qualités ?\n> [Ponctuelle]\n", ""
+    )
+    await awa.play(team_only)
+    profile = await profile_of(awa)
+    assert profile["qualities"] == ["team", "quick"] and "qualities_form" not in profile
+    assert "Esprit d'équipe" in await pdf_of(awa)

@@ -511,3 +511,33 @@ async def test_olena_places_and_school_in_cyrillic_are_noted_for_the_volunteer(
         < École : « Київський університет » (autre alphabet)
         """
     )
+
+
+async def test_qualities_without_a_feminine_form_ask_no_form(relais: Relais) -> None:
+    """'J'aime travailler en équipe' and 'J'apprends vite' read the same for everyone: the
+    question of the masculine or feminine form is not asked for them."""
+    awa = Conversation(relais, user="awa")
+    team_only = FATIMA.replace("> [Ponctuel]\n> [Sérieux]\n", "> [équipe]\n> [vite]\n").replace(
+        "< Sur votre CV, comment écrire vos qualités ?\n> [Ponctuelle]\n", ""
+    )
+    await awa.play(team_only)
+    profile = await profile_of(awa)
+    assert profile["qualities"] == ["team", "quick"] and "qualities_form" not in profile
+    assert "Esprit d'équipe" in await pdf_of(awa)
+
+
+async def test_a_language_not_in_the_list_points_to_une_autre_langue(relais: Relais) -> None:
+    """Fatou types 'wolof' at the list of languages: the question says where her language is."""
+    fatou = Conversation(relais, user="fatou")
+    before, _, _ = FATIMA.partition("> [Arabe]\n")
+    await fatou.play(
+        before
+        + """
+        < Pas dans la liste (wolof, soninké…) : « Une autre langue ».
+        > wolof
+        < Pas dans la liste (wolof, soninké…) : « Une autre langue ».
+        > [Une autre langue]
+        > wolof
+        < Quel est votre niveau ?
+        """
+    )

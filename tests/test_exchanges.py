@@ -492,3 +492,31 @@ async def test_amina_types_her_answer_at_the_menu_without_pressing_repondre(
     assert "« oui mardi c bon »" in await deliver(relais, marie)
     await marie.play("> [Terminer]")
     await amina.play("> /menu\n> merci\n< Choisissez dans le menu avec les boutons")
+
+
+async def test_a_number_given_to_the_centre_mid_cv_is_not_asked_again(relais: Relais) -> None:
+    """Fatou is at the CV's phone question when the centre writes; she gives her number under
+    the message: the CV goes on to the next question instead of asking the same number."""
+    amina, marie, amina_id = await amina_and_marie(relais)
+    await amina.play(
+        """
+        > /menu
+        > [Faire mon CV]
+        < nom de famille
+        > diallo
+        < C'est juste ?
+        > oui
+        < Quel est votre numéro de téléphone ?
+        """
+    )
+    await marie_writes(marie, amina_id, "Donnez votre numero svp")
+    await deliver(relais, amina)
+    await amina.play(
+        """
+        > [Donner mon numéro]
+        > 06 12 34 56 78
+        < Merci ! Le centre a votre numéro : 06 12 34 56 78
+        < Quelle est votre adresse e-mail ?
+        ! Quel est votre numéro de téléphone ?
+        """
+    )

@@ -437,3 +437,27 @@ async def test_the_choices_made_in_mes_donnees_are_not_the_persons_data(
     assert "■ Mes données" not in text
     assert data["answers"] == {"first_name": "Amina"}
     assert data["in_progress"] == {}
+
+
+async def test_mes_donnees_shows_the_plan_answers_and_a_language_typed_by_name(
+    chat: Conversation,
+) -> None:
+    """Fatou, a mother of two small children, answered the questions of the plan (a job now,
+    her age, her children's ages, France Travail) and typed her mother tongue, Wolof, under
+    "Une autre langue": "Mes données" shows all of it, and the language by its name."""
+    fatou_end = AMINA_FR_END.replace("[3 ans ou plus]", "[Moins de 3 ans]").replace(
+        "[Aux heures d'école]", "[Non, pas encore]"
+    )
+    fatou_cv = AMINA_CV_FR.replace("> [Arabe]\n", "> [Une autre langue]\n> wolof\n")
+    await chat.play(ONBOARDING_PARIS + AMINA_FR + fatou_end + fatou_cv)
+    await chat.play(
+        """
+        > [Mes données]
+        < Travail tout de suite : Ménage et nettoyage, Cuisine et restauration
+        < Âge : 26 ans ou plus
+        < Âge des enfants : moins de 3 ans
+        < Inscription à France Travail : Oui
+        < CV – langues : wolof : Langue maternelle
+        ! Une autre langue
+        """
+    )

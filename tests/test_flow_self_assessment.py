@@ -292,3 +292,24 @@ async def test_valider_can_be_typed_as_the_hint_says(chat: Conversation) -> None
         < quel métier voulez-vous vraiment faire ?
         """
     )
+
+
+async def test_fatou_types_matin_for_le_matin(chat: Conversation) -> None:
+    """'matin' is a word of 'Tôt le matin' and of 'Le matin': it is 'Le matin', as she meant."""
+    await chat.play(ONBOARDING_FR)
+    await chat.play(AMINA_FR)
+    await chat.play(
+        """
+        > oui
+        > moins de 3 ans
+        > non
+        > a pied, bus
+        > 30 minute
+        > non
+        > lundi au vendredi
+        < À quels moments pouvez-vous travailler ?
+        > matin
+        ! Je n'ai pas compris
+        < Quel est le code postal
+        """
+    )

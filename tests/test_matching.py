@@ -56,6 +56,9 @@ START = [
         ([("walk", "À pied"), ("transit", "En transports (bus, métro…)")], "bus", ["transit"]),
         ([("walk", "À pied"), ("transit", "En transports (bus, métro…)")], "en", []),  # too short
         (LEVELS, "pas bien", []),  # not a run of words of any one label
+        # "matin" is a word of both, but "Le matin" is the word itself, as Fatou meant it
+        ([("early", "Tôt le matin (avant 8 h)"), ("morning", "Le matin")], "matin", ["morning"]),
+        ([("early", "Tôt le matin (avant 8 h)"), ("morning", "Le matin")], "tot", ["early"]),
     ],
 )
 def test_a_close_spelling_of_one_label(

@@ -16,6 +16,8 @@ _FIRST_PART = re.compile(r"[,،;:(/–—-]")
 # Text-message spellings of a label's first word: "c ma langue" for "C'est ma langue"
 # (labels are compared normalised, so "c'est" is "cest").
 _SMS_STARTS = (("c est ", "cest "), ("c ", "cest "))
+# "matin" for "Le matin" beside "Tôt le matin": a label that is the typed words after an article
+_ARTICLES = ("le", "la", "les", "un", "une")
 
 
 def typo_allowance(length: int) -> int:
@@ -101,6 +103,9 @@ def match_options(options: list[tuple[str, str]], typed: str) -> list[str]:
     # people type the start of a label ("un pe"), its key word ("effacer") or a few of its
     # words in a row ("autre pays" for "Dans un autre pays"): accepted only when it points at
     # one option, never a guess between two
+    articled = [v for v, label in labels if label in {f"{a} {typed}" for a in _ARTICLES}]
+    if len(articled) == 1:
+        return articled
     shared = False
     for partial in (
         [v for v, label in labels if label.startswith(typed)],

@@ -345,6 +345,11 @@ class Renderer:
             shown = []
             for item in value:
                 item_values = {k: self.display(st, k, v, in_list=name) for k, v in item.items()}
+                for key, answer in item.items():
+                    # "Une autre langue" then its name typed ("lang_other"): the name is shown
+                    typed = item.get(key.rsplit("_", 1)[0] + "_other")
+                    if answer == "other" and isinstance(typed, str) and typed:
+                        item_values[key] = typed
                 shown.append(fill(t.gettext(spec.label), item_values) if spec.label else "")
             return "; ".join(s for s in shown if s) or None
         found = self.flows.find_field(f"{in_list}.{name}" if in_list else name)

@@ -159,10 +159,22 @@ class Steps(TurnBase):
             if st.session.current:
                 self._prompt_again(st, out, changed=True)
             return
-        if st.session.current:
+        current = st.session.current
+        if current is not None and flow.role == REPLY_ROLE and self._given_meanwhile(st, current):
+            # the reply gave what the question under it asks ("Donner mon numéro" over the
+            # CV's phone question): not asked twice, the flow goes on
+            self._advance(st, current, current.step, out)
+        elif current is not None:
             self._prompt_again(st, out, changed=True)
         else:
             self._after_flows(st, out)
+
+    def _given_meanwhile(self: Turn, st: State, frame: Frame) -> bool:
+        """The question in progress reuses an answer that is now known."""
+        step = self._step(frame)
+        if not (step.is_question and step.reuse):
+            return False
+        return answer_lookup(st, frame)(step.save) not in (None, "", [])
 
     def _after_flows(self: Turn, st: State, out: Out) -> None:
         """Nothing in progress: set up the language, then consent, then show the menu."""

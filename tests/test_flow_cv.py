@@ -222,6 +222,27 @@ async def test_answers_already_given_are_not_asked_again(chat: Conversation) -> 
     assert "Formation\nNiveau 3e" in text
 
 
+async def test_no_email_in_the_bilan_means_no_email_question_in_the_cv(
+    chat: Conversation,
+) -> None:
+    # Yanis said "j'ai pas de mail" in his self-assessment: the CV does not ask again
+    await chat.play(ONBOARDING_FR)
+    async with chat.relais.storage.transaction() as tx:
+        state = await tx.load_state(chat.channel, chat.user)
+        state.profile["has_email"] = False
+        await tx.save_state(state)
+    await chat.play(
+        """
+        > [Faire mon CV]
+        > Benali
+        > [Oui]
+        > 0612345678
+        < Dans quelle ville
+        ! adresse e-mail
+        """
+    )
+
+
 async def test_stop_midway_and_continue_later(chat: Conversation) -> None:
     await chat.play(
         ONBOARDING_FR

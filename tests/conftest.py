@@ -26,6 +26,7 @@ DEPLOYMENT_FLOWS = (
     "desk_cv",
     "my_cv",
     "cv",
+    "self_assessment",  # the CV reads its answers (no e-mail question after "no e-mail")
     "reply_to_centre",
     "share_phone",
 )

@@ -423,3 +423,20 @@ def test_the_numbers_of_an_age_band_are_checked(
         """,
     )
     assert message.endswith(f"demo.toml: step 'age_band', {expected}")
+
+
+def test_a_number_unit_needs_options_with_numbers(tmp_path: Path) -> None:
+    message = error_of(
+        tmp_path,
+        """
+        id = "demo"
+        [[steps]]
+        id = "how_long"
+        type = "choice"
+        prompt = "Combien de temps ?"
+        number_unit = "months"
+        options = [{ value = "short", label = "Peu" }, { value = "long", label = "Longtemps" }]
+        """,
+    )
+    expected = "field 'number_unit': only for options with numbers = [from, to]"
+    assert message.endswith(f"demo.toml: step 'how_long', {expected}")

@@ -45,8 +45,10 @@ FATOU = """
 < Quel était ce travail ?
 > vendeuse
 > [Commerce]
-> [De 6 mois à 2 ans]
-> [Dans un autre pays]
+< Combien de temps avez-vous fait ce travail ?
+> 1 an et demi
+< C'était où ?
+> autre pays
 < Vous avez eu un autre travail ?
 > non
 < plus de 2 ans dans le même métier
@@ -115,7 +117,8 @@ OLEKSANDR = """
 > Ingénieur génie civil
 < C'était dans quel domaine ?
 > [Technique et ingénierie]
-> [Plus de 2 ans]
+> 12 років
+< C'était où ?
 > [Dans un autre pays]
 > [Non]
 < Quel travail pouvez-vous faire tout de suite ?

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.core.answers import normalise_label, parse_date, parse_number
+from bot.core.answers import months_in_text, normalise_label, parse_date, parse_number
 from bot.core.i18n import Catalogs
 from bot.core.matching import edit_distance, match_meaning, match_options, typo_allowance
 from bot.core.words import CONCEPTS, build_lexicon, lexicon
@@ -209,3 +209,22 @@ ENGLISH_NUMBERS = (
 def test_numbers_in_words_up_to_twenty(number: int, words: str) -> None:
     assert parse_number(words) == number
     assert parse_number(words.upper() + " ans") == number
+
+
+@pytest.mark.parametrize(
+    ("typed", "months"),
+    [
+        ("3 ans", 36),
+        ("6 mois", 6),
+        ("un an et demi", 18),
+        ("2 ans et 3 mois", 27),
+        ("deux ans", 24),
+        ("12 років", 144),  # Olena, in Ukrainian
+        ("two years", 24),
+        ("5", None),  # years or months? not a guess
+        ("ans", None),
+        ("rien", None),
+    ],
+)
+def test_a_duration_typed_in_words_is_counted_in_months(typed: str, months: int | None) -> None:
+    assert months_in_text(typed) == months

@@ -197,6 +197,52 @@ def number_in_text(raw: str) -> int | None:
     return int(found[0]) if len(found) == 1 and len(found[0]) <= 4 else None
 
 
+# Words of a duration, as typed in the languages Relais speaks (normalised: no accents)
+_YEAR_WORDS = frozenset(
+    [
+        "an",
+        "ans",
+        "annee",
+        "annees",
+        "year",
+        "years",
+        "yr",
+        "yrs",
+        "рік",
+        "роки",
+        "років",
+        "року",
+        "سنة",
+        "سنوات",
+        "سنين",
+        "عام",
+        "اعوام",
+    ]
+)
+_MONTH_WORDS = frozenset(
+    ["mois", "month", "months", "місяць", "місяці", "місяців", "місяця", "شهر", "اشهر", "شهور"]
+)
+_HALF_WORDS = frozenset(["demi", "demie", "half", "пів", "половина", "نصف"])
+
+
+def months_in_text(raw: str) -> int | None:
+    """A duration typed in words, in months ("3 ans" 36, "6 mois" 6, "un an et demi" 18, "two
+    years"); None when no number is followed by a unit."""
+    if len(raw) > 200:
+        return None
+    tokens = re.findall(r"\d+|[^\W\d_]+", _ascii_digits(normalise_label(raw)))
+    total, found, last_unit = 0, False, 0
+    for before, token in zip(["", *tokens], tokens, strict=False):
+        unit = 12 if token in _YEAR_WORDS else 1 if token in _MONTH_WORDS else 0
+        if unit:
+            count = int(before) if before.isdigit() else _NUMBER_WORDS.get(before)
+            if count is not None and count < 100:
+                total, found, last_unit = total + count * unit, True, unit
+        elif token in _HALF_WORDS and found:
+            total += last_unit // 2  # "un an et demi": half of the unit before
+    return total if found else None
+
+
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 

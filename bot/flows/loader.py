@@ -22,6 +22,7 @@ from bot.flows.model import (
     FOLLOWUP_DISPLAY,
     IDENT,
     MONTH_BOUND,
+    NUMBER_UNITS,
     OPTION_CV_KEYS,
     OPTION_SOURCES,
     PERSON_DISPLAY,
@@ -220,6 +221,7 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
         in_french=r.get(raw, "in_french", bool, False),
         script=r.get(raw, "script", str, ""),
         max_lines=r.get(raw, "max_lines", int, 0),
+        number_unit=r.get(raw, "number_unit", str, ""),
     )
     _check_step(r, step, frozenset(raw))
     return step
@@ -299,6 +301,10 @@ def _check_step(r: _Reader, s: Step, raw_keys: frozenset[str] = frozenset()) -> 
             'a review needs sections, or sections_from = "<flow>" to show that flow\'s',
             "sections",
         )
+    if s.number_unit not in NUMBER_UNITS:
+        raise r.fail(f"expected one of {', '.join(map(repr, NUMBER_UNITS))}", "number_unit")
+    if s.number_unit and not any(o.numbers for o in s.options):
+        raise r.fail("only for options with numbers = [from, to]", "number_unit")
     if "max_lines" in raw_keys and not 1 <= s.max_lines <= len(s.lines):
         raise r.fail(f"need 1 <= max_lines <= number of lines ({len(s.lines)})", "max_lines")
     if s.reuse and (s.item or s.save.startswith("person.")):

@@ -130,10 +130,11 @@ STEP_KEYS = {
     "in_french",
     "script",
     "max_lines",
+    "number_unit",
 }
 # Fields that only make sense for some step types: a typo or a misplaced field is an error.
 TYPE_KEYS = {
-    "choice": {"options", "options_from"},
+    "choice": {"options", "options_from", "number_unit"},
     "multi_choice": {"options", "min_choices", "max_choices", "none_label"},
     "text": {"min_length", "max_length", "in_french"},
     "number": {"min", "max", "integer"},
@@ -145,6 +146,7 @@ TYPE_KEYS = {
     "review": {"sections", "sections_from"},
     "yes_no": {"version"},
 }
+NUMBER_UNITS = ("", "months")  # what a number typed at a choice with number ranges counts
 MONTH_BOUND = re.compile(r"^\d{4}(-(0[1-9]|1[0-2]))?$")
 
 
@@ -288,6 +290,9 @@ class Step:
     in_french: bool = False
     script: str = ""  # a name step: "latin" accepts only Latin letters (as on French papers)
     max_lines: int = 0  # on a message: at most this many lines shown, the first that hold (0: all)
+    # on a choice whose options have numbers: what a typed number counts ("" as typed, "months":
+    # "3 ans", "6 mois", "un an et demi" in months)
+    number_unit: str = ""
 
     @property
     def is_question(self) -> bool:

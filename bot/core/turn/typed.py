@@ -253,7 +253,10 @@ class TypedAnswers(TurnBase):
 
 def _by_number(step: Step, raw: str) -> list[str]:
     """The option whose numbers hold the one number typed ("j'ai 19 ans" at an age band)."""
-    number = answers.number_in_text(raw)
+    if step.number_unit == "months":
+        number = answers.months_in_text(raw)
+    else:
+        number = answers.number_in_text(raw)
     if number is None:
         return []
     return [o.value for o in step.options if o.numbers and o.numbers[0] <= number <= o.numbers[1]]

@@ -50,16 +50,19 @@ B_SEE_CV = N_("📄 Voir le CV")
 B_PAGE = N_("↩ Retour à la fiche")
 
 
-def _has_cv(call: Call) -> bool:
-    return bool(call.who.profile.get("last_name"))
+def _without_cv(ctx: Ctx, call: Call) -> bool:
+    """True, after saying so, when the person has no CV yet."""
+    if call.who.profile.get("last_name"):
+        return False
+    ctx.say(T_NO_CV, name=call.who.name)
+    return True
 
 
 @router.button("cv", Need.VOLUNTEER, about=person)
 async def read_cv(ctx: Ctx, call: Call) -> None:
     """The person's CV as a PDF (made when sent; the read is audited)."""
     who = call.who
-    if not _has_cv(call):
-        ctx.say(T_NO_CV, name=who.name)
+    if _without_cv(ctx, call):
         return
     await ctx.tx.audit(ctx.access.person_id, who.id, "cv")
     lines = [ctx.t.gettext(T_CV_OF, name=who.name)]
@@ -74,8 +77,7 @@ async def check(ctx: Ctx, call: Call) -> None:
     """ "CV qualifié": asked again first when answers of the CV are not in French (an employer
     reads it in French), else the CV is checked."""
     who, t = call.who, ctx.t
-    if not _has_cv(call):
-        ctx.say(T_NO_CV, name=who.name)
+    if _without_cv(ctx, call):
         return
     foreign = not_french.foreign_answers(who.profile, ctx.render.flows)
     if foreign:
@@ -93,8 +95,7 @@ async def check(ctx: Ctx, call: Call) -> None:
 @router.button("ckf", Need.VOLUNTEER, about=person)
 async def check_anyway(ctx: Ctx, call: Call) -> None:
     """ "Qualifier quand même": the volunteer checked the answers not in French."""
-    if not _has_cv(call):
-        ctx.say(T_NO_CV, name=call.who.name)
+    if _without_cv(ctx, call):
         return
     await _qualify(ctx, call)
 
@@ -117,8 +118,7 @@ async def _qualify(ctx: Ctx, call: Call) -> None:
 @router.button("fx", Need.VOLUNTEER, about=person)
 async def send_back(ctx: Ctx, call: Call) -> None:
     """Ask what to correct: the desk flow `desk_note` about this person."""
-    if not _has_cv(call):
-        ctx.say(T_NO_CV, name=call.who.name)
+    if _without_cv(ctx, call):
         return
     ctx.open_flow(NOTE_FLOW, call.who)
 
@@ -139,8 +139,7 @@ async def note_written(ctx: Ctx, call: Call) -> None:
 async def read_json(ctx: Ctx, call: Call) -> None:
     """The person's CV as JSON Resume (made when sent; the read is audited like the PDF's)."""
     who = call.who
-    if not _has_cv(call):
-        ctx.say(T_NO_CV, name=who.name)
+    if _without_cv(ctx, call):
         return
     await ctx.tx.audit(ctx.access.person_id, who.id, "cv_json")
     text = ctx.t.gettext(T_JSON_OF, name=who.name)
@@ -152,8 +151,7 @@ async def correct(ctx: Ctx, call: Call) -> None:
     """Correct the CV oneself: the review screens of "Mon CV" on the person's answers (the
     desk flow `desk_cv`); opening it reads the CV, audited as such."""
     who = call.who
-    if not _has_cv(call):
-        ctx.say(T_NO_CV, name=who.name)
+    if _without_cv(ctx, call):
         return
     await ctx.tx.audit(ctx.access.person_id, who.id, "cv")
     ctx.open_flow(CORRECT_FLOW, who)

@@ -83,14 +83,15 @@ AMINA_FR_END = """
 < Voici votre bilan
 """
 
-# Her CV after the self-assessment: what she already said (work, postcode, days) is not asked
+# Her CV after the self-assessment: what she already said (no e-mail, work, postcode, days) is
+# not asked
 AMINA_CV_FR = """
 > [Faire mon CV]
 > Benali
 < Amina BENALI
 > [Oui]
 > 06 12 34 56 78
-> [Passer]
+< Dans quelle ville
 > Créteil
 < Quel travail cherchez-vous ?
 > Agent d'entretien
@@ -129,7 +130,7 @@ JOHN_CV_EN = """
 > O'Connor
 > [Yes]
 > +44 7911 123456
-> [Skip]
+< Which town
 > Lyon
 > [Skip]
 > Nurse

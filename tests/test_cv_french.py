@@ -110,7 +110,10 @@ FATIMA = """
 > [Sérieux]
 > [Valider]
 < Sur votre CV, comment écrire vos qualités ?
-> [Ponctuelle]
+< • Au masculin : Ponctuel, Sérieux
+< • Au féminin : Ponctuelle, Sérieuse
+< • Neutre : Ponctualité, Fiabilité
+> [Au féminin]
 < Vous avez le permis de conduire ?
 > [J'apprends à conduire]
 > [Valider]
@@ -276,7 +279,7 @@ OLENA = """
 > [Autonome]
 > [J'aime travailler en équipe]
 > [Valider]
-> [Ponctualité]
+> [Neutre]
 > [Non]
 > [Valider]
 > [Valider]
@@ -517,8 +520,10 @@ async def test_qualities_without_a_feminine_form_ask_no_form(relais: Relais) -> 
     """'J'aime travailler en équipe' and 'J'apprends vite' read the same for everyone: the
     question of the masculine or feminine form is not asked for them."""
     awa = Conversation(relais, user="awa")
-    team_only = FATIMA.replace("> [Ponctuel]\n> [Sérieux]\n", "> [équipe]\n> [vite]\n").replace(
-        "< Sur votre CV, comment écrire vos qualités ?\n> [Ponctuelle]\n", ""
+    asked, _, after = FATIMA.partition("< Sur votre CV, comment écrire vos qualités ?\n")
+    team_only = (
+        asked.replace("> [Ponctuel]\n> [Sérieux]\n", "> [équipe]\n> [vite]\n")
+        + (after.split("> [Au féminin]\n", 1)[1])
     )
     await awa.play(team_only)
     profile = await profile_of(awa)

@@ -82,7 +82,7 @@ CV_FR = """
 > [Ponctuel]
 > [Valider]
 < Sur votre CV, comment écrire vos qualités ?
-> [Ponctuelle]
+> [Au féminin]
 > [Permis B]
 > [Valider]
 > [SST]

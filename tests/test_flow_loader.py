@@ -342,8 +342,9 @@ def test_phrases_and_desk_texts_load(tmp_path: Path) -> None:
         (
             GOOD,
             SUM.replace("level:phrase", "level:loud"),
-            "step 'sum', field 'lines': {level:loud}: expected {level}, {level:phrase} or "
-            "{level:desk_phrase}",
+            "step 'sum', field 'lines': {level:loud}: expected {level} or one of "
+            "{level:phrase}, {level:desk_phrase}, {level:cv}, {level:cv_feminine}, "
+            "{level:cv_neutral}",
         ),
         (GOOD, SUM + "desk_text = 3\n", "step 'sum', field 'desk_text': line 1: expected a text"),
         (
@@ -363,8 +364,9 @@ def test_phrases_and_desk_texts_load(tmp_path: Path) -> None:
         ),
         (
             GOOD,
-            'type = "text"\nprompt = "Alors, {level:phrase} ?"',
-            "step 'sum', field 'prompt': {level:phrase}: phrases are shown in messages only",
+            'type = "text"\nprompt = "Alors ?"\nhelp = "Vous avez dit : {level:phrase}"',
+            "step 'sum', field 'help': {level:phrase}: phrases are shown in messages and "
+            "questions only",
         ),
         (
             ', phrase = ""',

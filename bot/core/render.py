@@ -25,7 +25,15 @@ from bot.core.i18n import (
 from bot.core.world import World
 from bot.documents import wording
 from bot.documents.cv import Month
-from bot.flows.model import PHRASES, RELATIVE_DAY, Flow, FlowSet, Step
+from bot.flows.model import (
+    OPTION_CV_KEYS,
+    PHRASES,
+    RELATIVE_DAY,
+    SHOWN_FORMS,
+    Flow,
+    FlowSet,
+    Step,
+)
 
 T_MENU = N_("Que voulez-vous faire ?")
 T_MULTI_HINT = N_("Vous pouvez choisir plusieurs réponses. Appuyez sur « Valider » à la fin.")
@@ -175,7 +183,9 @@ class Renderer:
         """A question with its hint and buttons (answers, then back and skip)."""
         t = self.tr(st)
         prompt = t.gettext(step.prompt)
-        text = t.fill(prompt, self.display_values(st, frame, names_in(prompt)))
+        values: dict[str, object] = dict(self.display_values(st, frame, names_in(prompt)))
+        values.update(self._phrases(st, frame, [prompt], values))
+        text = t.fill(prompt, values)
         review = self.desk_review(st, frame)
         if frame.edit and step.type not in ("multi_choice",):
             # a correction shows what is being replaced (ticks show it for multiple choices)
@@ -270,7 +280,7 @@ class Renderer:
         t = self.tr(st)
         lookup = answer_lookup(st, frame)
         found: dict[str, object] = {}
-        wanted = {name for text in texts for name, form in _forms(text) if form in PHRASES}
+        wanted = {name for text in texts for name, form in _forms(text) if form in SHOWN_FORMS}
         for name in wanted:
             saver = self.flows.find_field(name)
             label = values.get(name)
@@ -279,9 +289,11 @@ class Renderer:
             chosen = lookup(name)
             chosen = chosen if isinstance(chosen, list) else [chosen]
             options = [o for o in saver[1].options if o.value in chosen]
+            # phrases are translated; the CV's words are French whatever the chat language
+            said = {form: t.gettext for form in PHRASES} | {form: str for form in OPTION_CV_KEYS}
             forms = {
-                form: ", ".join(t.gettext(o.form(form)) for o in options if o.form(form))
-                for form in PHRASES
+                form: ", ".join(say(o.form(form)) for o in options if o.form(form))
+                for form, say in said.items()
             }
             found[name] = Said(label, forms)
         return found

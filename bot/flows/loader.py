@@ -32,6 +32,7 @@ from bot.flows.model import (
     REPLY_ROLE,
     ROLES,
     SCRIPTS,
+    SHOWN_FORMS,
     STEP_KEYS,
     STEP_TYPES,
     TYPE_KEYS,
@@ -632,18 +633,18 @@ def _numbers(r: _Reader, opt: dict[str, Any], value: str) -> tuple[int, int] | N
 
 
 def _check_phrases(r: _Reader, savers: dict[str, Step], step: Step, text: str, key: str) -> None:
-    """{field:phrase} and {field:desk_phrase}, in messages only, of a choice whose every option
-    has that phrase."""
+    """{field:phrase} and {field:desk_phrase}, in messages and prompts only, of a choice whose
+    every option has that phrase; {field:cv}, {field:cv_feminine}, {field:cv_neutral}: the CV's
+    words of its answer."""
     for name, form in placeholder_forms(text):
         if not form:
             continue
         shown = f"{{{name}:{form}}}"
-        if form not in PHRASES:
-            raise r.fail(
-                f"{shown}: expected {{{name}}}, {{{name}:phrase}} or {{{name}:desk_phrase}}", key
-            )
-        if step.type != "message":
-            raise r.fail(f"{shown}: phrases are shown in messages only", key)
+        if form not in SHOWN_FORMS:
+            expected = ", ".join(f"{{{name}:{f}}}" for f in SHOWN_FORMS)
+            raise r.fail(f"{shown}: expected {{{name}}} or one of {expected}", key)
+        if not (step.type == "message" or (key == "prompt" and step.is_question)):
+            raise r.fail(f"{shown}: phrases are shown in messages and questions only", key)
         saver = savers.get(name)
         if saver is None or saver.type not in ("choice", "multi_choice") or not saver.options:
             raise r.fail(f"{shown}: only the answer of a choice with options has phrases", key)

@@ -82,6 +82,8 @@ VOICES = ("person", "desk")
 # "vous parlez un peu" where {field} shows the label "Un peu"; {field:desk_phrase} is the same
 # for volunteers ("parle un peu").
 PHRASES = ("phrase", "desk_phrase")
+# what {x:form} may show of a choice's answer: a phrase (translated), or the CV's words (French)
+SHOWN_FORMS = PHRASES + OPTION_CV_KEYS
 VALUE = re.compile(r"^[a-z0-9_]{1,32}$")
 
 FLOW_KEYS = {
@@ -182,7 +184,10 @@ class Option:
     cv_neutral: str = ""  # the same quality without gender ("Ponctualité"); default: cv
 
     def form(self, name: str) -> str:
-        """The phrase named `name` ("phrase" or "desk_phrase"); "" when the option has none."""
+        """The phrase named `name` ("phrase" or "desk_phrase"), or the CV's words ("cv",
+        "cv_feminine", "cv_neutral"); "" when the option has no such phrase."""
+        if name in OPTION_CV_KEYS:
+            return self.cv_words(name.removeprefix("cv").removeprefix("_"))
         return {"phrase": self.phrase, "desk_phrase": self.desk_phrase}.get(name, "")
 
     def cv_words(self, form: str = "") -> str:

@@ -209,6 +209,10 @@ def test_parse_text_accepts(raw: str, min_length: int, max_length: int, expected
         ("", 1, 300, answers.T_TEXT_EMPTY, {}),
         ("   \u200b\n ", 1, 300, answers.T_TEXT_EMPTY, {}),
         ("\x00", 1, 300, answers.T_TEXT_EMPTY, {}),
+        # nothing visible: direction marks, the Braille blank, a Hangul filler ("empty" messages)
+        ("\u200f\u200e", 1, 300, answers.T_TEXT_EMPTY, {}),
+        ("\u2800", 1, 300, answers.T_TEXT_EMPTY, {}),
+        (" \u3164 ", 1, 300, answers.T_TEXT_EMPTY, {}),
         ("a", 2, 300, answers.T_TEXT_SHORT, {"min": "2"}),
         ("x" * 301, 1, 300, answers.T_TEXT_LONG, {"max": "300"}),
         ("x" * 10_000, 1, 300, answers.T_TEXT_LONG, {"max": "300"}),

@@ -175,6 +175,18 @@ def clean_text(raw: str) -> str:
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
 
+# Characters that show nothing although they are not marked invisible: the Braille blank and the
+# Hangul fillers (used to send "empty" messages)
+_BLANKS = frozenset("\u2800\u3164\u115f\u1160\uffa0")
+
+
+def _visible(text: str) -> bool:
+    """Whether a cleaned text shows anything: not only direction marks, joiners or blanks."""
+    return any(
+        not ch.isspace() and ch not in _BLANKS and unicodedata.category(ch) != "Cf" for ch in text
+    )
+
+
 def _plain(raw: str) -> str:
     """Cleaned text without any invisible mark, for answers made of digits and symbols.
 
@@ -310,7 +322,7 @@ def normalise_label(text: str) -> str:
 def parse_text(raw: str, min_length: int = 1, max_length: int = 300) -> str | Invalid:
     """A free text answer, cleaned, whose length is within the bounds."""
     text = clean_text(raw)
-    if not text and min_length > 0:
+    if not _visible(text) and min_length > 0:
         return Invalid(T_TEXT_EMPTY)
     if len(text) < min_length:
         return Invalid(T_TEXT_SHORT, {"min": str(min_length)})

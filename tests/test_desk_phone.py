@@ -203,6 +203,8 @@ async def test_someone_asked_the_consent_question_before_joining_leaves_it(relai
         < Bienvenue dans l'équipe de Paris 11e
         < Quel est votre prénom ?
         ! {CONSENT}
+        > 18 mois
+        < Écrivez seulement les lettres de votre nom
         > Marie
         < {MENU}
         """

@@ -160,7 +160,9 @@ class Relais:
         """Text typed at the menu, naming none of its choices, while a volunteer's conversation
         is open: the answer to it, as in any messaging app (the reply flow opened for it)."""
         person_id = state.person.id
-        if person_id is None or not self.engine.at_menu_with_free_text(state, event, world):
+        if person_id is None or state.team:  # a volunteer's menu is theirs, not a conversation
+            return state
+        if not self.engine.at_menu_with_free_text(state, event, world):
             return state
         exchange = await tx.latest_open_exchange(person_id)
         if exchange is None:

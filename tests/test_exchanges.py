@@ -520,3 +520,28 @@ async def test_a_number_given_to_the_centre_mid_cv_is_not_asked_again(relais: Re
         ! Quel est votre numéro de téléphone ?
         """
     )
+
+
+async def test_a_person_who_joins_a_team_mid_reply_sends_nothing_to_the_centre(
+    relais: Relais,
+) -> None:
+    # Amina was answering Marie when she became a volunteer herself: what she types next is not
+    # an answer to Marie, and neither the reply question nor her bilan comes back
+    amina, marie, amina_id = await amina_and_marie(relais)
+    await marie_writes(marie, amina_id)
+    await deliver(relais, amina)
+    await amina.play("> [Répondre]\n< Écrivez votre réponse pour Paris 11e")
+    invitation = await relais.invite("paris11", "volunteer", created_by=None)
+    assert invitation is not None
+    await amina.play(
+        f"""
+        > {invitation[0]}
+        < Bienvenue dans l'équipe de Paris 11e
+        ! Écrivez votre réponse pour Paris 11e
+        ! Vous parlez français ?
+        > Amina
+        < Espace bénévole
+        ! Écrivez votre réponse
+        """
+    )
+    assert await deliver(relais, marie) == ""

@@ -59,9 +59,10 @@ T_TEAM_HELP = N_("Vos commandes de bénévole :")
 T_CORRECTION_LOST = N_("Cette correction n'est plus en cours. Voici le CV.")
 SHOWN_NAME = "subject_name"  # given to a desk flow for each event, never stored
 LEGACY_KEYS = ("await", "person", "kind", "contract")  # a desk question before desk flows
-# the beneficiaries' first steps, never a team member's (one who joined while in them leaves
-# them at their next message)
-NOT_FOR_TEAM = ("onboarding", "centre")
+# the beneficiaries' flows (first steps, bilan, CV…) and answers to their centre's messages, never a
+# team member's
+# (one who joined while in them leaves them at their next message)
+NOT_FOR_TEAM = ("", "onboarding", "centre", "reply")
 Run = Callable[[State], tuple[State, Reply]]  # the engine answering one event for a state
 
 flows_router = Router("desk_flows")

@@ -59,9 +59,8 @@ T_TEAM_HELP = N_("Vos commandes de bénévole :")
 T_CORRECTION_LOST = N_("Cette correction n'est plus en cours. Voici le CV.")
 SHOWN_NAME = "subject_name"  # given to a desk flow for each event, never stored
 LEGACY_KEYS = ("await", "person", "kind", "contract")  # a desk question before desk flows
-# the beneficiaries' flows (first steps, bilan, CV…) and answers to their centre's messages, never a
-# team member's
-# (one who joined while in them leaves them at their next message)
+# the beneficiaries' flows (first steps, bilan, CV…) and answers to their centre's messages,
+# never a team member's (one who joined while in them leaves them at their next message)
 NOT_FOR_TEAM = ("", "onboarding", "centre", "reply")
 Run = Callable[[State], tuple[State, Reply]]  # the engine answering one event for a state
 
@@ -238,14 +237,15 @@ class Desk:
 
     def _as_team(self, st: State, access: Access) -> None:
         """Tell the engine whether this person is of a team; a team member leaves the
-        beneficiaries' first steps (joined while in them, or before a restart)."""
+        beneficiaries' flows (joined while in them, or before a restart)."""
         st.team = access.is_team
         if not st.team:
             return
         flows = self.engine.flows.flows
         for frame in list(st.session.stack):
-            if frame.flow in flows and flows[frame.flow].role in NOT_FOR_TEAM:
-                st.session.stack.remove(frame)
+            correcting = self.engine.flows.desk_flow(frame.edit.get("review", "")) is not None
+            if frame.flow in flows and flows[frame.flow].role in NOT_FOR_TEAM and not correcting:
+                st.session.stack.remove(frame)  # (a CV correction's screens are the volunteer's)
         for key in list(st.session.paused):
             if key in flows and flows[key].role in NOT_FOR_TEAM:
                 del st.session.paused[key]

@@ -37,8 +37,8 @@ class Engine:
     def start_reply_flow(
         self, state: State, flow_id: str, given: dict[str, Any], world: World
     ) -> tuple[State, Reply]:
-        """Open a reply flow over the question in progress (the capability answering a button
-        of a message Relais started calls this); `given` comes back when it ends."""
+        """Open a reply flow over the question in progress (for a button of a message Relais
+        started, or text typed at the menu that answers it); `given` comes back when it ends."""
         return Turn(self.flows, self.renderer(world)).start_reply_flow(state, flow_id, given)
 
     def at_menu_with_free_text(self, state: State, event: Inbound, world: World) -> bool:

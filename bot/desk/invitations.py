@@ -85,7 +85,7 @@ async def join(ctx: Ctx, code: str) -> None:
     if role == "coordinator":
         text += "\n" + t.gettext(T_JOINED_COORDINATOR, centre=name)
     names = ctx.menu_for(await ctx.tx.roles_of(person_id))
-    waiting = await ctx.tx.waiting_help_count(centre)
+    waiting = await ctx.tx.waiting_help_count((centre,))
     if waiting:
         # requests made before anyone was there waited: the newcomer is told where they are
         # (words, not a button: a question may be waiting for a typed "1" on some channels)

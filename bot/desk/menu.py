@@ -23,20 +23,19 @@ T_DESK_HELP = N_("Vos commandes de bénévole :")
 T_DESK_HELP_END = N_(
     "/menu : ce menu\n/language : changer de langue\n/cancel : quitter ce que vous écrivez"
 )
-WAITING_SHOWN = 99  # more waiting requests than this are not counted one by one
 
 
 async def show(ctx: Ctx) -> None:
     """The menu: a line on the requests waiting, then a button per command of one's role."""
     t = ctx.t
     lines = [t.gettext(T_DESK_MENU)]
-    waiting = await ctx.tx.waiting_help_requests(ctx.access.centres(ctx.active), WAITING_SHOWN)
+    waiting = await ctx.tx.waiting_help_count(ctx.access.centres(ctx.active))
     if waiting:
         lines.append(
             t.ngettext(
                 "🙋 {n} demande attend un bénévole.",
                 "🙋 {n} demandes attendent un bénévole.",
-                len(waiting),
+                waiting,
             )
         )
     labels = [

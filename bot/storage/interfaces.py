@@ -434,8 +434,7 @@ class HelpRequests(Protocol):
 
     async def move_waiting_help(self, person_id: int, centre: str) -> int | None:
         """Give a waiting help request made to another centre to this one (the person's centre
-        closed
-        and they chose this one); its id, None when there was none to move."""
+        closed and they chose this one); its id, None when there was none to move."""
         ...
 
     async def help_request(self, request_id: int) -> HelpRequest | None:
@@ -445,15 +444,15 @@ class HelpRequests(Protocol):
     async def waiting_help_requests(
         self, centres: tuple[str, ...], limit: int
     ) -> list[HelpRequest]:
-        """The requests no volunteer took yet at these centres, oldest first (people who still
-        agree to be followed only)."""
+        """The requests no volunteer took yet at these centres, oldest first."""
+        ...
 
     async def waiting_help_request(self, person_id: int) -> HelpRequest | None:
         """The person's help request nobody took yet, if any."""
         ...
 
-    async def waiting_help_count(self, centre: str) -> int:
-        """How many people of a centre (who agreed, without a role) wait for a volunteer."""
+    async def waiting_help_count(self, centres: tuple[str, ...]) -> int:
+        """How many requests no volunteer took yet at these centres."""
         ...
 
     async def take_help_request(self, request_id: int, volunteer_id: int) -> bool:

@@ -67,6 +67,26 @@ _FILTERS = {
 }
 
 
+_HELP_COLUMNS = "h.id, h.person_id, h.centre, h.created_at, h.taken_by"
+# a request waiting for a volunteer: not taken, by someone who still agrees to be followed and is
+# not of a team (one who joined a team since is no longer a beneficiary)
+_WAITING = (
+    " FROM help_requests h JOIN persons p ON p.id = h.person_id"
+    " WHERE h.taken_at IS NULL AND p.consent = 1"
+    " AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id AND r.revoked_at IS NULL)"
+)
+
+
+def _help_request(row: sqlite3.Row) -> HelpRequest:
+    return HelpRequest(
+        row["id"],
+        row["person_id"],
+        row["centre"],
+        datetime.fromisoformat(row["created_at"]),
+        row["taken_by"],
+    )
+
+
 class TeamQueries(Queries):
     """Repository methods of the volunteer side (see storage.Tx for the helpers)."""
 
@@ -445,63 +465,40 @@ class TeamQueries(Queries):
     async def help_request(self, request_id: int) -> HelpRequest | None:
         """A help request by id."""
         row = await self._fetchone(
-            "SELECT id, person_id, centre, created_at, taken_by FROM help_requests WHERE id = ?",
-            (request_id,),
+            f"SELECT {_HELP_COLUMNS} FROM help_requests h WHERE h.id = ?", (request_id,)
         )
-        if row is None:
-            return None
-        return HelpRequest(
-            row["id"],
-            row["person_id"],
-            row["centre"],
-            datetime.fromisoformat(row["created_at"]),
-            row["taken_by"],
-        )
+        return _help_request(row) if row is not None else None
 
     async def waiting_help_requests(
         self, centres: tuple[str, ...], limit: int
     ) -> list[HelpRequest]:
-        """The requests no volunteer took yet at these centres, oldest first (people who still
-        agree to be followed only)."""
+        """The requests no volunteer took yet at these centres, oldest first."""
         if not centres:
             return []
         marks = ", ".join("?" for _ in centres)
         rows = await self._fetchall(
-            "SELECT h.id, h.person_id, h.centre, h.created_at, h.taken_by FROM help_requests h"
-            " JOIN persons p ON p.id = h.person_id"
-            f" WHERE h.taken_at IS NULL AND h.centre IN ({marks}) AND p.consent = 1"
+            f"SELECT {_HELP_COLUMNS}{_WAITING} AND h.centre IN ({marks})"
             " ORDER BY h.created_at, h.id LIMIT ?",
             (*centres, limit),
         )
-        return [
-            HelpRequest(
-                r["id"],
-                r["person_id"],
-                r["centre"],
-                datetime.fromisoformat(r["created_at"]),
-                r["taken_by"],
-            )
-            for r in rows
-        ]
+        return [_help_request(r) for r in rows]
 
     async def waiting_help_request(self, person_id: int) -> HelpRequest | None:
         """The person's help request nobody took yet, if any."""
         row = await self._fetchone(
-            "SELECT id FROM help_requests WHERE person_id = ? AND taken_at IS NULL"
-            " ORDER BY id LIMIT 1",
+            f"SELECT {_HELP_COLUMNS} FROM help_requests h"
+            " WHERE h.person_id = ? AND h.taken_at IS NULL ORDER BY h.id LIMIT 1",
             (person_id,),
         )
-        return await self.help_request(int(row["id"])) if row is not None else None
+        return _help_request(row) if row is not None else None
 
-    async def waiting_help_count(self, centre: str) -> int:
-        """How many people of a centre (who agreed, without a role) wait for a volunteer."""
+    async def waiting_help_count(self, centres: tuple[str, ...]) -> int:
+        """How many requests no volunteer took yet at these centres."""
+        if not centres:
+            return 0
+        marks = ", ".join("?" for _ in centres)
         row = await self._fetchone(
-            "SELECT COUNT(DISTINCT h.person_id) AS n FROM help_requests h"
-            " JOIN persons p ON p.id = h.person_id"
-            " WHERE h.taken_at IS NULL AND p.centre = ? AND p.consent = 1"
-            " AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id"
-            " AND r.revoked_at IS NULL)",
-            (centre,),
+            f"SELECT COUNT(*) AS n{_WAITING} AND h.centre IN ({marks})", centres
         )
         return int(row["n"]) if row is not None else 0
 

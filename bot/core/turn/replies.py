@@ -26,8 +26,9 @@ class Replies(TurnBase):
         self: Turn, state: State, flow_id: str, given: dict[str, Any]
     ) -> tuple[State, Reply]:
         """Open a reply flow with what opened it (`given`, handed back when it ends). Only the
-        capability answering a started message's button calls this: nothing typed opens one.
-        One reply at a time: one being written is replaced by the new one."""
+        service calls this: for a started message's button, or for text typed at the menu while
+        the conversation it answers is open. One reply at a time: one being written is replaced
+        by the new one."""
         flow = self.flows.reply_flow(flow_id)
         if flow is None:
             raise LookupError(f"no reply flow {flow_id!r}")  # checked when the kind is written

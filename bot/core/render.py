@@ -277,10 +277,12 @@ class Renderer:
         self, st: State, frame: Frame, texts: list[str], values: dict[str, object]
     ) -> dict[str, object]:
         """The answers shown as phrases in these texts ({x:phrase}), ready for fill."""
+        wanted = {name for text in texts for name, form in _forms(text) if form in SHOWN_FORMS}
+        if not wanted:
+            return {}  # most texts: no answer said as a phrase, nothing to look up
         t = self.tr(st)
         lookup = answer_lookup(st, frame)
         found: dict[str, object] = {}
-        wanted = {name for text in texts for name, form in _forms(text) if form in SHOWN_FORMS}
         for name in wanted:
             saver = self.flows.find_field(name)
             label = values.get(name)

@@ -29,8 +29,10 @@ class NotFrench(StrEnum):
 
 def is_latin_letter(ch: str) -> bool:
     """True for a Latin letter (with or without accents): what a French reader can read."""
-    if ch < "\u0250":
+    if ch.isascii():
         return True
+    # by name, so that "µ" (MICRO SIGN, a Greek mu) or "ª" in the Latin-1 block are not letters
+    # a French reader takes for Latin ones
     return unicodedata.name(ch, "").startswith("LATIN")
 
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pypdf
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from bot.config import load_settings
@@ -456,6 +456,9 @@ def seeded_correction(tmp_path_factory) -> tuple[Path, Path]:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(correction_events)
+# found by CI: the family name's question answered with a Greek letter, then with a real name
+@example(events=[0, 0, 0, 1, "µ"])
+@example(events=[0, 0, 0, 1, "Ab"])
 def test_random_input_in_a_correction_never_crashes_nor_keeps_the_person_in_the_session(
     tmp_path_factory, events: list[int | str]
 ) -> None:
@@ -488,7 +491,10 @@ def test_random_input_in_a_correction_never_crashes_nor_keeps_the_person_in_the_
                 actions = [e.action for e in await tx.audit_entries(limit=200)]
                 kept = await tx.profile_of(amina_id)
             assert all(a in ("profile", "cv") or ACTION.match(a) for a in actions), actions
-            assert kept.get("last_name") == "Benali"  # a name is never taken off: it is required
+            # a name is never taken off (it is required); it changes only by a correction the
+            # audit records (random text can be a valid name: "Ab")
+            renamed = "cv_edit:last_name" in actions
+            assert kept.get("last_name") == "Benali" or (renamed and kept.get("last_name"))
         finally:
             await relais.close()
 

@@ -181,21 +181,17 @@ def main(people: int, menus: int) -> None:
         bot.start().wait_ready()
 
         def settle() -> None:
-            # the outbox is empty once no call came for a second
+            # the outbox is empty once no call but polling came for a second
             last = -1
-            while last != len(emulator.calls_to("sendMessage")) + len(
-                emulator.calls_to("editMessageReplyMarkup")
-            ) + len(emulator.calls_to("editMessageText")):
-                last = len(emulator.calls_to("sendMessage")) + len(
-                    emulator.calls_to("editMessageReplyMarkup")
-                ) + len(emulator.calls_to("editMessageText"))
+            while last != (last := len(emulator.calls) - len(emulator.calls_to("getUpdates"))):
                 time.sleep(1.0)
 
         try:
             for user in users:  # one by one: not timed
                 play(emulator, user, ONBOARDING, [])
             settle()
-            phase("one call (/menu)", emulator, bot, users, "> /menu\n< Que voulez-vous faire ?\n" * menus, settle)
+            menu = "> /menu\n< Que voulez-vous faire ?\n" * menus
+            phase("one call (/menu)", emulator, bot, users, menu, settle)
             phase("self-assessment", emulator, bot, users, SELF_ASSESSMENT, settle)
         finally:
             bot.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import socket
 import sqlite3
@@ -113,13 +114,25 @@ def test_onboarding_and_self_assessment_in_french(
     assert "event person=" in logs
     for secret in ("Amina", "93200", "amina.b@example.org", "Un peu", emulator.token):
         assert secret not in logs
-    # every press was acknowledged, and the pressed question now shows the answer, not buttons
+    # every press was acknowledged; the answer opens the next question, and the answered
+    # question keeps its text but loses its buttons (a tidying sent after everyone's replies)
     presses = emulator.calls_to("answerCallbackQuery")
     assert len(presses) >= 20
     assert len(emulator.answered_callbacks) == len(presses)
-    answered = [m for m in emulator.messages(AMINA) if "Vous parlez français ?" in m["text"]]
-    assert answered[0]["text"].endswith("✅ Un peu")
-    assert not answered[0].get("reply_markup", {}).get("inline_keyboard")
+    texts = [m["text"] for m in emulator.messages(AMINA)]
+    asked = texts.index("Vous parlez français ?")
+    assert texts[asked + 1] == "✅ Un peu\n\nVous lisez le français ?"
+
+    def pressed_questions_with_buttons() -> list[str]:
+        shown = emulator.messages(AMINA)
+        return [
+            question["text"]
+            for question, answer in itertools.pairwise(shown)
+            if answer["text"].startswith("✅") and question.get("reply_markup")
+        ]
+
+    emulator.wait_until(lambda: not pressed_questions_with_buttons())
+    assert len(emulator.calls_to("editMessageReplyMarkup")) >= 20
 
 
 def test_onboarding_and_self_assessment_in_english(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot.fairness.turns import ChatTurns
+from bot.reach.delivery import BULK, TIDY
 from bot.storage.database import Storage
 from tests.test_storage import T0, FakeClock, raw_rows
 
@@ -162,6 +163,31 @@ async def test_outbox_turns_keep_the_retry_rule(storage: Storage):
         assert [i.id for i in await tx.due_outbox_turns(later, 4, 8)] == [a1, a2, b1, b2]
 
 
+async def test_tidying_waits_for_its_chat_and_never_holds_or_joins_a_reply(storage: Storage):
+    async with storage.transaction() as tx:
+        # Amina answered a question (its buttons to take off), then pressed again at once
+        tidy = await tx.enqueue("a", "editMessageReplyMarkup", {"message_id": 3}, priority=TIDY)
+        reply = await tx.enqueue("a", "sendMessage", {"text": "question 2"})
+        offer = await tx.enqueue("b", "sendMessage", {"text": "offre"}, priority=BULK)
+        # her reply goes in a turn of its own, before any bulk send; the tidying waits
+        assert [i.id for i in await tx.due_outbox_turns(T0, 4, 8)] == [reply, offer]
+        await tx.mark_sent(reply)
+        # once her chat has nothing else due, the tidying comes, after every other chat
+        assert [i.id for i in await tx.due_outbox_turns(T0, 4, 8)] == [offer, tidy]
+        # a tidying waiting for a retry holds back nothing of its chat
+        await tx.mark_retry(tidy, T0 + timedelta(seconds=30), "Unavailable")
+        again = await tx.enqueue("a", "sendMessage", {"text": "question 3"})
+        assert [i.id for i in await tx.due_outbox_turns(T0, 4, 8)] == [again, offer]
+        # and a reply waiting for a retry holds back the tidying queued after it
+        await tx.mark_retry(again, T0 + timedelta(seconds=5), "Unavailable")
+        later = await tx.enqueue("a", "editMessageReplyMarkup", {"message_id": 4}, priority=TIDY)
+        assert [i.id for i in await tx.due_outbox_turns(T0, 4, 8)] == [offer]
+        at = T0 + timedelta(seconds=30)
+        assert [i.id for i in await tx.due_outbox_turns(at, 4, 8)] == [again, offer]
+        await tx.mark_sent(again)
+        assert [i.id for i in await tx.due_outbox_turns(at, 4, 8)] == [offer, tidy, later]
+
+
 # -- the scheduler -------------------------------------------------------------------------
 
 
@@ -231,3 +257,30 @@ async def test_a_failed_turn_stops_new_turns_and_is_raised():
     turns = ChatTurns(queue.fetch, serve, lambda item: item[0], 2, asyncio.Event())
     with pytest.raises(RuntimeError):
         await turns.run()
+
+
+async def test_low_turns_take_only_the_places_nobody_else_wants_one_at_a_time():
+    # t…: chats with only tidying to do (rank 3); r: a chat with replies (rank 0)
+    queue = Queue({"t": 6, "u": 6, "v": 6, "r": 6})
+    turns = ChatTurns(
+        queue.fetch,
+        queue.serve,
+        lambda item: item[0],
+        3,
+        asyncio.Event(),
+        rank=lambda item: 0 if item[0] == "r" else 3,
+        low_rank=3,
+        low_places=1,
+    )
+    low_at_once: list[int] = []
+    serve = queue.serve
+
+    async def watched(turn: list[str]) -> None:
+        low_at_once.append(len(queue.in_flight - {"r"}) + (turn[0][0] != "r"))
+        await serve(turn)
+
+    turns.serve = watched
+    await turns.run()
+    assert sorted(queue.sent) == sorted(f"{c}{i}" for c in "tuvr" for i in range(6))
+    assert queue.sent[0] == "r0"  # the replies' chat goes first
+    assert max(low_at_once) == 1  # never two tidying turns at once

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from bot.channels.runtime import Runtime
-from bot.reach.delivery import NOTICE, REPLY
+from bot.reach.delivery import NOTICE, REPLY, TIDY
 from bot.service import Relais
 from bot.testing.moment import NOW, Hands
 from tests.recording_channel import RecordingChannel
@@ -47,4 +47,18 @@ async def test_a_notice_left_in_the_outbox_at_night_waits_for_the_morning(relais
     await runtime.drain()
     assert [c.payload["text"] for c in channel.calls][1:] == [
         "Amina voudrait parler à un bénévole."
+    ]
+
+
+async def test_an_answered_questions_buttons_go_at_night_too(relais: Relais):
+    # tidying a question someone just answered belongs to their own action: never held
+    channel = RecordingChannel()
+    runtime = Runtime(relais, channel, Hands(EVENING))
+    async with relais.storage.transaction() as tx:
+        await tx.enqueue(
+            "ana", "editMessageReplyMarkup", {"message_id": 7}, channel=channel.name, priority=TIDY
+        )
+    await runtime.drain()
+    assert [(c.method, c.payload) for c in channel.calls] == [
+        ("editMessageReplyMarkup", {"message_id": 7})
     ]

@@ -12,6 +12,7 @@ from bot.channels.shaping import shape
 from bot.channels.telegram import CAPABILITIES as TELEGRAM
 from bot.channels.terminal import CAPABILITIES as TERMINAL
 from bot.core.domain import Button, Message, Reply
+from bot.reach.delivery import TIDY
 from bot.service import Relais
 from bot.testing.moment import fixed_clock
 from tests.recording_channel import RecordingChannel
@@ -32,18 +33,26 @@ class ListChannel(RecordingChannel):
     )
 
 
-def test_a_pressed_telegram_question_is_edited_in_place_as_today():
+def test_a_pressed_telegram_question_costs_one_urgent_call_and_a_tidying_after_everyone():
     pressed: dict[str, Any] = {"message_id": 41, "text": "Vous êtes d'accord ?"}
     echoed = plan(shape(Reply((question(2),), echo="Oui"), TELEGRAM), pressed, 4096)
-    assert [c.method for c in echoed] == ["editMessageText", "sendMessage"]
+    # the answer opens the next question; the pressed one loses its buttons when nobody waits
+    assert [(c.method, c.priority) for c in echoed] == [
+        ("sendMessage", None),
+        ("editMessageReplyMarkup", TIDY),
+    ]
     assert echoed[0].payload == {
+        "text": "✅ Oui\n\nQuel choix ?",
+        "keyboard": [[["Choix 1", "7:v:c1"]], [["Choix 2", "7:v:c2"]]],
+    }
+    assert echoed[1].payload == {"message_id": 41}
+    # a press nothing follows (a last answer): the question shows it in place, as before
+    alone = plan(shape(Reply(echo="Oui"), TELEGRAM), pressed, 4096)
+    assert [c.method for c in alone] == ["editMessageText"]
+    assert alone[0].payload == {
         "message_id": 41,
         "text": "Vous êtes d'accord ?\n\n✅ Oui",
         "keyboard": [],
-    }
-    assert echoed[1].payload == {
-        "text": "Quel choix ?",
-        "keyboard": [[["Choix 1", "7:v:c1"]], [["Choix 2", "7:v:c2"]]],
     }
     ticked = plan(shape(Reply(edit=question(2)), TELEGRAM), pressed, 4096)
     assert [(c.method, c.payload["message_id"]) for c in ticked] == [("editMessageText", 41)]

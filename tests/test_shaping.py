@@ -47,9 +47,26 @@ def test_telegram_keeps_every_button_in_its_rows_and_leaves_edits_and_echoes_to_
     assert shaped.messages == (Shown("Que voulez-vous faire ?", buttons=choices(7)),)
     assert shaped.edit == Shown("Quel travail ?", buttons=choices(5))
     assert shaped.keyboard == ()
-    # the channel shows the echo on the pressed question
+    # the answer opens the next question; the pressed one only loses its buttons (tidy)
     echoed = shape(Reply((menu,), echo="Oui"), TELEGRAM)
-    assert echoed.echo == "Oui" and echoed.edit is None and len(echoed.messages) == 1
+    assert echoed.echo is None and echoed.edit is None and echoed.tidy
+    assert echoed.messages == (Shown("✅ Oui\n\nQue voulez-vous faire ?", buttons=choices(7)),)
+    # an answer nothing follows: the channel shows it on the pressed question
+    alone = shape(Reply(echo="Oui"), TELEGRAM)
+    assert alone.echo == "Oui" and alone.messages == () and not alone.tidy
+
+
+def test_telegram_shows_the_answer_at_the_top_of_the_first_message_that_follows():
+    said = Message("Merci !")
+    echoed = shape(Reply((said, question(2)), echo="Oui"), TELEGRAM)
+    assert [s.text for s in echoed.messages] == ["✅ Oui\n\nMerci !", "Quel choix ?"]
+    # right to left: the answer's line starts with its mark too
+    arabic = Message("هل توافق؟", choices(2), rtl=True)
+    rtl = shape(Reply((arabic,), echo="نعم"), TELEGRAM, rtl_marks=True)
+    assert rtl.messages[0].text == "\u200f✅ نعم\n\u200f\n\u200fهل توافق؟"
+    # a typed number or text (nothing pressed): the echo stays a message of its own
+    typed = shape(Reply((said,), echo="Oui"), TELEGRAM, pressed=False)
+    assert [s.text for s in typed.messages] == ["✅ Oui", "Merci !"] and not typed.tidy
 
 
 def test_telegram_long_texts_are_cut_at_line_breaks_with_the_buttons_on_the_last_piece():

@@ -9,6 +9,9 @@ The calls a channel may be asked to make for a message:
 - "sendList" {"text", "opener", "rows": [[label, data], …]}: a list message, planned only for
   a channel whose Capabilities allow lists (list_rows), as shaping never makes one elsewhere;
 - "editMessageText" {"message_id", "text", "keyboard"}: only for a channel that can edit;
+- "editMessageReplyMarkup" {"message_id"}: the message keeps its text and loses its buttons
+  (a question answered, its answer shown at the top of the next one); only for a channel that
+  can edit, queued at the TIDY priority: after everyone's replies;
 - "sendDocument" {"kind"}: the file is made when sent, never kept.
 """
 
@@ -24,7 +27,7 @@ from bot.core.domain import Button, Message, Reply
 from bot.core.i18n import Translator
 from bot.desk import about
 from bot.privacy import erasure
-from bot.reach.delivery import REPLY
+from bot.reach.delivery import REPLY, TIDY
 from bot.storage.database import Tx
 
 
@@ -35,6 +38,7 @@ class Call:
     method: str
     payload: dict[str, Any]
     sensitive: bool = False  # no copy kept once sent
+    priority: int | None = None  # None: the reply's own; TIDY: whenever the rate is free
 
 
 def rows(buttons: tuple[tuple[Button, ...], ...]) -> list[list[list[str]]]:
@@ -44,8 +48,9 @@ def rows(buttons: tuple[tuple[Button, ...], ...]) -> list[list[list[str]]]:
 
 def plan(shaped: Shaped, pressed: dict[str, Any], limit: int | None) -> list[Call]:
     """The calls of a shaped reply, in order: the pressed message changed (a channel that can
-    edit), then each message. `pressed`: the message whose button was pressed ("message_id",
-    "text"), if known; `limit`: the channel's text length."""
+    edit), then each message, then the pressed message's buttons taken off (low urgency).
+    `pressed`: the message whose button was pressed ("message_id", "text"), if known; `limit`:
+    the channel's text length."""
     calls: list[Call] = []
     message_id = pressed.get("message_id")
     if message_id is not None and shaped.edit is not None:
@@ -61,6 +66,9 @@ def plan(shaped: Shaped, pressed: dict[str, Any], limit: int | None) -> list[Cal
         calls.append(_message(shown))
         if shown.document:
             calls.append(Call("sendDocument", {"kind": shown.document}, shown.sensitive))
+    if message_id is not None and shaped.tidy:
+        # the answer opens the next message: the old question's buttons go when nobody waits
+        calls.append(Call("editMessageReplyMarkup", {"message_id": message_id}, priority=TIDY))
     return calls
 
 
@@ -163,5 +171,5 @@ class Planner:
                 sensitive=sensitive or call.sensitive,
                 shows=shows,
                 channel=self.channel,
-                priority=priority,
+                priority=priority if call.priority is None else call.priority,
             )

@@ -23,13 +23,14 @@ from bot.core.clock import Clock
 from bot.core.owners import dead_here, new_owner
 from bot.fairness.repeats import RepeatedDocument
 from bot.fairness.turns import ChatTurns
-from bot.reach.delivery import REPLY
+from bot.reach.delivery import BULK, NOTICE, TIDY
 from bot.service import Relais
 from bot.storage.database import OutboxItem
 
 MAX_BACKOFF = 300.0
 SEND_CONCURRENCY = 16  # chats served at the same time
 SEND_TURN = 4  # outbox items of one chat sent per turn before the other chats' turns
+TIDY_PLACES = 1  # chats whose answered questions are tidied at the same time, at most
 LEASE_SECONDS = 60.0  # far longer than a turn takes; a crashed sender's rows wait this long
 WAIT_IN_PLACE_MAX = 60.0  # a longer flood wait is spent in the outbox, not holding the row
 # the furthest any sender leases ahead; a lease ending later comes from a clock that went back
@@ -72,6 +73,9 @@ class OutboxSender:
             SEND_CONCURRENCY,
             self.ready,
             rank=lambda item: item.priority,
+            # tidying answered questions takes one place, and only one no reply wants
+            low_rank=TIDY,
+            low_places=TIDY_PLACES,
         )
 
     def wake(self) -> None:
@@ -151,7 +155,8 @@ class OutboxSender:
     async def _deliver(self, item: OutboxItem) -> bool:
         """Send one item and record the outcome; False when the chat's later items must wait."""
         storage = self.relais.storage
-        if item.priority > REPLY and await self._held_for_quiet_hours(item):
+        # a reply, or the tidying of a question it answered, is never held
+        if NOTICE <= item.priority <= BULK and await self._held_for_quiet_hours(item):
             return False
         planned = PlannedCall(item.chat_id, item.method, item.payload)
         kind = str(item.payload.get("kind", ""))

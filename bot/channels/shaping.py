@@ -1,6 +1,7 @@
 """Fitting a reply to what a channel can show: long texts cut, too many buttons turned into a
 list or into numbered text, long labels shortened, edits sent as new messages where a channel
-cannot edit. Pure: no I/O; the runtime plans platform calls from the result.
+cannot edit, the answer to a pressed question shown at the top of the next one where it can.
+Pure: no I/O; the runtime plans platform calls from the result.
 
 Numbered text ("1. …" under the question) is the last resort: its options are returned as the
 keyboard to store (bot/channels/keyboards.py), so that a typed "2" presses the second one, also
@@ -49,9 +50,12 @@ class Shaped:
     """A reply fitted to one channel, in the order the person should see it.
 
     `edit` and `echo` are kept only for a channel that can edit the pressed message; elsewhere
-    they come first among `messages`. `keyboard`: the button data a typed number presses after
-    this reply (empty: none); `renews_keyboard` is False when the reply shows nothing, so the
-    stored keyboard stays as it was.
+    they come first among `messages`. Where the next question follows at once, the echo opens
+    it instead ("✅ Oui", then the question) and `tidy` asks only that the pressed message lose
+    its buttons, whenever the sending rate is free: one urgent call per press instead of two.
+    `keyboard`: the button data a typed number presses after this reply (empty: none);
+    `renews_keyboard` is False when the reply shows nothing, so the stored keyboard stays as it
+    was.
     """
 
     messages: tuple[Shown, ...]
@@ -59,6 +63,7 @@ class Shaped:
     echo: str | None = None
     keyboard: tuple[str, ...] = ()
     renews_keyboard: bool = False
+    tidy: bool = False
 
 
 def shape(
@@ -81,25 +86,33 @@ def shape(
     editing = capabilities.can_edit and pressed
     edit: Shown | None = None
     echo: str | None = None
+    tidy = False
     first: list[Shown] = []
+    following = reply.messages
     if reply.edit is not None:
         if editing:
             edit = fit.edited(reply.edit)
         else:
             first = fit.message(reply.edit)
     elif reply.echo:
-        if editing:
+        if editing and following:
+            # the answer opens what follows; the pressed question only loses its buttons, later
+            opening = following[0]
+            text = f"{ECHO_MARK} {reply.echo}\n\n{opening.text}"
+            following = (replace(opening, text=text), *following[1:])
+            tidy = True
+        elif editing:
             echo = reply.echo
         else:
             # the question stays as it was: say below it which answer was taken
             first = [Shown(f"{ECHO_MARK} {reply.echo}", echo=reply.echo)]
-    messages = tuple(first) + tuple(s for m in reply.messages for s in fit.message(m))
+    messages = tuple(first) + tuple(s for m in following for s in fit.message(m))
     shown = ((edit,) if edit is not None else ()) + messages
     if not shown:
         return Shaped(messages, edit, echo)
     # only the last message's numbers mean something: a newer message ends an older keyboard
     keyboard = tuple(b.data for b in shown[-1].numbered)
-    return Shaped(messages, edit, echo, keyboard, renews_keyboard=True)
+    return Shaped(messages, edit, echo, keyboard, renews_keyboard=True, tidy=tidy)
 
 
 def split_text(text: str, limit: int | None) -> list[str]:

@@ -212,6 +212,9 @@ class TelegramChannel:
                 message_id=p["message_id"],
                 reply_markup=markup(p.get("keyboard")),
             )
+        elif planned.method == "editMessageReplyMarkup":
+            # no markup: the inline keyboard is taken off, the text stays
+            await self.bot.edit_message_reply_markup(chat_id=chat_id, message_id=p["message_id"])
         elif planned.method == "sendDocument":
             document = planned.document
             if document is None:

@@ -4,6 +4,10 @@ Up to `concurrency` chats are in flight at once; each gets a turn of a few of it
 order; when a turn ends its place goes at once to the chat with the most urgent item (lowest
 rank: a reply before a bulk send), then the chat served least recently (a chat never served
 first). A chat is never in two turns at once, so its items keep their order.
+
+Items of a low rank (tidying messages already answered) take only the places no more urgent
+chat wants, and at most `low_places` at a time: under load, what they send waits behind
+everyone's replies instead of taking turns beside them.
 """
 
 from __future__ import annotations
@@ -30,12 +34,17 @@ class ChatTurns(Generic[Item]):
         concurrency: int,
         wake: asyncio.Event,
         rank: Callable[[Item], int] = lambda item: 0,
+        low_rank: int | None = None,
+        low_places: int = 1,
     ) -> None:
         """`fetch(busy, chats)`: the next turn of up to `chats` chats not in `busy`, each chat's
         items together and in order; `wake` is set when new items may be due; `rank(item)`:
-        its urgency, lowest first."""
+        its urgency, lowest first; a turn whose items all rank `low_rank` or above is low: at
+        most `low_places` of them run at once."""
         self.fetch = fetch
         self.rank = rank
+        self.low_rank = low_rank
+        self.low_places = low_places
         self.serve = serve
         self.chat_of = chat_of
         self.concurrency = concurrency
@@ -47,6 +56,7 @@ class ChatTurns(Generic[Item]):
         """Serve until nothing is due and nothing is in flight; a failed turn stops new turns
         and is raised once the others have ended."""
         in_flight: dict[str, asyncio.Task[None]] = {}
+        low: set[str] = set()  # the chats in flight for a low turn
         failure: BaseException | None = None
         try:
             while True:
@@ -54,8 +64,10 @@ class ChatTurns(Generic[Item]):
                 if free > 0 and failure is None:
                     self.wake.clear()  # whatever is due from now on, this fetch sees it
                     items = await self.fetch(tuple(in_flight), free * CANDIDATES_PER_PLACE)
-                    for chat, turn in self._choose(items, free):
+                    for chat, turn in self._choose(items, free, self.low_places - len(low)):
                         in_flight[chat] = asyncio.create_task(self.serve(turn))
+                        if self._is_low(turn):
+                            low.add(chat)
                 if not in_flight:
                     break
                 waiter = asyncio.create_task(self.wake.wait())
@@ -69,6 +81,7 @@ class ChatTurns(Generic[Item]):
                 for chat, task in list(in_flight.items()):
                     if task in done:
                         del in_flight[chat]
+                        low.discard(chat)
                         if failure is None and task.exception() is not None:
                             failure = task.exception()
         finally:
@@ -80,19 +93,34 @@ class ChatTurns(Generic[Item]):
         if failure is not None:
             raise failure
 
-    def _choose(self, items: list[Item], places: int) -> list[tuple[str, list[Item]]]:
+    def _is_low(self, turn: list[Item]) -> bool:
+        return self.low_rank is not None and min(map(self.rank, turn)) >= self.low_rank
+
+    def _choose(
+        self, items: list[Item], places: int, low_places: int
+    ) -> list[tuple[str, list[Item]]]:
         """The turns to start: the chats with the most urgent item, then the chats served least
-        recently, then by their oldest item."""
+        recently, then by their oldest item; low turns only in the places left, `low_places` at
+        most."""
         turns: dict[str, list[Item]] = {}
         for item in items:
             turns.setdefault(self.chat_of(item), []).append(item)
         order = {chat: position for position, chat in enumerate(turns)}
         urgency = {chat: min(self.rank(item) for item in turn) for chat, turn in turns.items()}
-        chosen = sorted(
+        ranked = sorted(
             turns, key=lambda chat: (urgency[chat], self._served.get(chat, 0), order[chat])
         )
+        chosen: list[str] = []
+        for chat in ranked:
+            if len(chosen) == places:
+                break
+            if self._is_low(turns[chat]):
+                if low_places <= 0:
+                    break  # ranked last: only low turns remain
+                low_places -= 1
+            chosen.append(chat)
         if len(self._served) > REMEMBERED_CHATS:
             self._served.clear()
-        for chat in chosen[:places]:
+        for chat in chosen:
             self._served[chat] = next(self._counter)
-        return [(chat, turns[chat]) for chat in chosen[:places]]
+        return [(chat, turns[chat]) for chat in chosen]

@@ -10,11 +10,11 @@ from bot.core.domain import Message, Person
 from bot.core.i18n import Catalogs
 from bot.core.owners import new_owner
 from bot.reach.kinds import KINDS
-from bot.reach.started import BULK, NOTICE, PREFIX, REPLY
+from bot.reach.started import BULK, NOTICE, PREFIX, REPLY, TIDY
 from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
 
-__all__ = ["BULK", "NOTICE", "REPLY", "Outgoing", "take_due"]
+__all__ = ["BULK", "NOTICE", "REPLY", "TIDY", "Outgoing", "take_due"]
 
 log = logging.getLogger("relais.reach")
 

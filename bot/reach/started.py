@@ -17,6 +17,9 @@ REPLY = 0
 NOTICE = 1
 BULK = 2
 PRIORITIES = (REPLY, NOTICE, BULK)
+# Not a message: a call that only tidies one already answered (its old buttons taken off). It
+# comes after everything else, whenever the sending rate is free, never ahead of anyone's reply.
+TIDY = 3
 
 # Button data of a started message: "R:<row id>:<token>:<choice>". Telegram allows 64 bytes;
 # an id of 19 digits, a token of 12 and a choice of 8 stay far below.

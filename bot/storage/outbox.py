@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from bot.reach.started import TIDY
 from bot.storage.journal import DEFAULT_CHANNEL
 from bot.storage.queries import Queries, dump_json, from_text, to_text
 
@@ -127,28 +128,38 @@ class OutboxQueries(Queries):
         holds is left to it. A lease ending after `horizon` (the furthest a sender leases now)
         was given by a clock that went back since: it holds nothing. The scheduler, not this
         query, decides which of these chats go first.
+
+        A call that only tidies (priority TIDY: an answered question's buttons taken off) holds
+        nothing back and is never in the turn of a more urgent item: a chat's tidying comes in
+        a turn of its own once nothing else of that chat is due, ranked after every chat with
+        something else to send.
         """
         at = to_text(now)
         rows = await self._fetchall(
             "WITH waiting AS ("
             " SELECT chat_id, MIN(id) AS first_wait FROM outbox"
             " WHERE state = 'queued' AND channel = ? AND attempts > 0 AND not_before > ?"
+            "  AND priority < ?"
             " GROUP BY chat_id),"
             " held AS ("
             " SELECT DISTINCT chat_id FROM outbox"
             " WHERE state = 'queued' AND channel = ? AND lease_owner IS NOT NULL"
             "  AND lease_owner IS NOT ? AND lease_until > ? AND (? IS NULL OR lease_until <= ?)),"
-            " due AS ("
-            " SELECT o.id, o.chat_id,"
-            "  ROW_NUMBER() OVER (PARTITION BY o.chat_id ORDER BY o.id) AS turn,"
-            "  MIN(o.id) OVER (PARTITION BY o.chat_id) AS first,"
-            "  MIN(o.priority) OVER (PARTITION BY o.chat_id) AS best"
+            " ready AS ("
+            " SELECT o.id, o.chat_id, o.priority"
             " FROM outbox o LEFT JOIN waiting w ON w.chat_id = o.chat_id"
             " WHERE o.state = 'queued' AND o.channel = ? AND (? IS NULL OR o.chat_id = ?)"
             "  AND (o.not_before IS NULL OR o.not_before <= ?)"
             "  AND (w.first_wait IS NULL OR o.id < w.first_wait)"
             "  AND o.chat_id NOT IN (SELECT chat_id FROM held)"
-            "  AND o.chat_id NOT IN (SELECT value FROM json_each(?)))"
+            "  AND o.chat_id NOT IN (SELECT value FROM json_each(?))),"
+            " due AS ("
+            " SELECT r.id, r.chat_id,"
+            "  ROW_NUMBER() OVER (PARTITION BY r.chat_id ORDER BY r.id) AS turn,"
+            "  MIN(r.id) OVER (PARTITION BY r.chat_id) AS first,"
+            "  MIN(r.priority) OVER (PARTITION BY r.chat_id) AS best"
+            " FROM ready r WHERE r.priority < ? OR NOT EXISTS ("
+            "  SELECT 1 FROM ready u WHERE u.chat_id = r.chat_id AND u.priority < ?))"
             " SELECT o.id, o.channel, o.chat_id, o.method, o.payload, o.attempts, o.created_at,"
             "  o.priority"
             " FROM due d JOIN outbox o ON o.id = d.id"
@@ -156,6 +167,7 @@ class OutboxQueries(Queries):
             (
                 channel,
                 at,
+                TIDY,
                 channel,
                 owner,
                 at,
@@ -166,6 +178,8 @@ class OutboxQueries(Queries):
                 chat,
                 at,
                 json.dumps([str(c) for c in busy]),
+                TIDY,
+                TIDY,
                 per_chat,
                 per_chat * chats,
             ),

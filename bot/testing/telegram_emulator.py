@@ -42,7 +42,9 @@ INLINE_BUTTONS_LIMIT = 100
 # Telegram sends every update type except these when allowed_updates is not given or empty.
 NOT_SENT_BY_DEFAULT = frozenset({"chat_member", "message_reaction", "message_reaction_count"})
 # what Telegram's flood limit counts: the bot's messages
-RATED_METHODS = frozenset({"sendMessage", "editMessageText", "sendDocument"})
+RATED_METHODS = frozenset(
+    {"sendMessage", "editMessageText", "editMessageReplyMarkup", "sendDocument"}
+)
 FAULT_KINDS = ("429", "500", "timeout", "403", "disconnect")
 CHAT_ACTIONS = frozenset(
     {

@@ -1,6 +1,8 @@
 """The outbox sender of one channel: chats side by side and in turns, best priority first, each
 chat's calls in order; retries with backoff; people who blocked the bot are no longer written
-to. Rows are leased while sent, so several senders may share one database."""
+to. Rows are leased while sent, so several senders may share one database; the rows a turn
+sent are marked when it ends, with those of the turns ending with it (bot.channels.sent_marks).
+"""
 
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from bot.channels.protocol import (
     RetryAfter,
     Unavailable,
 )
+from bot.channels.sent_marks import Sent, SentMarks
 from bot.core.clock import Clock
 from bot.core.owners import dead_here, new_owner
 from bot.fairness.repeats import RepeatedDocument
@@ -65,6 +68,7 @@ class OutboxSender:
         self._draining = asyncio.Lock()
         settings = relais.settings.outbox
         self.max_attempts = settings.max_attempts
+        self.marks = SentMarks(relais.storage)
         self.base_backoff = settings.base_backoff_seconds
         self._turns: ChatTurns[OutboxItem] = ChatTurns(
             self._due_turns,
@@ -128,14 +132,18 @@ class OutboxSender:
     async def _deliver_chat(self, items: list[OutboxItem]) -> None:
         taken = set(await self._lease([i.id for i in items]))
         done: list[int] = []
-        for item in items:
-            # another sender took it (or it is sent already): the rest keeps its order there
-            if item.id not in taken:
-                break
-            done.append(item.id)
-            # after a postponed or refused message, the rest of that chat waits its turn
-            if not await self._deliver(item):
-                break
+        sent: list[Sent] = []  # marked together when the turn ends (bot.channels.sent_marks)
+        try:
+            for item in items:
+                # another sender took it (or it is sent already): the rest keeps its order there
+                if item.id not in taken:
+                    break
+                done.append(item.id)
+                # after a postponed or refused message, the rest of that chat waits its turn
+                if not await self._deliver(item, sent):
+                    break
+        finally:
+            await self.marks.mark(sent)
         left = taken.difference(done)
         if left:
             async with self.relais.storage.transaction() as tx:
@@ -152,9 +160,9 @@ class OutboxSender:
             await tx.hold_outbox(item.id, quiet.next_allowed(now, zone))
         return True
 
-    async def _deliver(self, item: OutboxItem) -> bool:
-        """Send one item and record the outcome; False when the chat's later items must wait."""
-        storage = self.relais.storage
+    async def _deliver(self, item: OutboxItem, sent: list[Sent]) -> bool:
+        """Send one item and record the outcome (a success in `sent`, marked when the turn
+        ends); False when the chat's later items must wait."""
         # a reply, or the tidying of a question it answered, is never held
         if NOTICE <= item.priority <= BULK and await self._held_for_quiet_hours(item):
             return False
@@ -165,8 +173,7 @@ class OutboxSender:
                 document = await self.relais.document(self.channel.name, item.chat_id, kind)
             except RepeatedDocument:
                 # the very same document was sent a moment ago: once is enough
-                async with storage.transaction() as tx:
-                    await tx.mark_sent(item.id)
+                sent.append((item.id, None))
                 return True
             if document is None:
                 return await self._refused(item, BadRequest("nothing to make the document from"))
@@ -179,12 +186,12 @@ class OutboxSender:
                 # a flood wait: this chat waits in place a few times (the others go on), then
                 # the row waits in the outbox
                 waits += 1
-                if (
-                    waits <= self.flood_retries
-                    and exc.seconds <= WAIT_IN_PLACE_MAX
-                    and await self._wait_in_place(item, exc.seconds)
-                ):
-                    continue
+                if waits <= self.flood_retries and exc.seconds <= WAIT_IN_PLACE_MAX:
+                    # what this turn sent is marked first: its leases must not end meanwhile
+                    await self.marks.mark(sent)
+                    sent.clear()
+                    if await self._wait_in_place(item, exc.seconds):
+                        continue
                 error: ChannelError = exc
             except ChannelError as exc:
                 error = exc
@@ -194,8 +201,7 @@ class OutboxSender:
                 # not delivered: when tried again, it must be made again
                 self.relais.recent_documents.release(self.channel.name, item.chat_id, kind)
             return await self._failed(item, error)
-        async with storage.transaction() as tx:
-            await tx.mark_sent(item.id, result)
+        sent.append((item.id, result))
         return True
 
     async def _wait_in_place(self, item: OutboxItem, seconds: float) -> bool:

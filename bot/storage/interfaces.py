@@ -222,6 +222,10 @@ class Outbox(Protocol):
         """The call succeeded; `result` (ids only, never text) is kept, the payload dropped."""
         ...
 
+    async def mark_sent_many(self, sent: Collection[tuple[int, dict[str, Any] | None]]) -> None:
+        """Several calls succeeded, each with its result (as `mark_sent`), in few statements."""
+        ...
+
     async def mark_retry(self, id: int, next_at: datetime, error: str) -> None:
         """The call failed for now: try again at `next_at` (only if still queued)."""
         ...

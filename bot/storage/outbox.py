@@ -239,6 +239,24 @@ class OutboxQueries(Queries):
         """The call succeeded; `result` (ids only, never text) is kept, the payload dropped."""
         await self._finish(id, "sent", None, None if result is None else dump_json(result))
 
+    async def mark_sent_many(self, sent: Collection[tuple[int, dict[str, Any] | None]]) -> None:
+        """Several calls succeeded, each with its `result` (as `mark_sent`): one statement per
+        distinct result (all None, on most channels) rather than one per row."""
+        ids_by_result: dict[str | None, list[int]] = {}
+        for id, result in sent:
+            text = None if result is None else dump_json(result)
+            ids_by_result.setdefault(text, []).append(int(id))
+        for result, ids in ids_by_result.items():
+            await self._execute(
+                "UPDATE outbox SET state = 'sent', attempts = attempts + 1, payload = '{}',"
+                " result = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL"
+                " WHERE id IN (SELECT value FROM json_each(?))",
+                (result, self._now(), json.dumps(ids)),
+            )
+        if sent:
+            ids = json.dumps([int(id) for id, _ in sent])
+            await self._forget_sensitive("id IN (SELECT value FROM json_each(?))", (ids,))
+
     async def mark_retry(self, id: int, next_at: datetime, error: str) -> None:
         """The call failed for now: try again at `next_at` (only if still queued)."""
         await self._execute(

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import warnings
 from datetime import timedelta
 from typing import Any
 
@@ -19,6 +20,7 @@ from aiohttp import web
 from telegram import (
     BotCommand,
     BotCommandScopeChat,
+    ChatMemberUpdated,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     InputFile,
@@ -29,6 +31,7 @@ from telegram.error import BadRequest as TelegramBadRequest
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.error import RetryAfter as TelegramRetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
+from telegram.warnings import PTBUserWarning
 
 from bot.channels import protocol
 from bot.channels.payloads import reply_target
@@ -37,7 +40,8 @@ from bot.channels.runtime import Runtime
 from bot.channels.telegram_updates import (
     ALLOWED_UPDATES,
     minimal_update,
-    to_inbound,
+    read_journaled,
+    read_update,
     update_sender,
 )
 from bot.channels.telegram_webhook import Webhook
@@ -70,7 +74,16 @@ COMMANDS = {
     "stop": N_("Ne plus recevoir de messages"),
 }
 
+# a long poll waits `poll_timeout` for updates, then this long for the answer to arrive (what
+# python-telegram-bot's get_updates adds: its request's read timeout, 5 s by default)
+POLL_READ_MARGIN = 5.0
+
 log = logging.getLogger("relais.telegram")
+
+# getUpdates is asked for its JSON through the documented do_api_request; python-telegram-bot
+# then suggests its get_updates, which would build objects only to have them turned back into
+# dicts for the journal (see TelegramChannel._get_updates)
+warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
 
 def markup(stored: list[list[list[str]]] | None) -> InlineKeyboardMarkup | None:
@@ -124,50 +137,51 @@ class TelegramChannel:
     def receive(self, payload: dict[str, Any]) -> Received | None:
         """The event of a journaled update: a private message or button press, a member
         status change, or a group to refuse."""
-        update = Update.de_json(payload, self.bot)
-        member = update.my_chat_member
-        if member is not None:
-            where = str(member.chat.id)
-            status = member.new_chat_member.status
-            if member.chat.type == ChatType.PRIVATE:
-                blocked = status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
-                return Received(where, where, None, blocked=blocked)
-            if status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR):
-                language = member.from_user.language_code
-                return Received(str(member.from_user.id), where, None, language, group=True)
-            return None
-        query = update.callback_query
-        chat = update.effective_chat
-        user = update.effective_user
+        read = read_journaled(payload)
+        if read is None:
+            update = Update.de_json(payload, self.bot)
+            member = update.my_chat_member
+            if member is not None:
+                return self._member_change(member)
+            read = read_update(update)
         answer = None
-        if query is not None:
-            where = str(chat.id if chat else query.from_user.id)
-            answer = PlannedCall(where, "answerCallbackQuery", {"id": query.id})
-        if chat is None or user is None or user.is_bot:
+        if read.query_id is not None:
+            where = str(read.chat_id if read.chat_id is not None else read.query_user_id)
+            answer = PlannedCall(where, "answerCallbackQuery", {"id": read.query_id})
+        if read.chat_id is None or read.user_id is None or read.user_is_bot:
             return None if answer is None else Received("", answer.chat, None, acknowledge=answer)
-        if chat.type != ChatType.PRIVATE:
+        if read.chat_type != ChatType.PRIVATE:
             return Received(
-                str(user.id),
-                str(chat.id),
+                str(read.user_id),
+                str(read.chat_id),
                 None,
-                user.language_code,
+                read.language_code,
                 acknowledge=answer,
                 group=True,
             )
         pressed: dict[str, Any] = {}
-        if query is not None and query.message is not None:
-            pressed = {
-                "message_id": query.message.message_id,
-                "text": getattr(query.message, "text", None),
-            }
+        if read.pressed_id is not None:
+            pressed = {"message_id": read.pressed_id, "text": read.pressed_text}
         return Received(
-            str(user.id),
-            str(chat.id),
-            to_inbound(update),
-            user.language_code,
+            str(read.user_id),
+            str(read.chat_id),
+            read.event,
+            read.language_code,
             pressed,
             acknowledge=answer,
         )
+
+    def _member_change(self, member: ChatMemberUpdated) -> Received | None:
+        """The bot blocked or unblocked in a private chat, or added to a group."""
+        where = str(member.chat.id)
+        status = member.new_chat_member.status
+        if member.chat.type == ChatType.PRIVATE:
+            blocked = status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT)
+            return Received(where, where, None, blocked=blocked)
+        if status in (ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR):
+            language = member.from_user.language_code
+            return Received(str(member.from_user.id), where, None, language, group=True)
+        return None
 
     def target(self, payload: dict[str, Any]) -> Target:
         """Where to apologise for an update, whatever its shape."""
@@ -331,13 +345,7 @@ class TelegramChannel:
         offset = last + 1 if last is not None else None
         failures = 0
         while not self._stopping.is_set():
-            fetch = asyncio.create_task(
-                self.bot.get_updates(
-                    offset=offset,
-                    timeout=self.settings.poll_timeout,
-                    allowed_updates=ALLOWED_UPDATES,
-                )
-            )
+            fetch = asyncio.create_task(self._get_updates(offset))
             stop = asyncio.create_task(self._stopping.wait())
             done, _ = await asyncio.wait({fetch, stop}, return_when=asyncio.FIRST_COMPLETED)
             if fetch not in done:
@@ -358,8 +366,24 @@ class TelegramChannel:
                 continue
             failures = 0
             if updates:
-                await self.journal([u.to_dict() for u in updates])
-                offset = max(u.update_id for u in updates) + 1
+                await self.journal(updates)
+                offset = max(int(u["update_id"]) for u in updates) + 1
+
+    async def _get_updates(self, offset: int | None) -> list[dict[str, Any]]:
+        """getUpdates, as the JSON objects Telegram sent: they are journaled as dicts, so
+        python-telegram-bot's own get_updates would build objects only to turn them back into
+        dicts (most of the CPU of reading an update)."""
+        timeout = self.settings.poll_timeout
+        result = await self.bot.do_api_request(
+            "getUpdates",
+            api_kwargs={"offset": offset, "timeout": timeout, "allowed_updates": ALLOWED_UPDATES},
+            read_timeout=timeout + POLL_READ_MARGIN,
+        )
+        # Telegram's answer is a list of update objects; anything else fails here, as it
+        # failed in python-telegram-bot's get_updates
+        if not isinstance(result, list) or not all(isinstance(u, dict) for u in result):
+            raise TypeError("getUpdates did not answer a list of updates")
+        return result
 
     async def _start_webhook(self) -> web.AppRunner:
         """Serve the webhook, then tell Telegram where it is."""

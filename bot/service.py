@@ -36,6 +36,15 @@ from bot.storage.erasure import ERASED, PURGED
 log = logging.getLogger("relais")
 
 
+@dataclass(frozen=True)
+class Answered:
+    """The reply to an event, and the language the person reads now (None: they chose none
+    yet, or no longer exist)."""
+
+    reply: Reply
+    locale: str | None
+
+
 @dataclass
 class Relais:
     """The running bot minus its channels: settings, flows, catalogs, engine and storage."""
@@ -58,6 +67,11 @@ class Relais:
     async def handle(self, tx: Tx, channel: str, external_id: str, event: Inbound) -> Reply:
         """Load the person, let the desk or the engine answer, record what it means for the
         person's centre, save the new state (all inside `tx`)."""
+        return (await self.answer(tx, channel, external_id, event)).reply
+
+    async def answer(self, tx: Tx, channel: str, external_id: str, event: Inbound) -> Answered:
+        """As `handle`, also telling the language the person chose in Relais, as saved (so the
+        reply is written in it without reading the person again)."""
         state = await tx.load_state(channel, external_id)
         world = await self.world(tx)
         if event.kind == EventKind.BUTTON and is_started_button(event.data):
@@ -102,6 +116,7 @@ class Relais:
             if more is not None:
                 more = await self.desk.after_engine(tx, new_state, more, world)
                 reply = Reply(reply.messages + more.messages, reply.echo, effects=reply.effects)
+        locale = new_state.person.locale
         if erasure.asked(reply) and new_state.person.id is not None:
             # the person goes entirely: saving the state would bring their row back
             await tx.erase_person(new_state.person.id, ERASED, new_state.person.id)
@@ -110,6 +125,8 @@ class Relais:
                 # a "no" to a new notice: a new row with the language only, as after a refusal
                 new_state.person.id = None
                 await tx.save_state(new_state)
+            else:
+                locale = None  # nobody left to have chosen one
         else:
             await tx.save_state(new_state)
         frame = new_state.session.current
@@ -122,9 +139,9 @@ class Relais:
             frame.step if frame else "-",
             len(reply.messages),
         )
-        return reply
+        return Answered(reply, locale)
 
-    async def _started_button(self, tx: Tx, state: State, data: str, world: World) -> Reply:
+    async def _started_button(self, tx: Tx, state: State, data: str, world: World) -> Answered:
         """A press on a message Relais started: the kind that sent it answers, then the current
         question comes again; forged or stale data is answered as any stale button."""
         answered = await started_buttons.press(
@@ -154,7 +171,7 @@ class Relais:
         reply = await self.desk.after_engine(tx, new_state, reply, world)  # names taken out
         await tx.save_state(new_state)
         log.info("started button person=%s answered=%s", state.person.id, answered is not None)
-        return reply
+        return Answered(reply, new_state.person.locale)
 
     async def _typed_to_centre(self, tx: Tx, state: State, event: Inbound, world: World) -> State:
         """Text typed at the menu, naming none of its choices, while a volunteer's conversation
@@ -234,13 +251,13 @@ class Relais:
     async def world(self, tx: Tx) -> World:
         """The world of an event happening now: read once, then passed along, never changed
         (centres change while running: an admin command, another process)."""
-        unstaffed = await tx.centres_without_team()
+        centres, unstaffed = await tx.open_centres()
         if unstaffed and await tx.persons_by_external_ids(self.settings.admins):
             unstaffed = frozenset()  # the admins receive the requests of centres without a team
         return World(
             now=self.clock(),
             tz=self.catalogs.tz,
-            centres=tuple(await tx.active_centres()),
+            centres=centres,
             languages=tuple(self.catalogs.languages),
             unstaffed=unstaffed,
         )

@@ -12,6 +12,7 @@ calls into platform calls.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import traceback
@@ -75,6 +76,7 @@ class Runtime:
         self.updates_ready = asyncio.Event()
         self.stopping = asyncio.Event()
         self._handling = asyncio.Lock()
+        self._journaled = 0  # journal writes so far: a round knows whether any came meanwhile
         self._workers: list[asyncio.Task[None]] = []
 
     # -- life cycle ----------------------------------------------------------------------
@@ -136,6 +138,7 @@ class Runtime:
                 await tx.journal_update(
                     entry.update_id, entry.payload, entry.sender, channel=self.name
                 )
+        self._journaled += 1
         self.updates_ready.set()
 
     async def journal_next(self, sender: str, payload: dict[str, Any]) -> int:
@@ -143,6 +146,7 @@ class Runtime:
         async with self.relais.storage.transaction() as tx:
             update_id = await tx.next_update_id(self.name)
             await tx.journal_update(update_id, payload, sender, channel=self.name)
+        self._journaled += 1
         self.updates_ready.set()
         return update_id
 
@@ -167,6 +171,7 @@ class Runtime:
         their pending updates are skipped."""
         async with self._handling:
             while True:
+                journaled = self._journaled
                 async with self.relais.storage.transaction() as tx:
                     pending = await tx.fair_pending_updates(
                         SENDER_TURN, ROUND_SIZE, channel=self.name
@@ -198,6 +203,17 @@ class Runtime:
                 async with self.relais.storage.transaction() as tx:
                     await self._queue_due(tx)
                 self.sender.wake()
+                if self._round_took_all(pending) and self._journaled == journaled:
+                    # nothing was left, and nothing journaled since: no need to look again
+                    # (what another process journals is seen at the next sweep)
+                    return
+
+    @staticmethod
+    def _round_took_all(pending: list[PendingUpdate]) -> bool:
+        """Whether a round held every update pending when it was read: it was not full, and
+        no sender had their whole turn (they may have more)."""
+        per_sender = collections.Counter(update.sender for update in pending)
+        return len(pending) < ROUND_SIZE and max(per_sender.values()) < SENDER_TURN
 
     async def _skip_excess(self, update: PendingUpdate, warn: bool) -> None:
         """Mark a sender's pending updates handled without reading them; say once why."""
@@ -267,10 +283,14 @@ class Runtime:
             return
         await tx.set_blocked(self.name, received.sender, False)
         event = await self._typed_choice(tx, received.chat, received.event)
-        reply = await self.relais.handle(tx, self.name, received.sender, event)
-        # after handling: the language the person may just have chosen
-        t = await self._person_translator(tx, received.sender, received.language_code)
-        await self.planner.queue_reply(tx, received.chat, reply, received.pressed, t)
+        answered = await self.relais.answer(tx, self.name, received.sender, event)
+        # after handling: the language the person may just have chosen, else their app's
+        t = (
+            self.relais.catalogs.get(answered.locale)
+            if answered.locale
+            else self._translator(received.language_code)
+        )
+        await self.planner.queue_reply(tx, received.chat, answered.reply, received.pressed, t)
 
     async def _typed_choice(self, tx: Tx, chat: str, event: Inbound) -> Inbound:
         """A typed number where choices were shown as numbered text is the press of that

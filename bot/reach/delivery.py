@@ -54,6 +54,8 @@ async def take_due(
     if not (quiet or QuietHours()).allows(now, catalogs.tz):
         return []
     due = await tx.lease_due_started(channel, now, OWNER, now + LEASE, external_id, BATCH)
+    if not due:
+        return []  # the usual case, after every round of updates: nothing more to write
     out: list[Outgoing] = []
     kept: list[int] = []
     done: list[int] = []

@@ -26,10 +26,13 @@ class Draft:
 class CorrectionQueries(Queries):
     """Repository methods of corrections (see storage.Tx for the helpers)."""
 
+    _profiles: dict[int, dict[str, str]]  # see storage.Tx
+
     async def set_answers(self, person_id: int, values: Mapping[str, Any]) -> None:
         """Write some of a person's saved answers (None: the answer is removed), the others
         left as they are."""
         now = self._now()
+        self._profiles.pop(person_id, None)  # what save_state knew of them is out of date
         for key, value in values.items():
             if value is None:
                 await self._execute(

@@ -277,6 +277,10 @@ class Tx(
         self._clock = clock
         self._open = True
         self._checkpoint_after = False  # set by a change that must leave no copy in the WAL
+        # each person's saved answers as last read or written in this transaction (JSON text by
+        # key), so that save_state writes what changed without reading them all again; a
+        # method that writes answers otherwise forgets that person's (ids are never reused)
+        self._profiles: dict[int, dict[str, str]] = {}
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -315,12 +319,15 @@ class Tx(
         )
         assert row is not None  # an upsert with RETURNING always yields its row
         person = person_from_row(row)
-        profile = {
-            r["key"]: json.loads(r["value"])
+        assert person.id is not None
+        stored = {
+            r["key"]: r["value"]
             for r in await self._fetchall(
                 "SELECT key, value FROM profile WHERE person_id = ?", (person.id,)
             )
         }
+        self._profiles[person.id] = stored
+        profile = {key: json.loads(value) for key, value in stored.items()}
         followup = await self._fetchone(
             "SELECT cv_status, cv_note, cv_done_at FROM followup WHERE person_id = ?",
             (person.id,),
@@ -338,6 +345,8 @@ class Tx(
         now = self._now()
         if person.id is None:
             person.id = (await self.load_state(person.channel, person.external_id)).person.id
+        person_id = person.id
+        assert person_id is not None
         await self._execute(
             "UPDATE persons SET locale = ?, consent = ?, centre = ?, stopped = ?, blocked = ?,"
             " session = ?, consent_version = ?, consent_at = ? WHERE id = ?",
@@ -353,18 +362,24 @@ class Tx(
                 person.id,
             ),
         )
-        stored = {
-            r["key"]: r["value"]
-            for r in await self._fetchall(
-                "SELECT key, value FROM profile WHERE person_id = ?", (person.id,)
-            )
-        }
+        stored = self._profiles.get(person_id)
+        if stored is None:
+            stored = {
+                r["key"]: r["value"]
+                for r in await self._fetchall(
+                    "SELECT key, value FROM profile WHERE person_id = ?", (person.id,)
+                )
+            }
+        written: dict[str, str] = {}
+        # until every write below is done, nothing is known of this person's rows
+        self._profiles.pop(person_id, None)
         for key, value in state.profile.items():
             try:
                 text = dump_json(value)
             except (TypeError, ValueError) as exc:
                 # name the key only: the value may be personal
                 raise TypeError(f"profile key {key!r}: value is not JSON-serialisable") from exc
+            written[key] = text
             if stored.get(key) != text:
                 await self._execute(
                     "INSERT INTO profile (person_id, key, value, updated_at) VALUES (?, ?, ?, ?)"
@@ -376,6 +391,7 @@ class Tx(
             await self._execute(
                 "DELETE FROM profile WHERE person_id = ? AND key = ?", (person.id, key)
             )
+        self._profiles[person_id] = written
 
     async def find_person(self, channel: str, external_id: str) -> Person | None:
         """The person, or None if they never wrote; does not touch last_seen_at."""

@@ -338,6 +338,10 @@ class Centres(Protocol):
         """The open centres where nobody has a role (no volunteer, no coordinator)."""
         ...
 
+    async def open_centres(self) -> tuple[tuple[Centre, ...], frozenset[str]]:
+        """`active_centres` and `centres_without_team` in one read."""
+        ...
+
     async def add_centre(self, centre: Centre) -> bool:
         """Add a centre (or bring a removed one back); False if it is already active."""
         ...

@@ -246,16 +246,19 @@ class OutboxQueries(Queries):
         for id, result in sent:
             text = None if result is None else dump_json(result)
             ids_by_result.setdefault(text, []).append(int(id))
+        sensitive: list[int] = []
         for text, ids in ids_by_result.items():
-            await self._execute(
+            rows = await self._fetchall(
                 "UPDATE outbox SET state = 'sent', attempts = attempts + 1, payload = '{}',"
                 " result = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL"
-                " WHERE id IN (SELECT value FROM json_each(?))",
+                " WHERE id IN (SELECT value FROM json_each(?)) RETURNING id, sensitive",
                 (text, self._now(), json.dumps(ids)),
             )
-        if sent:
-            every = json.dumps([int(id) for id, _ in sent])
-            await self._forget_sensitive("id IN (SELECT value FROM json_each(?))", (every,))
+            sensitive += [int(r["id"]) for r in rows if r["sensitive"]]
+        if sensitive:  # rarely: most rows are not, and need no second statement
+            await self._forget_sensitive(
+                "id IN (SELECT value FROM json_each(?))", (json.dumps(sensitive),)
+            )
 
     async def mark_retry(self, id: int, next_at: datetime, error: str) -> None:
         """The call failed for now: try again at `next_at` (only if still queued)."""

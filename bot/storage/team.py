@@ -136,6 +136,16 @@ class TeamQueries(Queries):
         )
         return frozenset(str(r["id"]) for r in rows)
 
+    async def open_centres(self) -> tuple[tuple[Centre, ...], frozenset[str]]:
+        """`active_centres` and `centres_without_team` in one read (every event needs both)."""
+        rows = await self._fetchall(
+            "SELECT c.id, c.name, c.address, c.hours, NOT EXISTS"
+            " (SELECT 1 FROM roles r WHERE r.centre = c.id AND r.revoked_at IS NULL) AS alone"
+            " FROM centres c WHERE c.removed_at IS NULL ORDER BY c.rowid"
+        )
+        centres = tuple(Centre(r["id"], r["name"], r["address"], r["hours"]) for r in rows)
+        return centres, frozenset(str(r["id"]) for r in rows if r["alone"])
+
     async def add_centre(self, centre: Centre) -> bool:
         """Add a centre (or bring a removed one back); False if it is already active."""
         row = await self._fetchone("SELECT removed_at FROM centres WHERE id = ?", (centre.id,))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,8 +14,11 @@ from bot.storage.database import Storage
 from bot.storage.erasure import ERASED
 from bot.testing.moment import fixed_clock
 
-# Telegram: nothing that matters to Relais's messages is limited, but the text and the data
-TELEGRAM = Capabilities(buttons_per_message=100, data_length=64, text_length=4096)
+# Telegram: nothing that matters to Relais's messages is limited, but the text and the data;
+# a reply's messages are joined where they fit, as each costs a call its sending rate counts
+TELEGRAM = Capabilities(
+    buttons_per_message=100, data_length=64, text_length=4096, joins_messages=True
+)
 WHATSAPP = Capabilities(
     buttons_per_message=3,
     list_rows=10,
@@ -59,7 +63,21 @@ def test_telegram_keeps_every_button_in_its_rows_and_leaves_edits_and_echoes_to_
 def test_telegram_shows_the_answer_at_the_top_of_the_first_message_that_follows():
     said = Message("Merci !")
     echoed = shape(Reply((said, question(2)), echo="Oui"), TELEGRAM)
-    assert [s.text for s in echoed.messages] == ["✅ Oui\n\nMerci !", "Quel choix ?"]
+    # short lead-ins come with the question they lead to: one message, one call
+    assert [s.text for s in echoed.messages] == ["✅ Oui\n\nMerci !\n\nQuel choix ?"]
+    assert echoed.messages[0].buttons == choices(2) and echoed.tidy
+    # a multiple choice is ticked in place (each tick rewrites it): it holds its question alone
+    ticks = replace(question(3), in_place=True)
+    before = shape(Reply((said, ticks), echo="Oui"), TELEGRAM)
+    assert [s.text for s in before.messages] == ["✅ Oui\n\nMerci !", "Quel choix ?"]
+    alone = shape(Reply((ticks,), echo="Oui"), TELEGRAM)
+    assert alone.echo == "Oui" and not alone.tidy  # shown on the question it answers
+    # a document, or buttons, end what is joined; so does a text too long to add
+    cv = Message("Votre CV :", document="cv_pdf")
+    apart = shape(Reply((cv, said, question(2))), TELEGRAM)
+    assert [s.text for s in apart.messages] == ["Votre CV :", "Merci !\n\nQuel choix ?"]
+    long = Message("x" * 4090)
+    assert len(shape(Reply((long, question(2))), TELEGRAM).messages) == 2
     # right to left: the answer's line starts with its mark too
     arabic = Message("هل توافق؟", choices(2), rtl=True)
     rtl = shape(Reply((arabic,), echo="نعم"), TELEGRAM, rtl_marks=True)

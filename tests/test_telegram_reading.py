@@ -103,7 +103,7 @@ def test_the_usual_updates_are_read_without_python_telegram_bot() -> None:
     }
     sticker = {
         "update_id": 2,
-        "message": {"message_id": 6, "date": 1, "chat": chat, "from": user, "sticker": {"file_id": "x"}},
+        "message": {"message_id": 6, "date": 1, "chat": chat, "from": user, "sticker": {"id": 1}},
     }
     press = {
         "update_id": 3,

@@ -27,6 +27,9 @@ class Capabilities:
     # each line of a right-to-left text starts with a right-to-left mark (the app lays out a
     # paragraph by its first strong letter)
     direction_marks: bool = False
+    # a reply's messages without buttons go at the top of the next one, a blank line between,
+    # where the text fits (each message costs a call the platform's sending rate counts)
+    joins_messages: bool = False
 
 
 @dataclass(frozen=True)

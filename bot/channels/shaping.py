@@ -94,15 +94,17 @@ def shape(
             edit = fit.edited(reply.edit)
         else:
             first = fit.message(reply.edit)
-    elif reply.echo:
-        if editing and following:
+    if capabilities.joins_messages:
+        following = joined(following, capabilities.text_length)
+    if reply.edit is None and reply.echo:
+        if editing and following and not following[0].in_place:
             # the answer opens what follows; the pressed question only loses its buttons, later
             opening = following[0]
             text = f"{ECHO_MARK} {reply.echo}\n\n{opening.text}"
             following = (replace(opening, text=text), *following[1:])
             tidy = True
         elif editing:
-            echo = reply.echo
+            echo = reply.echo  # shown on the pressed question
         else:
             # the question stays as it was: say below it which answer was taken
             first = [Shown(f"{ECHO_MARK} {reply.echo}", echo=reply.echo)]
@@ -113,6 +115,29 @@ def shape(
     # only the last message's numbers mean something: a newer message ends an older keyboard
     keyboard = tuple(b.data for b in shown[-1].numbered)
     return Shaped(messages, edit, echo, keyboard, renews_keyboard=True, tidy=tidy)
+
+
+def joined(messages: tuple[Message, ...], limit: int | None) -> tuple[Message, ...]:
+    """A reply's messages with each one that has neither buttons nor a document put at the top
+    of the next, a blank line between, where the joined text fits in one message: "Partie 2 sur
+    5" and its first question, or a summary and the menu, come as one message (one call). A
+    message ticked in place (Message.in_place) is left alone: a tick rewrites it whole."""
+    out: list[Message] = []
+    for message in messages:
+        before = out[-1] if out else None
+        if (
+            before is not None
+            and not message.in_place
+            and not before.buttons
+            and not before.document
+            and before.sensitive == message.sensitive
+            and before.rtl == message.rtl
+            and (limit is None or len(before.text) + 2 + len(message.text) <= limit)
+        ):
+            out[-1] = replace(message, text=f"{before.text}\n\n{message.text}")
+        else:
+            out.append(message)
+    return tuple(out)
 
 
 def split_text(text: str, limit: int | None) -> list[str]:

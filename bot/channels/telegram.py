@@ -65,6 +65,7 @@ CAPABILITIES = Capabilities(
     text_length=TEXT_LIMIT,
     can_edit=True,
     direction_marks=True,
+    joins_messages=True,
 )
 # edits of old messages are not asked for: an answer, once given, is changed with "back"
 COMMANDS = {

@@ -46,6 +46,9 @@ class Message:
     typed: bool = False  # the answer is typed; buttons are only "back" or "skip"
     document: str = ""  # a file to deliver with the text, made by the channel: "cv_pdf"…
     sensitive: bool = False  # e.g. an invitation code: the channel keeps no copy once sent
+    # its buttons change this very message (the ticks of a multiple choice): a channel puts
+    # nothing else in it, or the first tick would wipe it out
+    in_place: bool = False
 
 
 @dataclass(frozen=True)

@@ -231,7 +231,8 @@ class Renderer:
         if can_clear(st, frame, step):
             rows.append((Button(t.gettext(B_CLEAR), f"{seq}:r"),))
         typed = step.type not in ("choice", "multi_choice", "yes_no")
-        return Message(text, tuple(rows), rtl=t.rtl, typed=typed)
+        in_place = step.type == "multi_choice"  # ticked in place
+        return Message(text, tuple(rows), rtl=t.rtl, typed=typed, in_place=in_place)
 
     def desk_review(self, st: State, frame: Frame) -> Frame | None:
         """The volunteer's review of someone's answers this correction was opened from."""

@@ -383,6 +383,9 @@ class TelegramEmulator:
         self._messages: dict[int, dict[int, JSON]] = {}  # chat id -> message id -> message
         self._bot_message_ids: dict[int, list[int]] = {}
         self._read: dict[int, int] = {}  # chat id -> bot messages already returned by waits
+        # chat id -> where wait_for_text stopped in the last message it returned: a text found
+        # further on in that same message is found there (the bot joins short messages)
+        self._read_in: dict[int, tuple[int, int]] = {}
         self._documents: dict[int, list[JSON]] = {}
         self._files: dict[str, tuple[str, bytes]] = {}  # file_id -> (file_path, content)
         self._file_counter = itertools.count(1)
@@ -617,6 +620,7 @@ class TelegramEmulator:
                 start = self._read.get(chat_id, 0)
                 if len(ids) - start >= count:
                     self._read[chat_id] = start + count
+                    self._read_in.pop(chat_id, None)
                     return [
                         copy.deepcopy(self._messages[chat_id][i])
                         for i in ids[start : start + count]
@@ -632,17 +636,28 @@ class TelegramEmulator:
     def wait_for_text(self, chat_id: int, text: str, timeout: float = 10.0) -> JSON:
         """Wait for a new bot message whose text or caption contains text; return it.
 
-        Like wait_for_bot_messages, it consumes that message and every new one before it.
+        Like wait_for_bot_messages, it consumes that message and every new one before it. A
+        text found after the previous one in the message the previous wait returned is found
+        there: the bot may say two things in one message, as a person reads them in order.
         """
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
                 ids = self._bot_message_ids.get(chat_id, [])
                 start = self._read.get(chat_id, 0)
+                within = self._read_in.get(chat_id)
+                if within is not None and start > 0 and ids[start - 1] == within[0]:
+                    message = self._messages[chat_id][within[0]]
+                    at = _shown(message).find(text, within[1])
+                    if at >= 0:
+                        self._read_in[chat_id] = (within[0], at + len(text))
+                        return copy.deepcopy(message)
                 for index in range(start, len(ids)):
                     message = self._messages[chat_id][ids[index]]
-                    if text in str(message.get("text", message.get("caption", ""))):
+                    at = _shown(message).find(text)
+                    if at >= 0:
                         self._read[chat_id] = index + 1
+                        self._read_in[chat_id] = (ids[index], at + len(text))
                         return copy.deepcopy(message)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -659,6 +674,7 @@ class TelegramEmulator:
             start = self._read.get(chat_id, 0)
             if consume:
                 self._read[chat_id] = len(ids)
+                self._read_in.pop(chat_id, None)
             return [copy.deepcopy(self._messages[chat_id][i]) for i in ids[start:]]
 
     def messages(self, chat_id: int) -> list[JSON]:
@@ -1478,6 +1494,11 @@ def _inline_markup(markup: Any) -> JSON | None:
                 if not 1 <= size <= CALLBACK_DATA_LIMIT:
                     raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
     return {"inline_keyboard": copy.deepcopy(rows)}
+
+
+def _shown(message: JSON) -> str:
+    """The text a person reads in a message: its text, or a document's caption."""
+    return str(message.get("text", message.get("caption", "")))
 
 
 def _buttons(message: JSON) -> list[JSON]:

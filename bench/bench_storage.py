@@ -308,8 +308,7 @@ async def main(people: int, keep: Path | None) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         if keep is not None and keep.exists():
-            built = settings_for(folder / "built")
-            (folder / "built").mkdir(exist_ok=True)
+            (folder / "built").mkdir()
             built = settings_for(folder / "built")
             shutil.copyfile(keep, built.database)
             print(f"reusing {keep}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.reach.started import PRIORITIES, NewStarted, Started
-from bot.storage.queries import Queries, from_text, maybe_from_text, to_text
+from bot.storage.queries import Queries, from_text, limit_clause, maybe_from_text, to_text
 from bot.storage.team import person_from_row
 
 # notices of the volunteer side: one removed from a team must not receive those still queued
@@ -182,13 +182,16 @@ class ReachQueries(Queries):
             (person_id, *NOTICE_KINDS),
         )
 
-    async def purge_started(self, before: datetime, now: datetime) -> int:
+    async def purge_started(self, before: datetime, now: datetime, limit: int | None = None) -> int:
         """Delete messages queued before `before`, delivered or not (nobody read them in
-        time), and answered or expired ones whose buttons no longer work."""
+        time), and answered or expired ones whose buttons no longer work (at most `limit`)."""
+        # two ranges: of started_created, and of started_finished (delivered, no dedupe key)
         return await self._execute(
-            "DELETE FROM started_messages WHERE created_at < ?"
-            " OR (state <> 'queued' AND (expires_at IS NULL OR expires_at < ?))"
-            "  AND dedupe_key IS NULL",
+            "DELETE FROM started_messages WHERE id IN ("
+            " SELECT id FROM started_messages WHERE created_at < ?"
+            " UNION SELECT id FROM started_messages"
+            "  WHERE state <> 'queued' AND dedupe_key IS NULL"
+            "  AND (expires_at IS NULL OR expires_at < ?)" + limit_clause(limit) + ")",
             (to_text(before), to_text(now)),
         )
 

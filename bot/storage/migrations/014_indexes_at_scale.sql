@@ -33,3 +33,7 @@ CREATE INDEX persons_centre ON persons (centre, consent, last_seen_at);
 -- The admins are named by their platform id, whatever the channel (the first column of the
 -- (channel, external_id) key).
 CREATE INDEX persons_external_id ON persons (external_id);
+
+-- The hourly purge drops delivered messages Relais started whose buttons no longer work.
+CREATE INDEX started_finished ON started_messages (expires_at)
+    WHERE state <> 'queued' AND dedupe_key IS NULL;

@@ -54,6 +54,8 @@ async def take_due(
     if not (quiet or QuietHours()).allows(now, catalogs.tz):
         return []
     due = await tx.lease_due_started(channel, now, OWNER, now + LEASE, external_id, BATCH)
+    if not due:
+        return []  # the common case, after every round of updates and every second
     out: list[Outgoing] = []
     kept: list[int] = []
     done: list[int] = []
@@ -75,6 +77,8 @@ async def take_due(
         own = any(b.data.startswith(PREFIX) for row in message.buttons for b in row)
         (kept if own else done).append(started.id)
         out.append(Outgoing(started.person, message, started.priority, started.subject_id))
-    await tx.finish_started(kept, done)
-    await tx.drop_started(dropped)
+    if kept or done:
+        await tx.finish_started(kept, done)
+    if dropped:
+        await tx.drop_started(dropped)
     return out

@@ -297,10 +297,12 @@ class StartedMessages(Protocol):
         answered or expired ones whose buttons no longer work (at most `limit`)."""
         ...
 
-    async def silent_since(self, until: datetime, after: datetime) -> list[Silent]:
+    async def silent_since(
+        self, until: datetime, after: datetime, unless_sent: str | None = None
+    ) -> list[Silent]:
         """People who can be written to (not stopped, not blocked) whose last message is from
-        `after`
-        to `until` (both included)."""
+        `after` to `until` (both included); with `unless_sent`, not those who were queued a
+        message of that kind since their last message."""
         ...
 
 

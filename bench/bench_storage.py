@@ -40,7 +40,7 @@ RETENTION_DAYS = 730
 PAST_RETENTION = 0.01  # share of people silent just past the retention period
 CHANNEL = "telegram"
 
-CONFIG = "[general]\nlanguages = [\"fr\", \"en\"]\n" + "".join(
+CONFIG = '[general]\nlanguages = ["fr", "en"]\n' + "".join(
     f'\n[[centres]]\nid = "c{n}"\nname = "Centre {n}"\n' for n in range(CENTRES)
 )
 
@@ -190,9 +190,7 @@ def copy_people(database: Path, template_id: int, people: int) -> None:
             for v in volunteers
         ],
     )
-    db.execute(
-        "UPDATE persons SET last_seen_at = ? WHERE id <= ?", (to_text(NOW), VOLUNTEERS)
-    )
+    db.execute("UPDATE persons SET last_seen_at = ? WHERE id <= ?", (to_text(NOW), VOLUNTEERS))
     db.execute(
         "UPDATE followup SET cv_checked_by = 1 + person_id % ? WHERE cv_status = 'checked'",
         (VOLUNTEERS,),
@@ -322,14 +320,16 @@ async def main(people: int, keep: Path | None) -> None:
         size = built.database.stat().st_size / 1e6
         with sqlite3.connect(built.database) as db:
             counts = {
-                t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]  # noqa: S608
+                t: db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]
                 for t in ("persons", "profile", "update_journal", "outbox", "audit_log")
             }
         db.close()
         print(f"database: {size:,.0f} MB, " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))
 
-        print(f"notices read per update ({CHANNEL}, nothing due): "
-              + median_ms(await notices_per_update(built)))
+        print(
+            f"notices read per update ({CHANNEL}, nothing due): "
+            + median_ms(await notices_per_update(built))
+        )
 
         # the purge as the hourly sweep runs it: 1 % just past the retention period
         (folder / "purge").mkdir()

@@ -112,8 +112,7 @@ class ErasureQueries(Queries):
         await self._execute(f"DELETE FROM audit_log WHERE subject_id IN {_IDS}", (ids,))
         # a volunteer's correction of their CV in progress, or theirs of someone else's
         await self._execute(
-            f"DELETE FROM correction_drafts WHERE subject_id IN {_IDS}"
-            f" OR volunteer_id IN {_IDS}",
+            f"DELETE FROM correction_drafts WHERE subject_id IN {_IDS} OR volunteer_id IN {_IDS}",
             (ids, ids),
         )
         for table in _OWNED:

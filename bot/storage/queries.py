@@ -35,8 +35,8 @@ def dump_json(value: Any) -> str:
 
 
 def limit_clause(limit: int | None) -> str:
-    """" LIMIT n" for a positive whole number, "" for None (every row): the purges delete a
-    batch at a time, each in its own transaction."""
+    """The LIMIT clause of at most `limit` rows (a positive whole number), or nothing for None
+    (every row): the purges delete a batch at a time, each in its own transaction."""
     if limit is None:
         return ""
     if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:

@@ -37,3 +37,7 @@ CREATE INDEX persons_external_id ON persons (external_id);
 -- The hourly purge drops delivered messages Relais started whose buttons no longer work.
 CREATE INDEX started_finished ON started_messages (expires_at)
     WHERE state <> 'queued' AND dedupe_key IS NULL;
+
+-- The help requests no volunteer took yet, of a centre, oldest first: the volunteer menu counts
+-- them, /requests lists them.
+CREATE INDEX help_requests_waiting ON help_requests (centre, created_at) WHERE taken_at IS NULL;

@@ -10,20 +10,23 @@ that the 1 % of people silent beyond the retention period are due for erasure wh
 What is measured, per size:
 - start-up: from spawning the process to its first getUpdates, with 1 % of people due for the
   retention purge (first start), and with nothing due (second start, same database);
-- the retention purge: a separate connection counts the people past retention every 20 ms
-  until none is left; the purge time is that moment (from spawn) minus the start-up with nothing
-  due, or from the first person erased when the purge begins more than 5 s after polling;
+- the retention purge: a separate connection counts the people past retention every 10 ms;
+  each lower count is a step of the purge committed. Its time adds up the steps seen one after
+  the other; the first step began when a start-up with nothing due would have polled (if it
+  came during start-up); a pause of over 2 s between steps (the purge waiting for a later
+  sweep) counts as one typical step. Also printed: when nobody was left, from the spawn;
 - meanwhile, 5 people send /menu again and again from the moment of the spawn: the latency of
-  those sent before the purge ended;
+  those sent during start-up, and of those sent after it while steps of the purge were seen;
 - per-event latency on an idle bot, one person at a time: `/menu`, and a button press of the
-  self-assessment (press → the next question is shown);
+  self-assessment (press → the next question is shown), and the process's CPU time for each;
 - throughput, 50 people at once each waiting for their answer before the next action, with
   python-telegram-bot's rate limiter (first start) and without (second start,
   RELAIS_TELEGRAM_RATE_LIMIT=0): /menu (one Bot API call an update), and self-assessment
-  presses;
-- `/stats` of the admin (every centre), again and again, while 5 people send /menu: its time,
-  and the latency of their replies sent while a /stats was being answered;
-- peak memory of the process (VmHWM of /proc/<pid>/status) after the first start's run.
+  presses (the people first open the self-assessment, untimed);
+- `/stats` of the admin (every centre), every second, while 5 people send /menu (second start,
+  no limiter): its time, and the latency of their replies sent while a /stats was being
+  answered, and of the others;
+- peak memory of the process (VmHWM of /proc/<pid>/status), the highest of the two starts.
 Then a bare python-telegram-bot echo bot (bench/echo_bot.py) on the same emulator and machine,
 with and without AIORateLimiter. Every target of the issue is printed next to its figure.
 Timings are wall-clock on a shared machine: run it on a quiet one, and compare runs made on
@@ -35,6 +38,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import heapq
+import itertools
 import os
 import queue
 import shutil
@@ -64,6 +68,7 @@ from bot.testing.telegram_emulator import TelegramEmulator  # noqa: E402
 STATS_DONE = "Tous les centres"  # the last block of the admin's /stats
 ECHO_FIRST_USER = 900_000
 OTHERS = 5  # people writing while /stats or the purge run
+PAUSE = 2.0  # seconds between two steps of the purge that mean it waited for a later sweep
 STATS_PAUSE = 1.0  # the admin waits this long between two /stats: others are timed outside too
 
 
@@ -297,11 +302,11 @@ class SizeResult:
     startup_due: float = 0.0
     startup_idle: float = 0.0
     purged_after: float | None = None  # from spawn, when nobody past retention was left
-    purge_first_drop: float | None = None
-    purge_levels: int = 0
+    purge_drops: list[float] = field(default_factory=list)  # steps seen, from spawn
     purge_seconds: float | None = None
     purge_note: str = ""
-    during_purge: Spread | None = None
+    during_startup: Spread | None = None  # others' /menu sent before the first getUpdates
+    during_purge: Spread | None = None  # … sent after it, before the purge ended
     idle_menu: Spread | None = None
     idle_press: Spread | None = None
     cpu_menu_ms: float = 0.0  # the process's CPU time for one /menu, idle
@@ -315,16 +320,16 @@ class SizeResult:
 
 
 class DueWatcher(threading.Thread):
-    """Counts, on its own connection, the people past retention, every 20 ms, until none."""
+    """Counts, on its own connection, the people past retention, every 10 ms, until none:
+    each count lower than the one before is a step of the purge committed (`drops`)."""
 
     def __init__(self, database: Path, cutoff: str) -> None:
         super().__init__(daemon=True)
         self.database = database
         self.cutoff = cutoff
         self.initial: int | None = None
-        self.first_drop: float | None = None
+        self.drops: list[float] = []  # when each lower count was first seen
         self.zero: float | None = None
-        self.levels: set[int] = set()
         self.stopping = threading.Event()
 
     def count(self, db: sqlite3.Connection) -> int:
@@ -336,22 +341,42 @@ class DueWatcher(threading.Thread):
     def run(self) -> None:
         with contextlib.closing(sqlite3.connect(self.database, timeout=30)) as db:
             db.execute("PRAGMA query_only=1")
+            last = None
             while not self.stopping.is_set():
                 try:
                     left = self.count(db)
                 except sqlite3.OperationalError:  # e.g. locked during a migration
-                    time.sleep(0.02)
+                    time.sleep(0.01)
                     continue
                 now = time.perf_counter()
-                self.levels.add(left)
                 if self.initial is None:
                     self.initial = left
-                elif left < self.initial and self.first_drop is None:
-                    self.first_drop = now
+                elif last is not None and left < last:
+                    self.drops.append(now)
+                last = left
                 if left == 0:
                     self.zero = now
                     return
-                time.sleep(0.02)
+                time.sleep(0.01)
+
+
+def _step(drops: list[float]) -> float:
+    """The typical time between two steps of the purge seen one after the other."""
+    busy = [b - a for a, b in itertools.pairwise(drops) if b - a <= PAUSE]
+    return statistics.median(busy) if busy else 0.0
+
+
+def purge_work(drops: list[float], polled: float, startup_idle: float) -> float:
+    """The purge's own time, from the moments its steps were seen committed (seconds from the
+    spawn): steps one after the other add up; a pause longer than PAUSE between two steps (the
+    purge waiting for a later sweep) counts as one typical step. The first step began when the
+    process could start purging (the start-up with nothing due) if it came before polling,
+    else it counts as one typical step."""
+    steps = [b - a for a, b in itertools.pairwise(drops)]
+    busy = [d for d in steps if d <= PAUSE]
+    typical = _step(drops)
+    first = drops[0] - startup_idle if drops[0] <= polled else typical
+    return max(first, typical) + sum(busy) + typical * (len(steps) - len(busy))
 
 
 def cpu_seconds(pid: int) -> float:
@@ -448,12 +473,16 @@ def run_size(generated: generate_people.Generated, opts: Options, say: Any) -> S
                 result.startup_due = emulator.first_poll - spawned  # type: ignore[operator]
                 assert watcher.zero is not None
                 result.purged_after = watcher.zero - spawned
-                if watcher.first_drop is not None:
-                    result.purge_first_drop = watcher.first_drop - spawned
-                result.purge_levels = len(watcher.levels) - 1
-                result.during_purge = Spread.of(
-                    [s.seconds for s in during if s.sent <= watcher.zero]
-                )
+                result.purge_drops = [t - spawned for t in watcher.drops]
+                polled = emulator.first_poll
+                result.during_startup = Spread.of([s.seconds for s in during if s.sent < polled])
+                # after start-up, while steps of the purge were being committed
+                after = [t for t in watcher.drops if t > polled]
+                if after:
+                    begun = max(polled, after[0] - _step(watcher.drops))
+                    result.during_purge = Spread.of(
+                        [s.seconds for s in during if begun <= s.sent <= watcher.zero]
+                    )
 
                 say("  idle: /menu and presses, one person at a time")
                 pid = process.process.pid  # type: ignore[union-attr]
@@ -470,6 +499,18 @@ def run_size(generated: generate_people.Generated, opts: Options, say: Any) -> S
                 say(f"  throughput with the rate limiter, {opts.crowd} people at once")
                 throughput(emulator, result, "on", menu_crowd, press_on, opts)
 
+                result.memory_mb = vm_hwm_mb(process.process.pid)  # type: ignore[union-attr]
+            finally:
+                watcher.stopping.set()
+                process.stop()
+
+        # -- second start: nothing due; no rate limiter --------------------------------------
+        with WatchedEmulator(first_update_id=first_id + 10_000_000) as emulator:
+            process, spawned = spawn(folder, emulator, config, limited=False)
+            try:
+                result.startup_idle = wait_polling(process, emulator, spawned)
+                say(f"  throughput without the rate limiter, {opts.crowd} people at once")
+                throughput(emulator, result, "off", menu_crowd, press_off, opts)
                 say("  /stats of the admin while others write")
                 admin = players([meta["admin"]], STATS_STEPS, pause=STATS_PAUSE)
                 mixed = play(
@@ -485,32 +526,17 @@ def run_size(generated: generate_people.Generated, opts: Options, say: Any) -> S
                 result.others_stats_idle = Spread.of(
                     [s.seconds for s in menus if not any(a <= s.sent <= b for a, b in windows)]
                 )
-                result.memory_mb = vm_hwm_mb(process.process.pid)  # type: ignore[union-attr]
-            finally:
-                watcher.stopping.set()
-                process.stop()
-
-        # -- second start: nothing due; no rate limiter --------------------------------------
-        with WatchedEmulator(first_update_id=first_id + 10_000_000) as emulator:
-            process, spawned = spawn(folder, emulator, config, limited=False)
-            try:
-                result.startup_idle = wait_polling(process, emulator, spawned)
-                say(f"  throughput without the rate limiter, {opts.crowd} people at once")
-                throughput(emulator, result, "off", menu_crowd, press_off, opts)
                 result.memory_mb = max(result.memory_mb, vm_hwm_mb(process.process.pid))  # type: ignore[union-attr]
             finally:
                 process.stop()
 
-    # the purge's own time: when it ended, less the start-up it did not need; a purge that
-    # begins long after polling (a later sweep) is timed from its first erasure instead
-    if result.purged_after is not None:
-        begins = result.startup_idle
-        polled = result.startup_due
-        drop = result.purge_first_drop
-        if drop is not None and drop > polled + 5.0:
-            begins = drop
-            result.purge_note = f"began {drop - polled:.1f} s after polling; timed from then"
-        result.purge_seconds = max(0.0, result.purged_after - begins)
+    if result.purge_drops:
+        drops = result.purge_drops
+        result.purge_seconds = purge_work(drops, result.startup_due, result.startup_idle)
+        waits = sum(1 for a, b in itertools.pairwise(drops) if b - a > PAUSE)
+        result.purge_note = f"{len(drops)} steps seen, first {drops[0]:.2f} s after spawn" + (
+            f", {waits} pause(s) over {PAUSE:.0f} s between steps" if waits else ""
+        )
     return result
 
 
@@ -640,7 +666,8 @@ def report(results: list[SizeResult], echo: dict[str, float], opts: Options) -> 
         lambda r: f"{r.purge_seconds:.2f} s ({r.due:,})" if r.purge_seconds is not None else "—",
     )
     row("  all purged, from spawn", lambda r: f"{r.purged_after:.2f} s" if r.purged_after else "—")
-    row("  others' /menu sent while it ran", lat("during_purge"))
+    row("  others' /menu sent during start-up", lat("during_startup"))
+    row("  others' /menu sent after start-up, while it ran", lat("during_purge"))
     row("/stats of the admin, every centre", lat("stats"))
     row("  others' /menu sent while /stats ran", lat("during_stats"))
     row("  others' /menu at the same time, outside /stats", lat("others_stats_idle"))
@@ -667,14 +694,16 @@ def report(results: list[SizeResult], echo: dict[str, float], opts: Options) -> 
     for r in results:
         notes = []
         if r.purge_note:
-            notes.append(f"purge {r.purge_note}")
+            notes.append(f"purge: {r.purge_note}")
+        if r.during_startup:
+            notes.append(f"others during start-up: {r.during_startup.long()}")
         if r.during_purge:
             notes.append(f"others during the purge: {r.during_purge.long()}")
         if r.stats:
             notes.append(f"/stats: {r.stats.long()}")
         if r.during_stats:
             notes.append(f"others during /stats: {r.during_stats.long()}")
-        notes.append(f"purge steps seen: {r.purge_levels}; database {r.database_mb:.0f} MB")
+        notes.append(f"database {r.database_mb:.0f} MB")
         lines.append(f"{r.people:,} people: " + "; ".join(notes))
     return "\n".join(lines)
 

@@ -8,7 +8,9 @@ clock the generator moves (the people's history spans three years before the tes
 - 10 centres; an admin (named in the configuration) invites a coordinator for each with
   `/invite <centre> coordinator`, each coordinator invites two volunteers with `/invite` (one
   centre has a third), and each of these 31 people joins by sending the code and a first name:
-  real conversations through the engine, as on a phone.
+  real conversations through the engine, as on a phone. An 11th centre opened last week and
+  its team has not joined yet (0.5 % of the people chose it; the admins take their requests),
+  as happens whenever a deployment grows: every event then also looks the admins up.
 - A handful of people (bench/personas.py) do the whole self-assessment through the engine and
   the real flows. N people are then written like them through the storage API
   (`Tx.load_state` / `Tx.save_state`), 1,000 to a transaction, with varied first names,
@@ -18,7 +20,8 @@ clock the generator moves (the people's history spans three years before the tes
   (volunteers reading pages, CVs and phones), a week of handled updates (N) and sent outbox rows
   (2 N), all through the storage API.
 - 1 % of the people were last seen beyond the retention period (730 days): the first process
-  started at the tests' moment has them to erase.
+  started at the tests' moment has them to erase. The others were last seen in the last 690
+  days (none is due for the erasure warning, which would write to chats the emulator lacks).
 
 The result is cached under /tmp/relais-bench (RELAIS_BENCH_CACHE) by N, the generator's
 VERSION and the database migrations of the code running it; a database generated with fewer
@@ -60,7 +63,7 @@ from bot.storage.queries import to_text  # noqa: E402
 from bot.testing.conversation import Conversation  # noqa: E402
 from bot.testing.moment import NOW, Hands  # noqa: E402
 
-VERSION = 1  # change it when what is generated changes: the caches are then made again
+VERSION = 2  # change it when what is generated changes: the caches are then made again
 CACHE = Path(os.environ.get("RELAIS_BENCH_CACHE", "/tmp/relais-bench"))
 SEED = 11
 CHANNEL = "telegram"
@@ -77,6 +80,10 @@ CENTRES = (
     ("strasbourg", "Strasbourg Neudorf"),
     ("montpellier", "Montpellier Mosson"),
 )
+# opened last week: its team has not joined yet (its help requests go to the admins), as
+# happens whenever a deployment grows; a few people already chose it
+NEW_CENTRE = ("rouen", "Rouen Sud")
+NEW_CENTRE_SHARE = 0.005
 ADMIN = "1000"  # a Telegram user id, named in [general] admins
 TEAM_FIRST_ID = 2000  # the coordinators' and volunteers' Telegram ids from here
 PEOPLE_FIRST_ID = 10_000_000  # the beneficiaries' Telegram ids from here
@@ -241,7 +248,7 @@ AUDITED = (("profile", 6), ("cv", 2), ("phone", 1), ("message", 1))
 def config_text() -> str:
     """The configuration of the generated deployment (the benchmark runs Relais with it)."""
     lines = ["[general]", f'admins = ["{ADMIN}"]', ""]
-    for ident, name in CENTRES:
+    for ident, name in (*CENTRES, NEW_CENTRE):
         lines += ["[[centres]]", f'id = "{ident}"', f'name = "{name}"', ""]
     return "\n".join(lines)
 
@@ -401,6 +408,10 @@ async def make_team(relais: Relais) -> dict[str, list[int]]:
         async with relais.storage.transaction() as tx:
             found = await tx.persons_by_external_ids(members)
         team[centre] = [p.id for p in found if p.id is not None]
+    async with relais.storage.transaction() as tx:
+        admins = await tx.persons_by_external_ids([ADMIN])
+    # the admins take care of the new centre's people until its team joins
+    team[NEW_CENTRE[0]] = [p.id for p in admins if p.id is not None]
     return team
 
 
@@ -622,7 +633,8 @@ async def generate(people: int, folder: Path, say: Any = print) -> dict[str, Any
     relais = await open_relais(settings, clock=hands)
     try:
         team = await make_team(relais)
-        say(f"  {sum(map(len, team.values()))} volunteers joined with invitation codes")
+        volunteers = sum(len(team[c]) for c, _ in CENTRES)
+        say(f"  {volunteers} volunteers joined with invitation codes")
         retention = timedelta(days=RETENTION_DAYS)
         past = set(rng.sample(range(people), round(people * PAST_RETENTION)))
         weights = [p.weight for p in personas]
@@ -644,7 +656,12 @@ async def generate(people: int, folder: Path, say: Any = print) -> dict[str, Any
                             rng, NOW - timedelta(days=690), NOW - timedelta(hours=1)
                         )
                     created = max(origin, last_seen - timedelta(days=rng.uniform(0, 300)))
-                    spec = Spec(index, persona, rng.choice(CENTRES)[0], created, last_seen)
+                    centre = rng.choice(CENTRES)[0]
+                    if rng.random() < NEW_CENTRE_SHARE and index not in past:
+                        centre = NEW_CENTRE[0]
+                        created = max(created, NOW - timedelta(days=7))
+                        last_seen = max(last_seen, created)
+                    spec = Spec(index, persona, centre, created, last_seen)
                     await write_person(tx, hands, rng, spec, personas, team, counts)
                     french = persona.state.person.locale == "fr"
                     if index not in past and french and len(acting) < ACTING:
@@ -671,7 +688,7 @@ async def generate(people: int, folder: Path, say: Any = print) -> dict[str, Any
         "cutoff": to_text(cutoff),
         "past_retention": len(past),
         "admin": ADMIN,
-        "team": sum(map(len, team.values())),
+        "team": volunteers,
         "acting": acting,
         "next_update_id": last_update + 1,
         "personas": [p.name for p in personas],

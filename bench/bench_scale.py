@@ -15,17 +15,19 @@ What is measured, per size:
   the other; the first step began when a start-up with nothing due would have polled (if it
   came during start-up); a pause of over 2 s between steps (the purge waiting for a later
   sweep) counts as one typical step. Also printed: when nobody was left, from the spawn;
-- meanwhile, 5 people send /menu again and again from the moment of the spawn: the latency of
-  those sent during start-up, and of those sent after it while steps of the purge were seen;
-- per-event latency on an idle bot, one person at a time: `/menu`, and a button press of the
-  self-assessment (press → the next question is shown), and the process's CPU time for each;
+- meanwhile, 5 people send /menu again and again (0.2 s after each answer) from the spawn
+  on: the latency of those sent during start-up, and of those sent after it while steps of the
+  purge were seen;
+- per-event latency on an idle bot, one person acting every 0.1 s after each answer: `/menu`,
+  and a button press of the self-assessment (press → the next question is shown), and the
+  process's CPU time for each;
 - throughput, 50 people at once each waiting for their answer before the next action, with
   python-telegram-bot's rate limiter (first start) and without (second start,
   RELAIS_TELEGRAM_RATE_LIMIT=0): /menu (one Bot API call an update), and self-assessment
   presses (the people first open the self-assessment, untimed);
-- `/stats` of the admin (every centre), every second, while 5 people send /menu (second start,
-  no limiter): its time, and the latency of their replies sent while a /stats was being
-  answered, and of the others;
+- `/stats` of the admin (every centre), a second after each, while 5 people send /menu
+  (second start, no limiter): its time, and the latency of their replies sent while a /stats
+  was being answered, and of the others;
 - peak memory of the process (VmHWM of /proc/<pid>/status), the highest of the two starts.
 Then a bare python-telegram-bot echo bot (bench/echo_bot.py) on the same emulator and machine,
 with and without AIORateLimiter. Every target of the issue is printed next to its figure.
@@ -70,6 +72,11 @@ ECHO_FIRST_USER = 900_000
 OTHERS = 5  # people writing while /stats or the purge run
 PAUSE = 2.0  # seconds between two steps of the purge that mean it waited for a later sweep
 STATS_PAUSE = 1.0  # the admin waits this long between two /stats: others are timed outside too
+# between two actions of one person when timing an idle bot, and of the others while the purge
+# or /stats run: people, not floods (back to back, one person alone goes past the 30 messages a
+# second of python-telegram-bot's rate limiter, which then spaces every message by 33 ms)
+IDLE_PAUSE = 0.1
+OTHERS_PAUSE = 0.2
 
 
 # -- the emulator, watched -------------------------------------------------------------------
@@ -240,11 +247,11 @@ def play(
     return done
 
 
-def into_assessment(emulator: WatchedEmulator, users: list[str]) -> list[Player]:
+def into_assessment(emulator: WatchedEmulator, users: list[str], **how: Any) -> list[Player]:
     """These people open the self-assessment (not timed); then they press its buttons in a
     loop, from the first question on."""
     play(emulator, players(users, PRESS_STEPS[:2], once=True))
-    return players(users, PRESS_STEPS, index=2, loop_from=1)
+    return players(users, PRESS_STEPS, index=2, loop_from=1, **how)
 
 
 def _stuck(emulator: TelegramEmulator, crowd: list[Player]) -> str:
@@ -469,7 +476,12 @@ def run_size(generated: generate_people.Generated, opts: Options, say: Any) -> S
                     return time.perf_counter() > max(emulator.first_poll, watcher.zero) + 1.0
 
                 # others write from the spawn on, while the process starts and purges
-                during = play(emulator, players(others, MENU_STEPS), stop=settled, timeout=600)
+                during = play(
+                    emulator,
+                    players(others, MENU_STEPS, pause=OTHERS_PAUSE),
+                    stop=settled,
+                    timeout=600,
+                )
                 result.startup_due = emulator.first_poll - spawned  # type: ignore[operator]
                 assert watcher.zero is not None
                 result.purged_after = watcher.zero - spawned
@@ -487,10 +499,14 @@ def run_size(generated: generate_people.Generated, opts: Options, say: Any) -> S
                 say("  idle: /menu and presses, one person at a time")
                 pid = process.process.pid  # type: ignore[union-attr]
                 used = cpu_seconds(pid)
-                idle_menu = play(emulator, players(acting[5:6], MENU_STEPS), samples=opts.samples)
+                idle_menu = play(
+                    emulator,
+                    players(acting[5:6], MENU_STEPS, pause=IDLE_PAUSE),
+                    samples=opts.samples,
+                )
                 result.idle_menu = Spread.of([s.seconds for s in idle_menu])
                 result.cpu_menu_ms = (cpu_seconds(pid) - used) * 1000 / len(idle_menu)
-                pressing = into_assessment(emulator, acting[6:7])
+                pressing = into_assessment(emulator, acting[6:7], pause=IDLE_PAUSE)
                 used = cpu_seconds(pid)
                 idle_press = play(emulator, pressing, samples=opts.samples)
                 result.idle_press = Spread.of([s.seconds for s in idle_press if s.step.counted])
@@ -514,7 +530,9 @@ def run_size(generated: generate_people.Generated, opts: Options, say: Any) -> S
                 say("  /stats of the admin while others write")
                 admin = players([meta["admin"]], STATS_STEPS, pause=STATS_PAUSE)
                 mixed = play(
-                    emulator, admin + players(others, MENU_STEPS), seconds=opts.stats_seconds
+                    emulator,
+                    admin + players(others, MENU_STEPS, pause=OTHERS_PAUSE),
+                    seconds=opts.stats_seconds,
                 )
                 stats = [s for s in mixed if s.step is STATS_STEPS[0]]
                 windows = [(s.sent, s.done) for s in stats]

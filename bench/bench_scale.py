@@ -640,8 +640,21 @@ def report(results: list[SizeResult], echo: dict[str, float], opts: Options) -> 
     def per_s(key: str) -> Callable[[SizeResult], str]:
         return lambda r: f"{r.rates.get(key, 0):.1f}/s"
 
-    row(f"/menu updates a second, rate limiter on, {opts.crowd} people", per_s("menu_on"))
-    row(f"self-assessment presses a second, limiter on, {opts.crowd} people", per_s("press_on"))
+    def drop(key: str) -> str:
+        if small is None or not small.rates.get(key):
+            return ""
+        return f"{large.rates.get(key, 0) / small.rates[key]:.2f}×"
+
+    row(
+        f"/menu updates a second, rate limiter on, {opts.crowd} people",
+        per_s("menu_on"),
+        drop("menu_on"),
+    )
+    row(
+        f"self-assessment presses a second, limiter on, {opts.crowd} people",
+        per_s("press_on"),
+        drop("press_on"),
+    )
     share = large.rates["press_on"] / max(large.rates["menu_on"], 1e-9)
     row(
         "  presses / one-call updates, limiter on",
@@ -650,8 +663,16 @@ def report(results: list[SizeResult], echo: dict[str, float], opts: Options) -> 
         "≥ 0.80 (largest size)",
         share >= 0.8,
     )
-    row(f"/menu updates a second, no rate limiter, {opts.crowd} people", per_s("menu_off"))
-    row(f"self-assessment presses a second, no limiter, {opts.crowd} people", per_s("press_off"))
+    row(
+        f"/menu updates a second, no rate limiter, {opts.crowd} people",
+        per_s("menu_off"),
+        drop("menu_off"),
+    )
+    row(
+        f"self-assessment presses a second, no limiter, {opts.crowd} people",
+        per_s("press_off"),
+        drop("press_off"),
+    )
     echo_off = echo.get("off")
     if echo_off:
         against = large.rates["menu_off"] / echo_off

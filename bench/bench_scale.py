@@ -773,10 +773,12 @@ def main() -> None:
     parser.add_argument("--no-echo", action="store_true", help="skip the echo bot")
     args = parser.parse_args()
     sizes = sorted(int(s.replace("_", "").replace(",", "")) for s in args.people.split(","))
-    seconds = args.seconds or (4.0 if args.quick else 10.0)
+    seconds = args.seconds or (6.0 if args.quick else 10.0)
     opts = Options(
         seconds=seconds,
-        warmup=min(1.0, seconds / 4),
+        # the rate limiter lets a burst of 30 messages through before its pace: at 40
+        # updates a second, it takes 2.3 s to reach it
+        warmup=min(2.5, seconds / 3),
         samples=30 if args.quick else 100,
         crowd=args.crowd,
         stats_seconds=4.0 if args.quick else 8.0,

@@ -55,6 +55,9 @@ class TelegramSettings:
     webhook_path: str = "/telegram"
     webhook_secret: str | None = field(default=None, repr=False)
     max_retries: int = 5
+    # python-telegram-bot's AIORateLimiter keeps Telegram's ~30 messages/s; a self-hosted Bot API
+    # server (or the tests' emulator) has no such limit, and the limiter then only slows Relais
+    rate_limit: bool = True
 
 
 @dataclass(frozen=True)
@@ -152,6 +155,24 @@ def _integer(low: int, high: int) -> Parser:
         return raw
 
     return parse
+
+
+_TRUE = ("true", "yes", "on", "1")
+_FALSE = ("false", "no", "off", "0")
+
+
+def _boolean(raw: Any, origin: _Origin) -> bool:
+    """true or false; in the environment also yes/no, on/off, 1/0 (any case)."""
+    if origin.from_env and isinstance(raw, str):
+        word = raw.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        raise _Bad()
+    if not isinstance(raw, bool):
+        raise _Bad()
+    return raw
 
 
 def _number(low: float, high: float) -> Parser:
@@ -428,6 +449,12 @@ SCHEMA: dict[str, dict[str, Setting]] = {
         ),
         "max_retries": Setting(
             "max_retries", _integer(0, 20), "a whole number of retries between 0 and 20"
+        ),
+        "rate_limit": Setting(
+            "rate_limit",
+            _boolean,
+            "true or false (in the environment also 1 or 0)",
+            "RELAIS_TELEGRAM_RATE_LIMIT",
         ),
     },
     "outbox": {

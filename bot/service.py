@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from bot.config import Settings
 from bot.core.clock import Clock, utc_now
@@ -23,7 +23,7 @@ from bot.documents.maker import Document, Documents, NoDocument
 from bot.fairness.repeats import RecentDocuments
 from bot.flows.loader import load_flows
 from bot.flows.model import FlowSet
-from bot.privacy import erasure
+from bot.privacy import erasure, retention
 from bot.privacy import export as data_export
 from bot.reach import buttons as started_buttons
 from bot.reach import centre_message
@@ -31,7 +31,7 @@ from bot.reach.kinds import check_reply_flows
 from bot.reach.started import is_started_button
 from bot.schedule.sweeps import sweeps
 from bot.storage.database import Storage, Tx
-from bot.storage.erasure import ERASED, PURGED
+from bot.storage.erasure import ERASED
 
 log = logging.getLogger("relais")
 
@@ -289,28 +289,13 @@ class Relais:
                 tx, centre, role, created_by, self.clock(), self.settings.invite_days
             )
 
-    async def purge(self, now: datetime) -> int:
+    async def purge(self, now: datetime, *, seconds: float | None = None) -> int:
         """Apply the retention promise: erase people silent too long (as their own erasure
-        does), messages Relais started and audit lines as old, old updates and sends; then
-        empty the WAL."""
-        cutoff = now - timedelta(days=self.settings.retention_days)
-        async with self.storage.transaction() as tx:
-            people = await tx.inactive_persons(cutoff)
-            for gone in people:
-                await tx.erase_person(gone.id, PURGED, None)
-            await tx.purge_started(cutoff, now)
-            await tx.purge_audit(cutoff)
-            await tx.purge_handled_updates(now - timedelta(days=7))
-            await tx.purge_set_aside_updates(now - timedelta(days=7))
-            await tx.purge_outbox(now - timedelta(days=7))
-            await tx.purge_correction_drafts(now - timedelta(days=7))
-            # also hourly: dropped texts (journal and outbox payloads) must not linger in the WAL
-            tx.checkpoint_after_commit()
-        for gone in people:
-            erasure.forget_documents(self.settings.documents_dir, gone.external_id, gone.id)
-        if people:
-            log.info("retention: erased %d inactive people", len(people))
-        return len(people)
+        does), messages Relais started and audit lines as old, old updates and sends, a few at
+        a time (bot.privacy.retention), then empty the WAL; how many people were erased. With
+        `seconds`, stop once that time is spent: the next purge goes on."""
+        purged = await retention.purge(self.storage, self.settings, now, seconds=seconds)
+        return purged.people
 
     async def close(self) -> None:
         """Close the database."""
@@ -338,7 +323,8 @@ async def open_relais(settings: Settings, clock: Clock = utc_now) -> Relais:
     desk = Desk(catalogs, engine, settings.admins, settings.invite_days, settings.quiet_hours)
     recorder = FollowUpRecorder(catalogs, settings.admins)
     relais = Relais(settings, flows, catalogs, engine, storage, documents, desk, recorder, clock)
-    # every sweep once now (expired data erased, warnings due queued); a scheduler runs them on
+    # every sweep once now (expired data erased, warnings due queued), each within its start-up
+    # share (a long purge goes on in the scheduler's next run); a scheduler runs them on
     for sweep in sweeps():
-        await sweep.run(relais, clock())
+        await (sweep.at_start or sweep.run)(relais, clock())
     return relais

@@ -441,3 +441,37 @@ def test_a_plain_http_bot_api_elsewhere_than_this_machine_is_refused(tmp_path: P
 )
 def test_https_or_this_machine_is_accepted_for_the_bot_api(url: str):
     assert load_settings(None, {"RELAIS_TELEGRAM_API_URL": url}).telegram.api_url == url
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "expected"),
+    [
+        ("", {}, True),  # on by default: Telegram limits bots to about 30 messages a second
+        ("[telegram]\nrate_limit = false\n", {}, False),
+        ("[telegram]\nrate_limit = true\n", {}, True),
+        ("", {"RELAIS_TELEGRAM_RATE_LIMIT": "0"}, False),
+        ("", {"RELAIS_TELEGRAM_RATE_LIMIT": "False"}, False),
+        ("", {"RELAIS_TELEGRAM_RATE_LIMIT": "off"}, False),
+        ("", {"RELAIS_TELEGRAM_RATE_LIMIT": "1"}, True),
+        ("[telegram]\nrate_limit = false\n", {"RELAIS_TELEGRAM_RATE_LIMIT": "true"}, True),
+    ],
+)
+def test_the_rate_limit_setting_is_read(
+    tmp_path: Path, text: str, env: dict[str, str], expected: bool
+):
+    path = write(tmp_path, text) if text else None
+    assert load_settings(path, env).telegram.rate_limit is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "env", "expected"),
+    [
+        ('[telegram]\nrate_limit = "no"\n', {}, "[telegram] rate_limit: expected true or false"),
+        ("[telegram]\nrate_limit = 0\n", {}, "[telegram] rate_limit: expected true or false"),
+        ("", {"RELAIS_TELEGRAM_RATE_LIMIT": "maybe"}, "RELAIS_TELEGRAM_RATE_LIMIT: expected"),
+    ],
+)
+def test_a_wrong_rate_limit_names_the_key(
+    tmp_path: Path, text: str, env: dict[str, str], expected: str
+):
+    assert expected in error_of(tmp_path, text or None, env=env)

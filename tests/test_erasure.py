@@ -193,6 +193,30 @@ async def test_erasing_one_s_data_is_also_leaving_the_volunteers_notices(
     assert again is not None and again.id is not None and again.id > person_id
 
 
+async def test_several_people_erased_at_once_leave_nothing_and_the_others_stay(
+    relais: Relais,
+) -> None:
+    # the retention purge erases a batch with one statement a table (erase_persons)
+    _, _, zorba_id = await a_followed_person(relais)
+    olga = Conversation(relais, user="olga")
+    await olga.play(ONBOARDING.replace(FIRST_NAME, "Olga"))
+    async with relais.storage.transaction() as tx:
+        found = await tx.find_person("test", "olga")
+        assert found is not None and found.id is not None
+        olga_id = found.id
+        unknown = olga_id + 100
+        erased = await tx.erase_persons([olga_id, unknown, zorba_id], "purged", None)
+    assert erased == sorted([zorba_id, olga_id])  # an id nobody has is left out
+    assert set((await rows_about(relais, zorba_id, "zorba")).values()) == {0}
+    assert set((await rows_about(relais, olga_id, "olga")).values()) == {0}
+    assert leftovers(database_files(relais.settings.database)) == []
+    async with relais.storage.transaction() as tx:
+        assert await tx.find_person("test", "vic") is not None  # their volunteer stays
+        lines = {(e.subject_id, e.action, e.actor_id) for e in await tx.audit_entries(limit=100)}
+    assert {(zorba_id, "purged", None), (olga_id, "purged", None)} <= lines
+    assert not any(subject == unknown for subject, _, _ in lines)
+
+
 async def test_the_retention_purge_leaves_no_byte_and_keeps_an_id_only_line(
     settings: Settings,
 ) -> None:

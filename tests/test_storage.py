@@ -495,6 +495,27 @@ async def test_purge_outbox_deletes_only_finished_items(storage: Storage, clock)
         assert await tx.outbox_counts() == {"queued": 1, "sent": 0, "failed": 0, "blocked": 0}
 
 
+async def test_the_purges_delete_a_batch_at_a_time_oldest_first(storage: Storage, clock):
+    # the retention purge calls each with a limit, one transaction a batch
+    async with storage.transaction() as tx:
+        for update_id in (1, 2, 3, 4):
+            await tx.journal_update(update_id, {"update_id": update_id})
+            await tx.mark_update_handled(update_id)
+            sent = await tx.enqueue("1", "sendMessage", {"text": "x"})
+            await tx.mark_sent(sent)
+            clock.now += timedelta(minutes=1)
+    clock.now = T0 + timedelta(days=30)
+    async with storage.transaction() as tx:
+        assert await tx.purge_handled_updates(clock.now, limit=2) == 2
+        assert await tx.purge_handled_updates(clock.now, limit=2) == 1  # the last one stays
+        assert await tx.journal_update(1, {"update_id": 1}) is True  # the oldest went first
+        assert await tx.purge_outbox(clock.now, limit=3) == 3
+        assert await tx.purge_outbox(clock.now, limit=3) == 1
+        assert await tx.purge_outbox(clock.now, limit=3) == 0
+        with pytest.raises(ValueError, match="row limit"):
+            await tx.purge_outbox(clock.now, limit=0)
+
+
 async def test_naive_datetimes_are_refused(storage: Storage):
     with pytest.raises(ValueError, match="naive"):
         async with storage.transaction() as tx:

@@ -10,6 +10,7 @@ import pytest
 from bot.channels.telegram import TelegramChannel
 from bot.config import load_settings
 from bot.service import open_relais
+from bot.testing.phone import Phone
 from bot.testing.telegram_emulator import TelegramEmulator
 from tests.conftest import fixed_clock
 from tests.test_storage import pending_of
@@ -89,3 +90,33 @@ async def test_skipping_a_strange_update_over_budget_never_raises(
     finally:
         await channel.app.shutdown()
         await relais.close()
+
+
+@pytest.mark.parametrize(("value", "limited"), [(None, True), ("1", True), ("0", False)])
+async def test_the_rate_limiter_is_on_unless_turned_off(
+    tmp_path: Path, emulator: TelegramEmulator, value: str | None, limited: bool
+) -> None:
+    env = {
+        "RELAIS_DATABASE": str(tmp_path / "db.sqlite3"),
+        "RELAIS_TELEGRAM_TOKEN": emulator.token,
+        "RELAIS_TELEGRAM_API_URL": emulator.base_url,
+    }
+    if value is not None:
+        env["RELAIS_TELEGRAM_RATE_LIMIT"] = value
+    relais = await open_relais(load_settings(None, env=env), clock=fixed_clock)
+    try:
+        channel = TelegramChannel(relais)
+        assert (channel.bot.rate_limiter is not None) is limited
+    finally:
+        await relais.close()
+
+
+def test_without_the_rate_limiter_the_process_serves_as_usual(
+    emulator: TelegramEmulator, relais_factory
+) -> None:
+    # a self-hosted Bot API server has no 30 messages/s limit: the calls made outside the
+    # outbox (the command menu, deleting the webhook) must not ask a limiter for retries
+    bot = relais_factory(extra_env={"RELAIS_TELEGRAM_RATE_LIMIT": "false"})
+    Phone(emulator, 5101).play("> /start\n< Choose your language.\n> [Français]\n< d'accord ?")
+    assert emulator.calls_to("setMyCommands")
+    assert "rate_limit_args" not in bot.logs()

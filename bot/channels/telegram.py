@@ -106,27 +106,32 @@ class TelegramChannel:
         self.relais = relais
         self.settings = relais.settings.telegram
         self.clock = clock
-        self.app: Application = (
+        builder = (
             ApplicationBuilder()
             .token(self.settings.token or "")
             .base_url(self.settings.api_url)
             .base_file_url(self.settings.api_url.replace("/bot", "/file/bot"))
-            # Telegram's pace (30 messages a second) for every call; a 429 on an outbox call
-            # comes back at once, and the runtime makes that chat wait, `max_retries` times in
-            # place, while the others go on (the limiter's own retries would hold every chat's
-            # calls meanwhile). The few calls made outside the outbox retry in the limiter.
-            .rate_limiter(AIORateLimiter(max_retries=0))
             .updater(None)
             .job_queue(None)  # the process's scheduler wakes the sweeps (bot.schedule)
-            .build()
+        )
+        # Telegram's pace (30 messages a second) for every call; a 429 on an outbox call comes
+        # back at once, and the runtime makes that chat wait, `max_retries` times in place,
+        # while the others go on (the limiter's own retries would hold every chat's calls
+        # meanwhile). The few calls made outside the outbox retry in the limiter. Off
+        # (`rate_limit = false`) for a self-hosted Bot API server, which has no such limit.
+        self.app: Application = (
+            builder.rate_limiter(AIORateLimiter(max_retries=0)).build()
+            if self.settings.rate_limit
+            else builder.build()
         )
         self.runtime = Runtime(relais, self, clock, flood_retries=self.settings.max_retries)
         self._stopping = asyncio.Event()
 
     @property
-    def _retries(self) -> int:
-        # the limiter's retries of a 429 on a call made outside the outbox
-        return self.settings.max_retries
+    def _retries(self) -> int | None:
+        # the limiter's retries of a 429 on a call made outside the outbox (None: no limiter,
+        # which refuses rate_limit_args)
+        return self.settings.max_retries if self.settings.rate_limit else None
 
     @property
     def bot(self) -> ExtBot:

@@ -55,7 +55,7 @@ async def take_due(
         return []
     due = await tx.lease_due_started(channel, now, OWNER, now + LEASE, external_id, BATCH)
     if not due:
-        return []  # the usual case, after every round of updates: nothing more to write
+        return []  # the common case, after every round of updates and every second
     out: list[Outgoing] = []
     kept: list[int] = []
     done: list[int] = []
@@ -77,6 +77,8 @@ async def take_due(
         own = any(b.data.startswith(PREFIX) for row in message.buttons for b in row)
         (kept if own else done).append(started.id)
         out.append(Outgoing(started.person, message, started.priority, started.subject_id))
-    await tx.finish_started(kept, done)
-    await tx.drop_started(dropped)
+    if kept or done:
+        await tx.finish_started(kept, done)
+    if dropped:
+        await tx.drop_started(dropped)
     return out

@@ -50,7 +50,9 @@ async def warn(
     retention = timedelta(days=retention_days)
     soon = now - retention + timedelta(days=lead_days(retention_days))
     queued = 0
-    for silent in await tx.silent_since(soon, now - retention):
+    # those already warned since their last message are left out: their warning's dedupe key
+    # would refuse it anyway, and thousands are in the window of a large deployment
+    for silent in await tx.silent_since(soon, now - retention, unless_sent=KIND):
         deadline = silent.last_seen + retention
         day = deadline.astimezone(zone).date()
         new = NewStarted(

@@ -22,16 +22,27 @@ class Sweep:
     every_seconds: float
     run: Callable[[Relais, datetime], Awaitable[int]]
     first_after_seconds: float = 0.0
+    # what start-up runs instead of `run`, when that can be long: start-up never waits for a
+    # whole backlog, the scheduler's first run does the rest
+    at_start: Callable[[Relais, datetime], Awaitable[int]] | None = None
+
+
+# the share of start-up the purge may take (at least one step of it runs)
+START_PURGE_SECONDS = 0.5
 
 
 async def _retention(relais: Relais, now: datetime) -> int:
     return await relais.purge(now)
 
 
+async def _retention_at_start(relais: Relais, now: datetime) -> int:
+    return await relais.purge(now, seconds=START_PURGE_SECONDS)
+
+
 def sweeps() -> tuple[Sweep, ...]:
     """Every sweep of the process (the channels' own wake-ups are added by the runtime)."""
     return (
-        Sweep("retention", 3600, _retention, first_after_seconds=60),
+        Sweep("retention", 3600, _retention, first_after_seconds=60, at_start=_retention_at_start),
         # after the retention: nobody about to be erased this hour is warned first
         Sweep("erasure_warning", 3600, erasure_warning.sweep, first_after_seconds=90),
     )

@@ -148,8 +148,9 @@ class Journal(Protocol):
         again)."""
         ...
 
-    async def purge_set_aside_updates(self, before: datetime) -> int:
-        """Forget updates set aside before `before` (their payload holds what people wrote)."""
+    async def purge_set_aside_updates(self, before: datetime, limit: int | None = None) -> int:
+        """Forget updates set aside before `before` (at most `limit`; their payload holds what
+        people wrote)."""
         ...
 
     async def last_update_id(self, *, channel: str = DEFAULT_CHANNEL) -> int | None:
@@ -157,9 +158,9 @@ class Journal(Protocol):
         1)."""
         ...
 
-    async def purge_handled_updates(self, before: datetime) -> int:
-        """Forget updates handled before `before`; each channel's latest is kept for
-        last_update_id."""
+    async def purge_handled_updates(self, before: datetime, limit: int | None = None) -> int:
+        """Forget updates handled before `before` (at most `limit`); each channel's latest is
+        kept for last_update_id."""
         ...
 
 
@@ -246,8 +247,9 @@ class Outbox(Protocol):
         """Number of outbox items in each state (every state present, zeros included)."""
         ...
 
-    async def purge_outbox(self, before: datetime) -> int:
-        """Delete items that left the queue (sent, failed, blocked) before `before`."""
+    async def purge_outbox(self, before: datetime, limit: int | None = None) -> int:
+        """Delete items that left the queue (sent, failed, blocked) before `before` (at most
+        `limit`, oldest first)."""
         ...
 
 
@@ -294,15 +296,17 @@ class StartedMessages(Protocol):
         learn more about the people they followed); how many."""
         ...
 
-    async def purge_started(self, before: datetime, now: datetime) -> int:
+    async def purge_started(self, before: datetime, now: datetime, limit: int | None = None) -> int:
         """Delete messages queued before `before`, delivered or not (nobody read them in time), and
-        answered or expired ones whose buttons no longer work."""
+        answered or expired ones whose buttons no longer work (at most `limit`)."""
         ...
 
-    async def silent_since(self, until: datetime, after: datetime) -> list[Silent]:
+    async def silent_since(
+        self, until: datetime, after: datetime, unless_sent: str | None = None
+    ) -> list[Silent]:
         """People who can be written to (not stopped, not blocked) whose last message is from
-        `after`
-        to `until` (both included)."""
+        `after` to `until` (both included); with `unless_sent`, not those who were queued a
+        message of that kind since their last message."""
         ...
 
 
@@ -563,8 +567,9 @@ class Audit(Protocol):
         """Every audit line about the person, oldest first (who did it is left out)."""
         ...
 
-    async def purge_audit(self, before: datetime) -> int:
-        """Delete audit lines older than `before`: the log is kept as long as the data."""
+    async def purge_audit(self, before: datetime, limit: int | None = None) -> int:
+        """Delete audit lines older than `before` (at most `limit`): the log is kept as long as
+        the data."""
         ...
 
 
@@ -594,8 +599,16 @@ class Erasure(Protocol):
         happened (`action`: "erased" or "purged"). False if there was no such person."""
         ...
 
-    async def inactive_persons(self, before: datetime) -> list[Gone]:
-        """Everyone whose last message is older than `before`."""
+    async def erase_persons(
+        self, person_ids: Collection[int], action: str, actor_id: int | None
+    ) -> list[int]:
+        """`erase_person` for several people at once (the retention purge), with one statement
+        a table for all of them; the ids of those who were there."""
+        ...
+
+    async def inactive_persons(self, before: datetime, limit: int | None = None) -> list[Gone]:
+        """Everyone whose last message is older than `before`, longest silent first (only the
+        first `limit`: the purge erases a few at a time)."""
         ...
 
     def checkpoint_after_commit(self) -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from bot.storage.queries import Queries, dump_json, to_text
+from bot.storage.queries import Queries, dump_json, limit_clause, to_text
 
 DEFAULT_CHANNEL = "telegram"
 
@@ -130,11 +130,14 @@ class JournalQueries(Queries):
         )
         return row is not None and row["set_aside_at"] is not None
 
-    async def purge_set_aside_updates(self, before: datetime) -> int:
-        """Forget updates set aside before `before` (their payload holds what people wrote)."""
+    async def purge_set_aside_updates(self, before: datetime, limit: int | None = None) -> int:
+        """Forget updates set aside before `before` (at most `limit`; their payload holds what
+        people wrote)."""
         return await self._execute(
-            "DELETE FROM update_journal WHERE set_aside_at IS NOT NULL AND set_aside_at < ?"
-            f" AND {_NOT_LAST}",
+            "DELETE FROM update_journal WHERE (channel, update_id) IN"
+            " (SELECT channel, update_id FROM update_journal"
+            "  WHERE set_aside_at IS NOT NULL AND set_aside_at < ?"
+            f" AND {_NOT_LAST}{limit_clause(limit)})",
             (to_text(before),),
         )
 
@@ -146,12 +149,15 @@ class JournalQueries(Queries):
         )
         return int(row["top"]) if row is not None and row["top"] is not None else None
 
-    async def purge_handled_updates(self, before: datetime) -> int:
-        """Forget updates handled before `before`; each channel's latest is kept for
-        last_update_id."""
+    async def purge_handled_updates(self, before: datetime, limit: int | None = None) -> int:
+        """Forget updates handled before `before` (at most `limit`); each channel's latest is
+        kept for last_update_id."""
+        # a range of update_journal_handled, oldest first
         return await self._execute(
-            "DELETE FROM update_journal WHERE handled_at IS NOT NULL AND handled_at < ?"
-            f" AND {_NOT_LAST}",
+            "DELETE FROM update_journal WHERE (channel, update_id) IN"
+            " (SELECT channel, update_id FROM update_journal"
+            "  WHERE handled_at IS NOT NULL AND handled_at < ?"
+            f" AND {_NOT_LAST} ORDER BY handled_at{limit_clause(limit)})",
             (to_text(before),),
         )
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from bot.reach.started import TIDY
 from bot.storage.journal import DEFAULT_CHANNEL
-from bot.storage.queries import Queries, dump_json, from_text, to_text
+from bot.storage.queries import Queries, dump_json, from_text, limit_clause, to_text
 
 OUTBOX_STATES = ("queued", "sent", "failed", "blocked")
 ERROR_MAX = 200
@@ -318,10 +318,16 @@ class OutboxQueries(Queries):
             counts[row["state"]] = int(row["n"])
         return counts
 
-    async def purge_outbox(self, before: datetime) -> int:
-        """Delete items that left the queue (sent, failed, blocked) before `before`."""
+    async def purge_outbox(self, before: datetime, limit: int | None = None) -> int:
+        """Delete items that left the queue (sent, failed, blocked) before `before` (at most
+        `limit`, oldest first)."""
+        # a range of outbox_finished
         return await self._execute(
-            "DELETE FROM outbox WHERE state <> 'queued' AND updated_at < ?", (to_text(before),)
+            "DELETE FROM outbox WHERE id IN (SELECT id FROM outbox"
+            " WHERE state <> 'queued' AND updated_at < ? ORDER BY updated_at"
+            + limit_clause(limit)
+            + ")",
+            (to_text(before),),
         )
 
 

@@ -34,6 +34,16 @@ def dump_json(value: Any) -> str:
     )
 
 
+def limit_clause(limit: int | None) -> str:
+    """The LIMIT clause of at most `limit` rows (a positive whole number), or nothing for None
+    (every row): the purges delete a batch at a time, each in its own transaction."""
+    if limit is None:
+        return ""
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ValueError(f"not a row limit: {limit!r}")
+    return f" LIMIT {limit}"
+
+
 def maybe_from_text(text: str | None) -> datetime | None:
     """from_text of a column that may be NULL."""
     return from_text(text) if text else None

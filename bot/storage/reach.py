@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.reach.started import PRIORITIES, NewStarted, Started
-from bot.storage.queries import Queries, from_text, maybe_from_text, to_text
+from bot.storage.queries import Queries, from_text, limit_clause, maybe_from_text, to_text
 from bot.storage.team import person_from_row
 
 # notices of the volunteer side: one removed from a team must not receive those still queued
@@ -97,21 +97,28 @@ class ReachQueries(Queries):
         else:
             source = "started_messages s JOIN persons p ON p.id = s.person_id"
             who, params = "p.channel = ? AND p.external_id = ?", (channel, str(external_id))
-        ids: list[int] = []
-        # one priority after the other: each a range of the index, however many rows wait
-        for priority in PRIORITIES:
-            if len(ids) >= limit:
-                break
-            leased = await self._fetchall(
-                "UPDATE started_messages SET lease_owner = ?, lease_until = ? WHERE id IN ("
-                f" SELECT s.id FROM {source}"
-                " WHERE s.state = 'queued' AND s.priority = ? AND s.not_before <= ?"
-                "  AND (s.lease_until IS NULL OR s.lease_until <= ?)"
-                f"  AND {who} ORDER BY s.not_before, s.id LIMIT ?)"
-                " RETURNING id",
-                (owner, to_text(until), priority, at, at, *params, limit - len(ids)),
-            )
-            ids += [int(r["id"]) for r in leased]
+        # each priority's due rows are a range of started_due, read up to `limit`; the best
+        # `limit` of them all are taken, in one statement (run after every update: nothing is
+        # due most of the time, and one statement is all that costs then)
+        ranges = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT s.id, s.priority, s.not_before FROM {source}"
+            " WHERE s.state = 'queued' AND s.priority = ? AND s.not_before <= ?"
+            "  AND (s.lease_until IS NULL OR s.lease_until <= ?)"
+            f"  AND {who} ORDER BY s.not_before, s.id LIMIT ?)"
+            for _ in PRIORITIES
+        )
+        leased = await self._fetchall(
+            "UPDATE started_messages SET lease_owner = ?, lease_until = ? WHERE id IN ("
+            f" SELECT id FROM ({ranges}) ORDER BY priority, not_before, id LIMIT ?)"
+            " RETURNING id",
+            (
+                owner,
+                to_text(until),
+                *(v for priority in PRIORITIES for v in (priority, at, at, *params, limit)),
+                limit,
+            ),
+        )
+        ids = [int(r["id"]) for r in leased]
         if not ids:
             return []
         rows = await self._fetchall(
@@ -182,24 +189,36 @@ class ReachQueries(Queries):
             (person_id, *NOTICE_KINDS),
         )
 
-    async def purge_started(self, before: datetime, now: datetime) -> int:
+    async def purge_started(self, before: datetime, now: datetime, limit: int | None = None) -> int:
         """Delete messages queued before `before`, delivered or not (nobody read them in
-        time), and answered or expired ones whose buttons no longer work."""
+        time), and answered or expired ones whose buttons no longer work (at most `limit`)."""
+        # two ranges: of started_created, and of started_finished (delivered, no dedupe key)
         return await self._execute(
-            "DELETE FROM started_messages WHERE created_at < ?"
-            " OR (state <> 'queued' AND (expires_at IS NULL OR expires_at < ?))"
-            "  AND dedupe_key IS NULL",
+            "DELETE FROM started_messages WHERE id IN ("
+            " SELECT id FROM started_messages WHERE created_at < ?"
+            " UNION SELECT id FROM started_messages"
+            "  WHERE state <> 'queued' AND dedupe_key IS NULL"
+            "  AND (expires_at IS NULL OR expires_at < ?)" + limit_clause(limit) + ")",
             (to_text(before), to_text(now)),
         )
 
-    async def silent_since(self, until: datetime, after: datetime) -> list[Silent]:
+    async def silent_since(
+        self, until: datetime, after: datetime, unless_sent: str | None = None
+    ) -> list[Silent]:
         """People who agreed to Relais keeping their answers and can be written to (not
-        stopped, not blocked) whose last message is from `after` to `until` (both included)."""
+        stopped, not blocked) whose last message is from `after` to `until` (both included);
+        with `unless_sent`, not those who were queued a message of that kind since their last
+        message (the hourly sweep then reads only who is new in the window)."""
+        told = (
+            ""
+            if unless_sent is None
+            else " AND NOT EXISTS (SELECT 1 FROM started_messages s WHERE s.person_id = p.id"
+            "  AND s.kind = ? AND s.created_at >= p.last_seen_at)"
+        )
         rows = await self._fetchall(
-            "SELECT id, last_seen_at FROM persons"
-            " WHERE last_seen_at <= ? AND last_seen_at >= ? AND stopped = 0 AND blocked = 0"
-            "  AND consent = 1"
-            " ORDER BY id",
-            (to_text(until), to_text(after)),
+            "SELECT p.id, p.last_seen_at FROM persons p"
+            " WHERE p.last_seen_at <= ? AND p.last_seen_at >= ? AND p.stopped = 0"
+            "  AND p.blocked = 0 AND p.consent = 1" + told + " ORDER BY p.id",
+            (to_text(until), to_text(after), *(() if unless_sent is None else (unless_sent,))),
         )
         return [Silent(int(r["id"]), from_text(r["last_seen_at"])) for r in rows]

@@ -15,7 +15,6 @@ import re
 import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -118,11 +117,6 @@ def _without_comments(sql: str) -> str:
 # -- storage -------------------------------------------------------------------------------
 
 
-# set while a task is inside `Storage.reading()`: it must not wait for the writer, which may be
-# waiting for this very read to end before its checkpoint
-_in_read: ContextVar[bool] = ContextVar("relais_in_read", default=False)
-
-
 class Storage:
     """One SQLite connection that writes, whose transactions are serialised so tasks never
     interleave them; and one read-only connection beside it, for long reads."""
@@ -135,6 +129,9 @@ class Storage:
         # one read at a time on the reader; the checkpoint after an erasure takes it too, so
         # that no snapshot of the erased rows is still being read while the WAL is emptied
         self._read_lock = asyncio.Lock()
+        # the task reading now: it must not wait for the writer, which may be waiting for this
+        # very read to end before its checkpoint
+        self._reading_task: asyncio.Task[Any] | None = None
 
     @classmethod
     async def open(
@@ -201,24 +198,22 @@ class Storage:
             if self._reader is None:
                 raise StorageError("the storage is closed")
             reader = self._reader
-            token = _in_read.set(True)
-            await reader.execute("BEGIN")
+            self._reading_task = asyncio.current_task()
             read = ReadTx(reader)
             try:
+                await reader.execute("BEGIN")
                 yield read
             finally:
                 read._open = False
-                try:
+                self._reading_task = None
+                if reader.in_transaction:
                     # ends the snapshot: the WAL frames it kept can go at the next checkpoint
                     await reader.execute("ROLLBACK")
-                finally:
-                    _in_read.reset(token)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK if the block raises."""
-        if _in_read.get():
-            raise StorageError("a write transaction inside a read would wait for itself")
+        self._not_reading("a write transaction")
         async with self._lock:
             if self._conn.in_transaction:
                 # left open by a cancellation during a previous rollback: start clean
@@ -241,10 +236,14 @@ class Storage:
     async def checkpoint(self) -> bool:
         """Copy the WAL into the database and truncate it to zero bytes, so that the old
         versions of changed or deleted rows it holds are gone; False if a reader prevented it."""
-        if _in_read.get():
-            raise StorageError("a checkpoint inside a read would wait for itself")
+        self._not_reading("a checkpoint")
         async with self._lock:
             return await self._checkpoint()
+
+    def _not_reading(self, what: str) -> None:
+        """Refuse to wait for the writer inside a read: it may be waiting for that read."""
+        if self._reading_task is not None and self._reading_task is asyncio.current_task():
+            raise StorageError(f"{what} inside a read would wait for itself")
 
     async def _checkpoint(self) -> bool:
         # a read in progress on the reader holds a snapshot the WAL must keep: wait for it to

@@ -22,7 +22,7 @@ from bot.storage.database import ReadTx
 from bot.testing.moment import fixed_clock
 from bot.testing.test_channel import Running, SmallPhone
 from tests.leftovers import PERSONAL, database_files, leftovers
-from tests.test_reading import WatchedLock
+from tests.test_reading import WatchedGate
 
 ONBOARDING = """
 > /start
@@ -159,7 +159,7 @@ async def test_someone_erased_while_the_list_is_read_is_not_listed(
     await amina.play(ONBOARDING)
     await bob.play(ONBOARDING.replace("Zorbalinde", "Bob"))
     await joined(running, "marie", "volunteer")
-    running.relais.storage._read_lock = lock = WatchedLock()
+    running.relais.storage._gate = lock = WatchedGate()
     held = Held(monkeypatch, "list_beneficiaries")
     async with running.runtime.running():
         asked = await send(running, "marie", "/people")
@@ -194,7 +194,7 @@ async def test_an_erasure_during_the_statistics_read_leaves_no_byte(
     assert leftovers(database_files(database), PERSONAL)  # her first name is in the files
     # a reader kept longer than the writer's busy timeout: only waiting for it empties the WAL
     await running.relais.storage._conn.execute("PRAGMA busy_timeout=0")
-    running.relais.storage._read_lock = lock = WatchedLock()
+    running.relais.storage._gate = lock = WatchedGate()
     held = Held(monkeypatch, "stats_people")
     async with running.runtime.running():
         asked = await send(running, "marie", "/stats")

@@ -7,6 +7,7 @@ import asyncio
 import inspect
 import sqlite3
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from bot.core.domain import Centre
 from bot.storage import interfaces
 from bot.storage.database import ReadTx, Storage, StorageError
+from bot.storage.reading import ReadGate
 from bot.testing.moment import fixed_clock
 from tests.leftovers import FIRST_NAME, LAST_NAME, PERSONAL, database_files, leftovers
 
@@ -37,17 +39,19 @@ async def a_person(storage: Storage, name: str = "ana", **profile: str) -> int:
     return state.person.id
 
 
-class WatchedLock(asyncio.Lock):
-    """The reader's lock, telling when someone waits for it (the checkpoint after an erasure)."""
+class WatchedGate(ReadGate):
+    """The reader's gate, telling when a checkpoint waits for a read in progress."""
 
     def __init__(self) -> None:
         super().__init__()
         self.waited = asyncio.Event()
 
-    async def acquire(self) -> bool:
-        if self.locked():
+    @asynccontextmanager
+    async def without_reads(self) -> AsyncIterator[None]:
+        if self.busy:
             self.waited.set()
-        return await super().acquire()
+        async with super().without_reads():
+            yield
 
 
 def reads_declared() -> set[str]:
@@ -134,7 +138,7 @@ async def test_an_erasure_while_a_read_is_in_progress_leaves_no_byte_in_the_wal(
     # a reader that kept a snapshot longer than the writer's busy timeout: without waiting for
     # the read, the checkpoint would give up and leave the old pages in the WAL
     await storage._conn.execute("PRAGMA busy_timeout=0")
-    storage._read_lock = lock = WatchedLock()
+    storage._gate = lock = WatchedGate()
     reading, release = asyncio.Event(), asyncio.Event()
 
     async def long_read() -> dict:
@@ -162,3 +166,33 @@ async def test_an_erasure_while_a_read_is_in_progress_leaves_no_byte_in_the_wal(
     await erasure
     assert Path(f"{database}-wal").stat().st_size == 0
     assert leftovers(database_files(database), PERSONAL) == []
+
+
+async def test_a_checkpoint_waits_for_the_read_in_progress_and_goes_before_those_waiting() -> None:
+    gate, order = ReadGate(), []
+    first_in, first_out = asyncio.Event(), asyncio.Event()
+
+    async def first() -> None:
+        async with gate.read():
+            first_in.set()
+            await first_out.wait()
+            order.append("first read")
+
+    async def second() -> None:
+        async with gate.read():
+            order.append("second read")
+
+    async def checkpoint() -> None:
+        async with gate.without_reads():
+            order.append("checkpoint")
+
+    reading = asyncio.create_task(first())
+    await first_in.wait()
+    waiting = asyncio.create_task(second())
+    await asyncio.sleep(0)  # the second read waits for the first
+    emptying = asyncio.create_task(checkpoint())
+    await asyncio.sleep(0)
+    assert order == []
+    first_out.set()
+    await asyncio.gather(reading, waiting, emptying)
+    assert order == ["first read", "checkpoint", "second read"]

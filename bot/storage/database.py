@@ -34,7 +34,7 @@ from bot.storage.outbox import OUTBOX_STATES, OutboxItem, OutboxQueries
 from bot.storage.people import STATE_COLUMNS, PersonReadQueries
 from bot.storage.queries import StorageError, dump_json, to_text
 from bot.storage.reach import ReachQueries
-from bot.storage.reading import ReadTx, open_reader
+from bot.storage.reading import ReadGate, ReadTx, open_reader
 from bot.storage.stats import StatsQueries
 from bot.storage.team import TeamQueries, person_from_row
 
@@ -126,9 +126,9 @@ class Storage:
         self._clock = clock
         self._lock = asyncio.Lock()
         self._reader: aiosqlite.Connection | None = None
-        # one read at a time on the reader; the checkpoint after an erasure takes it too, so
+        # one read at a time on the reader; the checkpoint after an erasure waits for it, so
         # that no snapshot of the erased rows is still being read while the WAL is emptied
-        self._read_lock = asyncio.Lock()
+        self._gate = ReadGate()
         # the task reading now: it must not wait for the writer, which may be waiting for this
         # very read to end before its checkpoint
         self._reading_task: asyncio.Task[Any] | None = None
@@ -170,7 +170,7 @@ class Storage:
     async def close(self) -> None:
         """Close both connections (waits for a transaction and a read in progress)."""
         # the writer's lock first, then the reader's, as a checkpoint takes them
-        async with self._lock, self._read_lock:
+        async with self._lock, self._gate.without_reads():
             if self._reader is not None:
                 await self._reader.close()
                 self._reader = None
@@ -194,7 +194,7 @@ class Storage:
         """A read on the read-only connection: one snapshot of what is committed, read beside
         the writer (no transaction waits for it). Keep it short: the checkpoint after an
         erasure waits for it. No write transaction may be opened inside the block."""
-        async with self._read_lock:
+        async with self._gate.read():
             if self._reader is None:
                 raise StorageError("the storage is closed")
             reader = self._reader
@@ -248,7 +248,7 @@ class Storage:
     async def _checkpoint(self) -> bool:
         # a read in progress on the reader holds a snapshot the WAL must keep: wait for it to
         # end (reads are short), and start no other until the WAL is empty
-        async with self._read_lock:
+        async with self._gate.without_reads():
             return await self._truncate_wal()
 
     async def _truncate_wal(self) -> bool:

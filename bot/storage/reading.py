@@ -7,14 +7,17 @@ SELECT), and its connection is opened read-only (`mode=ro`) with `PRAGMA query_o
 even a write SQL statement slipped into a read fails in SQLite itself.
 
 A read holds a snapshot of the database (WAL frames) until it ends, and the TRUNCATE checkpoint
-that empties the WAL after an erasure cannot finish meanwhile: `Storage` makes that checkpoint
-wait for the read in progress, so reads made here must stay short (seconds, never a
-conversation).
+that empties the WAL after an erasure cannot finish meanwhile: `ReadGate` makes that checkpoint
+wait for the read in progress (and go before the reads waiting), so reads made here must stay
+short (seconds, never a conversation).
 """
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,6 +46,50 @@ async def open_reader(path: Path, busy_timeout_ms: int) -> aiosqlite.Connection:
         await conn.close()
         raise
     return conn
+
+
+class ReadGate:
+    """Who uses the read-only connection: one read at a time; a checkpoint (or closing) waits
+    for the read in progress, whose snapshot keeps WAL frames, and goes before the reads
+    waiting, so that it waits for one read at most."""
+
+    def __init__(self) -> None:
+        self._idle = asyncio.Event()  # no read in progress
+        self._idle.set()
+        self._open = asyncio.Event()  # no checkpoint waiting or running
+        self._open.set()
+        self._exclusive = 0
+
+    @property
+    def busy(self) -> bool:
+        """A read is in progress."""
+        return not self._idle.is_set()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[None]:
+        """The block is the only read, and runs while no checkpoint does."""
+        while not (self._open.is_set() and self._idle.is_set()):
+            await self._open.wait()
+            await self._idle.wait()
+        self._idle.clear()  # taken in the same step as seen free: no other read starts
+        try:
+            yield
+        finally:
+            self._idle.set()
+
+    @asynccontextmanager
+    async def without_reads(self) -> AsyncIterator[None]:
+        """No read runs during the block: the one in progress ends first; those waiting, and
+        any asked meanwhile, start after."""
+        self._exclusive += 1
+        self._open.clear()
+        try:
+            await self._idle.wait()
+            yield
+        finally:
+            self._exclusive -= 1
+            if not self._exclusive:
+                self._open.set()
 
 
 class ReadTx(

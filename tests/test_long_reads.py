@@ -94,7 +94,7 @@ async def test_another_persons_reply_is_sent_while_the_statistics_are_read(
     amina = running.phone("amina")
     await amina.play(ONBOARDING)
     await joined(running, "marie")
-    held = Held(monkeypatch, "stats_people")  # only the read-only connection's
+    held = Held(monkeypatch, "stats_people_by_centre")  # only the read-only connection's
     async with running.runtime.running():
         asked = await send(running, "marie", "/stats")
         await held.started()  # the figures are being read, on the read-only connection
@@ -118,7 +118,7 @@ async def test_the_same_persons_later_messages_wait_for_their_figures(
     running: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await joined(running, "marie")
-    held = Held(monkeypatch, "stats_people")
+    held = Held(monkeypatch, "stats_people_by_centre")
     async with running.runtime.running():
         asked = await send(running, "marie", "/stats")
         await held.started()
@@ -137,7 +137,7 @@ async def test_access_taken_back_during_the_read_shows_no_figures(
     running: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await joined(running, "marie")
-    held = Held(monkeypatch, "stats_people")
+    held = Held(monkeypatch, "stats_people_by_centre")
     async with running.runtime.running():
         asked = await send(running, "marie", "/stats")
         await held.started()
@@ -195,7 +195,7 @@ async def test_an_erasure_during_the_statistics_read_leaves_no_byte(
     # a reader kept longer than the writer's busy timeout: only waiting for it empties the WAL
     await running.relais.storage._conn.execute("PRAGMA busy_timeout=0")
     running.relais.storage._gate = lock = WatchedGate()
-    held = Held(monkeypatch, "stats_people")
+    held = Held(monkeypatch, "stats_people_by_centre")
     async with running.runtime.running():
         asked = await send(running, "marie", "/stats")
         await held.started()

@@ -608,6 +608,13 @@ class Stats(Protocol):
         """People followed by these centres in [start, end], each counted once."""
         ...
 
+    async def stats_people_by_centre(
+        self, centres: tuple[str, ...], start: date, end: date
+    ) -> dict[str, PeopleCounts]:
+        """`stats_people` of each of these centres (zeros included), in one pass over the
+        people rather than one per centre."""
+        ...
+
     async def stats_outcomes(
         self, centres: tuple[str, ...], start: date, end: date
     ) -> list[tuple[str, str | None, int]]:

@@ -232,3 +232,18 @@ async def test_a_request_taken_while_the_requests_are_read_is_not_offered(
         held.release.set()
         await until(lambda: len(running.channel.screens["marie"]) > asked)
     assert seen_since(running, "marie", asked) == "Aucune demande en attente. Merci !"
+
+
+async def test_a_long_read_that_fails_beside_the_writer_is_made_in_the_transaction(
+    running: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await joined(running, "marie")
+
+    async def refused(*args: Any, **kwargs: Any) -> Any:
+        raise OSError("the read-only connection is gone")
+
+    monkeypatch.setattr(ReadTx, "stats_people_by_centre", refused)
+    async with running.runtime.running():
+        asked = await send(running, "marie", "/stats")
+        await until(lambda: len(running.channel.screens["marie"]) > asked)
+    assert "0 personne suivie" in seen_since(running, "marie", asked)  # as before: no apology

@@ -157,7 +157,8 @@ async def _stats(
         return 2
     relais = await open_relais(settings, clock_from_env())
     try:
-        async with relais.storage.transaction() as tx:
+        # on the read-only connection: a bot running on the same file goes on writing meanwhile
+        async with relais.storage.reading() as tx:
             names = await tx.centre_names()
             active = tuple(c.id for c in await tx.active_centres())
             chosen = tuple(dict.fromkeys(centres)) if centres else active

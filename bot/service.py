@@ -32,6 +32,7 @@ from bot.reach.started import is_started_button
 from bot.schedule.sweeps import sweeps
 from bot.storage.database import Storage, Tx
 from bot.storage.erasure import ERASED
+from bot.storage.interfaces import Reading
 
 log = logging.getLogger("relais")
 
@@ -201,19 +202,23 @@ class Relais:
         """
         asked = kind
         kind, _, args = kind.partition(":")
-        async with self.storage.transaction() as tx:
-            state = await tx.load_state(channel, external_id)
+        if kind in data_export.KINDS:
+            return await self._my_data(channel, external_id, kind)
+        # read beside the writer, on the read-only connection: nobody's reply waits for it
+        async with self.storage.reading() as reads:
+            state = await reads.state_of(channel, external_id)
+            if state is None:
+                return None  # erased since asking
             profile = state.profile
-            if kind in data_export.KINDS:
-                return await self._my_data(tx, state, kind)
             if kind == "stats_csv":
-                return await self._stats_csv(tx, state, args)
+                return await self._stats_csv(reads, state, args)
             if args:
-                access = await self.desk.access(tx, state.person)
-                world = await self.world(tx)
+                # checked now, at the read: the volunteer may no longer see the person
+                access = await self.desk.access(reads, state.person)
+                world = await self.world(reads)
                 number = parse_id(args)
                 found = (
-                    await self.desk.subject(tx, access, number, world)
+                    await self.desk.subject(reads, access, number, world)
                     if number is not None
                     else None
                 )
@@ -232,15 +237,21 @@ class Relais:
         log.info("document person=%s kind=%s bytes=%d", state.person.id, kind, len(document.data))
         return document
 
-    async def _my_data(self, tx: Tx, state: State, kind: str) -> Document | None:
-        """Everything kept about the person, read now in this transaction (None: nothing is
-        kept any more, e.g. they erased it since asking)."""
-        if not state.person.consent or state.person.id is None:
-            return None
-        world = await self.world(tx)
-        if kind == "my_data_txt":  # one request makes both files: one audit line
-            await tx.audit(state.person.id, state.person.id, "export")
-        gathered = await data_export.gather(tx, state)
+    async def _my_data(self, channel: str, external_id: str, kind: str) -> Document | None:
+        """Everything kept about the person, read now on the read-only connection (None:
+        nothing is kept any more, e.g. they erased it since asking)."""
+        if kind == "my_data_txt":
+            # one request makes both files: one audit line, written first (the file lists it)
+            async with self.storage.transaction() as tx:
+                person = await tx.find_person(channel, external_id)
+                if person is not None and person.consent and person.id is not None:
+                    await tx.audit(person.id, person.id, "export")
+        async with self.storage.reading() as reads:
+            state = await reads.state_of(channel, external_id)
+            if state is None or not state.person.consent or state.person.id is None:
+                return None
+            world = await self.world(reads)
+            gathered = await data_export.gather(reads, state)
         exporter = data_export.DataExport(
             self.flows, self.catalogs, self.engine.renderer(world), world.now
         )
@@ -248,7 +259,7 @@ class Relais:
         log.info("document person=%s kind=%s bytes=%d", state.person.id, kind, len(document.data))
         return document
 
-    async def world(self, tx: Tx) -> World:
+    async def world(self, tx: Reading) -> World:
         """The world of an event happening now: read once, then passed along, never changed
         (centres change while running: an admin command, another process)."""
         centres, unstaffed = await tx.open_centres()
@@ -262,7 +273,7 @@ class Relais:
             unstaffed=unstaffed,
         )
 
-    async def _stats_csv(self, tx: Tx, state: State, args: str) -> Document | None:
+    async def _stats_csv(self, tx: Reading, state: State, args: str) -> Document | None:
         access = await self.desk.access(tx, state.person)
         active = await tx.active_centres()
         centres = tuple(c.id for c in active if access.coordinates(c.id))

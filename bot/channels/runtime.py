@@ -5,8 +5,10 @@ Every update is written to SQLite before the channel acknowledges it, and handle
 transaction that saves the person's new state and queues the replies. A crash therefore loses
 nothing, handles nothing twice, and at worst sends a call that was in flight once more. Updates
 are handled in fair rounds per sender within a per-person budget; one that keeps failing is set
-aside. The channel itself (bot.channels.protocol) only turns payloads into events and planned
-calls into platform calls.
+aside. An update that needs a long read (statistics, a long list) is handled once the read is
+made beside the writer, on the read-only connection (bot.storage.long_reads); other people's
+updates are handled meanwhile. The channel itself (bot.channels.protocol) only turns payloads
+into events and planned calls into platform calls.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import contextlib
 import logging
 import traceback
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.channels import keyboards
@@ -30,6 +33,7 @@ from bot.fairness.budget import Budgets, Verdict
 from bot.reach import delivery
 from bot.service import Relais
 from bot.storage.database import PendingUpdate, Tx
+from bot.storage.long_reads import LongRead, ReadFirst, made_ahead
 
 T_GROUP = N_("Relais marche seulement en conversation privée. Écrivez-moi directement.")
 T_ERROR = N_("Désolé, quelque chose n'a pas marché. Réessayez dans un moment, s'il vous plaît.")
@@ -41,8 +45,31 @@ SHUTDOWN_GRACE = 10.0  # seconds to finish work in hand when asked to stop
 UPDATE_TRIES = 3  # an update whose handling and apology fail this often is set aside
 SENDER_TURN = 2  # updates of one sender handled per round, so nobody waits behind a backlog
 ROUND_SIZE = 64  # updates read per round
+# long reads one update may wait for (access changing under it asks for another each time);
+# past that, the update reads in its own transaction, as without a runtime
+LONG_READS = 3
 
 log = logging.getLogger("relais.runtime")
+
+
+@dataclass
+class Ahead:
+    """The long reads made for one update on the read-only connection, and the one being
+    made."""
+
+    sender: str | None
+    results: dict[LongRead[Any], Any] = field(default_factory=dict)
+    task: asyncio.Task[None] | None = None  # the read in progress
+    reads: int = 0
+    in_transaction: bool = False  # a read failed: the update reads in its transaction
+
+    def holds(self, update: PendingUpdate, update_id: int) -> bool:
+        """While its read is made, this update and the later ones of its sender wait."""
+        if self.task is None:
+            return False
+        return update.update_id == update_id or (
+            update.sender is not None and update.sender == self.sender
+        )
 
 
 class Runtime:
@@ -78,6 +105,7 @@ class Runtime:
         self._handling = asyncio.Lock()
         self._journaled = 0  # journal writes so far: a round knows whether any came meanwhile
         self._workers: list[asyncio.Task[None]] = []
+        self._ahead: dict[int, Ahead] = {}  # update id → its long reads
 
     # -- life cycle ----------------------------------------------------------------------
 
@@ -104,6 +132,12 @@ class Runtime:
                 task.cancel()
             await asyncio.gather(*self._workers, return_exceptions=True)
             self._workers = []
+            # their updates stay journaled, handled at the next start
+            reads = [a.task for a in self._ahead.values() if a.task is not None]
+            for read in reads:
+                read.cancel()
+            await asyncio.gather(*reads, return_exceptions=True)
+            self._ahead.clear()
             with contextlib.suppress(Exception):
                 await self.sender.release()
 
@@ -168,7 +202,8 @@ class Runtime:
     async def process_pending(self) -> None:
         """Handle every journaled update not handled yet, fairly: in rounds of a few updates
         per sender, each sender's in order; a sender over budget is told once to slow down and
-        their pending updates are skipped."""
+        their pending updates are skipped. An update waiting for its long read is handled
+        once it is made (with workers, when they are woken; without, before returning)."""
         async with self._handling:
             while True:
                 journaled = self._journaled
@@ -176,23 +211,31 @@ class Runtime:
                     pending = await tx.fair_pending_updates(
                         SENDER_TURN, ROUND_SIZE, channel=self.name
                     )
-                if not pending:
-                    return
+                ready = [u for u in pending if not self._held(u)]
+                if not ready:
+                    reads = [a.task for a in self._ahead.values() if a.task is not None]
+                    if not pending or not reads or self._workers:
+                        return  # (the end of a read wakes the workers)
+                    await asyncio.wait(reads, return_when=asyncio.FIRST_COMPLETED)
+                    continue
                 skipped: set[str] = set()
-                for update in pending:
+                for update in ready:
                     if self.stopping.is_set():
                         return  # the rest stays journaled for the next start
                     if update.sender in skipped:
                         continue  # dropped with the rest of that sender's updates
+                    if self._held(update):
+                        continue  # an earlier one of its sender's waits for a long read
                     verdict = Verdict.ALLOW
                     if (
                         self.budgets is not None
                         and update.sender is not None
                         and not self.channel.is_status(update.payload)
+                        and update.update_id not in self._ahead  # counted the first time
                     ):
                         verdict = self.budgets.take(update.sender)
                     if verdict is Verdict.ALLOW:
-                        await self._process(update.update_id, update.payload)
+                        await self._process(update.update_id, update.payload, update.sender)
                     else:
                         assert update.sender is not None
                         skipped.add(update.sender)
@@ -203,9 +246,14 @@ class Runtime:
                 async with self.relais.storage.transaction() as tx:
                     await self._queue_due(tx)
                 self.sender.wake()
-                if self._round_took_all(pending) and self._journaled == journaled:
-                    # nothing was left, and nothing journaled since: no need to look again
-                    # (what another process journals is seen at the next sweep)
+                if (
+                    self._round_took_all(pending)
+                    and self._journaled == journaled
+                    and not self._ahead
+                ):
+                    # nothing was left, nothing journaled since, and no update waits for a
+                    # long read: no need to look again (what another process journals is seen
+                    # at the next sweep)
                     return
 
     @staticmethod
@@ -234,17 +282,62 @@ class Runtime:
                 )
         log.info("over budget: %d update(s) skipped, told=%s", dropped.count, warn)
 
-    async def _process(self, update_id: int, payload: dict[str, Any]) -> None:
+    def _held(self, update: PendingUpdate) -> bool:
+        """Whether this update waits for a long read (its own, or an earlier one of its
+        sender's)."""
+        return any(ahead.holds(update, update_id) for update_id, ahead in self._ahead.items())
+
+    async def _process(self, update_id: int, payload: dict[str, Any], sender: str | None) -> None:
+        ahead = self._ahead.get(update_id)
         try:
             async with self.relais.storage.transaction() as tx:
                 received = self.channel.receive(payload)
                 if received is not None:
-                    await self._handle(tx, received)
+                    if ahead is not None and ahead.in_transaction:
+                        await self._handle(tx, received)
+                    else:
+                        with made_ahead(ahead.results if ahead is not None else {}):
+                            await self._handle(tx, received)
                 await tx.mark_update_handled(update_id, channel=self.name)
+        except ReadFirst as first:
+            # rolled back, nothing written: read beside the writer, then handle it again
+            self._read_ahead(update_id, sender, first.read, ahead)
+            return
         except Exception as exc:
             # a bug must not block the queue: say sorry, and never handle this update again
+            self._ahead.pop(update_id, None)
             log_failure(f"update {update_id}", exc)
             await self._apologise(update_id, payload)
+            return
+        self._ahead.pop(update_id, None)
+
+    def _read_ahead(
+        self, update_id: int, sender: str | None, read: LongRead[Any], ahead: Ahead | None
+    ) -> None:
+        """Make `read` on the read-only connection in a task of its own; its update (and its
+        sender's later ones) wait for it, the others are handled meanwhile."""
+        if ahead is None:
+            ahead = self._ahead[update_id] = Ahead(sender)
+        ahead.reads += 1
+        if ahead.reads > LONG_READS:
+            ahead.in_transaction = True
+            self.updates_ready.set()
+            return
+        ahead.task = asyncio.create_task(
+            self._long_read(ahead, read), name=f"{self.name}-read-{update_id}"
+        )
+
+    async def _long_read(self, ahead: Ahead, read: LongRead[Any]) -> None:
+        try:
+            async with self.relais.storage.reading() as reads:
+                ahead.results[read] = await read.run(reads)
+        except Exception as exc:
+            # e.g. the database refusing: the update reads in its own transaction, as before
+            log_failure("a long read", exc)
+            ahead.in_transaction = True
+        finally:
+            ahead.task = None
+            self.updates_ready.set()
 
     async def _apologise(self, update_id: int, payload: dict[str, Any]) -> None:
         """Mark a failed update handled and say sorry where the payload tells, whatever its

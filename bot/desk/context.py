@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from bot.core.domain import Centre, Effect, Message, Person, State
 from bot.core.i18n import N_, Catalogs, Translator
@@ -19,6 +19,10 @@ from bot.desk import about, buttons
 from bot.desk.domain import Access, Role, profile_name
 from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
+from bot.storage.interfaces import Reading
+from bot.storage.long_reads import LongRead, long_read
+
+T = TypeVar("T")
 
 # answers shared by every capability (French reference, read in the volunteer's language)
 T_NOT_FOUND = N_("Je ne trouve pas cette personne parmi celles de votre centre.")
@@ -180,6 +184,12 @@ class Ctx:
         """Add a message made by the capability."""
         self.out.messages.append(message)
 
+    async def long_read(self, read: LongRead[T]) -> T:
+        """A long read (statistics, a long list): under the runtime, made beside the writer on
+        the read-only connection before this event is handled (bot.storage.long_reads). The
+        handler may be run twice: nothing before it may act outside the transaction."""
+        return await long_read(self.tx, read)
+
     async def subject(self, person_id: int) -> Subject | None:
         """The person if this volunteer may see them (None alike for unknown and forbidden)."""
         found = await find_subject(self.tx, self.access, self.active, person_id)
@@ -214,7 +224,7 @@ class Ctx:
 
 
 async def find_subject(
-    tx: Tx, access: Access, active: tuple[str, ...], person_id: int
+    tx: Reading, access: Access, active: tuple[str, ...], person_id: int
 ) -> tuple[Person, dict[str, Any]] | None:
     """The one rule of who a volunteer sees: a consenting beneficiary (no role) of one of the
     active centres they work in; noted as shown by the answer being made."""

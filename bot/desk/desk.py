@@ -47,6 +47,7 @@ from bot.desk.domain import Access, Role
 from bot.desk.router import Need, Registry, Router
 from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
+from bot.storage.interfaces import Reading
 
 __all__ = ["TEAM_COMMANDS", "Desk", "team_command_names"]
 
@@ -115,7 +116,7 @@ class Desk:
         self.config = DeskConfig(catalogs, admins, invite_days, quiet or QuietHours())
         self.bot_username = ""  # set by the Telegram channel, for invitation links
 
-    async def access(self, tx: Tx, person: Person) -> Access:
+    async def access(self, tx: Reading, person: Person) -> Access:
         """What this person may do on the volunteer side."""
         assert person.id is not None
         admin = person.external_id in self.config.admins
@@ -132,7 +133,7 @@ class Desk:
         return (menu.help_message(self._ctx(tx, st, access, world)),)
 
     async def subject(
-        self, tx: Tx, access: Access, person_id: int, world: World
+        self, tx: Reading, access: Access, person_id: int, world: World
     ) -> tuple[Person, dict] | None:
         """The person if this volunteer may see them (same answer for unknown and forbidden)."""
         return await find_subject(tx, access, tuple(c.id for c in world.centres), person_id)

@@ -7,13 +7,18 @@ it."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.core import answers
 from bot.core.domain import Button, Message
 from bot.core.i18n import N_
 from bot.desk.buttons import build
 from bot.desk.context import Call, Ctx
+from bot.desk.domain import HelpRequest
 from bot.desk.notices import notify
 from bot.desk.router import Need, Router
+from bot.storage.interfaces import Reading
+from bot.storage.long_reads import LongRead
 
 router = Router("help_requests")
 
@@ -31,6 +36,18 @@ B_TAKE_ONE = N_("🙋 {name}")
 WAITING_LISTED = 8
 
 
+@dataclass(frozen=True)
+class Waiting(LongRead[list[HelpRequest]]):
+    """The requests no volunteer took yet at these centres, oldest first: a long read when
+    a centre has many."""
+
+    centres: tuple[str, ...]
+    limit: int
+
+    async def run(self, reads: Reading) -> list[HelpRequest]:
+        return await reads.waiting_help_requests(self.centres, self.limit)
+
+
 @router.command(
     "requests",
     Need.VOLUNTEER,
@@ -41,12 +58,15 @@ WAITING_LISTED = 8
 async def waiting(ctx: Ctx, call: Call) -> None:
     """`/requests`: the requests no one took yet at one's centres, oldest first."""
     t = ctx.t
-    found = await ctx.tx.waiting_help_requests(ctx.access.centres(ctx.active), WAITING_LISTED)
+    found = await ctx.long_read(Waiting(ctx.access.centres(ctx.active), WAITING_LISTED))
     lines, rows = [t.gettext(T_WAITING_HEAD)], []
     for request in found:
-        who = await ctx.subject(request.person_id)
+        # read beside the writer a moment ago: still waiting now, and still seen?
+        still = await ctx.tx.waiting_help_request(request.person_id)
+        waits = still is not None and still.id == request.id
+        who = await ctx.subject(request.person_id) if waits else None
         if who is None:
-            continue  # e.g. someone who since joined a team
+            continue  # taken or erased since; or someone who since joined a team
         when = t.date(request.created_at.astimezone(t.tz).date())
         centre = ctx.centre_name(request.centre)
         lines.append(t.gettext(T_WAITING_LINE, name=who.name, centre=centre, date=when))

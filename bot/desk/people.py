@@ -26,6 +26,8 @@ from bot.desk.domain import (
 from bot.desk.router import Need, Router, person
 from bot.documents import not_french
 from bot.storage.database import to_text
+from bot.storage.interfaces import Reading
+from bot.storage.long_reads import LongRead
 
 router = Router("people")
 
@@ -170,19 +172,38 @@ async def list_page(ctx: Ctx, call: Call) -> None:
     await show_list(ctx, Filter(call.word(0)), call.id(1))
 
 
+@dataclass(frozen=True)
+class ListPage(LongRead[tuple[int, list[Beneficiary], int]]):
+    """A page of a list (the last one when `page` is past it), its number and how many people
+    the list has: a long read when a centre has thousands of people."""
+
+    centres: tuple[str, ...]
+    which: Filter
+    page: int
+    exclude: int  # the volunteer, never listed
+
+    async def run(self, reads: Reading) -> tuple[int, list[Beneficiary], int]:
+        page, offset = self.page, self.page * PAGE_SIZE
+        listed = reads.list_beneficiaries
+        people, total = await listed(self.centres, self.which, offset, PAGE_SIZE, self.exclude)
+        pages = max(1, -(-total // PAGE_SIZE))
+        if page >= pages and total:
+            page = pages - 1
+            people, total = await listed(
+                self.centres, self.which, page * PAGE_SIZE, PAGE_SIZE, self.exclude
+            )
+        return page, people, total
+
+
 async def show_list(ctx: Ctx, which: Filter, page: int) -> None:
     """One page of a list, with its filters and the pages around."""
     t, access = ctx.t, ctx.access
     centres = access.centres(ctx.active)
-    people, total = await ctx.tx.list_beneficiaries(
-        centres, which, page * PAGE_SIZE, PAGE_SIZE, exclude=access.person_id
-    )
+    page, people, total = await ctx.long_read(ListPage(centres, which, page, access.person_id))
+    # read beside the writer a moment ago: whoever this volunteer no longer sees (erased since,
+    # moved to another centre) is left out
+    people = [one for one in people if await ctx.subject(one.id) is not None]
     pages = max(1, -(-total // PAGE_SIZE))
-    if page >= pages and total:
-        page = pages - 1
-        people, total = await ctx.tx.list_beneficiaries(
-            centres, which, page * PAGE_SIZE, PAGE_SIZE, exclude=access.person_id
-        )
     head = t.gettext(T_LIST_HEAD, filter=t.gettext(F_LABELS[which]), page=page + 1, pages=pages)
     lines = [head, t.ngettext("{n} personne", "{n} personnes", total)]
     if not people:

@@ -2,9 +2,9 @@
 their language and as JSON for other services (rights of access and portability).
 
 The export is made from sources, one per capability, listed in SOURCES: each reads its share in
-the request's transaction and writes it as parts of the text and keys of the JSON. A capability
-added later (appointments, job offers) adds its source there. Nothing is stored: both files are
-made when asked, from what is saved at that moment.
+the request's read (on the read-only connection) and writes it as parts of the text and keys
+of the JSON. A capability added later (appointments, job offers) adds its source there. Nothing
+is stored: both files are made when asked, from what is saved at that moment.
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from bot.desk.people import (
 from bot.documents.cv import build_cv, to_json_resume
 from bot.documents.maker import Document
 from bot.flows.model import REPLY_ROLE, Flow, FlowSet, Step
-from bot.storage.database import Tx
+from bot.storage.interfaces import Reading
 
 KINDS = ("my_data_txt", "my_data_json")
 FORMAT = "relais-my-data"
@@ -121,7 +121,7 @@ class Context:
 class Source(Protocol):
     """One capability's share of a person's data."""
 
-    async def gather(self, tx: Tx, st: State) -> Any:
+    async def gather(self, tx: Reading, st: State) -> Any:
         """Read what the database holds (inside the request's transaction)."""
 
     def parts(self, ctx: Context, data: Any) -> list[Part]:
@@ -141,7 +141,7 @@ def _iso(moment: datetime | None) -> str | None:
 class AccountSource:
     """The person's settings: language, centre, agreement, first and last message."""
 
-    async def gather(self, tx: Tx, st: State) -> Any:
+    async def gather(self, tx: Reading, st: State) -> Any:
         return await tx.person_dates(st.person.id or 0)
 
     def parts(self, ctx: Context, data: Any) -> list[Part]:
@@ -211,7 +211,7 @@ class AnswersSource:
     """Every saved answer, with its question as the flows word it, flow by flow; and the
     answers of flows left midway."""
 
-    async def gather(self, tx: Tx, st: State) -> Any:
+    async def gather(self, tx: Reading, st: State) -> Any:
         return None  # the answers are in the state
 
     def _flows(self, ctx: Context) -> list[Flow]:
@@ -360,7 +360,7 @@ def _question(ctx: Context, step: Step) -> str:
 class CvSource:
     """The CV made from the answers; in the JSON, also as JSON Resume."""
 
-    async def gather(self, tx: Tx, st: State) -> Any:
+    async def gather(self, tx: Reading, st: State) -> Any:
         return None
 
     def _resume(self, ctx: Context) -> dict[str, Any] | None:
@@ -381,7 +381,7 @@ class FollowUpSource:
     """Where the person stands with their centre: CV checked or to fix (with the note), active
     search, first contact."""
 
-    async def gather(self, tx: Tx, st: State) -> Any:
+    async def gather(self, tx: Reading, st: State) -> Any:
         return await tx.followup_of(st.person.id or 0)
 
     def parts(self, ctx: Context, data: Any) -> list[Part]:
@@ -416,7 +416,7 @@ class FollowUpSource:
 class HelpSource:
     """The person's requests to talk to a volunteer."""
 
-    async def gather(self, tx: Tx, st: State) -> Any:
+    async def gather(self, tx: Reading, st: State) -> Any:
         return await tx.help_requests_of(st.person.id or 0)
 
     def parts(self, ctx: Context, data: Any) -> list[Part]:
@@ -439,7 +439,7 @@ class MessagesSource:
     """The messages between the person and their centre (a volunteer wrote for the centre:
     never named here)."""
 
-    async def gather(self, tx: Tx, st: State) -> Any:
+    async def gather(self, tx: Reading, st: State) -> Any:
         return await tx.exchange_messages_of(st.person.id or 0)
 
     def parts(self, ctx: Context, data: Any) -> list[Part]:
@@ -475,7 +475,7 @@ def _centre_name(ctx: Context, centre: str) -> str:
 class OutcomeSource:
     """What became of the person: jobs, trainings, French classes, as recorded."""
 
-    async def gather(self, tx: Tx, st: State) -> Any:
+    async def gather(self, tx: Reading, st: State) -> Any:
         return await tx.outcomes_of(st.person.id or 0)
 
     def parts(self, ctx: Context, data: Any) -> list[Part]:
@@ -506,7 +506,7 @@ class AccessSource:
     """When volunteers opened the person's page, CV or phone, or corrected the CV (and a
     correction in progress), and earlier exports."""
 
-    async def gather(self, tx: Tx, st: State) -> Any:
+    async def gather(self, tx: Reading, st: State) -> Any:
         person = st.person.id or 0
         return await tx.audit_about(person), await tx.corrections_about(person)
 
@@ -538,7 +538,7 @@ class AccessSource:
 class LaterSource:
     """Says what the file will hold when Relais does more (until those sources exist)."""
 
-    async def gather(self, tx: Tx, st: State) -> Any:
+    async def gather(self, tx: Reading, st: State) -> Any:
         return None
 
     def parts(self, ctx: Context, data: Any) -> list[Part]:
@@ -573,7 +573,7 @@ class Gathered:
     data: tuple[Any, ...]
 
 
-async def gather(tx: Tx, state: State, sources: tuple[Source, ...] = SOURCES) -> Gathered:
+async def gather(tx: Reading, state: State, sources: tuple[Source, ...] = SOURCES) -> Gathered:
     """Read every source's share of the person's data (inside the caller's transaction)."""
     return Gathered(state, tuple([await source.gather(tx, state) for source in sources]))
 

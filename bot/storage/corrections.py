@@ -23,7 +23,18 @@ class Draft:
     data: dict[str, Any]
 
 
-class CorrectionQueries(Queries):
+class CorrectionReadQueries(Queries):
+    """The reads of corrections, also made on the read-only connection (storage.ReadTx)."""
+
+    async def corrections_about(self, person_id: int) -> int:
+        """How many volunteers are in the middle of correcting this person's answers."""
+        row = await self._fetchone(
+            "SELECT COUNT(*) AS n FROM correction_drafts WHERE subject_id = ?", (person_id,)
+        )
+        return int(row["n"]) if row is not None else 0
+
+
+class CorrectionQueries(CorrectionReadQueries):
     """Repository methods of corrections (see storage.Tx for the helpers)."""
 
     _profiles: dict[int, dict[str, str]]  # see storage.Tx
@@ -73,13 +84,6 @@ class CorrectionQueries(Queries):
     async def drop_correction_draft(self, volunteer_id: int) -> None:
         """The correction is over (saved, cancelled or left)."""
         await self._execute("DELETE FROM correction_drafts WHERE volunteer_id = ?", (volunteer_id,))
-
-    async def corrections_about(self, person_id: int) -> int:
-        """How many volunteers are in the middle of correcting this person's answers."""
-        row = await self._fetchone(
-            "SELECT COUNT(*) AS n FROM correction_drafts WHERE subject_id = ?", (person_id,)
-        )
-        return int(row["n"]) if row is not None else 0
 
     async def purge_correction_drafts(self, before: datetime) -> int:
         """Drop corrections left midway before `before` (the volunteer went away)."""

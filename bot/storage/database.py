@@ -1,8 +1,9 @@
 """Storage: the only module that speaks SQL (aiosqlite, numbered migrations, WAL mode).
 
-Everything goes through `Storage.transaction()`, which yields a `Tx` whose methods are the whole
+Every write goes through `Storage.transaction()`, which yields a `Tx` whose methods are the whole
 repository API: persons and their state here; the update journal, the outbox and the rest in
-the mixins it is made of.
+the mixins it is made of. Long reads (statistics, long lists, documents) go through
+`Storage.reading()`, on a second, read-only connection beside the writer (bot.storage.reading).
 Timestamps are stored as ISO-8601 UTC text of fixed width, so text order is time order.
 """
 
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import re
 import sqlite3
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 import aiosqlite
 
 from bot.core.clock import Clock, utc_now
-from bot.core.domain import Person, Session, State
+from bot.core.domain import Person, State
 from bot.privacy.private_files import prepare_database
 from bot.storage.corrections import CorrectionQueries
 from bot.storage.erasure import ErasureQueries
@@ -32,13 +32,24 @@ from bot.storage.export import ExportQueries
 from bot.storage.journal import DroppedUpdates, JournalQueries, PendingUpdate
 from bot.storage.keyboards import KeyboardQueries
 from bot.storage.outbox import OUTBOX_STATES, OutboxItem, OutboxQueries
-from bot.storage.queries import dump_json, maybe_from_text, to_text
+from bot.storage.people import STATE_COLUMNS, PersonReadQueries
+from bot.storage.queries import StorageError, dump_json, to_text
 from bot.storage.reach import ReachQueries
+from bot.storage.reading import ReadGate, ReadTx, open_reader
 from bot.storage.stats import StatsQueries
 from bot.storage.team import TeamQueries, person_from_row
 
 # the journal's and the outbox's types, where callers have always found them
-__all__ = ["OUTBOX_STATES", "DroppedUpdates", "OutboxItem", "PendingUpdate", "Storage", "Tx"]
+__all__ = [
+    "OUTBOX_STATES",
+    "DroppedUpdates",
+    "OutboxItem",
+    "PendingUpdate",
+    "ReadTx",
+    "Storage",
+    "StorageError",
+    "Tx",
+]
 
 log = logging.getLogger("relais.storage")
 
@@ -56,10 +67,6 @@ _NEW_PERSON_ID = (
 )
 
 _MIGRATION_NAME = re.compile(r"^(\d+)_([A-Za-z0-9_]+)\.sql$")
-
-
-class StorageError(Exception):
-    """The database cannot be used as it is (bad migration, newer schema, closed transaction)."""
 
 
 # -- migrations ----------------------------------------------------------------------------
@@ -113,12 +120,20 @@ def _without_comments(sql: str) -> str:
 
 
 class Storage:
-    """One SQLite connection; transactions are serialised so tasks never interleave them."""
+    """One SQLite connection that writes, whose transactions are serialised so tasks never
+    interleave them; and one read-only connection beside it, for long reads."""
 
     def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
         self._conn = conn
         self._clock = clock
         self._lock = asyncio.Lock()
+        self._reader: aiosqlite.Connection | None = None
+        # one read at a time on the reader; the checkpoint after an erasure waits for it, so
+        # that no snapshot of the erased rows is still being read while the WAL is emptied
+        self._gate = ReadGate()
+        # the task reading now: it must not wait for the writer, which may be waiting for this
+        # very read to end before its checkpoint
+        self._reading_task: asyncio.Task[Any] | None = None
 
     @classmethod
     async def open(
@@ -150,17 +165,23 @@ class Storage:
             storage = cls(conn, clock)
             await storage._migrate(find_migrations(migrations_dir))
             await storage.checkpoint()
+            # opened once the schema is up to date: it reads beside the writer (WAL)
+            storage._reader = await open_reader(path, BUSY_TIMEOUT_MS)
         except BaseException:
             await conn.close()
             raise
         return storage
 
     async def close(self) -> None:
-        """Close the connection (waits for a transaction in progress), with the statistics
-        of the query planner brought up to date first."""
-        async with self._lock:
+        """Close both connections (waits for a transaction and a read in progress), with the
+        statistics of the query planner brought up to date first."""
+        # the writer's lock first, then the reader's, as a checkpoint takes them
+        async with self._lock, self._gate.without_reads():
             with contextlib.suppress(sqlite3.Error):  # statistics are a help, never a need
                 await _pragma(self._conn, "optimize")
+            if self._reader is not None:
+                await self._reader.close()
+                self._reader = None
             await self._conn.close()
 
     async def optimize(self) -> None:
@@ -184,8 +205,30 @@ class Storage:
             return [(int(row[0]), str(row[1])) for row in await cursor.fetchall()]
 
     @asynccontextmanager
+    async def reading(self) -> AsyncIterator[Reading]:
+        """A read on the read-only connection: one snapshot of what is committed, read beside
+        the writer (no transaction waits for it). Keep it short: the checkpoint after an
+        erasure waits for it. No write transaction may be opened inside the block."""
+        async with self._gate.read():
+            if self._reader is None:
+                raise StorageError("the storage is closed")
+            reader = self._reader
+            self._reading_task = asyncio.current_task()
+            read = ReadTx(reader)
+            try:
+                await reader.execute("BEGIN")
+                yield read
+            finally:
+                read._open = False
+                self._reading_task = None
+                if reader.in_transaction:
+                    # ends the snapshot: the WAL frames it kept can go at the next checkpoint
+                    await reader.execute("ROLLBACK")
+
+    @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK if the block raises."""
+        self._not_reading("a write transaction")
         async with self._lock:
             if self._conn.in_transaction:
                 # left open by a cancellation during a previous rollback: start clean
@@ -208,10 +251,22 @@ class Storage:
     async def checkpoint(self) -> bool:
         """Copy the WAL into the database and truncate it to zero bytes, so that the old
         versions of changed or deleted rows it holds are gone; False if a reader prevented it."""
+        self._not_reading("a checkpoint")
         async with self._lock:
             return await self._checkpoint()
 
+    def _not_reading(self, what: str) -> None:
+        """Refuse to wait for the writer inside a read: it may be waiting for that read."""
+        if self._reading_task is not None and self._reading_task is asyncio.current_task():
+            raise StorageError(f"{what} inside a read would wait for itself")
+
     async def _checkpoint(self) -> bool:
+        # a read in progress on the reader holds a snapshot the WAL must keep: wait for it to
+        # end (reads are short), and start no other until the WAL is empty
+        async with self._gate.without_reads():
+            return await self._truncate_wal()
+
+    async def _truncate_wal(self) -> bool:
         try:
             async with self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
                 row = await cursor.fetchone()
@@ -274,6 +329,7 @@ async def _pragma(conn: aiosqlite.Connection, statement: str) -> Any:
 
 
 class Tx(
+    PersonReadQueries,
     CorrectionQueries,
     JournalQueries,
     OutboxQueries,
@@ -328,31 +384,14 @@ class Tx(
             "INSERT INTO persons (id, channel, external_id, created_at, last_seen_at)"
             f" VALUES ({_NEW_PERSON_ID}, ?, ?, ?, ?)"
             " ON CONFLICT (channel, external_id) DO UPDATE SET last_seen_at = excluded.last_seen_at"
-            " RETURNING id, channel, external_id, locale, consent, centre, stopped, blocked,"
-            " session, consent_version, consent_at",
+            f" RETURNING {STATE_COLUMNS}",
             (channel, str(external_id), now, now),
         )
         assert row is not None  # an upsert with RETURNING always yields its row
-        person = person_from_row(row)
-        assert person.id is not None
-        stored = {
-            r["key"]: r["value"]
-            for r in await self._fetchall(
-                "SELECT key, value FROM profile WHERE person_id = ?", (person.id,)
-            )
-        }
-        self._profiles[person.id] = stored
-        profile = {key: json.loads(value) for key, value in stored.items()}
-        followup = await self._fetchone(
-            "SELECT cv_status, cv_note, cv_done_at FROM followup WHERE person_id = ?",
-            (person.id,),
-        )
-        cv = {
-            "cv.status": followup["cv_status"] if followup else "none",
-            "cv.note": followup["cv_note"] if followup else None,
-            "cv.changed_at": maybe_from_text(followup["cv_done_at"]) if followup else None,
-        }
-        return State(person, Session.from_json(json.loads(row["session"])), profile, followup=cv)
+        person_id = int(row["id"])
+        # kept for save_state, which then writes only what changed without reading them again
+        self._profiles[person_id] = stored = await self._profile_texts(person_id)
+        return await self._state(row, stored)
 
     async def save_state(self, state: State) -> None:
         """Write the person, session and profile; profile keys no longer present are deleted."""
@@ -426,7 +465,7 @@ class Tx(
 
 
 if TYPE_CHECKING:
-    from bot.storage.interfaces import Transaction
+    from bot.storage.interfaces import Reading, Transaction
 
     # mypy proves here that the SQLite transaction implements every aggregate's interface
     _CONFORMS: type[Transaction] = Tx

@@ -24,7 +24,32 @@ def _exchange(row: sqlite3.Row) -> Exchange:
     )
 
 
-class ExchangeQueries(Queries):
+class ExchangeReadQueries(Queries):
+    """The reads of exchanges, also made on the read-only connection (storage.ReadTx)."""
+
+    async def exchange_messages_of(
+        self, person_id: int, limit: int | None = None
+    ) -> list[ExchangeMessage]:
+        """The messages between a person and their centre, oldest first (the last `limit`)."""
+        rows = await self._fetchall(
+            "SELECT * FROM (SELECT m.id, m.exchange_id, m.from_person, m.text, m.at, e.centre"
+            " FROM exchange_messages m JOIN exchanges e ON e.id = m.exchange_id"
+            " WHERE m.person_id = ? ORDER BY m.id DESC LIMIT ?) ORDER BY id",
+            (person_id, -1 if limit is None else limit),
+        )
+        return [
+            ExchangeMessage(
+                exchange_id=int(r["exchange_id"]),
+                from_person=bool(r["from_person"]),
+                text=str(r["text"]),
+                at=from_text(r["at"]),
+                centre=str(r["centre"]),
+            )
+            for r in rows
+        ]
+
+
+class ExchangeQueries(ExchangeReadQueries):
     """Repository methods of exchanges (see storage.Tx for the helpers)."""
 
     async def open_exchange(self, person_id: int, centre: str, volunteer_id: int) -> Exchange:
@@ -74,24 +99,3 @@ class ExchangeQueries(Queries):
             (self._now(), by, exchange_id),
         )
         return changed == 1
-
-    async def exchange_messages_of(
-        self, person_id: int, limit: int | None = None
-    ) -> list[ExchangeMessage]:
-        """The messages between a person and their centre, oldest first (the last `limit`)."""
-        rows = await self._fetchall(
-            "SELECT * FROM (SELECT m.id, m.exchange_id, m.from_person, m.text, m.at, e.centre"
-            " FROM exchange_messages m JOIN exchanges e ON e.id = m.exchange_id"
-            " WHERE m.person_id = ? ORDER BY m.id DESC LIMIT ?) ORDER BY id",
-            (person_id, -1 if limit is None else limit),
-        )
-        return [
-            ExchangeMessage(
-                exchange_id=int(r["exchange_id"]),
-                from_person=bool(r["from_person"]),
-                text=str(r["text"]),
-                at=from_text(r["at"]),
-                centre=str(r["centre"]),
-            )
-            for r in rows
-        ]

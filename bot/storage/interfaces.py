@@ -37,23 +37,12 @@ if TYPE_CHECKING:
     from bot.storage.stats import PeopleCounts
 
 
-class People(Protocol):
-    """Who talks to Relais: their state (settings, answers, session) and platform ids."""
+class PeopleReads(Protocol):
+    """What is read of people: their state as saved, their answers, their dates."""
 
-    async def load_state(self, channel: str, external_id: str) -> State:
-        """The person (created if new), their session and profile; records last_seen_at."""
-        ...
-
-    async def save_state(self, state: State) -> None:
-        """Write the person, session and profile; profile keys no longer present are deleted."""
-        ...
-
-    async def find_person(self, channel: str, external_id: str) -> Person | None:
-        """The person, or None if they never wrote; does not touch last_seen_at."""
-        ...
-
-    async def set_blocked(self, channel: str, external_id: str, blocked: bool) -> None:
-        """Record that the person blocked (or unblocked) the bot; unknown persons are ignored."""
+    async def state_of(self, channel: str, external_id: str) -> State | None:
+        """The person's state as saved (None: they never wrote, or were erased); unlike
+        `load_state`, records nothing."""
         ...
 
     async def persons_by_external_ids(self, external_ids: Iterable[str]) -> list[Person]:
@@ -73,7 +62,35 @@ class People(Protocol):
         ...
 
 
-class Corrections(Protocol):
+class People(PeopleReads, Protocol):
+    """Who talks to Relais: their state (settings, answers, session) and platform ids."""
+
+    async def load_state(self, channel: str, external_id: str) -> State:
+        """The person (created if new), their session and profile; records last_seen_at."""
+        ...
+
+    async def save_state(self, state: State) -> None:
+        """Write the person, session and profile; profile keys no longer present are deleted."""
+        ...
+
+    async def find_person(self, channel: str, external_id: str) -> Person | None:
+        """The person, or None if they never wrote; does not touch last_seen_at."""
+        ...
+
+    async def set_blocked(self, channel: str, external_id: str, blocked: bool) -> None:
+        """Record that the person blocked (or unblocked) the bot; unknown persons are ignored."""
+        ...
+
+
+class CorrectionReads(Protocol):
+    """What is read of the corrections in progress."""
+
+    async def corrections_about(self, person_id: int) -> int:
+        """How many volunteers are in the middle of correcting this person's answers."""
+        ...
+
+
+class Corrections(CorrectionReads, Protocol):
     """A volunteer's corrections of someone's answers (their CV), and the one in progress."""
 
     async def set_answers(self, person_id: int, values: Mapping[str, Any]) -> None:
@@ -94,10 +111,6 @@ class Corrections(Protocol):
 
     async def drop_correction_draft(self, volunteer_id: int) -> None:
         """The correction is over (saved, cancelled or left)."""
-        ...
-
-    async def corrections_about(self, person_id: int) -> int:
-        """How many volunteers are in the middle of correcting this person's answers."""
         ...
 
     async def purge_correction_drafts(self, before: datetime) -> int:
@@ -327,12 +340,8 @@ class Keyboards(Protocol):
         ...
 
 
-class Centres(Protocol):
-    """The charity's local sites, configured or added by an admin."""
-
-    async def sync_centres(self, configured: Iterable[Centre]) -> list[str]:
-        """Make the configured centres active; remove config centres no longer listed."""
-        ...
+class CentreReads(Protocol):
+    """What is read of the centres."""
 
     async def active_centres(self) -> tuple[Centre, ...]:
         """The centres people can choose, in the order they were added."""
@@ -346,6 +355,18 @@ class Centres(Protocol):
         """`active_centres` and `centres_without_team` in one read."""
         ...
 
+    async def centre_names(self) -> dict[str, str]:
+        """Every centre ever known, removed ones included (their outcomes still count)."""
+        ...
+
+
+class Centres(CentreReads, Protocol):
+    """The charity's local sites, configured or added by an admin."""
+
+    async def sync_centres(self, configured: Iterable[Centre]) -> list[str]:
+        """Make the configured centres active; remove config centres no longer listed."""
+        ...
+
     async def add_centre(self, centre: Centre) -> bool:
         """Add a centre (or bring a removed one back); False if it is already active."""
         ...
@@ -357,17 +378,17 @@ class Centres(Protocol):
         it had, None if unknown."""
         ...
 
-    async def centre_names(self) -> dict[str, str]:
-        """Every centre ever known, removed ones included (their outcomes still count)."""
-        ...
 
-
-class Team(Protocol):
-    """Volunteers, coordinators and their invitations."""
+class TeamReads(Protocol):
+    """What is read of the teams: who has a role where."""
 
     async def roles_of(self, person_id: int) -> tuple[Role, ...]:
         """The roles of a person in active centres (revoked ones are gone)."""
         ...
+
+
+class Team(TeamReads, Protocol):
+    """Volunteers, coordinators and their invitations."""
 
     async def had_role(self, person_id: int) -> bool:
         """True when the person was a volunteer of a centre that has since closed (not when they
@@ -409,8 +430,8 @@ class Team(Protocol):
         ...
 
 
-class FollowUps(Protocol):
-    """A centre's beneficiaries and how their follow-up goes."""
+class FollowUpReads(Protocol):
+    """What is read of the follow-up: the lists, a person's."""
 
     async def list_beneficiaries(
         self,
@@ -427,6 +448,10 @@ class FollowUps(Protocol):
         """A person's follow-up (defaults when nothing was recorded yet)."""
         ...
 
+
+class FollowUps(FollowUpReads, Protocol):
+    """A centre's beneficiaries and how their follow-up goes."""
+
     async def update_followup(self, person_id: int, **changes: Any) -> None:
         """Change some follow-up columns (cv_status, cv_note, cv_checked_by, cv_checked_at,
         searching, first_contact_at, assessment_done_at, cv_done_at, cv_sent_back_by)."""
@@ -437,7 +462,21 @@ class FollowUps(Protocol):
         ...
 
 
-class HelpRequests(Protocol):
+class HelpRequestReads(Protocol):
+    """What is read of help requests: those waiting, a person's."""
+
+    async def waiting_help_requests(
+        self, centres: tuple[str, ...], limit: int
+    ) -> list[HelpRequest]:
+        """The requests no volunteer took yet at these centres, oldest first."""
+        ...
+
+    async def help_requests_of(self, person_id: int) -> list[HelpAsked]:
+        """The person's requests to talk to a volunteer, oldest first."""
+        ...
+
+
+class HelpRequests(HelpRequestReads, Protocol):
     """Requests to talk to a volunteer."""
 
     async def open_help_request(self, person_id: int, centre: str) -> int | None:
@@ -453,12 +492,6 @@ class HelpRequests(Protocol):
         """A help request by id."""
         ...
 
-    async def waiting_help_requests(
-        self, centres: tuple[str, ...], limit: int
-    ) -> list[HelpRequest]:
-        """The requests no volunteer took yet at these centres, oldest first."""
-        ...
-
     async def waiting_help_request(self, person_id: int) -> HelpRequest | None:
         """The person's help request nobody took yet, if any."""
         ...
@@ -471,12 +504,18 @@ class HelpRequests(Protocol):
         """Take a request; False when someone took it first."""
         ...
 
-    async def help_requests_of(self, person_id: int) -> list[HelpAsked]:
-        """The person's requests to talk to a volunteer, oldest first."""
+
+class ExchangeReads(Protocol):
+    """What is read of the messages with a centre."""
+
+    async def exchange_messages_of(
+        self, person_id: int, limit: int | None = None
+    ) -> list[ExchangeMessage]:
+        """The messages between a person and their centre, oldest first (the last `limit`)."""
         ...
 
 
-class Exchanges(Protocol):
+class Exchanges(ExchangeReads, Protocol):
     """Messages between a volunteer and a person, through Relais."""
 
     async def open_exchange(self, person_id: int, centre: str, volunteer_id: int) -> Exchange:
@@ -501,14 +540,16 @@ class Exchanges(Protocol):
         """End an exchange (`by` "person" or "volunteer"); False if it had already ended."""
         ...
 
-    async def exchange_messages_of(
-        self, person_id: int, limit: int | None = None
-    ) -> list[ExchangeMessage]:
-        """The messages between a person and their centre, oldest first (the last `limit`)."""
+
+class OutcomeReads(Protocol):
+    """What is read of outcomes."""
+
+    async def outcomes_of(self, person_id: int) -> list[Outcome]:
+        """A person's outcomes, latest first."""
         ...
 
 
-class Outcomes(Protocol):
+class Outcomes(OutcomeReads, Protocol):
     """What became of people: a job, a training, a French class…"""
 
     async def add_outcome(
@@ -526,10 +567,6 @@ class Outcomes(Protocol):
 
     async def outcome(self, outcome_id: int) -> Outcome | None:
         """An outcome by id."""
-        ...
-
-    async def outcomes_of(self, person_id: int) -> list[Outcome]:
-        """A person's outcomes, latest first."""
         ...
 
     async def confirm_outcome(self, outcome_id: int, volunteer_id: int) -> bool:
@@ -552,7 +589,15 @@ class Outcomes(Protocol):
         ...
 
 
-class Audit(Protocol):
+class AuditReads(Protocol):
+    """What is read of the audit log about a person."""
+
+    async def audit_about(self, person_id: int) -> list[Access]:
+        """Every audit line about the person, oldest first (who did it is left out)."""
+        ...
+
+
+class Audit(AuditReads, Protocol):
     """Who read or changed whose data."""
 
     async def audit(self, actor_id: int, subject_id: int, action: str) -> None:
@@ -561,10 +606,6 @@ class Audit(Protocol):
 
     async def audit_entries(self, limit: int = 20, offset: int = 0) -> list[AuditEntry]:
         """The latest reads, newest first."""
-        ...
-
-    async def audit_about(self, person_id: int) -> list[Access]:
-        """Every audit line about the person, oldest first (who did it is left out)."""
         ...
 
     async def purge_audit(self, before: datetime, limit: int | None = None) -> int:
@@ -578,6 +619,13 @@ class Stats(Protocol):
 
     async def stats_people(self, centres: tuple[str, ...], start: date, end: date) -> PeopleCounts:
         """People followed by these centres in [start, end], each counted once."""
+        ...
+
+    async def stats_people_by_centre(
+        self, centres: tuple[str, ...], start: date, end: date
+    ) -> dict[str, PeopleCounts]:
+        """`stats_people` of each of these centres (zeros included), in one pass over the
+        people rather than one per centre."""
         ...
 
     async def stats_outcomes(
@@ -637,3 +685,20 @@ class Transaction(
     Protocol,
 ):
     """Everything a unit of work may do, inside one transaction."""
+
+
+class Reading(
+    PeopleReads,
+    CorrectionReads,
+    CentreReads,
+    TeamReads,
+    FollowUpReads,
+    HelpRequestReads,
+    ExchangeReads,
+    OutcomeReads,
+    AuditReads,
+    Stats,
+    Protocol,
+):
+    """Everything a read on the read-only connection may ask (`Storage.reading()`): no method
+    of it writes. A transaction can read the same (`Transaction` includes every one)."""

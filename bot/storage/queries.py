@@ -13,6 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 
+class StorageError(Exception):
+    """The database cannot be used as it is (bad migration, newer schema, closed transaction)."""
+
+
 def to_text(moment: datetime) -> str:
     """A timezone-aware datetime as fixed-width ISO-8601 UTC text."""
     if moment.tzinfo is None or moment.utcoffset() is None:

@@ -8,6 +8,7 @@ plain text comparisons that any SQL database does the same way.
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -32,6 +33,42 @@ def _after(end: date) -> str:
     return (end + timedelta(days=1)).isoformat()
 
 
+def _followed(centres: tuple[str, ...], by_centre: bool) -> str:
+    """How many people these centres followed, and how far they got (see bot.desk.stats): one
+    row; or one row per centre (someone followed by two centres is counted by both)."""
+    marks = _marks(centres)
+    person, outcome = ("p.centre", "o.centre") if by_centre else ("NULL", "NULL")
+    # beneficiaries present during the period, plus whoever had a confirmed outcome there (they
+    # may have moved or gone silent since, and still count)
+    return (
+        "WITH followed AS ("
+        f" SELECT {person} AS centre, p.id AS person_id FROM persons p"
+        f" WHERE p.centre IN ({marks}) AND p.consent = 1"
+        " AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id)"
+        " AND p.created_at < ? AND p.last_seen_at >= ?"
+        " UNION"
+        f" SELECT {outcome}, o.person_id FROM outcomes o"
+        f" WHERE o.centre IN ({marks}) AND o.confirmed = 1"
+        " AND o.happened_on >= ? AND o.happened_on <= ?"
+        ")"
+        " SELECT x.centre, COUNT(*) AS followed,"
+        " COALESCE(SUM(CASE WHEN f.assessment_done_at < ? THEN 1 ELSE 0 END), 0)"
+        " AS assessment_done,"
+        " COALESCE(SUM(CASE WHEN f.cv_status = 'checked' THEN 1 ELSE 0 END), 0) AS cv_checked"
+        " FROM followed x LEFT JOIN followup f ON f.person_id = x.person_id"
+        + (" GROUP BY x.centre" if by_centre else "")
+    )
+
+
+def _params(centres: tuple[str, ...], start: date, end: date) -> tuple[str, ...]:
+    after = _after(end)
+    return (*centres, after, start.isoformat(), *centres, start.isoformat(), end.isoformat(), after)
+
+
+def _counts(row: sqlite3.Row) -> PeopleCounts:
+    return PeopleCounts(int(row["followed"]), int(row["assessment_done"]), int(row["cv_checked"]))
+
+
 class StatsQueries(Queries):
     """Repository methods of the statistics (see storage.Tx for the helpers)."""
 
@@ -44,41 +81,21 @@ class StatsQueries(Queries):
         """People followed by these centres in [start, end], each counted once."""
         if not centres:
             return PeopleCounts(0, 0, 0)
-        marks = _marks(centres)
-        after = _after(end)
-        # followed: beneficiaries present during the period, plus whoever had a confirmed
-        # outcome there (they may have moved or gone silent since, and still count)
-        row = await self._fetchone(
-            "WITH followed AS ("
-            " SELECT p.id AS person_id FROM persons p"
-            f" WHERE p.centre IN ({marks}) AND p.consent = 1"
-            " AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id)"
-            " AND p.created_at < ? AND p.last_seen_at >= ?"
-            " UNION"
-            " SELECT o.person_id FROM outcomes o"
-            f" WHERE o.centre IN ({marks}) AND o.confirmed = 1"
-            " AND o.happened_on >= ? AND o.happened_on <= ?"
-            ")"
-            " SELECT COUNT(*) AS followed,"
-            " COALESCE(SUM(CASE WHEN f.assessment_done_at < ? THEN 1 ELSE 0 END), 0)"
-            " AS assessment_done,"
-            " COALESCE(SUM(CASE WHEN f.cv_status = 'checked' THEN 1 ELSE 0 END), 0) AS cv_checked"
-            " FROM followed x LEFT JOIN followup f ON f.person_id = x.person_id",
-            (
-                *centres,
-                after,
-                start.isoformat(),
-                *centres,
-                start.isoformat(),
-                end.isoformat(),
-                after,
-            ),
-        )
-        if row is None:
-            return PeopleCounts(0, 0, 0)
-        return PeopleCounts(
-            int(row["followed"]), int(row["assessment_done"]), int(row["cv_checked"])
-        )
+        row = await self._fetchone(_followed(centres, False), _params(centres, start, end))
+        return _counts(row) if row is not None else PeopleCounts(0, 0, 0)
+
+    async def stats_people_by_centre(
+        self, centres: tuple[str, ...], start: date, end: date
+    ) -> dict[str, PeopleCounts]:
+        """`stats_people` of each of these centres (zeros included), in one pass over the
+        people rather than one per centre."""
+        found = dict.fromkeys(centres, PeopleCounts(0, 0, 0))
+        if not centres:
+            return found
+        rows = await self._fetchall(_followed(centres, True), _params(centres, start, end))
+        for row in rows:
+            found[row["centre"]] = _counts(row)
+        return found
 
     async def stats_outcomes(
         self, centres: tuple[str, ...], start: date, end: date

@@ -87,7 +87,149 @@ def _help_request(row: sqlite3.Row) -> HelpRequest:
     )
 
 
-class TeamQueries(Queries):
+class TeamReadQueries(Queries):
+    """The reads of the volunteer side that are also made on the read-only connection
+    (storage.ReadTx): who may see what, the lists, a person's data."""
+
+    async def active_centres(self) -> tuple[Centre, ...]:
+        """The centres people can choose, in the order they were added."""
+        rows = await self._fetchall(
+            "SELECT id, name, address, hours FROM centres WHERE removed_at IS NULL ORDER BY rowid"
+        )
+        return tuple(Centre(r["id"], r["name"], r["address"], r["hours"]) for r in rows)
+
+    async def centres_without_team(self) -> frozenset[str]:
+        """The open centres where nobody has a role (no volunteer, no coordinator)."""
+        rows = await self._fetchall(
+            "SELECT c.id FROM centres c WHERE c.removed_at IS NULL AND NOT EXISTS"
+            " (SELECT 1 FROM roles r WHERE r.centre = c.id AND r.revoked_at IS NULL)"
+        )
+        return frozenset(str(r["id"]) for r in rows)
+
+    async def open_centres(self) -> tuple[tuple[Centre, ...], frozenset[str]]:
+        """`active_centres` and `centres_without_team` in one read (every event needs both)."""
+        rows = await self._fetchall(
+            "SELECT c.id, c.name, c.address, c.hours, NOT EXISTS"
+            " (SELECT 1 FROM roles r WHERE r.centre = c.id AND r.revoked_at IS NULL) AS alone"
+            " FROM centres c WHERE c.removed_at IS NULL ORDER BY c.rowid"
+        )
+        centres = tuple(Centre(r["id"], r["name"], r["address"], r["hours"]) for r in rows)
+        return centres, frozenset(str(r["id"]) for r in rows if r["alone"])
+
+    async def roles_of(self, person_id: int) -> tuple[Role, ...]:
+        """The roles of a person in active centres (revoked ones are gone)."""
+        rows = await self._fetchall(
+            "SELECT r.centre, r.role FROM roles r JOIN centres c ON c.id = r.centre"
+            " WHERE r.person_id = ? AND r.revoked_at IS NULL AND c.removed_at IS NULL"
+            " ORDER BY c.rowid",
+            (person_id,),
+        )
+        return tuple(Role(r["centre"], r["role"]) for r in rows)
+
+    async def persons_by_external_ids(self, external_ids: Iterable[str]) -> list[Person]:
+        """The persons with these external ids (admins), on any channel."""
+        ids = list(external_ids)
+        if not ids:
+            return []
+        marks = ", ".join("?" for _ in ids)
+        rows = await self._fetchall(
+            "SELECT id, channel, external_id, locale, consent, centre, stopped, blocked"
+            f" FROM persons WHERE external_id IN ({marks}) ORDER BY id",
+            tuple(ids),
+        )
+        return [person_from_row(r) for r in rows]
+
+    async def person_by_id(self, person_id: int) -> Person | None:
+        """A person by id, or None."""
+        row = await self._fetchone(
+            "SELECT id, channel, external_id, locale, consent, centre, stopped, blocked"
+            " FROM persons WHERE id = ?",
+            (person_id,),
+        )
+        return person_from_row(row) if row is not None else None
+
+    async def profile_of(self, person_id: int) -> dict[str, Any]:
+        """A person's saved answers."""
+        rows = await self._fetchall(
+            "SELECT key, value FROM profile WHERE person_id = ?", (person_id,)
+        )
+        return {r["key"]: json.loads(r["value"]) for r in rows}
+
+    async def list_beneficiaries(
+        self,
+        centres: tuple[str, ...],
+        which: Filter,
+        offset: int,
+        limit: int,
+        exclude: int | None = None,
+    ) -> tuple[list[Beneficiary], int]:
+        """People of these centres who agreed, newest activity first; and how many in all."""
+        if not centres:
+            return [], 0
+        marks = ", ".join("?" for _ in centres)
+        where = (
+            f" FROM persons p LEFT JOIN followup f ON f.person_id = p.id"
+            f" WHERE p.centre IN ({marks}) AND p.consent = 1 AND p.id != ?"
+            f" AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id"
+            f" AND r.revoked_at IS NULL)" + _FILTERS[which]
+        )
+        params = (*centres, -1 if exclude is None else exclude)
+        total_row = await self._fetchone("SELECT COUNT(*) AS n" + where, params)
+        rows = await self._fetchall(
+            "SELECT p.id, p.centre, p.last_seen_at, "
+            + _FOLLOWUP_COLUMNS
+            + ", "
+            + _NAME_COLUMNS
+            + where
+            + " ORDER BY p.last_seen_at DESC, p.id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        people = [
+            Beneficiary(
+                id=r["id"],
+                first_name=_name_part(r["fn"]),
+                last_name=_name_part(r["ln"]),
+                centre=r["centre"],
+                last_seen_at=datetime.fromisoformat(r["last_seen_at"]),
+                followup=_followup(r, r["id"]),
+            )
+            for r in rows
+        ]
+        return people, int(total_row["n"]) if total_row else 0
+
+    async def followup_of(self, person_id: int) -> FollowUp:
+        """A person's follow-up (defaults when nothing was recorded yet)."""
+        row = await self._fetchone(
+            "SELECT " + _FOLLOWUP_COLUMNS + " FROM followup f WHERE f.person_id = ?",
+            (person_id,),
+        )
+        return _followup(row, person_id)
+
+    async def waiting_help_requests(
+        self, centres: tuple[str, ...], limit: int
+    ) -> list[HelpRequest]:
+        """The requests no volunteer took yet at these centres, oldest first."""
+        if not centres:
+            return []
+        marks = ", ".join("?" for _ in centres)
+        rows = await self._fetchall(
+            f"SELECT {_HELP_COLUMNS}{_WAITING} AND h.centre IN ({marks})"
+            " ORDER BY h.created_at, h.id LIMIT ?",
+            (*centres, limit),
+        )
+        return [_help_request(r) for r in rows]
+
+    async def outcomes_of(self, person_id: int) -> list[Outcome]:
+        """A person's outcomes, latest first."""
+        rows = await self._fetchall(
+            "SELECT " + _OUTCOME_COLUMNS + " FROM outcomes WHERE person_id = ?"
+            " ORDER BY happened_on DESC, id DESC",
+            (person_id,),
+        )
+        return [_outcome(r) for r in rows]
+
+
+class TeamQueries(TeamReadQueries):
     """Repository methods of the volunteer side (see storage.Tx for the helpers)."""
 
     # -- centres ---------------------------------------------------------------------------
@@ -120,31 +262,6 @@ class TeamQueries(Queries):
         for centre in gone:
             await self.remove_centre(centre, by="config")
         return gone
-
-    async def active_centres(self) -> tuple[Centre, ...]:
-        """The centres people can choose, in the order they were added."""
-        rows = await self._fetchall(
-            "SELECT id, name, address, hours FROM centres WHERE removed_at IS NULL ORDER BY rowid"
-        )
-        return tuple(Centre(r["id"], r["name"], r["address"], r["hours"]) for r in rows)
-
-    async def centres_without_team(self) -> frozenset[str]:
-        """The open centres where nobody has a role (no volunteer, no coordinator)."""
-        rows = await self._fetchall(
-            "SELECT c.id FROM centres c WHERE c.removed_at IS NULL AND NOT EXISTS"
-            " (SELECT 1 FROM roles r WHERE r.centre = c.id AND r.revoked_at IS NULL)"
-        )
-        return frozenset(str(r["id"]) for r in rows)
-
-    async def open_centres(self) -> tuple[tuple[Centre, ...], frozenset[str]]:
-        """`active_centres` and `centres_without_team` in one read (every event needs both)."""
-        rows = await self._fetchall(
-            "SELECT c.id, c.name, c.address, c.hours, NOT EXISTS"
-            " (SELECT 1 FROM roles r WHERE r.centre = c.id AND r.revoked_at IS NULL) AS alone"
-            " FROM centres c WHERE c.removed_at IS NULL ORDER BY c.rowid"
-        )
-        centres = tuple(Centre(r["id"], r["name"], r["address"], r["hours"]) for r in rows)
-        return centres, frozenset(str(r["id"]) for r in rows if r["alone"])
 
     async def add_centre(self, centre: Centre) -> bool:
         """Add a centre (or bring a removed one back); False if it is already active."""
@@ -195,16 +312,6 @@ class TeamQueries(Queries):
         return people
 
     # -- roles and invitations -------------------------------------------------------------
-
-    async def roles_of(self, person_id: int) -> tuple[Role, ...]:
-        """The roles of a person in active centres (revoked ones are gone)."""
-        rows = await self._fetchall(
-            "SELECT r.centre, r.role FROM roles r JOIN centres c ON c.id = r.centre"
-            " WHERE r.person_id = ? AND r.revoked_at IS NULL AND c.removed_at IS NULL"
-            " ORDER BY c.rowid",
-            (person_id,),
-        )
-        return tuple(Role(r["centre"], r["role"]) for r in rows)
 
     async def had_role(self, person_id: int) -> bool:
         """True when the person was a volunteer of a centre that has since closed (not when
@@ -326,86 +433,7 @@ class TeamQueries(Queries):
             (person_id, person_id, str(row["channel"]), str(row["external_id"])),
         )
 
-    async def persons_by_external_ids(self, external_ids: Iterable[str]) -> list[Person]:
-        """The persons with these external ids (admins), on any channel."""
-        ids = list(external_ids)
-        if not ids:
-            return []
-        marks = ", ".join("?" for _ in ids)
-        rows = await self._fetchall(
-            "SELECT id, channel, external_id, locale, consent, centre, stopped, blocked"
-            f" FROM persons WHERE external_id IN ({marks}) ORDER BY id",
-            tuple(ids),
-        )
-        return [person_from_row(r) for r in rows]
-
     # -- beneficiaries ---------------------------------------------------------------------
-
-    async def person_by_id(self, person_id: int) -> Person | None:
-        """A person by id, or None."""
-        row = await self._fetchone(
-            "SELECT id, channel, external_id, locale, consent, centre, stopped, blocked"
-            " FROM persons WHERE id = ?",
-            (person_id,),
-        )
-        return person_from_row(row) if row is not None else None
-
-    async def profile_of(self, person_id: int) -> dict[str, Any]:
-        """A person's saved answers."""
-        rows = await self._fetchall(
-            "SELECT key, value FROM profile WHERE person_id = ?", (person_id,)
-        )
-        return {r["key"]: json.loads(r["value"]) for r in rows}
-
-    async def list_beneficiaries(
-        self,
-        centres: tuple[str, ...],
-        which: Filter,
-        offset: int,
-        limit: int,
-        exclude: int | None = None,
-    ) -> tuple[list[Beneficiary], int]:
-        """People of these centres who agreed, newest activity first; and how many in all."""
-        if not centres:
-            return [], 0
-        marks = ", ".join("?" for _ in centres)
-        where = (
-            f" FROM persons p LEFT JOIN followup f ON f.person_id = p.id"
-            f" WHERE p.centre IN ({marks}) AND p.consent = 1 AND p.id != ?"
-            f" AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = p.id"
-            f" AND r.revoked_at IS NULL)" + _FILTERS[which]
-        )
-        params = (*centres, -1 if exclude is None else exclude)
-        total_row = await self._fetchone("SELECT COUNT(*) AS n" + where, params)
-        rows = await self._fetchall(
-            "SELECT p.id, p.centre, p.last_seen_at, "
-            + _FOLLOWUP_COLUMNS
-            + ", "
-            + _NAME_COLUMNS
-            + where
-            + " ORDER BY p.last_seen_at DESC, p.id DESC LIMIT ? OFFSET ?",
-            (*params, limit, offset),
-        )
-        people = [
-            Beneficiary(
-                id=r["id"],
-                first_name=_name_part(r["fn"]),
-                last_name=_name_part(r["ln"]),
-                centre=r["centre"],
-                last_seen_at=datetime.fromisoformat(r["last_seen_at"]),
-                followup=_followup(r, r["id"]),
-            )
-            for r in rows
-        ]
-        return people, int(total_row["n"]) if total_row else 0
-
-    async def followup_of(self, person_id: int) -> FollowUp:
-        """A person's follow-up (defaults when nothing was recorded yet)."""
-        row = await self._fetchone(
-            "SELECT " + _FOLLOWUP_COLUMNS + " FROM followup f WHERE f.person_id = ?",
-            (person_id,),
-        )
-        return _followup(row, person_id)
 
     async def update_followup(self, person_id: int, **changes: Any) -> None:
         """Change some follow-up columns (cv_status, cv_note, cv_checked_by, cv_checked_at,
@@ -479,20 +507,6 @@ class TeamQueries(Queries):
         )
         return _help_request(row) if row is not None else None
 
-    async def waiting_help_requests(
-        self, centres: tuple[str, ...], limit: int
-    ) -> list[HelpRequest]:
-        """The requests no volunteer took yet at these centres, oldest first."""
-        if not centres:
-            return []
-        marks = ", ".join("?" for _ in centres)
-        rows = await self._fetchall(
-            f"SELECT {_HELP_COLUMNS}{_WAITING} AND h.centre IN ({marks})"
-            " ORDER BY h.created_at, h.id LIMIT ?",
-            (*centres, limit),
-        )
-        return [_help_request(r) for r in rows]
-
     async def waiting_help_request(self, person_id: int) -> HelpRequest | None:
         """The person's help request nobody took yet, if any."""
         row = await self._fetchone(
@@ -557,15 +571,6 @@ class TeamQueries(Queries):
             (outcome_id,),
         )
         return _outcome(row) if row is not None else None
-
-    async def outcomes_of(self, person_id: int) -> list[Outcome]:
-        """A person's outcomes, latest first."""
-        rows = await self._fetchall(
-            "SELECT " + _OUTCOME_COLUMNS + " FROM outcomes WHERE person_id = ?"
-            " ORDER BY happened_on DESC, id DESC",
-            (person_id,),
-        )
-        return [_outcome(r) for r in rows]
 
     async def confirm_outcome(self, outcome_id: int, volunteer_id: int) -> bool:
         """Confirm an outcome the person reported; False if it already was, or was declined."""

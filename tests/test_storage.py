@@ -67,9 +67,22 @@ def raw_rows(path: Path, sql: str, params: tuple = ()) -> list[tuple]:
 async def test_open_creates_parent_directory_and_sets_pragmas(storage: Storage, db_path: Path):
     assert db_path.exists()
     assert str(await storage.pragma("journal_mode")).lower() == "wal"
-    assert await storage.pragma("synchronous") == 2  # FULL
+    assert await storage.pragma("synchronous") == 1  # NORMAL: WAL, a crash undoes nothing
     assert await storage.pragma("foreign_keys") == 1
     assert await storage.pragma("busy_timeout") > 0
+
+
+async def test_a_durable_transaction_reaches_the_disk_then_the_level_comes_back(
+    storage: Storage,
+):
+    # the journal's: what is acknowledged to Telegram must survive a power cut
+    async with storage.transaction(durable=True):
+        assert await storage.pragma("synchronous") == 2  # FULL
+    assert await storage.pragma("synchronous") == 1
+    with pytest.raises(RuntimeError):
+        async with storage.transaction(durable=True):
+            raise RuntimeError("a failed block")
+    assert await storage.pragma("synchronous") == 1
 
 
 async def test_migrations_applied_once_and_reopen_is_idempotent(db_path: Path):

@@ -167,7 +167,7 @@ class Runtime:
 
     async def journal(self, entries: Iterable[Journaled]) -> None:
         """Record updates durably, then wake the worker that handles them."""
-        async with self.relais.storage.transaction() as tx:
+        async with self.relais.storage.transaction(durable=True) as tx:
             for entry in entries:
                 await tx.journal_update(
                     entry.update_id, entry.payload, entry.sender, channel=self.name
@@ -177,7 +177,7 @@ class Runtime:
 
     async def journal_next(self, sender: str, payload: dict[str, Any]) -> int:
         """Record an update of a channel that numbers nothing itself; its id."""
-        async with self.relais.storage.transaction() as tx:
+        async with self.relais.storage.transaction(durable=True) as tx:
             update_id = await tx.next_update_id(self.name)
             await tx.journal_update(update_id, payload, sender, channel=self.name)
         self._journaled += 1

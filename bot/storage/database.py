@@ -55,6 +55,7 @@ log = logging.getLogger("relais.storage")
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 BUSY_TIMEOUT_MS = 5000
+SYNCHRONOUS = "NORMAL"  # and FULL for a durable transaction (see Storage.transaction)
 # after a checkpoint the WAL is cut back to this size, so it cannot keep old pages for long
 JOURNAL_SIZE_LIMIT = 1024 * 1024
 ANALYSIS_LIMIT = 400
@@ -153,7 +154,11 @@ class Storage:
             mode = await _pragma(conn, "journal_mode=WAL")
             if str(mode).lower() != "wal":
                 log.warning("journal_mode is %s, not WAL: the file system may not allow WAL", mode)
-            await _pragma(conn, "synchronous=FULL")
+            # WAL keeps the file whole whatever happens; a commit reaches the disk with the
+            # next checkpoint or durable transaction (a power cut may undo the last ones, a
+            # crash of the process never does). Only what Relais acknowledges to a platform
+            # must be on disk first: the journal's transactions are durable (FULL).
+            await _pragma(conn, f"synchronous={SYNCHRONOUS}")
             await _pragma(conn, "foreign_keys=ON")
             await _pragma(conn, f"busy_timeout={BUSY_TIMEOUT_MS}")
             # deleted rows are overwritten with zeros, whatever the build's default
@@ -226,27 +231,42 @@ class Storage:
                     await reader.execute("ROLLBACK")
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
-        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK if the block raises."""
+    async def transaction(self, *, durable: bool = False) -> AsyncIterator[Tx]:
+        """BEGIN IMMEDIATE … COMMIT, or ROLLBACK if the block raises. `durable`: the commit
+        is on disk when the block ends (what is then acknowledged to a platform, which will not
+        send it again); otherwise a power cut may undo it, a crash never does."""
         self._not_reading("a write transaction")
         async with self._lock:
             if self._conn.in_transaction:
                 # left open by a cancellation during a previous rollback: start clean
                 await self._conn.execute("ROLLBACK")
-            await self._conn.execute("BEGIN IMMEDIATE")
-            tx = Tx(self._conn, self._clock)
+            if durable:  # SQLite takes the level only between transactions
+                await _pragma(self._conn, "synchronous=FULL")
             try:
-                yield tx
-                await self._conn.execute("COMMIT")
-                if tx._checkpoint_after:
-                    # still holding the lock: nothing is sent before the WAL lost its copies
-                    await self._checkpoint()
-            except BaseException:
-                if self._conn.in_transaction:
-                    await self._conn.execute("ROLLBACK")
-                raise
+                async with self._transaction() as tx:
+                    yield tx
             finally:
-                tx._open = False
+                if durable:
+                    await _pragma(self._conn, f"synchronous={SYNCHRONOUS}")
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[Tx]:
+        """One transaction on the writer; the caller holds the lock."""
+        await self._conn.execute("BEGIN IMMEDIATE")
+        tx = Tx(self._conn, self._clock)
+        try:
+            yield tx
+            await self._conn.execute("COMMIT")
+            if tx._checkpoint_after:
+                # still holding the lock: nothing is sent before the WAL lost its copies (the
+                # checkpoint also puts the erasure on disk)
+                await self._checkpoint()
+        except BaseException:
+            if self._conn.in_transaction:
+                await self._conn.execute("ROLLBACK")
+            raise
+        finally:
+            tx._open = False
 
     async def checkpoint(self) -> bool:
         """Copy the WAL into the database and truncate it to zero bytes, so that the old

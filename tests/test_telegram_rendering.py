@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardMarkup, Update
 
 from bot.channels.replies import rows
 from bot.channels.shaping import directed, split_text
-from bot.channels.telegram import TEXT_LIMIT, markup
+from bot.channels.telegram import TEXT_LIMIT
+from bot.channels.telegram_calls import keyboard
 from bot.channels.telegram_updates import to_inbound
 from bot.core.domain import Button, EventKind, Message
 
@@ -35,9 +36,11 @@ def test_buttons_round_trip_through_the_outbox_form() -> None:
     message = Message("?", ((Button("Oui", "3:v:yes"), Button("Non", "3:v:no")),))
     stored = rows(message.buttons)
     assert stored == [[["Oui", "3:v:yes"], ["Non", "3:v:no"]]]
-    built = markup(stored)
-    assert built.inline_keyboard[0][1].callback_data == "3:v:no"
-    assert markup([]) is None
+    built = keyboard(stored)["reply_markup"]
+    assert built["inline_keyboard"][0][1] == {"text": "Non", "callback_data": "3:v:no"}
+    # python-telegram-bot reads it as the keyboard it would have built
+    assert InlineKeyboardMarkup.de_json(built, None).inline_keyboard[0][1].callback_data == "3:v:no"
+    assert keyboard([]) == {}  # no parameter: an edit takes the keyboard off
 
 
 def update(payload: dict) -> Update:

@@ -382,14 +382,16 @@ class Tx(
         """Run one statement; the number of rows it changed."""
         if not self._open:
             raise StorageError("transaction already ended")
-        async with self._conn.execute(sql, params) as cursor:
-            return cursor.rowcount
+        # the statement has run when execute returns: its cursor holds nothing to close
+        cursor = await self._conn.execute(sql, params)
+        return cursor.rowcount
 
     async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         if not self._open:
             raise StorageError("transaction already ended")
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        # one trip to the database thread, not three (execute, fetch, close): a press runs
+        # some forty statements
+        return list(await self._conn.execute_fetchall(sql, params))
 
     async def _fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
         rows = await self._fetchall(sql, params)

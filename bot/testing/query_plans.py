@@ -68,6 +68,10 @@ class Statement:
     params: tuple[Any, ...] = ()
 
 
+# the connection's calls that run a statement (bot.storage.database.Tx)
+ENTRY_POINTS = ("execute", "execute_fetchall")
+
+
 @dataclass
 class StatementRecorder:
     """Every statement run on the storage's connection while attached.
@@ -85,20 +89,23 @@ class StatementRecorder:
     def attach(cls, storage: Storage) -> StatementRecorder:
         """Start recording the statements of `storage`'s connection."""
         recorder = cls(storage)
-        # the test kit may look inside the storage: every statement goes through this call
+        # the test kit may look inside the storage: every statement goes through these calls
         conn = storage._conn
-        execute = conn.execute
-
-        def recording(sql: str, parameters: Any = None) -> Any:
-            recorder.statements.append(Statement(sql, tuple(parameters or ())))
-            return execute(sql, parameters)
-
-        conn.execute = recording  # type: ignore[method-assign]
+        for name in ENTRY_POINTS:
+            setattr(conn, name, recorder._recording(getattr(conn, name)))
         return recorder
+
+    def _recording(self, call: Any) -> Any:
+        def recording(sql: str, parameters: Any = None) -> Any:
+            self.statements.append(Statement(sql, tuple(parameters or ())))
+            return call(sql, parameters)
+
+        return recording
 
     def detach(self) -> None:
         """Stop recording."""
-        del self.storage._conn.execute  # the class's method again
+        for name in ENTRY_POINTS:
+            delattr(self.storage._conn, name)  # the class's method again
 
 
 def _aliases(statement: str, tables: frozenset[str]) -> dict[str, str]:

@@ -343,9 +343,8 @@ class Storage:
 
 
 async def _pragma(conn: aiosqlite.Connection, statement: str) -> Any:
-    async with conn.execute(f"PRAGMA {statement}") as cursor:
-        row = await cursor.fetchone()
-    return row[0] if row is not None else None
+    rows = list(await conn.execute_fetchall(f"PRAGMA {statement}"))
+    return rows[0][0] if rows else None
 
 
 class Tx(

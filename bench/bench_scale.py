@@ -373,6 +373,12 @@ def _step(drops: list[float]) -> float:
     return statistics.median(busy) if busy else 0.0
 
 
+def purge_finished(logs: str) -> bool:
+    """The retention purge's last run ended with nothing left for the next one."""
+    said = [line for line in logs.splitlines() if "retention: " in line]
+    return bool(said) and "time is up" not in said[-1]
+
+
 def purge_work(drops: list[float], polled: float, startup_idle: float) -> float:
     """The purge's own time, from the moments its steps were seen committed (seconds from the
     spawn): steps one after the other add up; a pause longer than PAUSE between two steps (the
@@ -472,6 +478,10 @@ def run_size(generated: generate_people.Generated, opts: Options, say: Any) -> S
                     if not process.running:
                         raise AssertionError(f"relais stopped\n{process.logs()[-3000:]}")
                     if emulator.first_poll is None or watcher.zero is None:
+                        return False
+                    # the purge goes on with old rows once the people are gone: the idle
+                    # figures below are of events, not of the purge's last steps
+                    if not purge_finished(process.logs()):
                         return False
                     return time.perf_counter() > max(emulator.first_poll, watcher.zero) + 1.0
 

@@ -110,7 +110,8 @@ def _read_time(read: float | None, write: float | None) -> float | None:
 def _form(fields: dict[str, str], files: dict[str, Any]) -> aiohttp.FormData:
     """A multipart body: the call's parameters and its files (name -> (file name, content,
     type))."""
-    form = aiohttp.FormData()
+    # names as they are (httpx, the Bot API): quoted, "CV Amina.pdf" would read "CV%20Amina.pdf"
+    form = aiohttp.FormData(quote_fields=False)
     for name, value in fields.items():
         form.add_field(name, value)
     for name, (filename, content, mimetype) in files.items():

@@ -31,6 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from personas import AMINA  # noqa: E402  (bench/ is the script's folder)
+
 from bot.channels.protocol import PlannedCall  # noqa: E402
 from bot.channels.runtime import Runtime  # noqa: E402
 from bot.config import Settings, load_settings  # noqa: E402
@@ -47,59 +49,8 @@ CENTRES = [(f"c{i}", f"Centre {chr(ord('A') + i)}") for i in range(10)]
 ADMIN = "900000001"  # an admin is named by a Telegram id in the configuration
 OTHER = "t0"  # a beneficiary who did the whole self-assessment
 ROUNDS = 5
-# onboarding and the whole self-assessment (as tests/test_flow_self_assessment.py plays it)
-WHOLE = """
-> /start
-> [Français]
-> [Oui]
-> [CENTRE]
-> Amina
-> [Faire mon bilan]
-> [Un peu]
-> [Pas encore]
-> [Pas encore]
-> [Un peu]
-> [Non]
-> [Non]
-> [École primaire]
-> [Non]
-> [Oui]
-> Couturière
-> [Autre]
-> [Plus de 2 ans]
-> [Dans un autre pays]
-> [Oui]
-> Plonge au restaurant
-> [Cuisine]
-> [Moins de 6 mois]
-> [En France]
-> [Non]
-> [Ménage]
-> [Cuisine]
-> [Valider]
-> [Ménage]
-> [Cuisine]
-> [Valider]
-> [26 ans ou plus]
-> [Oui]
-> [3 ans ou plus]
-> [Aux heures d'école]
-> [À pied]
-> [En transports]
-> [Valider]
-> [30 minutes]
-> [Non]
-> [Du lundi au vendredi]
-> [Le matin]
-> [Valider]
-> 75 011
-> [À partir d'une date]
-> 01/12/2026
-> [très vite]
-> [Oui]
-> [Non]
-< Voici votre bilan
-"""
+# onboarding and the whole self-assessment (bench/personas.py)
+WHOLE = AMINA.replace("{centre}", "CENTRE")
 _second = timedelta(seconds=1)
 
 

@@ -29,6 +29,8 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from personas import AMINA  # bench/ is the script's folder
+
 from bot.config import Settings, load_settings
 from bot.reach.delivery import take_due
 from bot.service import open_relais
@@ -46,58 +48,7 @@ CONFIG = '[general]\nlanguages = ["fr", "en"]\n' + "".join(
     f'\n[[centres]]\nid = "c{n}"\nname = "Centre {n}"\n' for n in range(CENTRES)
 )
 
-SELF_ASSESSMENT = """
-> /start
-> [Français]
-> [Oui]
-> [Centre 0]
-> Amina
-> [Faire mon bilan]
-> [Un peu]
-> [Pas encore]
-> [Pas encore]
-> [Un peu]
-> [Non]
-> [Non]
-> [École primaire]
-> [Non]
-> [Oui]
-> Couturière
-> [Autre]
-> [Plus de 2 ans]
-> [Dans un autre pays]
-> [Oui]
-> Plonge au restaurant
-> [Cuisine]
-> [Moins de 6 mois]
-> [En France]
-> [Non]
-> [Ménage]
-> [Cuisine]
-> [Valider]
-> [Ménage]
-> [Cuisine]
-> [Valider]
-> [26 ans ou plus]
-> [Oui]
-> [3 ans ou plus]
-> [Aux heures d'école]
-> [À pied]
-> [En transports]
-> [Valider]
-> [30 minutes]
-> [Non]
-> [Du lundi au vendredi]
-> [Le matin]
-> [Valider]
-> 75 011
-> [À partir d'une date]
-> 01/12/2026
-> [très vite]
-> [Oui]
-> [Non]
-< Voici votre bilan
-"""
+SELF_ASSESSMENT = AMINA.replace("{centre}", "Centre 0")
 
 
 def settings_for(folder: Path) -> Settings:

@@ -17,9 +17,17 @@ class RecordingChannel:
     name = "recording"
     capabilities = Capabilities()
 
-    def __init__(self, calls: list[PlannedCall] | None = None, delay: float = 0.0) -> None:
+    def __init__(
+        self,
+        calls: list[PlannedCall] | None = None,
+        delay: float = 0.0,
+        hold: asyncio.Event | None = None,
+    ) -> None:
         self.calls = [] if calls is None else calls
         self.delay = delay  # seconds a call takes, as a request over the network would
+        # calls wait for it (e.g. another sender's first call): both are at work together
+        # whatever the machine's load
+        self.hold = hold
         self._hooks: dict[int, Callable[[], Any]] = {}
 
     def after(self, calls: int, hook: Callable[[], Any]) -> None:
@@ -46,6 +54,8 @@ class RecordingChannel:
     async def call(self, planned: PlannedCall) -> dict[str, Any] | None:
         """Record the call, letting other tasks run first as a real request would."""
         await asyncio.sleep(self.delay)
+        if self.hold is not None:
+            await self.hold.wait()
         self.calls.append(planned)
         hook = self._hooks.pop(len(self.calls), None)
         if hook is not None:

@@ -26,8 +26,13 @@ async def test_two_runtimes_on_one_file_send_each_row_exactly_once(settings: Set
         async with first.storage.transaction() as tx:
             for n in range(ROWS):
                 await tx.enqueue(str(n % CHATS), "sendMessage", {"n": n}, channel="recording")
-        # each call takes a moment, as over the network: both senders are at work together
-        one_channel, two_channel = RecordingChannel(delay=0.01), RecordingChannel(delay=0.01)
+        # each call takes a moment, as over the network; the first sender's calls wait for the
+        # second's first: both are at work together, however loaded the machine (the second
+        # could otherwise start only once the first had sent everything)
+        second_sends = asyncio.Event()
+        one_channel = RecordingChannel(delay=0.01, hold=second_sends)
+        two_channel = RecordingChannel(delay=0.01)
+        two_channel.after(1, second_sends.set)
         one = Runtime(first, one_channel, fixed_clock)
         two = Runtime(second, two_channel, fixed_clock)
         await asyncio.gather(one.drain(), two.drain())

@@ -439,12 +439,7 @@ class Tx(
         )
         stored = self._profiles.get(person_id)
         if stored is None:
-            stored = {
-                r["key"]: r["value"]
-                for r in await self._fetchall(
-                    "SELECT key, value FROM profile WHERE person_id = ?", (person.id,)
-                )
-            }
+            stored = await self._profile_texts(person_id)
         written: dict[str, str] = {}
         # until every write below is done, nothing is known of this person's rows
         self._profiles.pop(person_id, None)

@@ -347,12 +347,8 @@ class CentreReads(Protocol):
         """The centres people can choose, in the order they were added."""
         ...
 
-    async def centres_without_team(self) -> frozenset[str]:
-        """The open centres where nobody has a role (no volunteer, no coordinator)."""
-        ...
-
     async def open_centres(self) -> tuple[tuple[Centre, ...], frozenset[str]]:
-        """`active_centres` and `centres_without_team` in one read."""
+        """`active_centres`, and those of them where nobody has a role, in one read."""
         ...
 
     async def centre_names(self) -> dict[str, str]:

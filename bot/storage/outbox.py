@@ -237,7 +237,7 @@ class OutboxQueries(Queries):
 
     async def mark_sent(self, id: int, result: dict[str, Any] | None = None) -> None:
         """The call succeeded; `result` (ids only, never text) is kept, the payload dropped."""
-        await self._finish(id, "sent", None, None if result is None else dump_json(result))
+        await self.mark_sent_many([(id, result)])
 
     async def mark_sent_many(self, sent: Collection[tuple[int, dict[str, Any] | None]]) -> None:
         """Several calls succeeded, each with its `result` (as `mark_sent`): one statement per

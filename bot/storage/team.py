@@ -98,16 +98,9 @@ class TeamReadQueries(Queries):
         )
         return tuple(Centre(r["id"], r["name"], r["address"], r["hours"]) for r in rows)
 
-    async def centres_without_team(self) -> frozenset[str]:
-        """The open centres where nobody has a role (no volunteer, no coordinator)."""
-        rows = await self._fetchall(
-            "SELECT c.id FROM centres c WHERE c.removed_at IS NULL AND NOT EXISTS"
-            " (SELECT 1 FROM roles r WHERE r.centre = c.id AND r.revoked_at IS NULL)"
-        )
-        return frozenset(str(r["id"]) for r in rows)
-
     async def open_centres(self) -> tuple[tuple[Centre, ...], frozenset[str]]:
-        """`active_centres` and `centres_without_team` in one read (every event needs both)."""
+        """`active_centres`, and those of them where nobody has a role (no volunteer, no
+        coordinator), in one read (every event needs both)."""
         rows = await self._fetchall(
             "SELECT c.id, c.name, c.address, c.hours, NOT EXISTS"
             " (SELECT 1 FROM roles r WHERE r.centre = c.id AND r.revoked_at IS NULL) AS alone"

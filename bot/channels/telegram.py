@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import logging
 import signal
-import warnings
 from datetime import timedelta
 from typing import Any
 
@@ -27,7 +26,6 @@ from telegram.error import BadRequest as TelegramBadRequest
 from telegram.error import Forbidden, InvalidToken, NetworkError, TelegramError
 from telegram.error import RetryAfter as TelegramRetryAfter
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
-from telegram.warnings import PTBUserWarning
 
 from bot.channels import protocol, telegram_calls
 from bot.channels.payloads import reply_target
@@ -69,11 +67,6 @@ CAPABILITIES = Capabilities(
 POLL_READ_MARGIN = 5.0
 
 log = logging.getLogger("relais.telegram")
-
-# getUpdates is asked for its JSON through the documented do_api_request; python-telegram-bot
-# then suggests its get_updates, which would build objects only to have them turned back into
-# dicts for the journal (see TelegramChannel._get_updates)
-warnings.filterwarnings("ignore", message=r"Please use 'Bot\.getUpdates'", category=PTBUserWarning)
 
 
 class TelegramChannel:
@@ -189,7 +182,7 @@ class TelegramChannel:
     async def call(self, planned: PlannedCall) -> dict[str, Any] | None:
         """Make one Bot API call; Telegram's errors become the channel error tree."""
         try:
-            await self._call(planned)
+            await telegram_calls.make(self.bot, planned, self.relais.catalogs)
         except TelegramRetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -202,9 +195,6 @@ class TelegramChannel:
         except NetworkError as exc:
             raise protocol.Unavailable(type(exc).__name__) from None
         return None
-
-    async def _call(self, planned: PlannedCall) -> None:
-        await telegram_calls.make(self.bot, planned, self.relais.catalogs)
 
     # -- the runtime, for callers that drive it by hand (tests) ---------------------------
 

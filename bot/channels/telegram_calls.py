@@ -20,10 +20,11 @@ from bot.channels.protocol import PlannedCall
 from bot.core.i18n import N_, Catalogs
 from bot.desk.desk import TEAM_COMMANDS
 
-# the typed method of each raw call below; python-telegram-bot suggests it each time
+# the typed method of each raw call below, and of getUpdates (asked for its JSON, which the
+# journal keeps: bot.channels.telegram); python-telegram-bot suggests it each time
 warnings.filterwarnings(
     "ignore",
-    message=r"Please use 'Bot\.(sendMessage|editMessageText|editMessageReplyMarkup)'",
+    message=r"Please use 'Bot\.(sendMessage|editMessageText|editMessageReplyMarkup|getUpdates)'",
     category=PTBUserWarning,
 )
 

@@ -15,6 +15,7 @@ import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -79,6 +80,16 @@ class FairnessSettings:
 
 
 @dataclass(frozen=True)
+class AppointmentSettings:
+    """When appointments are recalled to people and to volunteers."""
+
+    # how long before an appointment each reminder goes (never inside quiet hours)
+    reminders: tuple[timedelta, ...] = (timedelta(days=1), timedelta(hours=2))
+    agenda_at: time = time(8, 30)  # the volunteers' agenda of the day, local time
+    minutes: int = 60  # how long an appointment lasts (the calendar file's end)
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything Relais reads from its configuration."""
 
@@ -99,6 +110,7 @@ class Settings:
     fairness: FairnessSettings = field(default_factory=FairnessSettings)
     # when messages Relais starts (not replies) wait, in `timezone`
     quiet_hours: QuietHours = field(default_factory=QuietHours)
+    appointments: AppointmentSettings = field(default_factory=AppointmentSettings)
     config_file: Path | None = None  # the file these settings came from, if any
 
 
@@ -310,6 +322,28 @@ def _days_off(raw: Any, origin: _Origin) -> frozenset[int]:
     return frozenset(WEEKDAYS.index(day) for day in days)
 
 
+_OFFSET = re.compile(r"([0-9]{1,3})\s*([dhm])")
+_UNITS = {"d": "days", "h": "hours", "m": "minutes"}
+
+
+def _offsets(raw: Any, origin: _Origin) -> tuple[timedelta, ...]:
+    if origin.from_env and isinstance(raw, str):
+        raw = [part for part in re.split(r"[\s,]+", raw) if part]
+    if not isinstance(raw, list) or not all(isinstance(part, str) for part in raw):
+        raise _Bad()
+    offsets = set()
+    for part in raw:
+        found = _OFFSET.fullmatch(part.strip().lower())
+        if found is None:
+            raise _Bad()
+        offset = timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
+        if not timedelta(minutes=10) <= offset <= timedelta(days=14):
+            raise _Bad("each between 10 minutes and 14 days")
+        offsets.add(offset)
+    # the earliest reminder first
+    return tuple(sorted(offsets, reverse=True))
+
+
 def _token(raw: Any, origin: _Origin) -> str:
     # spaces or line breaks (a bad copy-paste) would end up inside every request URL
     if not isinstance(raw, str) or not re.fullmatch(r"\S+", raw):
@@ -502,6 +536,24 @@ SCHEMA: dict[str, dict[str, Setting]] = {
             "RELAIS_QUIET_DAYS_OFF",
         ),
     },
+    "appointments": {
+        "reminders": Setting(
+            "reminders",
+            _offsets,
+            'a list of delays before the appointment such as ["1d", "2h"] (d days, h hours,'
+            " m minutes; each between 10m and 14d; [] for none)",
+            "RELAIS_APPOINTMENT_REMINDERS",
+        ),
+        "agenda_at": Setting(
+            "agenda_at",
+            _clock,
+            'a time of day as HH:MM, such as "08:30"',
+            "RELAIS_AGENDA_AT",
+        ),
+        "minutes": Setting(
+            "minutes", _integer(5, 1440), "a whole number of minutes between 5 and 1440"
+        ),
+    },
 }
 
 # [[centres]]: an array of tables, each one Centre
@@ -530,6 +582,7 @@ _SECTION_TARGET = {
     "outbox": "outbox",
     "fairness": "fairness",
     "quiet_hours": "quiet_hours",
+    "appointments": "appointments",
 }
 
 
@@ -656,6 +709,7 @@ def _build(
         "outbox": {},
         "fairness": {},
         "quiet_hours": {},
+        "appointments": {},
     }
     for section, given in values.items():
         target = _SECTION_TARGET[section]
@@ -682,6 +736,7 @@ def _build(
         outbox=OutboxSettings(**nested["outbox"]),
         fairness=FairnessSettings(**nested["fairness"]),
         quiet_hours=QuietHours(**nested["quiet_hours"]),
+        appointments=AppointmentSettings(**nested["appointments"]),
         config_file=path,
     )
 

@@ -49,6 +49,27 @@ class QuietHours:
                     return candidate
         raise ValueError("quiet hours leave no minute of the week free")
 
+    def previous_allowed(self, moment: datetime, zone: ZoneInfo) -> datetime:
+        """`moment` if allowed, else the last allowed minute before it (UTC): a reminder that
+        would fall at night goes in the evening before, never after."""
+        if self.allows(moment, zone):
+            return moment
+        local_day = moment.astimezone(zone).date()
+        # an allowed stretch ends at `start` or at midnight (before a day off): try each
+        found: list[datetime] = []
+        for offset in range(len(WEEKDAYS) + 2):
+            day = local_day - timedelta(days=offset)
+            for boundary in (
+                _at(day, self.start, zone),
+                _at(day + timedelta(days=1), time(0), zone),
+            ):
+                candidate = boundary - timedelta(minutes=1)
+                if candidate < moment and self.allows(candidate, zone):
+                    found.append(candidate)
+            if found:
+                return max(found)
+        raise ValueError("quiet hours leave no minute of the week free")
+
 
 def _at(day: date, clock: time, zone: ZoneInfo) -> datetime:
     # zoneinfo gives the offset in force on that day (summer or winter time)

@@ -25,6 +25,7 @@ import aiosqlite
 from bot.core.clock import Clock, utc_now
 from bot.core.domain import Person, State
 from bot.privacy.private_files import prepare_database
+from bot.storage.appointments import AppointmentQueries
 from bot.storage.corrections import CorrectionQueries
 from bot.storage.erasure import ErasureQueries
 from bot.storage.exchanges import ExchangeQueries
@@ -359,6 +360,7 @@ class Tx(
     KeyboardQueries,
     ReachQueries,
     ExchangeQueries,
+    AppointmentQueries,
 ):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 

@@ -28,6 +28,7 @@ _OWNED = (
     "started_messages",
     "exchange_messages",
     "exchanges",
+    "appointments",
 )
 
 # the people erased, as a JSON list of ids bound to one parameter: one statement a table for a

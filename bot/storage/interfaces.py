@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.storage.journal import DEFAULT_CHANNEL
 
 if TYPE_CHECKING:
+    from bot.appointments.domain import Appointment, NewAppointment
     from bot.core.domain import Centre, Person, State
     from bot.desk.domain import (
         AuditEntry,
@@ -662,6 +663,74 @@ class Erasure(Protocol):
         ...
 
 
+class AppointmentReads(Protocol):
+    """What is read of appointments."""
+
+    async def appointment(self, appointment_id: int) -> Appointment | None:
+        """An appointment by id."""
+        ...
+
+    async def appointments_of(
+        self, person_id: int, since: datetime | None = None
+    ) -> list[Appointment]:
+        """A person's appointments (those starting from `since`, if given), soonest first."""
+        ...
+
+    async def agenda(
+        self,
+        centres: Collection[str],
+        start: datetime,
+        end: datetime,
+        states: Collection[str] = ("planned",),
+        limit: int | None = None,
+    ) -> list[Appointment]:
+        """The appointments of these centres starting in [start, end) in these states, soonest
+        first (at most `limit`)."""
+        ...
+
+    async def appointment_counts(
+        self, centres: Collection[str], start: datetime, end: datetime
+    ) -> dict[str, int]:
+        """How the appointments of these centres starting in [start, end) went: "booked",
+        "confirmed", "attended", "missed", "cancelled"."""
+        ...
+
+
+class Appointments(AppointmentReads, Protocol):
+    """Appointments between a beneficiary and a volunteer, and the reminders queued for them."""
+
+    async def book_appointment(self, new: NewAppointment, booked_by: int | None) -> Appointment:
+        """Store a new planned appointment."""
+        ...
+
+    async def change_appointment(
+        self, appointment_id: int, version: int, new: NewAppointment
+    ) -> Appointment | None:
+        """New details for a planned appointment still at `version`; None when someone changed
+        or ended it meanwhile."""
+        ...
+
+    async def end_appointment(
+        self, appointment_id: int, state: str, version: int | None = None
+    ) -> Appointment | None:
+        """A planned appointment becomes cancelled, attended or missed; None when it was no
+        longer planned (or changed meanwhile)."""
+        ...
+
+    async def correct_attendance(self, appointment_id: int, state: str) -> Appointment | None:
+        """Attended ↔ missed, when a volunteer pressed the wrong one; None otherwise."""
+        ...
+
+    async def answer_appointment(self, appointment_id: int, version: int, answer: str) -> bool:
+        """The person's answer to the planned appointment at `version`; False when it was
+        changed or ended meanwhile."""
+        ...
+
+    async def drop_appointment_messages(self, appointment_id: int) -> int:
+        """Drop what is still queued about an appointment (its reminders); how many."""
+        ...
+
+
 class Transaction(
     People,
     Corrections,
@@ -674,6 +743,7 @@ class Transaction(
     FollowUps,
     HelpRequests,
     Exchanges,
+    Appointments,
     Outcomes,
     Audit,
     Stats,
@@ -691,6 +761,7 @@ class Reading(
     FollowUpReads,
     HelpRequestReads,
     ExchangeReads,
+    AppointmentReads,
     OutcomeReads,
     AuditReads,
     Stats,

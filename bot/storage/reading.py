@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import aiosqlite
 
+from bot.storage.appointments import AppointmentReadQueries
 from bot.storage.corrections import CorrectionReadQueries
 from bot.storage.exchanges import ExchangeReadQueries
 from bot.storage.export import ExportQueries
@@ -99,6 +100,7 @@ class ReadTx(
     ExportQueries,
     ExchangeReadQueries,
     CorrectionReadQueries,
+    AppointmentReadQueries,
 ):
     """The reads, valid only inside their `Storage.reading()` block: one snapshot."""
 

@@ -1,0 +1,77 @@
+"""When each reminder of an appointment goes: pure, a start and the settings in, moments out.
+
+A reminder "1 day before" goes the day before at the same local time (not 24 hours before: on
+the night clocks change it stays at the same hour on the clock); shorter ones go that long
+before, in real time. None falls in quiet hours: a day-before reminder moves earlier (the same
+evening rather than the night, Saturday rather than a Sunday off); a shorter one moves a little
+later if that still leaves at least half its lead time ("2 hours before" a 10:00 appointment at
+8:30 rather than 8:00 at night's end), else to the evening before. A reminder already past when
+the appointment is booked, or too close to another, is not planned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.schedule.quiet_hours import QuietHours
+
+DAY = timedelta(days=1)
+# two reminders closer than this are one too many: the earlier one is kept
+MIN_GAP = timedelta(hours=1)
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder: the offset it was planned for (its name in the dedupe key) and when."""
+
+    offset: timedelta
+    at: datetime  # UTC
+
+    @property
+    def key(self) -> str:
+        """The offset in minutes, as the dedupe key writes it."""
+        return f"{int(self.offset.total_seconds() // 60)}m"
+
+
+def nominal(start: datetime, offset: timedelta, zone: ZoneInfo) -> datetime:
+    """When a reminder `offset` before `start` would go, quiet hours aside (UTC)."""
+    if offset >= DAY and offset % DAY == timedelta(0):
+        local = start.astimezone(zone)
+        # the same wall-clock time n days earlier, in the offset of that day
+        earlier = local.replace(tzinfo=None) - offset
+        return earlier.replace(tzinfo=zone).astimezone(UTC)
+    return (start - offset).astimezone(UTC)
+
+
+def placed(start: datetime, offset: timedelta, quiet: QuietHours, zone: ZoneInfo) -> datetime:
+    """The reminder's moment, out of quiet hours (see the module's rule)."""
+    moment = nominal(start, offset, zone)
+    if quiet.allows(moment, zone):
+        return moment
+    if offset < DAY:
+        later = quiet.next_allowed(moment, zone)
+        if later <= start - offset / 2:
+            return later
+    return quiet.previous_allowed(moment, zone)
+
+
+def plan(
+    start: datetime,
+    offsets: tuple[timedelta, ...],
+    quiet: QuietHours,
+    zone: ZoneInfo,
+    now: datetime,
+) -> list[Reminder]:
+    """The reminders of an appointment starting at `start`, booked (or changed) at `now`:
+    earliest first, each in the future, before the start, apart from one another."""
+    planned: list[Reminder] = []
+    for offset in sorted(set(offsets), reverse=True):
+        at = placed(start, offset, quiet, zone)
+        if at <= now or at >= start:
+            continue
+        if planned and at - planned[-1].at < MIN_GAP:
+            continue
+        planned.append(Reminder(offset, at))
+    return planned

@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
+from bot.appointments import lifecycle
+from bot.appointments import messages as appointment
 from bot.core.domain import Message
 from bot.core.i18n import Translator
 from bot.desk import notices
@@ -17,7 +20,8 @@ from bot.storage.database import Tx
 
 Renderer = Callable[[Translator, Started], Message]
 PressHandler = Callable[[Pressing], Awaitable[Answered]]
-StillDue = Callable[[Tx, Started], Awaitable[bool]]
+# asked at delivery, with the moment: is what the message says still true?
+StillDue = Callable[[Tx, Started, datetime], Awaitable[bool]]
 ReplyHandler = Callable[[Replied], Awaitable[None]]
 
 
@@ -55,6 +59,42 @@ KINDS: dict[str, Kind] = {
         choices=centre_message.CHOICES,
         once=False,
         replies=centre_message.REPLIES,
+    ),
+    # an appointment's answers can change (a mis-tap, plans that change): the kind decides
+    lifecycle.CONFIRMED: Kind(
+        appointment.render_confirmed,
+        appointment.answer,
+        still_due=appointment.still_ahead,
+        choices=appointment.ANSWER_CHOICES,
+        once=False,
+    ),
+    lifecycle.REMINDER: Kind(
+        appointment.render_reminder,
+        appointment.answer,
+        still_due=appointment.still_ahead,
+        choices=appointment.ANSWER_CHOICES,
+        once=False,
+    ),
+    lifecycle.CHANGED: Kind(
+        appointment.render_changed,
+        appointment.answer,
+        still_due=appointment.still_ahead,
+        choices=appointment.ANSWER_CHOICES,
+        once=False,
+    ),
+    lifecycle.CANCELLED: Kind(
+        appointment.render_cancelled,
+        appointment.again,
+        still_due=appointment.still_cancelled,
+        choices=(appointment.AGAIN,),
+        once=False,
+    ),
+    lifecycle.MISSED: Kind(
+        appointment.render_missed,
+        appointment.again,
+        still_due=appointment.still_missed,
+        choices=(appointment.AGAIN,),
+        once=False,
     ),
 }
 # a reply flow's answers go to the kind that opened it

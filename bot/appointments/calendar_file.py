@@ -33,7 +33,6 @@ T_SUMMARY = N_("Rendez-vous : {purpose}")
 T_WITH_CENTRE = N_("Rendez-vous avec {centre}.")
 T_ABOUT = N_("Pour : {purpose}")
 T_NOTE = N_("À savoir : {note}")
-T_BY_PHONE = N_("Par téléphone : le bénévole vous appellera.")
 T_ALARM = N_("Rendez-vous dans une heure : {purpose}")
 
 
@@ -73,9 +72,7 @@ def calendar_file(
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     event.add("summary", t.gettext(T_SUMMARY, purpose=purpose))
     location = wording.place(t, appointment.place, centre, address)
-    if appointment.place == "phone":
-        location = t.gettext(T_BY_PHONE)
-    event.add("location", location)
+    event.add("location", location[:1].upper() + location[1:])
     lines = [t.gettext(T_WITH_CENTRE, centre=centre), t.gettext(T_ABOUT, purpose=purpose)]
     if appointment.note.strip():
         lines.append(t.gettext(T_NOTE, note=appointment.note.strip()))

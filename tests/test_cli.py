@@ -29,7 +29,7 @@ def test_check_passes_on_the_project() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     # 11 for beneficiaries, 4 desk flows, 1 for volunteers, 2 reply flows (answers to the
     # centre's messages)
-    assert "18 flows" in done.stdout
+    assert "20 flows" in done.stdout
     assert "languages: fr, en" in done.stdout
 
 

@@ -16,8 +16,9 @@ appointment as it is now: on a message of an older version, a cancelled, ended o
 appointment it says so, and records nothing.
 
 Before delivery each message is checked again (`still_due`): a confirmation, reminder or change
-goes only while the appointment is planned, at the same version and not started; a message
-held by quiet hours or a downtime is dropped rather than sent late.
+goes only while the appointment is planned, at the same version and not started (a message
+held by quiet hours or a downtime is dropped rather than sent late), and a reminder not to
+someone who said they cannot come; a "we missed you" only while it is still marked missed.
 """
 
 from __future__ import annotations
@@ -197,11 +198,23 @@ async def _appointment_of(tx: Tx, started: Started) -> Appointment | None:
     return found
 
 
-async def still_ahead(tx: Tx, started: Started, now: datetime) -> bool:
-    """A confirmation, reminder or change goes only while what it says is true: the
-    appointment planned, at the version it shows, and not started."""
-    found = await _appointment_of(tx, started)
+def _as_shown(found: Appointment | None, started: Started, now: datetime) -> bool:
+    """The appointment is still as the message shows it: planned, at the version it shows,
+    and not started."""
     return found is not None and found.version == started.params.get("version") and found.ahead(now)
+
+
+async def still_ahead(tx: Tx, started: Started, now: datetime) -> bool:
+    """A confirmation or a change goes only while what it says is true."""
+    return _as_shown(await _appointment_of(tx, started), started, now)
+
+
+async def reminder_due(tx: Tx, started: Started, now: datetime) -> bool:
+    """A reminder goes as a confirmation does, and not to someone who said they cannot come
+    or asked for another date: "you have an appointment, will you come?" would only confuse
+    them while the centre finds another date."""
+    found = await _appointment_of(tx, started)
+    return found is not None and _as_shown(found, started, now) and found.answer not in OTHER_DATE
 
 
 async def still_cancelled(tx: Tx, started: Started, now: datetime) -> bool:

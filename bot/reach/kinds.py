@@ -71,7 +71,7 @@ KINDS: dict[str, Kind] = {
     lifecycle.REMINDER: Kind(
         appointment.render_reminder,
         appointment.answer,
-        still_due=appointment.still_ahead,
+        still_due=appointment.reminder_due,
         choices=appointment.ANSWER_CHOICES,
         once=False,
     ),

@@ -62,7 +62,11 @@ def appointment_settings(tmp_path: Path) -> Settings:
     """Two centres (Paris 11e with its address), four languages, one admin."""
     config = tmp_path / "relais.toml"
     config.write_text(CONFIG, encoding="utf-8")
-    return load_settings(config, env={"RELAIS_DATABASE": str(tmp_path / "relais.sqlite3")})
+    env = {
+        "RELAIS_DATABASE": str(tmp_path / "relais.sqlite3"),
+        "RELAIS_DOCUMENTS_DIR": str(tmp_path / "documents"),
+    }
+    return load_settings(config, env=env)
 
 
 @pytest.fixture(name="hands")
@@ -102,10 +106,11 @@ async def book(
     address: str = "",
     note: str = NOTE,
     volunteer: str | None = None,
+    channel: str = "test",
 ) -> Appointment:
     """An appointment for `user`, booked as a volunteer would (with `volunteer` there)."""
     async with relais.storage.transaction() as tx:
-        person = await tx.find_person("test", user)
+        person = await tx.find_person(channel, user)
         assert person is not None and person.id is not None and person.centre is not None
         there = await tx.find_person("test", volunteer) if volunteer else None
         new = NewAppointment(

@@ -325,6 +325,7 @@ async def test_asking_from_the_menu_makes_a_waiting_request_one_for_an_appointme
         "Amina (Paris 11e) voudrait un rendez-vous avec un bénévole."
     )
     assert await waiting_requests(relais, "amina") == [("appointment", False)]
+    await marie.play("> /requests\n< Amina (Paris 11e), rendez-vous demandé le 7 décembre 2026")
     # asked again, or "talk to a volunteer" while it waits: one request, Marie told once
     await amina.play("> [Prendre rendez-vous]\n> [Oui]\n< C'est envoyé.")
     await amina.play("> [Parler à un bénévole]\n> [Oui]\n< C'est envoyé.")

@@ -16,6 +16,8 @@ import pytest
 from bot.appointments.domain import NewAppointment
 from bot.config import Settings, load_settings
 from bot.core.domain import EventKind, Inbound
+from bot.privacy import export
+from bot.reach.delivery import take_due
 from bot.service import Relais, open_relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import NOW, Hands
@@ -410,3 +412,166 @@ async def test_after_its_start_marie_says_whether_amina_came_and_corrects_a_wron
     await marie.send(Inbound(EventKind.BUTTON, data=f"V:aa:{number}"))
     await marie.play("< C'est corrigé : venu(e).")
     assert await queued(relais) == []  # came after all: no "missed" message
+
+
+async def test_another_centre_and_forged_buttons_get_the_usual_answers(relais: Relais) -> None:
+    amina, marie, amina_id, number = await marie_books(relais)
+    lea = await join(relais, "lea", "lyon")
+    await lea.type("Léa")
+    await lea.play(f"> /rdv {amina_id}\n< {NOT_FOUND}\n! Quel jour")
+    for data in (
+        f"V:ab:{amina_id}",
+        f"V:ad:{number}",
+        f"V:am:{number}",
+        f"V:ak:{number}",
+        f"V:aky:{number}:1",
+        f"V:aa:{number}",
+        f"V:ax:{number}",
+        "V:am:999999",
+        "V:ak:999999",
+    ):
+        await lea.send(Inbound(EventKind.BUTTON, data=data))
+        assert lea.text == NOT_FOUND, data
+    for data in ("V:am:x", f"V:am:{number}:1", "V:aky:1", f"V:aky:{number}:-1", "V:ag:x"):
+        await marie.send(Inbound(EventKind.BUTTON, data=data))
+        assert STALE in marie.text, data
+    # Marie's own number, her own page: not hers to book
+    marie_id = await person_id(relais, "marie")
+    await marie.play(f"> /rdv {marie_id}\n< C'est votre propre dossier")
+    # a beneficiary pressing a desk button: as any stale button, nothing of the desk
+    for data in (f"V:ak:{number}", f"V:aky:{number}:1", f"V:ab:{amina_id}"):
+        await amina.send(Inbound(EventKind.BUTTON, data=data))
+        assert STALE in amina.text and "Annuler le rendez-vous" not in amina.text
+    [appointment] = await appointments_of(relais, amina_id)
+    assert (appointment.state, appointment.version) == ("planned", 1)
+
+
+async def test_a_person_who_stopped_relais_is_booked_and_marie_is_told_to_call(
+    relais: Relais,
+) -> None:
+    amina, marie, amina_id = await amina_and_marie(relais)
+    await amina.type("/stop")
+    await marie.play(
+        """
+        > [Rendez-vous]
+        < Amina ne reçoit plus de messages de Relais
+        < Prévenez-la autrement, par téléphone par exemple.
+        < Quel jour, le rendez-vous avec Amina ?
+        > demain
+        > 14h30
+        > [Au centre]
+        > [Premier entretien]
+        > [Passer]
+        > [Moi]
+        > [Oui, c'est bon]
+        < C'est réservé pour Amina : mardi 24 novembre 2026 à 14:30.
+        < ni confirmation ni rappel tant qu'elle ne revient pas
+        ! reçoit la confirmation maintenant
+        """
+    )
+    assert len(await appointments_of(relais, amina_id)) == 1  # in the agenda and the figures
+    # the delivery drops what Relais would have told her while she does not want messages;
+    # the reminders wait, and go only if she comes back before them
+    async with relais.storage.transaction() as tx:
+        assert await take_due(tx, relais.catalogs, "test", relais.clock(), "amina") == []
+    assert [kind for kind, _ in await queued(relais)] == ["appointment_reminder"] * 2
+
+
+async def test_the_person_is_checked_again_at_every_step_of_the_booking(relais: Relais) -> None:
+    amina, marie, amina_id = await amina_and_marie(relais)
+    await marie.play("> [Rendez-vous]\n> demain\n< À quelle heure ?")
+    async with relais.storage.transaction() as tx:
+        await tx.erase_person(amina_id, "erased", amina_id)
+    await marie.play(f"> 14h30\n< {NOT_FOUND}\n! Où ?")
+    assert await appointments_of(relais, amina_id) == []
+
+
+async def test_the_agenda_lists_what_comes_and_what_is_left_to_mark(
+    relais: Relais, hands: Hands
+) -> None:
+    _, marie, amina_id, number = await marie_books(relais)
+    sara = Conversation(relais, user="sara")
+    await sara.play(AMINA_IN_PARIS.replace("Amina", "Sara"))
+    sara_id = await person_id(relais, "sara")
+    async with relais.storage.transaction() as tx:
+        for day in range(10):  # Sara: every day at 9:00 from Wednesday, ten of them
+            await tx.book_appointment(
+                NewAppointment(
+                    sara_id,
+                    "paris11",
+                    datetime(2026, 11, 25, 8, 0, tzinfo=UTC) + timedelta(days=day),
+                    "phone",
+                    "followup",
+                ),
+                None,
+            )
+    await marie.play(
+        """
+        > /agenda
+        < 📅 Agenda – Paris 11e
+        < Dans les 7 prochains jours : 7
+        < À venir (page 1) :
+        < mar. 24 nov. 14:30 · Amina · Atelier CV · Au centre · pas encore de réponse
+        < mer. 25 nov. 09:00 · Sara · Point sur sa recherche · Par téléphone
+        < [mar. 24 nov. 14:30 · Amina]
+        < [Suivants ▶]
+        ! À noter
+        > [Suivants]
+        < À venir (page 2) :
+        < jeu. 3 déc. 09:00 · Sara
+        < [◀ Précédents]
+        ! Suivants
+        """
+    )
+    hands.now = TUESDAY_1430 + timedelta(hours=1)
+    await marie.play(
+        """
+        > /agenda
+        < À noter (venu ou pas) :
+        < mar. 24 nov. 14:30 · Amina · Atelier CV · Au centre · pas encore de réponse
+        > [mar. 24 nov. 14:30 · Amina]
+        < [✅ Venu(e)]
+        """
+    )
+    assert marie.last_message.buttons[0][0].data == f"V:aa:{number}"
+    # Léa of Lyon has an agenda of her own centre: nothing of Paris
+    lea = await join(relais, "lea", "lyon")
+    await lea.type("Léa")
+    await lea.play("> /agenda\n< Agenda – Lyon Part-Dieu\n< Pas de rendez-vous à venir.\n! Amina")
+
+
+async def test_amina_finds_her_appointment_in_her_data(relais: Relais) -> None:
+    amina, _, _, _ = await marie_books(relais)
+    async with relais.storage.reading() as reads:
+        state = await reads.state_of("test", "amina")
+        assert state is not None
+        gathered = await export.gather(reads, state)
+    exporter = export.DataExport(
+        relais.flows, relais.catalogs, relais.engine.renderer(await _world(relais)), NOW
+    )
+    text = exporter.text(gathered)
+    assert "■ Vos rendez-vous avec le centre" in text
+    assert (
+        "24 novembre 2026 à 14:30 : Atelier CV – Au centre (12 rue des Lilas, 75011 Paris) – prévu"
+        in text
+    )
+    assert "Information pratique : Apportez votre pièce d'identité." in text
+    assert "Marie" not in text  # the centre's, never the volunteer's
+    [shown] = exporter.json(gathered)["appointments"]
+    assert shown == {
+        "starts_at": "2026-11-24T13:30:00+00:00",
+        "minutes": 60,
+        "centre": "paris11",
+        "place": "centre",
+        "address": "",
+        "purpose": "cv_workshop",
+        "note": "Apportez votre pièce d'identité.",
+        "state": "planned",
+        "answer": None,
+        "booked_at": NOW.isoformat(),
+    }
+
+
+async def _world(relais: Relais):
+    async with relais.storage.reading() as reads:
+        return await relais.world(reads)

@@ -62,7 +62,9 @@ async def a_centre(relais: Relais) -> dict[str, int]:
     for user, role in (("marie", "volunteer"), ("paul", "volunteer"), ("cora", "coordinator")):
         volunteer = await join(relais, user, "paris11", role)
         await volunteer.type(user.capitalize())
-    return {user: await person_id(relais, user) for user in ("amina", "sara", "marie", "paul", "cora")}
+    return {
+        user: await person_id(relais, user) for user in ("amina", "sara", "marie", "paul", "cora")
+    }
 
 
 async def book(
@@ -88,7 +90,7 @@ async def texts(relais: Relais, user: str) -> str:
 
 async def queued_agendas(relais: Relais) -> list[tuple[int, str, str]]:
     async with relais.storage.reading() as reads:
-        rows = await reads._fetchall(  # noqa: SLF001 (the raw rows are what is checked)
+        rows = await reads._fetchall(
             "SELECT person_id, params, state FROM started_messages WHERE kind = ? ORDER BY id",
             (agenda.KIND,),
         )
@@ -186,7 +188,7 @@ async def test_an_erased_person_leaves_no_name_in_the_queue_nor_in_the_outbox(
     channel.name = "test"  # the channel the conversations of this test speak on
     running = Running(relais, channel)
     async with relais.storage.transaction() as tx:
-        assert await running.runtime._queue_due(tx) == 1  # noqa: SLF001 (queued, not sent)
+        assert await running.runtime._queue_due(tx) == 1
     assert await outbox_naming(relais, "Sara") == 1
     async with relais.storage.transaction() as tx:
         await tx.erase_person(ids["sara"], "erased", ids["sara"])
@@ -195,7 +197,7 @@ async def test_an_erased_person_leaves_no_name_in_the_queue_nor_in_the_outbox(
 
 async def outbox_naming(relais: Relais, name: str) -> int:
     async with relais.storage.reading() as reads:
-        rows = await reads._fetchall("SELECT payload FROM outbox")  # noqa: SLF001
+        rows = await reads._fetchall("SELECT payload FROM outbox")
     return sum(name in r["payload"] for r in rows)
 
 

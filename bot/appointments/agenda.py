@@ -196,9 +196,12 @@ async def read(tx: Tx, started: Started) -> ReadNow | None:
     for appointment in await tx.agenda(active, start, end):
         if appointment.volunteer_id == recipient and appointment.centre in mine_at:
             listed.append(Listed(appointment, False))
-        elif appointment.centre in coordinated and not _assigned(appointment, teams, set()):
-            if appointment.volunteer_id != recipient:
-                listed.append(Listed(appointment, True))
+        elif (
+            appointment.centre in coordinated
+            and appointment.volunteer_id != recipient
+            and not _assigned(appointment, teams, set())
+        ):
+            listed.append(Listed(appointment, True))
     if not listed:
         return None
     names: dict[int, list[str]] = {}
@@ -254,7 +257,7 @@ def render(t: Translator, started: Started) -> Message:
     centre_shown = ""
     for item in sorted(items, key=lambda i: (bool(i.get("unassigned")), str(i.get("centre")))):
         appointment = _appointment(item)
-        first, last = (list(item.get("name") or []) + ["", ""])[:2]
+        first, last = [*list(item.get("name") or []), "", ""][:2]
         name = person_name(str(first), str(last), appointment.person_id, t)
         if item.get("unassigned") and centre_shown != appointment.centre:
             centre_shown = appointment.centre

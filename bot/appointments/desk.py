@@ -54,9 +54,7 @@ T_BOOKED = N_("📅 C'est réservé pour {name} : {when}.")
 T_CHANGED = N_("📅 C'est changé pour {name} : {when}.")
 T_TOLD_NOW = N_("{name} reçoit la confirmation maintenant.")
 T_TOLD_CHANGE_NOW = N_("{name} reçoit les nouveaux détails maintenant.")
-T_TOLD_LATER = N_(
-    "C'est le soir ou un jour de repos : Relais lui enverra la confirmation {at}."
-)
+T_TOLD_LATER = N_("C'est le soir ou un jour de repos : Relais lui enverra la confirmation {at}.")
 T_TOLD_CHANGE_LATER = N_(
     "C'est le soir ou un jour de repos : Relais lui enverra les nouveaux détails {at}."
 )
@@ -229,9 +227,7 @@ async def _book(ctx: Ctx, who: Subject, new: NewAppointment) -> None:
     ctx.show(Message("\n".join(lines), _after_rows(ctx, appointment), rtl=t.rtl))
 
 
-async def _change(
-    ctx: Ctx, who: Subject, number: int, version: int, new: NewAppointment
-) -> None:
+async def _change(ctx: Ctx, who: Subject, number: int, version: int, new: NewAppointment) -> None:
     before = await ctx.tx.appointment(number)
     if before is None or before.person_id != who.id:
         ctx.stale()
@@ -248,7 +244,9 @@ async def _change(
     after = await ctx.tx.change_appointment(number, version, new)
     if after is None:  # changed or ended between the read and the write
         current = await ctx.tx.appointment(number)
-        ctx.say(T_CHANGED_MEANWHILE if current and current.state == "planned" else T_ENDED_MEANWHILE)
+        ctx.say(
+            T_CHANGED_MEANWHILE if current and current.state == "planned" else T_ENDED_MEANWHILE
+        )
         if current is not None:
             await _screen(ctx, current, who)
         return

@@ -730,9 +730,9 @@ def parse_time(raw: str) -> str | Invalid:
     if not text or len(text) > _MAX_ANSWER:
         return Invalid(T_TIME)
     folded = normalise_label(text)
-    for phrase, half in sorted(_TIME_HALVES.items(), key=lambda kv: -len(kv[0])):
+    for phrase, which in sorted(_TIME_HALVES.items(), key=lambda kv: -len(kv[0])):
         # "du matin", "de l'après-midi": the words of the half of the day, after the time
-        folded = re.sub(rf"(^| ){phrase}$", f" {half}", folded)
+        folded = re.sub(rf"(^| ){phrase}$", f" {which}", folded)
     words = [w for w in folded.split() if w not in _TIME_FILLERS and w not in ("du", "des")]
     folded = " ".join(words)
     if folded in _TIME_NAMES:
@@ -779,9 +779,7 @@ def check_moment(
     if moment is None:
         naive = datetime.combine(day, clock)
         after = naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)  # past the gap
-        return Invalid(
-            T_TIME_SKIPPED, {"time": time_text, "example": after.strftime("%H:%M")}
-        )
+        return Invalid(T_TIME_SKIPPED, {"time": time_text, "example": after.strftime("%H:%M")})
     if now is not None and moment <= now:
         return Invalid(T_TIME_PAST, {"now": now.astimezone(zone).strftime("%H:%M")})
     return time_text

@@ -410,7 +410,6 @@ class Renderer:
             return answers.format_phone(value)
         return str(value)
 
-
     def _desk_step(self, frame: Frame, name: str) -> Step | None:
         """The step of a desk flow that saves `name` (desk flows' answers are their own: no
         other flow shows them)."""

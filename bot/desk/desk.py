@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from bot.appointments import desk as appointments
+from bot.config import AppointmentSettings
 from bot.core.domain import (
     DESK_MENU,
     Effect,
@@ -24,12 +26,10 @@ from bot.core.domain import (
     State,
 )
 from bot.core.engine import Engine
-from bot.config import AppointmentSettings
 from bot.core.i18n import N_, Catalogs
 from bot.core.render import TEAM_GIVEN
 from bot.core.turn.texts import T_NOT_CHANGED
 from bot.core.world import World
-from bot.appointments import desk as appointments
 from bot.desk import (
     about,
     audit,
@@ -337,9 +337,7 @@ class Desk:
             team = [[str(me), ctx.t.gettext(T_ME)]]
             for member in await ctx.tx.team_members((subject.person.centre or "",)):
                 if member.person_id != me and str(member.person_id) not in {v for v, _ in team}:
-                    name = person_name(
-                        member.first_name, member.last_name, member.person_id, ctx.t
-                    )
+                    name = person_name(member.first_name, member.last_name, member.person_id, ctx.t)
                     team.append([str(member.person_id), name])
             shown[TEAM_GIVEN] = team
         return shown

@@ -129,7 +129,9 @@ class CentreFigures:
 def _moments(start: date, end: date) -> tuple[datetime, datetime]:
     """The period's days as [start, end) in UTC, as the other figures count them."""
     after = end + timedelta(days=1)
-    return datetime.combine(start, time(0), tzinfo=UTC), datetime.combine(after, time(0), tzinfo=UTC)
+    return datetime.combine(start, time(0), tzinfo=UTC), datetime.combine(
+        after, time(0), tzinfo=UTC
+    )
 
 
 async def _figures(

@@ -84,9 +84,7 @@ async def take_due(
         # one with buttons of its own waits for the press, to check it
         own = any(b.data.startswith(PREFIX) for row in message.buttons for b in row)
         (kept if own else done).append(started.id)
-        out.append(
-            Outgoing(started.person, message, started.priority, started.subject_id, shows)
-        )
+        out.append(Outgoing(started.person, message, started.priority, started.subject_id, shows))
     if kept or done:
         await tx.finish_started(kept, done)
     if dropped:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 
+from bot.appointments import agenda
 from bot.core.domain import Message
 from bot.core.i18n import Translator
-from bot.appointments import agenda
 from bot.desk import notices
 from bot.flows.model import FlowError, FlowSet
 from bot.reach import centre_message, erasure_warning

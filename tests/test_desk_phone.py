@@ -286,8 +286,8 @@ async def test_a_persons_page_fits_a_phone_and_the_plan_is_behind_a_button(
         ["📝 Corriger le CV", "✅ CV qualifié"],
         ["✏️ CV à corriger", "📋 Bilan et plan"],
         ["🔎 En recherche", "📞 Contact fait"],
-        ["🏁 Résultat", "JSON Resume"],
-        ["↩ Liste"],
+        ["🏁 Résultat", "📅 Rendez-vous"],  # appointments (issue 12)
+        ["JSON Resume", "↩ Liste"],
     ]
     assert all(len(b.label) <= PHONE_LABEL for row in rows for b in row)
 

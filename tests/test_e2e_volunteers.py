@@ -96,9 +96,11 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
         "stop",
         "people",
         "requests",
+        "agenda",  # appointments (issue 12): the agenda and /rdv <n°>
         "person",
+        "rdv",
     ]
-    assert chat_commands(emulator, CORA)[-5:] == ["requests", "person", "invite", "stats", "team"]
+    assert chat_commands(emulator, CORA)[-5:] == ["person", "rdv", "invite", "stats", "team"]
     # a used code does not work twice
     Phone(emulator, BILAL).play(f"> {volunteer_code}\n< Ce code a déjà servi")
 

@@ -326,9 +326,6 @@ def _page_buttons(person_id: int, facts: Facts, t: Translator) -> tuple[tuple[Bu
     found.append((B_WRITE, build("w", person_id)))
     if facts.last_message_at is not None:
         found.append((B_MESSAGES, build("wm", person_id)))
-    if facts.appointment is not None:
-        found.append((B_SEE_APPOINTMENT, build("ad", facts.appointment.id)))
-    found.append((B_APPOINTMENT, build("ab", person_id)))
     job = facts.job_to_confirm
     if job is not None:
         found += [(B_JOB_CONFIRM, build("cf", job.id)), (B_JOB_DECLINE, build("cn", job.id))]
@@ -343,6 +340,9 @@ def _page_buttons(person_id: int, facts: Facts, t: Translator) -> tuple[tuple[Bu
     if not facts.follow.first_contact_at:
         found.append((B_CONTACT, build("fc", person_id)))
     found.append((B_OUTCOME, build("o", person_id)))
+    if facts.appointment is not None:
+        found.append((B_SEE_APPOINTMENT, build("ad", facts.appointment.id)))
+    found.append((B_APPOINTMENT, build("ab", person_id)))
     if facts.has_cv:
         # the CV as JSON Resume, for job sites and other tools (a volunteer's, not the person's)
         found.append((B_JSON, build("cj", person_id)))

@@ -153,3 +153,13 @@ def test_a_team_to_choose_from_is_for_desk_flows_only(tmp_path: Path) -> None:
         """,
     )
     assert "step 'who', field 'options_from': only a desk flow" in found
+
+
+def test_the_catalog_extractor_reads_a_time_step() -> None:
+    from bot.flows.extractor import extract_flow
+    from tests.conftest import ROOT
+
+    with (ROOT / "flows" / "desk_appointment.toml").open("rb") as fh:
+        found = {text: comments for _, _, text, comments in extract_flow(fh, (), (), {})}
+    assert found["À quelle heure ?"][0] == "desk_appointment / appt_time: prompt"
+    assert "Button: 30 characters at most." in found["Demain"]

@@ -53,7 +53,8 @@ def fill(database: Path, appointments: int, marie: int) -> None:
             [(n, f"p{n}", f"c{n % CENTRES}", to_text(NOW), to_text(NOW)) for n in ids],
         )
         db.executemany(
-            "INSERT INTO profile (person_id, key, value, updated_at) VALUES (?, 'first_name', ?, ?)",
+            "INSERT INTO profile (person_id, key, value, updated_at)"
+            " VALUES (?, 'first_name', ?, ?)",
             [(n, json.dumps(f"Amina{n}"), to_text(NOW)) for n in ids],
         )
         rows = []
@@ -117,7 +118,7 @@ async def main(appointments: int) -> None:
                 await agenda.sweep(relais, hands.now)
                 idle.append(time.perf_counter() - start)
             async with relais.storage.reading() as reads:
-                row = await reads._fetchone(  # noqa: SLF001 (the row is what is timed)
+                row = await reads._fetchone(  # the row is what is timed
                     "SELECT id, token FROM started_messages WHERE person_id = ? AND kind = ?",
                     (found.id, agenda.KIND),
                 )

@@ -24,7 +24,7 @@ TUESDAY = datetime(2026, 12, 8, 14, 30, tzinfo=PARIS)
 async def queued(relais: Relais) -> list[tuple[str, str, str]]:
     """(kind, dedupe key, not_before) of every message still queued."""
     async with relais.storage.reading() as reads:
-        rows = await reads._fetchall(  # noqa: SLF001 (the raw rows are what is checked)
+        rows = await reads._fetchall(
             "SELECT kind, dedupe_key, not_before FROM started_messages WHERE state = 'queued'"
             " ORDER BY id"
         )

@@ -12,7 +12,8 @@ Each run starts the process's clock (RELAIS_CLOCK) LEAD seconds before a quarter
 23 November 2026 at which a burst of reminders falls due at once (the 2-hour reminders of the
 appointments two hours later and the day-before ones of Tuesday's at that hour), with those of
 the 5-minute marks of the next `--window` seconds; what fell due before the clock's start was
-sent by an earlier run (marked so in the copy). Measured:
+done and sent by an earlier run (every sweep run once then, e.g. the volunteers' agendas of
+the morning queued; what was due marked sent in the copy). Measured:
 
 - how late each reminder is dispatched: from its due moment (the process's clock reaching it,
   on the benchmark's clock through the origin the process wrote) to its sendMessage reaching
@@ -33,6 +34,7 @@ the same machine.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
 import math
 import os
@@ -59,6 +61,9 @@ from generate_people import Generated  # noqa: E402
 from relais_observed import CLOCK_FILE  # noqa: E402
 
 from bot.appointments import lifecycle  # noqa: E402
+from bot.config import load_settings  # noqa: E402
+from bot.schedule.sweeps import sweeps  # noqa: E402
+from bot.service import open_relais  # noqa: E402
 from bot.storage.queries import to_text  # noqa: E402
 from bot.testing.relais_process import RelaisProcess  # noqa: E402
 
@@ -109,9 +114,26 @@ class Due:
     not_before: str
 
 
-def prepare(database: Path, start: datetime, end: datetime) -> list[Due]:
-    """In the copy, what fell due before `start` was sent by an earlier run; the reminders due
-    from `start` to `end`, soonest first."""
+async def earlier_run(folder: Path, moment: datetime) -> None:
+    """What a process running until `moment` did: every sweep (the morning's agendas of the
+    volunteers queued, the retention purge, the erasure warnings), run once then."""
+    env = {
+        "RELAIS_DATABASE": str(folder / "relais.sqlite3"),
+        "RELAIS_DOCUMENTS_DIR": str(folder / "documents"),
+    }
+    relais = await open_relais(load_settings(folder / "relais.toml", env=env), clock=lambda: moment)
+    try:
+        for sweep in sweeps():
+            await sweep.run(relais, moment)
+    finally:
+        await relais.close()
+
+
+def prepare(folder: Path, start: datetime, end: datetime) -> list[Due]:
+    """In the copy, what fell due before `start` was done and sent by an earlier run; the
+    reminders due from `start` to `end`, soonest first."""
+    database = folder / "relais.sqlite3"
+    asyncio.run(earlier_run(folder, start - timedelta(seconds=1)))
     with contextlib.closing(sqlite3.connect(database)) as db:
         db.execute(
             "UPDATE started_messages SET state = 'sent', sent_at = not_before"
@@ -142,9 +164,9 @@ def run_burst(generated: Generated, run: Run, window: float, say: Any) -> Run:
     config = generated.config.read_text(encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="relais-bench-appointments-") as scratch:
         folder = Path(scratch)
-        database = folder / "relais.sqlite3"
-        shutil.copyfile(generated.database, database)
-        due = prepare(database, start, end)
+        shutil.copyfile(generated.database, folder / "relais.sqlite3")
+        (folder / "relais.toml").write_text(config, encoding="utf-8")
+        due = prepare(folder, start, end)
         run.due = len(due)
         run.at_burst = sum(1 for d in due if d.not_before == to_text(run.burst_at))
         say(
@@ -211,6 +233,9 @@ def startups(generated: Generated, count: int, say: Any) -> tuple[list[float], f
     with tempfile.TemporaryDirectory(prefix="relais-bench-appointments-") as scratch:
         folder = Path(scratch)
         shutil.copyfile(generated.database, folder / "relais.sqlite3")
+        (folder / "relais.toml").write_text(config, encoding="utf-8")
+        booked = datetime.fromisoformat(generated.meta["booked_at"])
+        prepare(folder, booked, booked)  # what was due then is done
         say(f"  {count} more starts, nothing due")
         for _ in range(count):
             with WatchedEmulator() as emulator:

@@ -42,11 +42,14 @@ def nominal(start: datetime, offset: timedelta, zone: ZoneInfo) -> datetime:
         # the same wall-clock time n days earlier, in the offset of that day
         earlier = local.replace(tzinfo=None) - offset
         return earlier.replace(tzinfo=zone).astimezone(UTC)
-    return (start - offset).astimezone(UTC)
+    # in UTC: Python subtracts from an aware local time on the clock, and "2 hours before"
+    # 03:30 on the night the clocks go forward would be a single real hour before
+    return start.astimezone(UTC) - offset
 
 
 def placed(start: datetime, offset: timedelta, quiet: QuietHours, zone: ZoneInfo) -> datetime:
     """The reminder's moment, out of quiet hours (see the module's rule)."""
+    start = start.astimezone(UTC)  # real-time arithmetic (see nominal)
     moment = nominal(start, offset, zone)
     if quiet.allows(moment, zone):
         return moment

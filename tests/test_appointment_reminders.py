@@ -142,6 +142,10 @@ SHORT_RULE = [
     ),
     # a minute less: the 2-hour one would be on Saturday evening too: one reminder is enough
     Case("2026-11-30 09:29", (("1440m", "Sat 28 Nov 2026 19:59 CET"),)),
+    # Tuesday 08:00: Monday 08:00 is quiet and Monday morning has no minute before it; the
+    # day before stays the day before (its evening, not the Saturday before the Sunday off),
+    # and the 2-hour one would be the same evening: one reminder
+    Case("2026-12-01 08:00", (("1440m", "Mon 30 Nov 2026 19:59 CET"),)),
 ]
 
 # Other deployments: New York changes on the second Sunday of March and the first of
@@ -205,6 +209,20 @@ def test_each_reminder_is_planned_at_its_local_time(case: Case) -> None:
         assert reminder.at.tzinfo is UTC
         if reminder.offset < DAY and case.quiet == NEVER_QUIET:
             assert case.start() - reminder.at == reminder.offset
+
+
+def test_no_reminder_comes_within_the_hour_after_the_confirmation() -> None:
+    # booked at 19:30 for 09:00 the next morning: the "2 hours before" would go at 19:59, half
+    # an hour after the confirmation said it all; it is left out
+    zone = ZoneInfo("Europe/Paris")
+    start = datetime(2026, 12, 8, 9, 0, tzinfo=zone)
+    booked = datetime(2026, 12, 7, 19, 30, tzinfo=zone)
+    assert plan(start, OFFSETS, QuietHours(), zone, booked) == []
+    # booked in the morning, the evening reminder stays
+    morning = datetime(2026, 12, 7, 10, 0, tzinfo=zone)
+    assert [local(r.at, zone) for r in plan(start, OFFSETS, QuietHours(), zone, morning)] == [
+        "Mon 07 Dec 2026 19:59 CET"
+    ]
 
 
 def test_a_start_given_in_local_time_or_in_utc_plans_the_same_moments() -> None:
@@ -297,8 +315,10 @@ def test_no_reminder_is_planned_in_quiet_hours_nor_later_than_its_rule(
         assert booked < reminder.at < start
         at_rule = nominal(start, reminder.offset, zone)
         if reminder.offset >= DAY:
-            # the day before at the same hour on the clock, or earlier (never later)
-            assert reminder.at <= at_rule
+            # the day before at the same hour on the clock, or another minute of that day
+            # (its evening, after a quiet morning), or earlier when that day allows none
+            same_day = reminder.at.astimezone(zone).date() == at_rule.astimezone(zone).date()
+            assert reminder.at <= at_rule or same_day
             if quiet.allows(at_rule, zone):
                 assert reminder.at == at_rule
             wall = start.astimezone(zone).replace(tzinfo=None) - reminder.offset

@@ -43,7 +43,7 @@ import shutil
 import sqlite3
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Generator, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -590,7 +590,8 @@ class _Bulk:
 
 
 class _Direct:
-    """What `Tx` uses of an aiosqlite connection: `async with conn.execute(...) as cursor`."""
+    """What `Tx` uses of an aiosqlite connection: `await conn.execute(...)` (or `async with`)
+    and `await conn.execute_fetchall(...)` (one trip a statement since bdcb943)."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
@@ -598,10 +599,19 @@ class _Direct:
     def execute(self, sql: str, params: Any = ()) -> _Cursor:
         return _Cursor(self.conn.execute(sql, params))
 
+    async def execute_fetchall(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        return self.conn.execute(sql, params).fetchall()
+
 
 class _Cursor:
     def __init__(self, cursor: sqlite3.Cursor) -> None:
         self.cursor = cursor
+
+    def __await__(self) -> Generator[Any, None, _Cursor]:
+        return self._itself().__await__()
+
+    async def _itself(self) -> _Cursor:
+        return self
 
     async def __aenter__(self) -> _Cursor:
         return self

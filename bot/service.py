@@ -379,7 +379,14 @@ async def open_relais(settings: Settings, clock: Clock = utc_now) -> Relais:
     if closed:
         log.info("centres no longer configured, their people will choose again: %s", closed)
     documents = Documents(flows, catalogs, settings.font_cache)
-    desk = Desk(catalogs, engine, settings.admins, settings.invite_days, settings.quiet_hours)
+    desk = Desk(
+        catalogs,
+        engine,
+        settings.admins,
+        settings.invite_days,
+        settings.quiet_hours,
+        settings.appointments,
+    )
     recorder = FollowUpRecorder(catalogs, settings.admins)
     relais = Relais(settings, flows, catalogs, engine, storage, documents, desk, recorder, clock)
     # every sweep once now (expired data erased, warnings due queued), each within its start-up

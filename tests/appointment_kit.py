@@ -1,12 +1,23 @@
-"""What the appointment tests share: a deployment with two centres (Paris 11e with its
-address), four languages and an admin; a clock the test moves; and an appointment booked,
-changed or ended as a volunteer would, its messages delivered as they reach a phone."""
+"""What the appointment reminder tests share: a Relais on a real SQLite file with a clock the
+test moves, booking through bot.appointments.lifecycle, sweeps of bot.reach.delivery.take_due
+at chosen moments, and the started_messages rows read back.
+
+The messages of an appointment are rendered by their kinds (bot/appointments/messages.py,
+registered in bot/reach/kinds.py). Where a kind is not registered yet, `stand_in_kinds`
+registers a minimal one for the test (a plain text, no buttons; a reminder is still due only
+if its appointment is planned, at the same version and not started): without a kind, a queued
+row would stay leased and never be delivered. Once the real kinds are registered, the tests
+run with them unchanged (they check rows and moments, not texts).
+"""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,165 +25,213 @@ import pytest
 from bot.appointments import lifecycle
 from bot.appointments.domain import Appointment, NewAppointment
 from bot.config import Settings, load_settings
-from bot.reach.delivery import take_due
+from bot.core.domain import Centre, Message
+from bot.core.i18n import Translator
+from bot.reach.delivery import Outgoing, take_due
+from bot.reach.kinds import KINDS, Kind
+from bot.reach.started import Started
 from bot.service import Relais, open_relais
-from bot.testing.conversation import Conversation
+from bot.storage.database import Storage, Tx
 from bot.testing.moment import Hands
 
-PARIS = ZoneInfo("Europe/Paris")
-CONFIG = """
-[general]
-languages = ["fr", "en", "ar", "uk"]
-admins = ["900"]
-
-[[centres]]
-id = "paris11"
-name = "Paris 11e"
-address = "12 rue des Lilas, 75011 Paris"
-
-[[centres]]
-id = "lyon"
-name = "Lyon Part-Dieu"
-"""
-# Monday 7 December 2026, 10:00 in Paris: the appointment is booked for Tuesday at 14:30
-BOOKED = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-TUESDAY = datetime(2026, 12, 8, 14, 30, tzinfo=PARIS)
-NOTE = "Apportez votre pièce d'identité."
-
-AMINA = """
-> /start
-> [Français]
-> [Oui]
-> [Paris 11e]
-> Amina
-< Que voulez-vous faire ?
-"""
-OLENA = """
-> /start
-> [English]
-> [Yes]
-> [Paris 11e]
-> Olena
-< What would you like to do?
-"""
+CENTRE = Centre("paris11", "Paris 11e", "12 rue des Lilas, 75011 Paris")
+CHANNEL = "test"
 
 
-@pytest.fixture(name="settings")
-def appointment_settings(tmp_path: Path) -> Settings:
-    """Two centres (Paris 11e with its address), four languages, one admin."""
-    config = tmp_path / "relais.toml"
-    config.write_text(CONFIG, encoding="utf-8")
-    env = {
-        "RELAIS_DATABASE": str(tmp_path / "relais.sqlite3"),
-        "RELAIS_DOCUMENTS_DIR": str(tmp_path / "documents"),
-    }
-    return load_settings(config, env=env)
+def config(timezone: str = "Europe/Paris", quiet: str = "") -> str:
+    """A deployment in `timezone`, with `quiet` as its [quiet_hours] table's lines."""
+    text = f'[general]\ntimezone = "{timezone}"\n\n'
+    text += '[[centres]]\nid = "paris11"\nname = "Paris 11e"\n'
+    if quiet:
+        text += f"\n[quiet_hours]\n{quiet}\n"
+    return text
 
 
-@pytest.fixture(name="hands")
-def appointment_hands() -> Hands:
-    return Hands(BOOKED)
+def settings_in(folder: Path, timezone: str = "Europe/Paris", quiet: str = "") -> Settings:
+    """Settings of such a deployment, its database in `folder`."""
+    path = folder / "relais.toml"
+    path.write_text(config(timezone, quiet), encoding="utf-8")
+    return load_settings(path, env={"RELAIS_DATABASE": str(folder / "relais.sqlite3")})
 
 
-@pytest.fixture(name="relais")
-async def appointment_relais(settings: Settings, hands: Hands) -> AsyncIterator[Relais]:
-    """Relais on a real SQLite file, with a clock the test moves."""
-    app = await open_relais(settings, clock=hands)
-    yield app
-    await app.close()
+def stand_in_kinds(monkeypatch: pytest.MonkeyPatch, hands: Hands) -> list[str]:
+    """Register, for this test only, a minimal kind for each kind of appointment message not
+    registered yet; the names of those registered so."""
+    added = []
+    for name in lifecycle.KINDS:
+        if name in KINDS:
+            continue  # the real kind
+        still_due = _reminder_still_due(hands) if name == lifecycle.REMINDER else None
+        monkeypatch.setitem(KINDS, name, Kind(_render, still_due=still_due))
+        added.append(name)
+    return added
 
 
-async def deliver(relais: Relais, person: Conversation) -> str:
-    """What reaches `person` now from the messages Relais starts (with the document each
-    brings, as "[document kind]"); their buttons become theirs to press."""
-    async with relais.storage.transaction() as tx:
-        due = await take_due(
-            tx, relais.catalogs, "test", relais.clock(), person.user, relais.settings.quiet_hours
+def _render(t: Translator, started: Started) -> Message:
+    del t
+    params = started.params
+    return Message(
+        f"{started.kind} #{params.get('appointment')} v{params.get('version')}"
+        f" {params.get('offset', '')} {params.get('starts_at')}"
+    )
+
+
+def _reminder_still_due(hands: Hands) -> Any:
+    async def still_due(tx: Tx, started: Started, now: datetime | None = None) -> bool:
+        # the rule of issue 12: planned, at the same version, not started yet
+        found = await tx.appointment(int(started.params["appointment"]))
+        return (
+            found is not None
+            and found.version == int(started.params["version"])
+            and found.ahead(now if now is not None else hands())
         )
-    texts = []
-    for message in (d.message for d in due):
-        if message.buttons:
-            person.buttons = [b for row in message.buttons for b in row]
-        texts.append(message.text + (f"\n[{message.document}]" if message.document else ""))
-    return "\n".join(texts)
+
+    return still_due
 
 
-async def book(
-    relais: Relais,
-    user: str = "amina",
-    starts_at: datetime = TUESDAY,
-    place: str = "centre",
-    purpose: str = "cv_workshop",
-    address: str = "",
-    note: str = NOTE,
-    volunteer: str | None = None,
-    channel: str = "test",
-) -> Appointment:
-    """An appointment for `user`, booked as a volunteer would (with `volunteer` there)."""
-    async with relais.storage.transaction() as tx:
-        person = await tx.find_person(channel, user)
-        assert person is not None and person.id is not None and person.centre is not None
-        there = await tx.find_person("test", volunteer) if volunteer else None
-        new = NewAppointment(
-            person.id,
-            person.centre,
-            starts_at,
-            place,
-            purpose,
-            address=address,
-            note=note,
-            volunteer_id=there.id if there is not None else None,
-        )
+@dataclass
+class Desk:
+    """Relais with a movable clock: books, changes and ends appointments as the desk will, and
+    delivers what is due as the runtime's sweep does."""
+
+    relais: Relais
+    hands: Hands
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return self.relais.catalogs.tz
+
+    async def people(self, count: int, prefix: str = "p") -> list[int]:
+        """`count` people who wrote to Relais once (users prefix0, prefix1…); their ids."""
+        ids = []
+        async with self.relais.storage.transaction() as tx:
+            for n in range(count):
+                person = (await tx.load_state(CHANNEL, f"{prefix}{n}")).person
+                assert person.id is not None
+                ids.append(person.id)
+        return ids
+
+    async def book(self, person_id: int, starts_at: datetime) -> Appointment:
+        """Book an appointment now (the hands' moment), its messages queued."""
+        async with self.relais.storage.transaction() as tx:
+            appointment = await self.book_in(tx, person_id, starts_at)
+        return appointment
+
+    async def book_in(self, tx: Tx, person_id: int, starts_at: datetime) -> Appointment:
+        new = NewAppointment(person_id, CENTRE.id, starts_at, "centre", "cv_workshop")
         appointment = await tx.book_appointment(new, None)
-        world = await relais.world(tx)
+        settings = self.relais.settings
         await lifecycle.booked(
             tx,
             appointment,
-            world.centre(person.centre),
-            relais.settings.appointments,
-            relais.settings.quiet_hours,
-            relais.catalogs.tz,
-            relais.clock(),
+            CENTRE,
+            settings.appointments,
+            settings.quiet_hours,
+            self.zone,
+            self.hands(),
         )
-    return appointment
+        return appointment
+
+    async def move(self, appointment: Appointment, starts_at: datetime) -> Appointment:
+        """A volunteer moves it to `starts_at` now."""
+        async with self.relais.storage.transaction() as tx:
+            new = NewAppointment(
+                appointment.person_id, CENTRE.id, starts_at, "centre", appointment.purpose
+            )
+            after = await tx.change_appointment(appointment.id, appointment.version, new)
+            assert after is not None
+            settings = self.relais.settings
+            await lifecycle.changed(
+                tx,
+                appointment,
+                after,
+                CENTRE,
+                settings.appointments,
+                settings.quiet_hours,
+                self.zone,
+                self.hands(),
+            )
+        return after
+
+    async def end(self, appointment: Appointment, state: str = "cancelled") -> Appointment:
+        """It is cancelled (the person told), or marked attended or missed, now."""
+        async with self.relais.storage.transaction() as tx:
+            ended = await tx.end_appointment(appointment.id, state)
+            assert ended is not None
+            await lifecycle.ended(tx, ended, CENTRE, tell=True)
+        return ended
+
+    async def deliver(
+        self, at: datetime | None = None, storage: Storage | None = None
+    ) -> list[Outgoing]:
+        """Everything due at `at` (default: the hands' moment; the hands are set there), as
+        the runtime's sweeps take it, batch after batch."""
+        if at is not None:
+            self.hands.now = at
+        taken: list[Outgoing] = []
+        while True:
+            async with (storage or self.relais.storage).transaction() as tx:
+                due = await take_due(
+                    tx,
+                    self.relais.catalogs,
+                    CHANNEL,
+                    self.hands(),
+                    quiet=self.relais.settings.quiet_hours,
+                )
+            if not due:
+                return taken
+            taken += due
 
 
-async def change(relais: Relais, number: int, starts_at: datetime, **details: str) -> Appointment:
-    """A volunteer moves the appointment (or changes its place, purpose or note)."""
-    async with relais.storage.transaction() as tx:
-        before = await tx.appointment(number)
-        assert before is not None
-        new = NewAppointment(
-            before.person_id,
-            before.centre,
-            starts_at,
-            details.get("place", before.place),
-            details.get("purpose", before.purpose),
-            address=details.get("address", before.address),
-            note=details.get("note", before.note),
-            volunteer_id=before.volunteer_id,
+@dataclass(frozen=True)
+class Row:
+    """A started_messages row of an appointment, as stored."""
+
+    kind: str
+    key: str
+    not_before: str
+    state: str
+    sent_at: str | None
+    person_id: int
+
+
+async def rows(relais: Relais, kind: str | None = None) -> list[Row]:
+    """The rows of messages about appointments (of `kind`), in the order they were queued."""
+    async with relais.storage.reading() as reads:
+        found = await reads._fetchall(  # the raw rows are what is checked
+            "SELECT kind, dedupe_key, not_before, state, sent_at, person_id FROM started_messages"
+            " WHERE dedupe_key LIKE 'appointment:%' AND (? IS NULL OR kind = ?) ORDER BY id",
+            (kind, kind),
         )
-        after = await tx.change_appointment(number, before.version, new)
-        assert after is not None
-        world = await relais.world(tx)
-        await lifecycle.changed(
-            tx,
-            before,
-            after,
-            world.centre(after.centre),
-            relais.settings.appointments,
-            relais.settings.quiet_hours,
-            relais.catalogs.tz,
-            relais.clock(),
-        )
-    return after
+    return [
+        Row(r["kind"], r["dedupe_key"], r["not_before"], r["state"], r["sent_at"], r["person_id"])
+        for r in found
+    ]
 
 
-async def end(relais: Relais, number: int, state: str, tell: bool = True) -> Appointment:
-    """A volunteer cancels the appointment, or marks it attended or missed."""
-    async with relais.storage.transaction() as tx:
-        ended = await tx.end_appointment(number, state)
-        assert ended is not None
-        world = await relais.world(tx)
-        await lifecycle.ended(tx, ended, world.centre(ended.centre), tell)
-    return ended
+def utc(moment: datetime) -> str:
+    """A moment as the database writes it."""
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def local(moment: datetime | str, zone: ZoneInfo) -> str:
+    """A moment as local text with its weekday and zone abbreviation (summer or winter)."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return moment.astimezone(zone).strftime("%a %d %b %Y %H:%M %Z")
+
+
+def last_sunday(year: int, month: int) -> datetime:
+    """The last Sunday of a month (midnight, naive): when Europe changes its clocks."""
+    day = datetime(year, month + 1, 1) - timedelta(days=1)
+    return day - timedelta(days=(day.weekday() - 6) % 7)
+
+
+@contextlib.asynccontextmanager
+async def open_desk(settings: Settings, hands: Hands) -> AsyncIterator[Desk]:
+    """A Desk on a real SQLite file, closed when the block ends."""
+    relais = await open_relais(settings, clock=hands)
+    try:
+        yield Desk(relais, hands)
+    finally:
+        await relais.close()

@@ -24,6 +24,7 @@ DEPLOYMENT_FLOWS = (
     "desk_outcome",
     "desk_message",
     "desk_cv",
+    "desk_appointment",
     "my_cv",
     "cv",
     "self_assessment",  # the CV reads its answers (no e-mail question after "no e-mail")

@@ -17,7 +17,7 @@ from bot.reach.delivery import take_due
 from bot.service import Relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import Hands
-from tests.appointment_kit import (
+from tests.appointment_person_kit import (
     AMINA,
     OLENA,
     PARIS,
@@ -332,6 +332,10 @@ async def test_asking_from_the_menu_makes_a_waiting_request_one_for_an_appointme
     assert await notice_of(relais, marie) == ("", [])
     assert await waiting_requests(relais, "amina") == [("appointment", False)]
     await amina.play("> [Prendre rendez-vous]\n> [Non]\n< D'accord. Vous pouvez le demander")
+    # Marie books it: the request is answered, and Amina may ask again later
+    await book(relais, volunteer="marie")
+    assert await waiting_requests(relais, "amina") == [("appointment", True)]
+    await marie.play("> /requests\n< Aucune demande en attente.")
 
 
 async def test_where_nobody_is_registered_the_request_waits_and_the_person_is_told(
@@ -421,3 +425,33 @@ async def test_mes_rendez_vous_lists_what_is_to_come_with_the_answers(
     # in English for Olena
     olena = Conversation(relais, user="olena")
     await olena.play(OLENA + "> [My appointments]\n< You have no appointment planned.")
+
+
+async def test_marie_books_it_from_the_notice_and_amina_is_confirmed(relais: Relais) -> None:
+    """The notice's "Fixer un rendez-vous" opens the desk's booking (bot/appointments/desk.py);
+    the booking answers Amina's request, and her confirmation follows."""
+    marie = await join(relais, "marie", "paris11")
+    await marie.type("Marie")  # her first name, for her team
+    amina = Conversation(relais, user="amina")
+    await amina.play(AMINA + "> [Prendre rendez-vous]\n> [Oui]\n< C'est envoyé.")
+    assert "voudrait un rendez-vous" in (await notice_of(relais, marie))[0]
+    await marie.play(
+        """
+        > [Fixer un rendez-vous]
+        < Quel jour, le rendez-vous avec Amina ?
+        > demain
+        < À quelle heure ?
+        > 14h30
+        > [Au centre]
+        > [Atelier CV]
+        < Une information pratique pour Amina ?
+        > Apportez votre pièce d'identité.
+        > [Moi]
+        < C'est bon ?
+        """
+    )
+    await marie.press("Oui")
+    assert await waiting_requests(relais, "amina") == [("appointment", True)]
+    confirmation = await deliver(relais, amina)
+    assert "Quand : mardi 8 décembre à 14 h 30" in confirmation
+    assert "À savoir : Apportez votre pièce d'identité." in confirmation

@@ -17,7 +17,7 @@ from bot.reach.delivery import take_due
 from bot.service import Relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import Hands
-from tests.appointment_kit import (
+from tests.appointment_person_kit import (
     AMINA,
     BOOKED,
     OLENA,

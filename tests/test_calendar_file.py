@@ -21,7 +21,7 @@ from bot.privacy.erasure import documents_folder
 from bot.service import Relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import Hands
-from tests.appointment_kit import (
+from tests.appointment_person_kit import (
     AMINA,
     OLENA,
     PARIS,

@@ -207,8 +207,9 @@ def test_a_desk_flow_is_never_in_a_menu(tmp_path: Path, change: str, error: str)
         ('type = "text"\nprompt = "?"\nreuse = true', "field 'save': a desk flow saves its own"),
         ('type = "text"\nprompt = "{first_name} ?"', "{first_name} is not a saved answer"),
         (
-            'type = "date"\nprompt = "?"\noptions = [{ value = "tomorrow", label = "Demain" }]',
-            "field 'options': a date's options are among today, yesterday",
+            # "Demain" is one since appointments (a date to come); a week is not
+            'type = "date"\nprompt = "?"\noptions = [{ value = "next_week", label = "Semaine" }]',
+            "field 'options': a date's options are among today, yesterday, tomorrow",
         ),
     ],
 )

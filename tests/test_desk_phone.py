@@ -118,6 +118,7 @@ async def test_a_volunteer_gets_her_menu_and_never_the_consent_question(relais: 
     assert [b.label for row in rows_of(marie) for b in row] == [
         "👥 Personnes",
         "🙋 Demandes en attente",
+        "📅 Agenda",  # appointments (issue 12)
         "❓ Aide",
     ]
     await marie.play(
@@ -152,8 +153,9 @@ async def test_a_coordinators_menu_has_her_commands_two_to_a_row(relais: Relais)
     rows = rows_of(cora)
     assert [[b.label for b in row] for row in rows] == [
         ["👥 Personnes", "🙋 Demandes en attente"],
-        ["✉️ Inviter", "📊 Statistiques"],
-        ["🤝 Équipe", "❓ Aide"],
+        ["📅 Agenda", "✉️ Inviter"],  # the agenda: appointments (issue 12)
+        ["📊 Statistiques", "🤝 Équipe"],
+        ["❓ Aide"],
     ]
     await cora.play(
         """
@@ -284,8 +286,8 @@ async def test_a_persons_page_fits_a_phone_and_the_plan_is_behind_a_button(
         ["📝 Corriger le CV", "✅ CV qualifié"],
         ["✏️ CV à corriger", "📋 Bilan et plan"],
         ["🔎 En recherche", "📞 Contact fait"],
-        ["🏁 Résultat", "JSON Resume"],
-        ["↩ Liste"],
+        ["🏁 Résultat", "📅 Rendez-vous"],  # appointments (issue 12)
+        ["JSON Resume", "↩ Liste"],
     ]
     assert all(len(b.label) <= PHONE_LABEL for row in rows for b in row)
 

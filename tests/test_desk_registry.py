@@ -62,19 +62,30 @@ def test_every_command_and_button_has_a_role_and_one_owner() -> None:
         "centre",
         "cancel",
         "write",
+        "rdv",
+        "agenda",
     }
     assert all(buttons.VERB.match(verb) for verb in REGISTRY.buttons)
-    assert set(REGISTRY.flows) == {"desk_note", "desk_outcome", "desk_message", "desk_cv"}
+    assert set(REGISTRY.flows) == {
+        "desk_note",
+        "desk_outcome",
+        "desk_message",
+        "desk_cv",
+        "desk_appointment",
+    }
     REGISTRY.check_flows(load_flows(ROOT / "flows"))
 
 
 def test_the_menu_lists_exactly_the_commands_a_role_may_use() -> None:
     assert team_command_names(()) == []
-    assert team_command_names(VOLUNTEER) == ["people", "requests", "person"]
+    # appointments (issue 12): the agenda, and /rdv <n°> to book one
+    assert team_command_names(VOLUNTEER) == ["people", "requests", "agenda", "person", "rdv"]
     assert team_command_names(COORDINATOR) == [
         "people",
         "requests",
+        "agenda",
         "person",
+        "rdv",
         "invite",
         "stats",
         "team",
@@ -83,7 +94,16 @@ def test_the_menu_lists_exactly_the_commands_a_role_may_use() -> None:
         may = [n for n, c in REGISTRY.commands.items() if c.need <= need and c.menu]
         assert sorted(team_command_names(roles)) == sorted(may)
     # the mapping the Telegram channel reads: every menu command and its line, nothing else
-    assert list(TEAM_COMMANDS) == ["people", "requests", "person", "invite", "stats", "team"]
+    assert list(TEAM_COMMANDS) == [
+        "people",
+        "requests",
+        "agenda",
+        "person",
+        "rdv",
+        "invite",
+        "stats",
+        "team",
+    ]
     assert all(REGISTRY.commands[n].menu == text for n, text in TEAM_COMMANDS.items())
 
 

@@ -37,7 +37,11 @@ def test_a_removed_volunteer_is_told_and_finds_a_beneficiarys_phone(
     vic = Phone(emulator, VIC)
     vic.play(f"> {volunteer_code}\n< Bienvenue dans l'équipe de Paris 11e")
     emulator.wait_until(
-        lambda: menu_of(emulator, VIC) == [*BENEFICIARY_MENU, "people", "requests", "person"]
+        # the volunteer's commands, appointments' included (issue 12)
+        lambda: (
+            menu_of(emulator, VIC)
+            == [*BENEFICIARY_MENU, "people", "requests", "agenda", "person", "rdv"]
+        )
     )
     assert menu_of(emulator, CORA)[-1] == "team"
 

@@ -96,9 +96,11 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
         "stop",
         "people",
         "requests",
+        "agenda",  # appointments (issue 12): the agenda and /rdv <n°>
         "person",
+        "rdv",
     ]
-    assert chat_commands(emulator, CORA)[-5:] == ["requests", "person", "invite", "stats", "team"]
+    assert chat_commands(emulator, CORA)[-5:] == ["person", "rdv", "invite", "stats", "team"]
     # a used code does not work twice
     Phone(emulator, BILAL).play(f"> {volunteer_code}\n< Ce code a déjà servi")
 
@@ -195,7 +197,7 @@ def test_after_a_restart_a_volunteer_finds_her_menu_not_the_consent_question(
         marie.play(f"> {typed}\n< Espace bénévole. Que voulez-vous faire ?")
     menu = emulator.last_message(VIC)
     rows = [[b["text"] for b in row] for row in menu["reply_markup"]["inline_keyboard"]]
-    assert rows == [["👥 Personnes", "🙋 Demandes en attente"], ["❓ Aide"]]
+    assert rows == [["👥 Personnes", "🙋 Demandes en attente"], ["📅 Agenda", "❓ Aide"]]
     assert not [m for m in emulator.messages(VIC) if "Vous êtes d'accord" in m.get("text", "")]
     marie.play("> [Personnes]\n< Personnes suivies (Toutes)")
     marie.play("> /stats\n< Cette commande est réservée aux coordinateurs de centre.")

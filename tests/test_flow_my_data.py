@@ -305,7 +305,9 @@ async def test_amina_receives_everything_relais_keeps_about_her_in_french(
         "23 novembre 2026 : en attente d'un bénévole.",
         "Résultat : Travail trouvé – CDD – à confirmer (23 novembre 2026)",
         "23 novembre 2026 : vous avez demandé vos données.",
-        "rendez-vous et des offres d'emploi",
+        # appointments have their own part since issue 12 (tests/test_desk_appointments.py)
+        "■ Vos rendez-vous avec le centre",
+        "des offres d'emploi, elles seront aussi dans ce fichier",
     ):
         assert expected in text, f"{expected!r} not in:\n{text}"
     assert "Amina" in text and "Propreté Plus" in text

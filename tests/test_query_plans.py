@@ -10,6 +10,11 @@ plans it (EXPLAIN QUERY PLAN): none may read the whole of a table that grows wit
 people (bot.testing.query_plans). Twice: without the planner's statistics, and with them (the
 bot runs PRAGMA optimize every hour and at close, which writes them).
 
+Appointments (issue 12) too: every copy has one in the coming weeks with its reminders queued
+(through bot.appointments.lifecycle), so that with the statistics of 100,000 people the planner
+sees 100,000 appointments and 200,000 reminders queued for later; the sweep that leases the due
+ones, a centre's agenda, a person's appointments, booking, moving and ending one are recorded.
+
 The deletes and updates a foreign key makes when a person goes do not show in a plan: a second
 test walks the schema and wants an index starting with every column that names a person.
 """
@@ -23,14 +28,18 @@ from pathlib import Path
 
 import pytest
 
+from bot.appointments import lifecycle
+from bot.appointments.domain import NewAppointment
 from bot.config import Settings, load_settings
+from bot.core.domain import Centre
 from bot.schedule.sweeps import sweeps
 from bot.service import open_relais
 from bot.storage.database import Storage
 from bot.storage.queries import to_text
-from bot.testing.moment import NOW
+from bot.testing.moment import NOW, Hands
 from bot.testing.query_plans import StatementRecorder, full_scans
 from bot.testing.test_channel import CHANNEL, Running, SmallPhone
+from tests.appointment_kit import stand_in_kinds
 from tests.test_flow_self_assessment import AMINA_FR, ONBOARDING_FR
 
 PEOPLE = 300  # copies of Amina, in three centres
@@ -245,6 +254,100 @@ async def test_an_erasure_reads_every_table_through_an_index(
         )
     db.close()
     scans = full_scans(relais.settings.database, recorder.statements, tables, people)
+    assert not scans, "full scans:\n" + "\n".join(map(str, scans))
+
+
+async def book_for_everyone(running: Running) -> None:
+    """An appointment for each copy of Amina, in the coming six weeks (its confirmation
+    delivered, its two reminders queued for later), and a few due now."""
+    relais = running.relais
+    settings = relais.settings
+    async with relais.storage.transaction() as tx:
+        found = await tx._fetchall(  # the copies, as the test made them
+            "SELECT id, centre FROM persons WHERE external_id LIKE 'copy%' ORDER BY id"
+        )
+        for number, row in enumerate(found):
+            starts = NOW + timedelta(days=1 + number % 42, hours=number % 7)
+            new = NewAppointment(int(row["id"]), str(row["centre"]), starts, "centre", "other")
+            appointment = await tx.book_appointment(new, None)
+            centre = Centre(str(row["centre"]), str(row["centre"]))
+            await lifecycle.booked(
+                tx,
+                appointment,
+                centre,
+                settings.appointments,
+                settings.quiet_hours,
+                relais.catalogs.tz,
+                NOW - timedelta(days=2),
+            )
+        # the confirmations went when booked; a few reminders are due now
+        await tx._execute(
+            "UPDATE started_messages SET state = 'sent', sent_at = ?"
+            " WHERE kind = ? AND state = 'queued'",
+            (to_text(NOW - timedelta(days=2)), lifecycle.CONFIRMED),
+        )
+        await tx._execute(
+            "UPDATE started_messages SET not_before = ? WHERE id IN (SELECT id FROM"
+            " started_messages WHERE kind = ? AND state = 'queued' ORDER BY id LIMIT 5)",
+            (to_text(NOW - timedelta(minutes=1)), lifecycle.REMINDER),
+        )
+
+
+@pytest.mark.parametrize("people", STATISTICS, ids=["no-statistics", "100000-people"])
+async def test_the_appointment_path_reads_no_whole_table(
+    running: Running, people: int | None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stand_in_kinds(monkeypatch, Hands(NOW))
+    await populate(running)
+    await book_for_everyone(running)
+    relais = running.relais
+    settings = relais.settings
+    zone = relais.catalogs.tz
+    async with relais.storage.transaction() as tx:
+        person = await tx.find_person(CHANNEL, "amina")
+        assert person is not None and person.id is not None
+        queued = await tx._fetchone(
+            "SELECT count(*) FROM started_messages WHERE state = 'queued' AND kind = ?",
+            (lifecycle.REMINDER,),
+        )
+        assert queued is not None and queued[0] >= 2 * (PEOPLE - SILENT - 5)
+    recorder = StatementRecorder.attach(relais.storage)
+    try:
+        await running.runtime.sweep()  # leases the 5 due among the reminders queued for later
+        centre = Centre("paris11", "Paris 11e", "12 rue des Lilas")
+        async with relais.storage.transaction() as tx:
+            new = NewAppointment(person.id, "paris11", NOW + timedelta(days=3), "centre", "other")
+            booked = await tx.book_appointment(new, None)
+            await lifecycle.booked(
+                tx, booked, centre, settings.appointments, settings.quiet_hours, zone, NOW
+            )
+        async with relais.storage.transaction() as tx:
+            later = NewAppointment(person.id, "paris11", NOW + timedelta(days=4), "phone", "other")
+            moved = await tx.change_appointment(booked.id, booked.version, later)
+            assert moved is not None
+            await lifecycle.changed(
+                tx, booked, moved, centre, settings.appointments, settings.quiet_hours, zone, NOW
+            )
+            assert await tx.answer_appointment(moved.id, moved.version, "coming")
+        async with relais.storage.transaction() as tx:
+            assert await tx.appointment(moved.id) is not None
+            assert len(await tx.appointments_of(person.id, NOW)) == 1
+            assert await tx.appointments_of(person.id) != []
+            week = await tx.agenda(["paris11"], NOW, NOW + timedelta(days=7), limit=20)
+            assert week
+            assert await tx.agenda(["paris11", "lyon"], NOW, NOW + timedelta(days=8))
+            assert (await tx.appointment_counts(["paris11"], NOW, NOW + timedelta(days=60)))[
+                "booked"
+            ]
+            ended = await tx.end_appointment(moved.id, "missed", moved.version)
+            assert ended is not None
+            await lifecycle.ended(tx, ended, centre, tell=True)
+            assert await tx.correct_attendance(moved.id, "attended") is not None
+    finally:
+        recorder.detach()
+    sql = [s.sql for s in recorder.statements]
+    assert any("FROM appointments" in s for s in sql)
+    scans = full_scans(relais.settings.database, recorder.statements, people=people)
     assert not scans, "full scans:\n" + "\n".join(map(str, scans))
 
 

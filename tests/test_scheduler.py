@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -88,3 +88,18 @@ async def test_the_runtimes_sweep_sends_what_other_people_left(relais: Relais):
     assert [(c.chat, c.payload["text"]) for c in channel.calls] == [
         ("vic", "Zebulonne demande de l'aide.")
     ]
+
+
+async def test_sweeps_run_just_past_a_whole_second_of_the_process_clock(relais: Relais):
+    # the process's clock reads 10:00:00.300: a sweep added now first runs 0.71 s later, when
+    # it reads 10:00:01.010; each run after comes a whole interval later, at .010 again
+    scheduler = Scheduler(relais, lambda: NOW + timedelta(milliseconds=300))
+    before = datetime.now(UTC)
+    first = scheduler.first_run(0.0)
+    after = datetime.now(UTC)
+    assert before + timedelta(seconds=0.71) <= first <= after + timedelta(seconds=0.71)
+    later = scheduler.first_run(5.0)
+    assert later - first >= timedelta(seconds=5)
+    # on a whole second already: just past it
+    scheduler = Scheduler(relais, fixed_clock)
+    assert scheduler.first_run(0.0) - datetime.now(UTC) <= timedelta(seconds=0.011)

@@ -289,6 +289,13 @@ def test_csv_has_one_row_per_centre_and_parses_back() -> None:
         "job_unknown": "0",
         "back_to_work": "3",
         "back_to_work_percent": "42.9",
+        # appointments (issue 12): none in this seeded database (tests/test_stats_appointments.py)
+        "appointments_booked": "0",
+        "appointments_confirmed": "0",
+        "appointments_attended": "0",
+        "appointments_missed": "0",
+        "appointments_cancelled": "0",
+        "appointments_attended_percent": "0.0",
     }
     assert (rows[1]["job_unknown"], rows[1]["back_to_work_percent"]) == ("1", "33.3")
     assert (rows[2]["followed"], rows[2]["back_to_work_percent"]) == ("9", "44.4")

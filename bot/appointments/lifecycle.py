@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.appointments import reminders
+from bot.appointments import reminders, requests
 from bot.appointments.domain import Appointment
 from bot.config import AppointmentSettings
 from bot.core.domain import Centre
@@ -121,7 +121,9 @@ async def booked(
     now: datetime,
 ) -> int:
     """Queue the confirmation (now; quiet hours hold it) and the reminders of a new
-    appointment; how many reminders were planned."""
+    appointment, which answers the person's request for one if it waits; how many reminders
+    were planned."""
+    await requests.answered(tx, appointment)
     params = details(appointment, centre)
     await _queue(tx, appointment, CONFIRMED, params, "confirm")
     return await _reminders(tx, appointment, params, settings, quiet, zone, now)

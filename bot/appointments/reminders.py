@@ -2,17 +2,20 @@
 
 A reminder "1 day before" goes the day before at the same local time (not 24 hours before: on
 the night clocks change it stays at the same hour on the clock); shorter ones go that long
-before, in real time. None falls in quiet hours: a day-before reminder moves earlier (the same
-evening rather than the night, Saturday rather than a Sunday off); a shorter one moves a little
-later if that still leaves at least half its lead time ("2 hours before" a 10:00 appointment at
-8:30 rather than 8:00 at night's end), else to the evening before. A reminder already past when
-the appointment is booked, or too close to another, is not planned.
+before, in real time. None falls in quiet hours: a day-before reminder moves to the last
+allowed minute before it on that same day (the evening rather than the night; the evening of
+a Monday rather than the Saturday before a Sunday off), or, when that day allows none, to the
+last allowed minute before; a shorter one moves a little later if that still leaves at least
+half its lead time ("2 hours before" a 10:00 appointment at 8:30 rather than 8:00 at night's
+end), else to the evening before. A reminder already past when the appointment is booked,
+within the hour after it (the confirmation has just said it all), or within the hour after
+another reminder is not planned.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.schedule.quiet_hours import QuietHours
@@ -42,11 +45,14 @@ def nominal(start: datetime, offset: timedelta, zone: ZoneInfo) -> datetime:
         # the same wall-clock time n days earlier, in the offset of that day
         earlier = local.replace(tzinfo=None) - offset
         return earlier.replace(tzinfo=zone).astimezone(UTC)
-    return (start - offset).astimezone(UTC)
+    # in UTC: Python subtracts from an aware local time on the clock, and "2 hours before"
+    # 03:30 on the night the clocks go forward would be a single real hour before
+    return start.astimezone(UTC) - offset
 
 
 def placed(start: datetime, offset: timedelta, quiet: QuietHours, zone: ZoneInfo) -> datetime:
     """The reminder's moment, out of quiet hours (see the module's rule)."""
+    start = start.astimezone(UTC)  # real-time arithmetic (see nominal)
     moment = nominal(start, offset, zone)
     if quiet.allows(moment, zone):
         return moment
@@ -54,7 +60,16 @@ def placed(start: datetime, offset: timedelta, quiet: QuietHours, zone: ZoneInfo
         later = quiet.next_allowed(moment, zone)
         if later <= start - offset / 2:
             return later
-    return quiet.previous_allowed(moment, zone)
+        return quiet.previous_allowed(moment, zone)
+    # "the day before" stays on that day when it can: its evening rather than the morning it
+    # would otherwise move back to (Saturday for a Tuesday 08:00 appointment, over a Sunday off)
+    earlier = quiet.previous_allowed(moment, zone)
+    day = moment.astimezone(zone).date()
+    if earlier.astimezone(zone).date() == day:
+        return earlier
+    day_end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone).astimezone(UTC)
+    evening = quiet.previous_allowed(min(day_end, start), zone)
+    return evening if evening.astimezone(zone).date() == day else earlier
 
 
 def plan(
@@ -69,7 +84,9 @@ def plan(
     planned: list[Reminder] = []
     for offset in sorted(set(offsets), reverse=True):
         at = placed(start, offset, quiet, zone)
-        if at <= now or at >= start:
+        # the confirmation has just said it all: a reminder within the hour after it is one
+        # message too many (booked at 19:30 for 09:00, the "2 hours before" at 19:59)
+        if at <= now + MIN_GAP or at >= start:
             continue
         if planned and at - planned[-1].at < MIN_GAP:
             continue

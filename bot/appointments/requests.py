@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from bot.appointments.domain import Appointment
 from bot.core.domain import Person
 from bot.core.i18n import N_, Catalogs
 from bot.desk.buttons import build
@@ -91,6 +92,15 @@ async def tell_team(
             name=profile_name(profile, person.id, t),
             centre=centre,
         )
+
+
+async def answered(tx: Tx, appointment: Appointment) -> None:
+    """A booked appointment answers the person's request for one, if it waits: taken by the
+    volunteer who booked it (it leaves "Demandes en attente", and the person may ask again)."""
+    waiting = await tx.waiting_help_request(appointment.person_id)
+    if waiting is None or waiting.about != "appointment" or appointment.booked_by is None:
+        return
+    await tx.take_help_request(waiting.id, appointment.booked_by)
 
 
 async def told(tx: Tx, admins: tuple[str, ...], person: Person, asked: bool) -> str:

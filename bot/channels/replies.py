@@ -143,11 +143,13 @@ class Planner:
         translator: Translator,
         *,
         subject_id: int | None = None,
+        shows: tuple[int, ...] = (),
         priority: int = REPLY,
     ) -> None:
-        """Queue messages Relais starts to `chat`, shaped as a reply that nobody pressed."""
+        """Queue messages Relais starts to `chat`, shaped as a reply that nobody pressed
+        (`shows`: everyone else they name, erased with any of them while queued)."""
         shaped = self.shape(Reply(messages), translator, pressed=False)
-        await self._queue(tx, chat, shaped, {}, subject_id, False, (), priority)
+        await self._queue(tx, chat, shaped, {}, subject_id, False, shows, priority)
 
     async def _queue(
         self,

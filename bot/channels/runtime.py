@@ -426,6 +426,7 @@ class Runtime:
                 (outgoing.message,),
                 self.relais.catalogs.get(outgoing.person.locale or None),
                 subject_id=outgoing.subject_id,
+                shows=outgoing.shows,
                 priority=outgoing.priority,
             )
         return len(due)

@@ -10,8 +10,9 @@ import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from zoneinfo import ZoneInfo
 
 import phonenumbers
 from babel.dates import format_date
@@ -90,6 +91,17 @@ T_POSTCODE_UNKNOWN = N_(
 )
 
 T_YES_NO = N_("Répondez par oui ou par non, s'il vous plaît.")
+
+# A time of day (an appointment's): {time} and {example} are written as 14:30, {now} is the
+# time it is now.
+T_TIME = N_("Je ne comprends pas cette heure. Écrivez-la comme ceci : 14h30.")
+T_TIME_IMPOSSIBLE = N_(
+    "Cette heure n'existe pas. Écrivez une heure entre 0h00 et 23h59, par exemple : 14h30."
+)
+T_TIME_PAST = N_("Cette heure est déjà passée (il est {now}). Écrivez une heure plus tard.")
+T_TIME_SKIPPED = N_(
+    "Cette nuit-là, on avance les montres : {time} n'existe pas. Écrivez par exemple {example}."
+)
 
 
 @dataclass(frozen=True)
@@ -682,6 +694,95 @@ def parse_date(
             return Invalid(T_DATE_FUTURE, {"date": _show_date(not_after)})
         return Invalid(T_DATE_RECENT, {"date": _show_date(not_after)})
     return value
+
+
+# -- times of day -----------------------------------------------------------------------
+
+# Words around a time ("à 14h", "vers 9h", "at 2pm", "pour 10h"), once folded.
+_TIME_FILLERS = _words("a vers at around about for pour le la de ce cet")
+# "du matin", "de l'après-midi", "du soir": folded and without fillers
+_TIME_HALVES = {
+    "am": "am",
+    "matin": "am",
+    "pm": "pm",
+    "lapres midi": "pm",
+    "apres midi": "pm",
+    "aprem": "pm",
+    "soir": "pm",
+}
+_TIME_NAMES = {"midi": (12, 0), "noon": (12, 0), "minuit": (0, 0), "midnight": (0, 0)}
+# 14h30, 14 h 30, 14:30 (folded: "14 30"), 14.30, 14h, 9, 1430, 2pm, 2:30 pm
+_TIME = re.compile(
+    r"(?P<hour>\d{1,2})(?:\s*(?:h|heures?|hours?)\s*(?P<min>\d{1,2})?|\s+(?P<min2>\d{2}))?"
+    r"\s*(?:min|minutes?|mn)?\s*(?P<half>am|pm)?"
+)
+_COMPACT_TIME = re.compile(r"(?P<hour>\d{1,2})(?P<min>\d{2})(?P<half>am|pm)?")
+
+
+def _stored_time(hour: int, minute: int) -> str:
+    return f"{hour:02d}:{minute:02d}"
+
+
+def parse_time(raw: str) -> str | Invalid:
+    """A time of day as people write it in France and elsewhere: 14h30, 14 h 30, 14:30, 14.30,
+    14h, 9h, 1430, 2pm, 2:30 pm, midi; saved as "14:30"."""
+    text = _ascii_digits(_plain(raw))
+    if not text or len(text) > _MAX_ANSWER:
+        return Invalid(T_TIME)
+    folded = normalise_label(text)
+    for phrase, which in sorted(_TIME_HALVES.items(), key=lambda kv: -len(kv[0])):
+        # "du matin", "de l'après-midi": the words of the half of the day, after the time
+        folded = re.sub(rf"(^| ){phrase}$", f" {which}", folded)
+    words = [w for w in folded.split() if w not in _TIME_FILLERS and w not in ("du", "des")]
+    folded = " ".join(words)
+    if folded in _TIME_NAMES:
+        return _stored_time(*_TIME_NAMES[folded])
+    found = _COMPACT_TIME.fullmatch(folded) or _TIME.fullmatch(folded)
+    if found is None:
+        return Invalid(T_TIME)
+    groups = found.groupdict()
+    hour = int(groups["hour"])
+    minute = int(groups.get("min") or groups.get("min2") or 0)
+    half = groups.get("half")
+    if half is not None:
+        if not 1 <= hour <= 12:
+            return Invalid(T_TIME_IMPOSSIBLE)
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return Invalid(T_TIME_IMPOSSIBLE)
+    return _stored_time(hour, minute)
+
+
+def local_moment(day: date, clock: time, zone: ZoneInfo) -> datetime | None:
+    """The moment a local date and time name in `zone` (aware), or None when that time does
+    not exist (the night clocks go forward). A time that comes twice (the night clocks go
+    back) is the first one."""
+    local = datetime.combine(day, clock, tzinfo=zone)  # fold=0: the first of two
+    again = local.astimezone(UTC).astimezone(zone)
+    if again.replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return local
+
+
+def check_moment(
+    day_text: str, time_text: str, zone: ZoneInfo, now: datetime | None = None
+) -> str | Invalid:
+    """A time answered for a date answered before it (stored forms, "2026-03-29" and "14:30"):
+    refused when it does not exist that day in `zone`, or when it is not after `now` (given).
+    A date that cannot be read is not checked (a broken answer must not stop anyone)."""
+    try:
+        day = date.fromisoformat(day_text)
+        clock = time.fromisoformat(time_text)
+    except (TypeError, ValueError):
+        return time_text
+    moment = local_moment(day, clock, zone)
+    if moment is None:
+        naive = datetime.combine(day, clock)
+        after = naive.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)  # past the gap
+        return Invalid(T_TIME_SKIPPED, {"time": time_text, "example": after.strftime("%H:%M")})
+    if now is not None and moment <= now:
+        return Invalid(T_TIME_PAST, {"now": now.astimezone(zone).strftime("%H:%M")})
+    return time_text
 
 
 # -- months (CV periods) -----------------------------------------------------------------

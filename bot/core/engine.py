@@ -51,7 +51,9 @@ class Engine:
         return Turn(self.flows, self.renderer(world)).menu_choice(state, event.text) is None
 
     def start_desk_flow(
-        self, state: State, flow_id: str, given: dict[str, Any], world: World
+        self, state: State, flow_id: str, given: dict[str, Any], world: World, at: str = ""
     ) -> tuple[State, Reply]:
-        """Open a desk flow for a volunteer (the desk calls this after checking access)."""
-        return Turn(self.flows, self.renderer(world)).start_desk_flow(state, flow_id, given)
+        """Open a desk flow for a volunteer (the desk calls this after checking access), at
+        its start or at the step `at`."""
+        turn = Turn(self.flows, self.renderer(world))
+        return turn.start_desk_flow(state, flow_id, given, at)

@@ -103,6 +103,10 @@ class Translator:
             text = elide(text, params)
         return fill(text, params)
 
+    def day(self, value: date) -> str:
+        """A date with its weekday, as this locale writes it (mardi 24 novembre 2026)."""
+        return format_date(value, format="full", locale=self.locale)
+
     def date(self, value: date) -> str:
         """A date as this locale writes it (e.g. 3 mars 2025 / Mar 3, 2025)."""
         return format_date(value, format="long", locale=self.locale)

@@ -8,7 +8,7 @@ n (none, at a multiple choice that may have no answer), m:<flow> (a menu entry).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.core import answers, words
@@ -54,6 +54,7 @@ T_NOW_DESK = N_("Aujourd'hui, le CV dit : {value}")
 T_KEEP = N_("Pour garder ça, appuyez sur « Passer ».")
 HINTS = {
     "date": N_("Écrivez la date comme ceci : {example}"),
+    "time": N_("Écrivez l'heure comme ceci : 14h30"),
     "phone": N_("Par exemple : 06 12 34 56 78"),
     "email": N_("Par exemple : prenom.nom@exemple.fr"),
     "postcode": N_("Cinq chiffres, par exemple : 75011"),
@@ -161,6 +162,8 @@ class Renderer:
             return [(code, language_name(code)) for code in self.world.languages]
         if step.options_from == "centres":
             return [(c.id, c.name) for c in self.centres]
+        if step.options_from == "team":
+            return team_options(st)
         t = self.tr(st)
         return [(o.value, t.gettext(o.label)) for o in step.options]
 
@@ -310,7 +313,8 @@ class Renderer:
         names |= {"person.locale", "person.centre", "person.consent"}
         if wanted is not None:
             names &= wanted
-        values = {name: self.display(st, name, lookup(name)) for name in names}
+        own = frame if frame is not None and self.flows.desk_flow(frame.flow) else None
+        values = {name: self.display(st, name, lookup(name), frame=own) for name in names}
         centre = next((c for c in self.centres if c.id == st.person.centre), None)
         values["person.centre_address"] = centre.address or None if centre else None
         values["person.centre_hours"] = centre.hours or None if centre else None
@@ -346,8 +350,12 @@ class Renderer:
             "person.consent_version": st.person.consent_version if st.person.consent else None,
         }
 
-    def display(self, st: State, name: str, value: Any, in_list: str = "") -> str | None:
-        """One answer as the person should read it: labels, dates and numbers localised."""
+    def display(
+        self, st: State, name: str, value: Any, in_list: str = "", frame: Frame | None = None
+    ) -> str | None:
+        """One answer as the person should read it: labels, dates and numbers localised.
+        `frame`: a desk flow in progress, whose own answers are shown by its own steps (a date
+        to come with its weekday, for the volunteer to check it: "mardi 24 novembre 2026")."""
         t = self.tr(st)
         if value is None or value == [] or value == "":
             return None
@@ -367,8 +375,14 @@ class Renderer:
                         item_values[key] = typed
                 shown.append(fill(t.gettext(spec.label), item_values) if spec.label else "")
             return "; ".join(s for s in shown if s) or None
+        own = self._desk_step(frame, name) if frame is not None and not in_list else None
         found = self.flows.find_field(f"{in_list}.{name}" if in_list else name)
-        step = found[1] if found else None
+        step = own or (found[1] if found else None)
+        if own is not None and own.type == "date":
+            try:
+                return t.day(date.fromisoformat(value))
+            except (TypeError, ValueError):
+                return str(value)
         if isinstance(value, bool):
             return t.gettext(B_YES if value else B_NO)
         if step is not None and step.type in ("choice", "multi_choice"):
@@ -378,6 +392,11 @@ class Renderer:
         if step is not None and step.type == "date":
             try:
                 return t.date(date.fromisoformat(value))
+            except (TypeError, ValueError):
+                return str(value)
+        if step is not None and step.type == "time":
+            try:
+                return t.time(time.fromisoformat(value))
             except (TypeError, ValueError):
                 return str(value)
         if step is not None and step.type == "number":
@@ -390,6 +409,33 @@ class Renderer:
         if step is not None and step.type == "phone":
             return answers.format_phone(value)
         return str(value)
+
+    def _desk_step(self, frame: Frame, name: str) -> Step | None:
+        """The step of a desk flow that saves `name` (desk flows' answers are their own: no
+        other flow shows them)."""
+        flow = self.flows.desk_flow(frame.flow)
+        if flow is None:
+            return None
+        return next((s for s in flow.steps.values() if s.saves and s.save == name), None)
+
+
+# given by the desk to a desk flow for each event, never stored: the team of the person's
+# centre as [[value, name], …], the volunteer first (options_from = "team")
+TEAM_GIVEN = "subject_team"
+
+
+def team_options(st: State) -> list[tuple[str, str]]:
+    """The choices of a team: what the desk gave the desk flow in progress."""
+    frame = next(
+        (f for f in reversed(st.session.stack) if isinstance(f.answers.get(TEAM_GIVEN), list)),
+        None,
+    )
+    given = frame.answers[TEAM_GIVEN] if frame is not None else []
+    return [
+        (str(pair[0]), str(pair[1]))
+        for pair in given
+        if isinstance(pair, (list, tuple)) and len(pair) == 2
+    ]
 
 
 class Said:

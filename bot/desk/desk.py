@@ -10,7 +10,10 @@ from __future__ import annotations
 import copy
 from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
+from bot.appointments import desk as appointments
+from bot.config import AppointmentSettings
 from bot.core.domain import (
     DESK_MENU,
     Effect,
@@ -24,6 +27,7 @@ from bot.core.domain import (
 )
 from bot.core.engine import Engine
 from bot.core.i18n import N_, Catalogs
+from bot.core.render import TEAM_GIVEN
 from bot.core.turn.texts import T_NOT_CHANGED
 from bot.core.world import World
 from bot.desk import (
@@ -42,8 +46,16 @@ from bot.desk import (
     team,
 )
 from bot.desk.buttons import is_desk
-from bot.desk.context import T_NOT_FOUND, Answer, Call, Ctx, DeskConfig, find_subject
-from bot.desk.domain import Access, Role
+from bot.desk.context import (
+    T_NOT_FOUND,
+    Answer,
+    Call,
+    Ctx,
+    DeskConfig,
+    Subject,
+    find_subject,
+)
+from bot.desk.domain import Access, Role, person_name
 from bot.desk.router import Need, Registry, Router
 from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
@@ -58,7 +70,12 @@ T_CENTRE_CLOSED = N_(
 T_NOTHING_TO_CANCEL = N_("Il n'y a rien à annuler.")
 T_TEAM_HELP = N_("Vos commandes de bénévole :")
 T_CORRECTION_LOST = N_("Cette correction n'est plus en cours. Voici le CV.")
+T_ME = N_("Moi")  # the volunteer themself, first among their team's names
 SHOWN_NAME = "subject_name"  # given to a desk flow for each event, never stored
+SHOWN_ADDRESS = "subject_address"  # the address of the person's centre, likewise
+# everything a desk flow is given for each event and that is never stored: the person's name,
+# their centre's address, the team of their centre (a flow that asks who will be there)
+SHOWN = (SHOWN_NAME, SHOWN_ADDRESS, TEAM_GIVEN)
 LEGACY_KEYS = ("await", "person", "kind", "contract")  # a desk question before desk flows
 # the beneficiaries' flows (first steps, bilan, CV…) and answers to their centre's messages,
 # never a team member's (one who joined while in them leaves them at their next message)
@@ -80,6 +97,7 @@ CAPABILITIES = (
     exchanges.router,
     help_requests.router,
     outcomes.router,
+    appointments.router,
     statistics.router,
     centres.router,
     audit.router,
@@ -109,11 +127,18 @@ class Desk:
         admins: tuple[str, ...],
         invite_days: int,
         quiet: QuietHours | None = None,
+        appointment_settings: AppointmentSettings | None = None,
     ) -> None:
         REGISTRY.check_flows(engine.flows)
         self.registry = REGISTRY
         self.engine = engine
-        self.config = DeskConfig(catalogs, admins, invite_days, quiet or QuietHours())
+        self.config = DeskConfig(
+            catalogs,
+            admins,
+            invite_days,
+            quiet or QuietHours(),
+            appointment_settings or AppointmentSettings(),
+        )
         self.bot_username = ""  # set by the Telegram channel, for invitation links
 
     async def access(self, tx: Reading, person: Person) -> Access:
@@ -208,7 +233,7 @@ class Desk:
         volunteer menu where the engine asked for it."""
         people_shown: set[int] = set()
         for frame in self._desk_frames(st):
-            frame.answers.pop(SHOWN_NAME, None)
+            _forget_shown(frame.answers)
             if isinstance(frame.answers.get("subject"), int):
                 people_shown.add(frame.answers["subject"])
         ended = [e for e in reply.effects if e.name == "desk_flow_done"]
@@ -219,7 +244,7 @@ class Desk:
         out = Answer()
         for effect in ended:
             answers = dict(effect.data.get("answers", {}))
-            answers.pop(SHOWN_NAME, None)
+            _forget_shown(answers)
             ctx = self._ctx(tx, st, await self.access(tx, st.person), world)
             with about.noting() as shown:
                 await self.registry.flow_done(ctx, str(effect.data.get("flow")), answers)
@@ -295,8 +320,27 @@ class Desk:
                 await self._drop_flows(ctx.tx, ctx.state)
                 ctx.say(T_NOT_FOUND)
                 return _reply(ctx.out)
-            frame.answers[SHOWN_NAME] = subject.name
+            frame.answers.update(await self._shown(ctx, frame.flow, subject))
         return None
+
+    async def _shown(self, ctx: Ctx, flow_id: str, subject: Subject) -> dict[str, Any]:
+        """What a desk flow shows of its person at this event, never stored: their name, their
+        centre's address, and the team of their centre when the flow asks who will be there
+        (the volunteer first, as "Moi")."""
+        shown: dict[str, Any] = {SHOWN_NAME: subject.name}
+        centre = ctx.world.centre(subject.person.centre)
+        if centre is not None and centre.address:
+            shown[SHOWN_ADDRESS] = centre.address
+        flow = self.engine.flows.flows.get(flow_id)
+        if flow is not None and any(s.options_from == "team" for s in flow.steps.values()):
+            me = ctx.access.person_id
+            team = [[str(me), ctx.t.gettext(T_ME)]]
+            for member in await ctx.tx.team_members((subject.person.centre or "",)):
+                if member.person_id != me and str(member.person_id) not in {v for v, _ in team}:
+                    name = person_name(member.first_name, member.last_name, member.person_id, ctx.t)
+                    team.append([str(member.person_id), name])
+            shown[TEAM_GIVEN] = team
+        return shown
 
     async def _open_flow(self, ctx: Ctx) -> None:
         """Open the desk flow a handler asked for (its route's role checked like a press)."""
@@ -306,7 +350,8 @@ class Desk:
         if subject is None or opening.flow not in self.registry.flows:
             ctx.say(T_NOT_FOUND)
             return
-        given = {"subject": subject.id, SHOWN_NAME: subject.name}
+        given = {**opening.given, "subject": subject.id}
+        given.update(await self._shown(ctx, opening.flow, subject))
         flow = self.engine.flows.flows[opening.flow]
         left = corrections.review_frame(self.engine.flows, ctx.state)
         if left is not None:  # a review left for this flow: what it changed is applied
@@ -314,14 +359,14 @@ class Desk:
             await self._review_left(ctx, left)
 
         def start(st: State) -> tuple[State, Reply]:
-            return self.engine.start_desk_flow(st, opening.flow, given, ctx.world)
+            return self.engine.start_desk_flow(st, opening.flow, given, ctx.world, opening.at)
 
         if any(step.sections_from for step in flow.steps.values()):
             new, reply = await self._on_behalf(ctx.tx, ctx.state, ctx.world, subject.id, start)
         else:
             new, reply = start(ctx.state)
         for frame in self._desk_frames(new):
-            frame.answers.pop(SHOWN_NAME, None)
+            _forget_shown(frame.answers)
         ctx.state.session = new.session  # a desk flow changes nothing else of the volunteer
         ctx.out.messages += reply.messages
 
@@ -333,7 +378,7 @@ class Desk:
         if left is None or not left.answers.get(corrections.CHANGED):
             return False
         answers = copy.deepcopy(left.answers)
-        answers.pop(SHOWN_NAME, None)
+        _forget_shown(answers)
         await self.registry.flow_done(ctx, left.flow, answers)
         return True
 
@@ -434,6 +479,12 @@ class Desk:
         }
         await tx.keep_correction_draft(volunteer, subject_id, copy.deepcopy(data))
         edit.answers, edit.selected = {}, []
+
+
+def _forget_shown(answers: dict[str, Any]) -> None:
+    """Take out what a desk flow was shown for one event (names, addresses): never stored."""
+    for key in SHOWN:
+        answers.pop(key, None)
 
 
 def _reply(out: Answer, effects: tuple = ()) -> Reply:

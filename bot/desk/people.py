@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from bot.appointments import shown as appointment_words
+from bot.appointments.domain import Appointment
 from bot.core import answers
 from bot.core.domain import Button, Frame, Message, State
 from bot.core.i18n import N_, Translator
@@ -92,6 +94,9 @@ B_TAKE = N_("🙋 Je m'en occupe")
 B_WRITE = N_("✍️ Écrire")
 B_MESSAGES = N_("💬 Messages")
 B_LIST = N_("↩ Liste")
+B_APPOINTMENT = N_("📅 Rendez-vous")
+B_SEE_APPOINTMENT = N_("📅 Voir le RDV")
+T_NEXT_APPOINTMENT = N_("Prochain rendez-vous : {when} – {purpose}")
 B_PREV = N_("◀ Précédents")
 B_NEXT = N_("Suivants ▶")
 PER_ROW = 2  # two short labels fit a phone's width
@@ -110,6 +115,7 @@ class Facts:
     assessed: bool
     waiting: HelpRequest | None = None  # a help request nobody took yet
     last_message_at: datetime | None = None  # the latest message with the centre
+    appointment: Appointment | None = None  # the next planned appointment
 
     @property
     def job_to_confirm(self) -> Outcome | None:
@@ -257,6 +263,10 @@ async def page(ctx: Ctx, call: Call) -> None:
         assessed="income_urgency" in who.profile,
         waiting=await ctx.tx.waiting_help_request(who.id),
         last_message_at=last[0].at if last else None,
+        appointment=next(
+            (a for a in await ctx.tx.appointments_of(who.id, ctx.now) if a.state == "planned"),
+            None,
+        ),
     )
     follow = facts.follow
     centre = ctx.centre_name(who.person.centre)
@@ -284,6 +294,11 @@ async def page(ctx: Ctx, call: Call) -> None:
     if facts.waiting is not None:
         since = facts.waiting.created_at.astimezone(t.tz).date()
         lines.append(t.gettext(T_WAITING, date=t.date(since)))
+    if facts.appointment is not None:
+        coming = facts.appointment
+        when = appointment_words.when(t, coming.starts_at, ctx.world.tz)
+        purpose = appointment_words.purpose(t, coming)
+        lines.append(t.gettext(T_NEXT_APPOINTMENT, when=when, purpose=purpose))
     lines.append(t.gettext(T_NEXT, action=t.gettext(next_step(facts))))
     ctx.show(Message("\n".join(lines), _page_buttons(who.id, facts, t), rtl=t.rtl))
 
@@ -325,6 +340,9 @@ def _page_buttons(person_id: int, facts: Facts, t: Translator) -> tuple[tuple[Bu
     if not facts.follow.first_contact_at:
         found.append((B_CONTACT, build("fc", person_id)))
     found.append((B_OUTCOME, build("o", person_id)))
+    if facts.appointment is not None:
+        found.append((B_SEE_APPOINTMENT, build("ad", facts.appointment.id)))
+    found.append((B_APPOINTMENT, build("ab", person_id)))
     if facts.has_cv:
         # the CV as JSON Resume, for job sites and other tools (a volunteer's, not the person's)
         found.append((B_JSON, build("cj", person_id)))

@@ -35,6 +35,7 @@ from bot.flows.model import (
     SHOWN_FORMS,
     STEP_KEYS,
     STEP_TYPES,
+    TIME_BOUNDS,
     TYPE_KEYS,
     VALUE,
     VERSION,
@@ -213,6 +214,7 @@ def _read_step(r: _Reader, raw: Any, index: int) -> Step:
         integer=r.get(raw, "integer", bool, True),
         not_before=r.get(raw, "not_before", str, ""),
         not_after=r.get(raw, "not_after", str, ""),
+        date_from=r.get(raw, "date_from", str, ""),
         lines=tuple(lines),
         action=r.get(raw, "action", str, ""),
         reuse=r.get(raw, "reuse", bool, False),
@@ -332,7 +334,10 @@ def _check_step(r: _Reader, s: Step, raw_keys: frozenset[str] = frozenset()) -> 
         raise r.fail("min is greater than max", "min")
     for key in ("not_before", "not_after"):
         bound = getattr(s, key)
-        if s.type == "month":
+        if s.type == "time":
+            if bound and bound not in TIME_BOUNDS:
+                raise r.fail(f'expected "now" (a moment still ahead), got {bound!r}', key)
+        elif s.type == "month":
             # a month can be bounded by another field of the same item (end after start)
             plain = not bound or bound == "today" or MONTH_BOUND.match(bound)
             if not plain and not (s.item and IDENT.match(bound)):
@@ -442,6 +447,8 @@ def load_flow(path: Path) -> Flow:
         remember=r.get(raw, "remember", bool, True),
     )
     _check_graph(r, flow)
+    _check_times(r, flow)
+    _check_team_options(r, flow)
     _check_notice(r, flow)
     if role == "desk":
         if "remember" in raw:
@@ -468,6 +475,15 @@ def _check_reply(r: _Reader, flow: Flow, raw: dict[str, Any]) -> None:
     r.step = ""
 
 
+def _check_team_options(r: _Reader, flow: Flow) -> None:
+    """`options_from = "team"` needs the desk, which gives the team for each event."""
+    for step in flow.steps.values():
+        if step.options_from == "team" and flow.role != "desk":
+            r.step = step.id
+            raise r.fail('only a desk flow (role = "desk") offers its team', "options_from")
+    r.step = ""
+
+
 def _check_desk(r: _Reader, flow: Flow, raw: dict[str, Any]) -> None:
     """A desk flow only asks: the desk opens it for one person and applies its answers."""
     for key in ("menu", "menu_when", "notice", "lists"):
@@ -483,6 +499,26 @@ def _check_desk(r: _Reader, flow: Flow, raw: dict[str, Any]) -> None:
             )
         if step.reuse or step.save.startswith("person.") or step.save in DESK_GIVEN:
             raise r.fail("a desk flow saves its own answers, not the volunteer's", "save")
+    r.step = ""
+
+
+def _check_times(r: _Reader, flow: Flow) -> None:
+    """A time step's `date_from` names the date step of the same flow (and item) that saves
+    the day the time is on."""
+    for step in flow.steps.values():
+        if step.type != "time" or not step.date_from:
+            continue
+        r.step = step.id
+        dates = [
+            s
+            for s in flow.steps.values()
+            if s.type == "date" and s.save == step.date_from and s.item == step.item
+        ]
+        if not dates:
+            where = f"of the {step.item!r} items " if step.item else ""
+            raise r.fail(
+                f"{step.date_from!r} is not saved by a date step {where}of this flow", "date_from"
+            )
     r.step = ""
 
 

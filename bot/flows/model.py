@@ -17,6 +17,7 @@ STEP_TYPES = (
     "text",
     "number",
     "date",
+    "time",
     "phone",
     "email",
     "postcode",
@@ -39,7 +40,9 @@ ACTIONS = (
     "request_appointment",
     "show_appointments",
 )
-OPTION_SOURCES = ("languages", "centres")
+# "team": in a desk flow, the team of the person's centre (the volunteer first), which the
+# desk gives for each event (never stored): who will be at an appointment
+OPTION_SOURCES = ("languages", "centres", "team")
 PERSON_FIELDS = {
     "person.locale": ("choice", "languages"),
     "person.centre": ("choice", "centres"),
@@ -54,7 +57,8 @@ ROLES = ("", "language", "onboarding", "centre", "desk", "team", "reply")
 # by the desk when it ends, never kept in the volunteer's own profile. A desk flow's review
 # (`sections_from`) shows the person's saved answers with another flow's review screens; what
 # it changed is noted as "changed" (screen numbers only).
-DESK_GIVEN = ("subject", "subject_name", "changed")
+# "subject_address": the address of the person's centre, given like the name (shown only).
+DESK_GIVEN = ("subject", "subject_name", "changed", "subject_address")
 # A reply flow (role = "reply") is opened by a button of a message Relais started (e.g.
 # "Répondre" to the centre's message), over whatever the person was answering. What opened it
 # is kept in the frame's `given` (never saved); when it ends, its answers go back to the
@@ -64,7 +68,9 @@ REPLY_ROLE = "reply"
 # requests there now (a volunteer, or an admin)?
 WORLD_FIELDS = ("person.centre_team",)
 # the buttons a date step may offer besides typing (the words parse_date reads)
-DATE_OPTIONS = ("today", "yesterday")
+DATE_OPTIONS = ("today", "yesterday", "tomorrow")
+# a time step's bound: "now" refuses a moment already past (with the date of `date_from`)
+TIME_BOUNDS = ("now",)
 # a date bound some days before today: "today-3650"
 RELATIVE_DAY = re.compile(r"^today-(\d{1,5})$")
 # shown in texts, never saved by a step: the person's centre's address and contact hours
@@ -133,6 +139,7 @@ STEP_KEYS = {
     "integer",
     "not_before",
     "not_after",
+    "date_from",
     "lines",
     "action",
     "reuse",
@@ -151,6 +158,7 @@ TYPE_KEYS = {
     "text": {"min_length", "max_length", "in_french"},
     "number": {"min", "max", "integer"},
     "date": {"not_before", "not_after", "options"},
+    "time": {"not_before", "date_from"},
     "month": {"not_before", "not_after"},
     "name": {"max_length", "script"},
     "message": {"lines", "max_lines"},
@@ -292,6 +300,9 @@ class Step:
     integer: bool = True
     not_before: str = ""
     not_after: str = ""
+    # a time step: the date step whose answer it is a time of (checked together in the
+    # deployment's time zone: a time the clocks skip that day is refused)
+    date_from: str = ""
     lines: tuple[Line, ...] = ()
     action: str = ""
     reuse: bool = False  # an answer already known (from any flow) is kept, not asked again

@@ -3,7 +3,7 @@ their language and as JSON for other services (rights of access and portability)
 
 The export is made from sources, one per capability, listed in SOURCES: each reads its share in
 the request's read (on the read-only connection) and writes it as parts of the text and keys
-of the JSON. A capability added later (appointments, job offers) adds its source there. Nothing
+of the JSON. A capability added later (job offers) adds its source there. Nothing
 is stored: both files are made when asked, from what is saved at that moment.
 """
 
@@ -16,6 +16,9 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, Protocol
 
+from bot.appointments.domain import PURPOSE_LABELS
+from bot.appointments.shown import PLACE_LABELS as PLACE_WORDS
+from bot.appointments.shown import T_AT as T_WHEN_AT
 from bot.core.domain import State
 from bot.core.i18n import N_, REFERENCE_LOCALE, Catalogs, Translator, fill, language_name
 from bot.core.render import Renderer
@@ -84,11 +87,21 @@ ACCESS_LINES = {
 }
 T_CORRECTED_LINE = N_("{date} : un bénévole de votre centre a corrigé votre CV : {what}.")
 T_CORRECTING = N_("Un bénévole de votre centre est en train de corriger votre CV.")
+H_APPOINTMENTS = N_("Vos rendez-vous avec le centre")
+T_APPOINTMENT = N_("{when} : {purpose} – {place} – {state}")
+T_APPOINTMENT_NOTE = N_("Information pratique : {note}")
+# the person's words for what became of an appointment (and their answer while it is planned)
+APPOINTMENT_STATES = {
+    "": N_("prévu"),
+    "coming": N_("prévu, vous avez dit que vous viendrez"),
+    "cannot": N_("prévu, vous avez dit que vous ne pouvez pas venir"),
+    "change": N_("prévu, vous avez demandé un autre jour"),
+    "cancelled": N_("annulé"),
+    "attended": N_("vous êtes venu(e)"),
+    "missed": N_("vous n'êtes pas venu(e)"),
+}
 H_LATER = N_("Plus tard")
-T_LATER = N_(
-    "Quand Relais proposera des rendez-vous et des offres d'emploi, ils seront aussi dans ce "
-    "fichier."
-)
+T_LATER = N_("Quand Relais proposera des offres d'emploi, elles seront aussi dans ce fichier.")
 CHANNEL_NAMES = {"telegram": "Telegram", "terminal": "Terminal"}
 
 
@@ -502,6 +515,58 @@ class OutcomeSource:
         }
 
 
+class AppointmentsSource:
+    """The person's appointments with their centre: when, what for, where, and what became of
+    them (who booked them and who was to be there is not said: the centre, never a volunteer)."""
+
+    async def gather(self, tx: Reading, st: State) -> Any:
+        return await tx.appointments_of(st.person.id or 0)
+
+    def parts(self, ctx: Context, data: Any) -> list[Part]:
+        t = ctx.t
+        lines = []
+        for a in data:
+            at = a.starts_at.astimezone(ctx.catalogs.tz)
+            when = t.gettext(T_WHEN_AT, date=t.date(at.date()), time=t.time(at.time()))
+            label = PURPOSE_LABELS.get(a.purpose)
+            purpose = t.gettext(label) if label else a.purpose
+            place = t.gettext(PLACE_WORDS.get(a.place, PLACE_WORDS["centre"]))
+            address = a.address if a.place == "address" else ""
+            if a.place == "centre":
+                centre = next((c for c in ctx.render.centres if c.id == a.centre), None)
+                address = centre.address if centre is not None else ""
+            if address:
+                place = f"{place} ({address})"
+            state = APPOINTMENT_STATES[a.answer if a.state == "planned" else a.state]
+            lines.append(
+                t.gettext(
+                    T_APPOINTMENT, when=when, purpose=purpose, place=place, state=t.gettext(state)
+                )
+            )
+            if a.note:
+                lines.append("  " + t.gettext(T_APPOINTMENT_NOTE, note=a.note))
+        return [Part(t.gettext(H_APPOINTMENTS), tuple(lines))]
+
+    def json(self, ctx: Context, data: Any) -> dict[str, Any]:
+        return {
+            "appointments": [
+                {
+                    "starts_at": _iso(a.starts_at),
+                    "minutes": a.minutes,
+                    "centre": a.centre,
+                    "place": a.place,
+                    "address": a.address,
+                    "purpose": a.purpose,
+                    "note": a.note,
+                    "state": a.state,
+                    "answer": a.answer or None,
+                    "booked_at": _iso(a.created_at),
+                }
+                for a in data
+            ]
+        }
+
+
 class AccessSource:
     """When volunteers opened the person's page, CV or phone, or corrected the CV (and a
     correction in progress), and earlier exports."""
@@ -557,6 +622,7 @@ SOURCES: tuple[Source, ...] = (
     HelpSource(),
     MessagesSource(),
     OutcomeSource(),
+    AppointmentsSource(),
     AccessSource(),
     LaterSource(),
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from bot.core.domain import Message, Person
@@ -34,6 +34,7 @@ class Outgoing:
     message: Message
     priority: int = NOTICE
     subject_id: int | None = None  # the person it is about: erased with them while queued
+    shows: tuple[int, ...] = ()  # everyone else it names (an agenda): erased with any of them
 
 
 async def take_due(
@@ -72,11 +73,18 @@ async def take_due(
         if kind.still_due is not None and not await kind.still_due(tx, started, now):
             dropped.append(started.id)
             continue
+        shows: tuple[int, ...] = ()
+        if kind.read is not None:
+            fresh = await kind.read(tx, started)
+            if fresh is None:
+                dropped.append(started.id)
+                continue
+            started, shows = replace(started, params=fresh.params), fresh.shows
         message = kind.render(catalogs.get(started.person.locale), started)
         # one with buttons of its own waits for the press, to check it
         own = any(b.data.startswith(PREFIX) for row in message.buttons for b in row)
         (kept if own else done).append(started.id)
-        out.append(Outgoing(started.person, message, started.priority, started.subject_id))
+        out.append(Outgoing(started.person, message, started.priority, started.subject_id, shows))
     if kept or done:
         await tx.finish_started(kept, done)
     if dropped:

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot.appointments import lifecycle
+from bot.appointments import agenda, lifecycle
 from bot.appointments import messages as appointment
 from bot.core.domain import Message
 from bot.core.i18n import Translator
@@ -15,10 +15,12 @@ from bot.desk import notices
 from bot.flows.model import FlowError, FlowSet
 from bot.reach import centre_message, erasure_warning
 from bot.reach.pressed import Answered, Pressing, Replied
-from bot.reach.started import Started
+from bot.reach.started import ReadNow, Started
 from bot.storage.database import Tx
 
 Renderer = Callable[[Translator, Started], Message]
+# what a kind reads at delivery to show (None: nothing left to say, the message is dropped)
+Reader = Callable[[Tx, Started], Awaitable[ReadNow | None]]
 PressHandler = Callable[[Pressing], Awaitable[Answered]]
 # asked at delivery, with the moment: is what the message says still true?
 StillDue = Callable[[Tx, Started, datetime], Awaitable[bool]]
@@ -40,6 +42,8 @@ class Kind:
     once: bool = True
     # the reply flows its buttons open (role = "reply"), and what applies each one's answers
     replies: Mapping[str, ReplyHandler] = field(default_factory=dict)
+    # read at delivery, after still_due: the params it is rendered with, and who it names
+    read: Reader | None = None
 
 
 KINDS: dict[str, Kind] = {
@@ -53,6 +57,8 @@ KINDS: dict[str, Kind] = {
         erasure_warning.still_due,
         (erasure_warning.CHOICE,),
     ),
+    # the volunteers' agenda of the day: the list read when it goes (names never queued)
+    agenda.KIND: Kind(agenda.render, read=agenda.read),
     centre_message.KIND: Kind(
         centre_message.render,
         centre_message.press,

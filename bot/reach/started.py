@@ -49,6 +49,16 @@ class NewStarted:
 
 
 @dataclass(frozen=True)
+class ReadNow:
+    """What a message shows, read from the database when it is delivered rather than kept in
+    its row (the names of several people: erasing any of them before then leaves no copy),
+    and everyone it names (the outbox erases it with any of them while it waits there)."""
+
+    params: dict[str, Any]
+    shows: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
 class Started:
     """A queued or delivered message Relais started, read back with its recipient."""
 

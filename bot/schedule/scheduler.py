@@ -25,6 +25,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("relais.schedule")
 
+# a sweep runs this long after a whole second of the process's clock (see Scheduler.first_run)
+PAST_THE_SECOND = 0.01
+
 
 class Scheduler:
     """Runs sweeps on their intervals (real time), with `relais` and the process's clock."""
@@ -42,11 +45,20 @@ class Scheduler:
             args=(sweep,),
             id=sweep.name,
             seconds=sweep.every_seconds,
-            next_run_time=datetime.now(UTC) + timedelta(seconds=sweep.first_after_seconds),
+            next_run_time=self.first_run(sweep.first_after_seconds),
             max_instances=1,
             coalesce=True,  # late runs (a busy loop, a suspended laptop) make one run
             misfire_grace_time=None,
         )
+
+    def first_run(self, after_seconds: float) -> datetime:
+        """When a sweep first runs: `after_seconds` from now, then on to just past a whole
+        second of the process's clock. Each later run comes an interval after the one before,
+        so sweeps keep that phase: what falls due on a whole second (a reminder at 14:30:00,
+        hundreds at once at a busy quarter hour) is taken at once, not up to a second later."""
+        fraction = self.clock().microsecond / 1_000_000
+        wait = after_seconds + (1.0 - fraction) % 1.0 + PAST_THE_SECOND
+        return datetime.now(UTC) + timedelta(seconds=wait)
 
     async def run_once(self, sweep: Sweep) -> int:
         """Run one sweep now; a failure is logged by type and counts as nothing done."""

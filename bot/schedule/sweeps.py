@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.appointments import agenda
 from bot.reach import erasure_warning
 
 if TYPE_CHECKING:
@@ -46,4 +47,7 @@ def sweeps() -> tuple[Sweep, ...]:
         Sweep("retention", 3600, _retention, first_after_seconds=60, at_start=_retention_at_start),
         # after the retention: nobody about to be erased this hour is warned first
         Sweep("erasure_warning", 3600, erasure_warning.sweep, first_after_seconds=90),
+        # the volunteers' agenda of the day, queued ahead of `agenda_at` (a minute or two at
+        # most after it for an appointment booked at the last moment)
+        Sweep("appointment_agenda", 120, agenda.sweep, first_after_seconds=30),
     )

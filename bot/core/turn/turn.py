@@ -53,11 +53,13 @@ class Turn(NoticeSteps, Commands, Buttons, TypedAnswers, Steps, Reviews, Replies
         return st, Reply(tuple(out.messages))
 
     def start_desk_flow(
-        self, state: State, flow_id: str, given: dict[str, Any]
+        self, state: State, flow_id: str, given: dict[str, Any], at: str = ""
     ) -> tuple[State, Reply]:
         """Open a desk flow (role "desk") for a volunteer, with what the desk gives it (the
-        person it is about). Only the desk calls this, after checking access: nothing a person
-        sends opens one. What was in progress is left as /menu leaves it."""
+        person it is about; answers already known, e.g. an appointment being changed), at its
+        start or at the step `at` (its review of those answers). Only the desk calls this,
+        after checking access: nothing a person sends opens one. What was in progress is left
+        as /menu leaves it."""
         flow = self.flows.desk_flow(flow_id)
         if flow is None:
             raise LookupError(f"no desk flow {flow_id!r}")  # checked when the desk is built
@@ -65,7 +67,8 @@ class Turn(NoticeSteps, Commands, Buttons, TypedAnswers, Steps, Reviews, Replies
         self._repair(st)
         out = Out()
         self._pause_all(st)
-        frame = Frame(flow=flow.id, step=flow.start, answers=copy.deepcopy(given))
+        start = at if at in flow.steps else flow.start
+        frame = Frame(flow=flow.id, step=start, answers=copy.deepcopy(given))
         st.session.stack.append(frame)
-        self._advance(st, frame, flow.start, out)
+        self._advance(st, frame, start, out)
         return st, Reply(tuple(out.messages), out.echo, out.edit, tuple(out.effects))

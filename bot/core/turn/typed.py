@@ -17,6 +17,7 @@ from bot.core.render import (
     B_NO,
     B_SKIP,
     B_YES,
+    answer_lookup,
     can_clear,
     can_skip,
     current_item,
@@ -221,6 +222,8 @@ class TypedAnswers(TurnBase):
             result = answers.parse_date(labels.get(typed, raw), today, lo, hi)
             if isinstance(result, date):
                 result = result.isoformat()
+        elif step.type == "time":
+            result = self._time(st, frame, step, raw)
         elif step.type == "month":
             item = current_item(frame, step)
             first = self._month_bound(step.not_before, today, item)
@@ -238,6 +241,21 @@ class TypedAnswers(TurnBase):
             self._say(st, out, result.reason, **result.params)
             return None
         return (result,)
+
+    def _time(self: Turn, st: State, frame: Frame, step: Step, raw: str) -> Any:
+        """A time of day; with `date_from`, checked with that date in the deployment's time
+        zone (a time the clocks skip is refused) and, with not_before = "now", still ahead."""
+        result = answers.parse_time(raw)
+        if isinstance(result, answers.Invalid):
+            return result
+        world = self.render.world
+        now = world.now if step.not_before == "now" else None
+        if step.date_from:
+            day = answer_lookup(st, frame, current_item(frame, step))(step.date_from)
+            return answers.check_moment(str(day), result, world.tz, now)
+        if now is not None:
+            return answers.check_moment(self.render.today().isoformat(), result, world.tz, now)
+        return result
 
     def _month_bound(self: Turn, spec: str, today: date, item: dict[str, Any] | None) -> str | None:
         """A month bound: "today", a month written in the flow, or another field of the item."""

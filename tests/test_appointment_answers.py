@@ -9,6 +9,7 @@ rendez-vous" lists what is to come."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 from bot.core.domain import EventKind, Inbound
@@ -356,6 +357,12 @@ async def test_where_nobody_is_registered_the_request_waits_and_the_person_is_to
         """
     )
     assert await waiting_requests(relais, "sam") == [("appointment", False)]
+    # his data says what he asked for
+    text = await relais.document("test", "sam", "my_data_txt")
+    data = await relais.document("test", "sam", "my_data_json")
+    assert text is not None and data is not None
+    assert "7 décembre 2026 : rendez-vous demandé, en attente d'un bénévole." in text.data.decode()
+    assert json.loads(data.data)["help_requests"][0]["about"] == "appointment"
 
 
 async def test_the_bilans_last_line_is_a_button_for_an_appointment(relais: Relais) -> None:

@@ -469,7 +469,7 @@ class HelpRequestReads(Protocol):
         ...
 
     async def help_requests_of(self, person_id: int) -> list[HelpAsked]:
-        """The person's requests to talk to a volunteer, oldest first."""
+        """The person's requests to talk to a volunteer or for an appointment, oldest first."""
         ...
 
 

@@ -18,8 +18,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from icalendar import Alarm, Calendar, Event, Timezone
-
 from bot.appointments import wording
 from bot.appointments.domain import Appointment
 from bot.core.i18n import N_, Translator
@@ -56,6 +54,9 @@ def calendar_file(
     """The .ics of `appointment` for the person, in their language (`t`), in `t.tz`; `centre`
     is the centre's name and `address` where it takes place (the centre's address or the
     other one, "" by phone)."""
+    # imported on first use: icalendar (and dateutil) cost ~50 ms of every start-up otherwise
+    from icalendar import Alarm, Calendar, Event, Timezone
+
     zone = t.tz
     cancelled = appointment.state == "cancelled"
     start = appointment.starts_at.astimezone(zone)

@@ -60,8 +60,19 @@ async def test_a_booking_queues_the_confirmation_and_one_row_per_reminder(relais
     ]
 
 
-async def test_a_change_drops_the_old_version_and_queues_the_new_details(relais: Relais) -> None:
-    person_id, number = await book(relais)
+async def deliver_confirmation(relais: Relais) -> None:
+    """The confirmation reaches the person (as the sender marks it once sent)."""
+    async with relais.storage.transaction() as tx:
+        rows = await tx._fetchall(
+            "SELECT id FROM started_messages WHERE kind = ? AND state = 'queued'",
+            (lifecycle.CONFIRMED,),
+        )
+        await tx.finish_started([int(r["id"]) for r in rows], [])
+
+
+async def change(relais: Relais, person_id: int, number: int) -> None:
+    """The appointment moves to Wednesday, by phone; a second change of the same version is
+    refused (someone changed it meanwhile)."""
     async with relais.storage.transaction() as tx:
         before = await tx.appointment(number)
         assert before is not None
@@ -70,14 +81,33 @@ async def test_a_change_drops_the_old_version_and_queues_the_new_details(relais:
         )
         after = await tx.change_appointment(number, before.version, later)
         assert after is not None and after.version == 2
-        # a second volunteer changing the same version finds it changed already
         assert await tx.change_appointment(number, before.version, later) is None
         await lifecycle.changed(
             tx, before, after, CENTRE, AppointmentSettings(), QuietHours(), PARIS, BOOKED
         )
+
+
+async def test_a_change_drops_the_old_version_and_tells_the_new_details(relais: Relais) -> None:
+    person_id, number = await book(relais)
+    await deliver_confirmation(relais)
+    await change(relais, person_id, number)
     kinds = [(kind, key) for kind, key, _ in await queued(relais)]
     assert kinds == [
         ("appointment_changed", f"appointment:{number}:2:changed"),
+        ("appointment_reminder", f"appointment:{number}:2:1440m"),
+        ("appointment_reminder", f"appointment:{number}:2:120m"),
+    ]
+
+
+async def test_changed_before_its_confirmation_went_it_is_confirmed_with_the_new_date(
+    relais: Relais,
+) -> None:
+    person_id, number = await book(relais)
+    await change(relais, person_id, number)
+    # "changed" would speak of a date the person never read
+    kinds = [(kind, key) for kind, key, _ in await queued(relais)]
+    assert kinds == [
+        ("appointment_confirmed", f"appointment:{number}:2:confirm"),
         ("appointment_reminder", f"appointment:{number}:2:1440m"),
         ("appointment_reminder", f"appointment:{number}:2:120m"),
     ]
@@ -87,12 +117,24 @@ async def test_a_cancelled_appointment_keeps_no_reminder_and_cannot_end_twice(
     relais: Relais,
 ) -> None:
     _, number = await book(relais)
+    await deliver_confirmation(relais)
     async with relais.storage.transaction() as tx:
         cancelled = await tx.end_appointment(number, "cancelled")
         assert cancelled is not None
-        await lifecycle.ended(tx, cancelled, CENTRE, tell=True)
+        assert await lifecycle.ended(tx, cancelled, CENTRE, tell=True)
         assert await tx.end_appointment(number, "attended") is None
     assert [kind for kind, _, _ in await queued(relais)] == ["appointment_cancelled"]
+
+
+async def test_cancelled_before_its_confirmation_went_the_person_hears_nothing(
+    relais: Relais,
+) -> None:
+    _, number = await book(relais)
+    async with relais.storage.transaction() as tx:
+        cancelled = await tx.end_appointment(number, "cancelled")
+        assert cancelled is not None
+        assert not await lifecycle.ended(tx, cancelled, CENTRE, tell=True)
+    assert await queued(relais) == []
 
 
 async def test_an_erased_person_takes_their_appointments_with_them(relais: Relais) -> None:

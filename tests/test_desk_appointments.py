@@ -218,7 +218,7 @@ async def test_the_hour_the_clocks_skip_is_refused_and_the_one_that_comes_twice_
 async def test_booked_in_the_evening_the_confirmation_waits_for_the_morning(
     relais: Relais, hands: Hands
 ) -> None:
-    _, marie, _ = await amina_and_marie(relais)
+    _, marie, amina_id = await amina_and_marie(relais)
     hands.now = NOW.replace(hour=20)  # 21:00 in Paris
     await marie.play(
         BOOKING
@@ -228,6 +228,16 @@ async def test_booked_in_the_evening_the_confirmation_waits_for_the_morning(
         < Rappels : demain à 12:30.
         """
     )
+    # cancelled the same evening: Amina, who never heard of it, hears nothing
+    [appointment] = await appointments_of(relais, amina_id)
+    await marie.send(Inbound(EventKind.BUTTON, data=f"V:ak:{appointment.id}"))
+    await marie.play(
+        """
+        > [Oui, annuler]
+        < C'est annulé. Amina n'avait pas encore reçu ce rendez-vous
+        """
+    )
+    assert await queued(relais) == []
 
 
 async def marie_books(relais: Relais) -> tuple[Conversation, Conversation, int, int]:
@@ -235,6 +245,13 @@ async def marie_books(relais: Relais) -> tuple[Conversation, Conversation, int, 
     amina, marie, amina_id = await amina_and_marie(relais)
     await marie.play(BOOKING + "> [Oui, c'est bon]\n< C'est réservé")
     [appointment] = await appointments_of(relais, amina_id)
+    # Amina has read the confirmation (a change or a cancellation is then told to her)
+    async with relais.storage.transaction() as tx:
+        rows = await tx._fetchall(
+            "SELECT id FROM started_messages WHERE kind = 'appointment_confirmed'"
+            " AND state = 'queued'"
+        )
+        await tx.finish_started([int(r["id"]) for r in rows], [])
     return amina, marie, amina_id, appointment.id
 
 
@@ -375,7 +392,7 @@ async def test_a_cancellation_is_confirmed_once_and_a_second_press_says_it_is_do
         """
     )
     confirm = f"V:aky:{number}:1"
-    # its reminders (and the confirmation not delivered yet) are gone
+    # its reminders are gone; Amina, who read the confirmation, is told
     assert [kind for kind, _ in await queued(relais)] == ["appointment_cancelled"]
     for data in (confirm, f"V:ak:{number}", f"V:am:{number}"):
         await marie.send(Inbound(EventKind.BUTTON, data=data))

@@ -84,6 +84,10 @@ T_NOT_YET = N_(
 )
 T_CANCEL_ASK = N_("Annuler le rendez-vous avec {name}, {when} ? La personne sera prévenue.")
 T_CANCELLED = N_("C'est annulé. {name} est prévenu(e) : plus de rappel pour ce rendez-vous.")
+T_CANCELLED_UNTOLD = N_(
+    "C'est annulé. {name} n'avait pas encore reçu ce rendez-vous (c'était le soir ou un jour "
+    "de repos) : rien ne lui est envoyé."
+)
 T_ALREADY_CANCELLED = N_("Ce rendez-vous est déjà annulé.")
 T_ATTENDED = N_("C'est noté : {name} est venu(e).")
 T_MISSED = N_(
@@ -502,12 +506,12 @@ async def cancelled(ctx: Ctx, call: Call) -> None:
         else:
             await _still_open(ctx, current, call.who)
         return
-    await lifecycle.ended(ctx.tx, ended, ctx.world.centre(ended.centre), tell=True)
+    told = await lifecycle.ended(ctx.tx, ended, ctx.world.centre(ended.centre), tell=True)
     t = ctx.t
-    lines = [t.gettext(T_CANCELLED, name=call.who.name)]
-    if _unreachable(call.who):
+    lines = [t.gettext(T_CANCELLED if told else T_CANCELLED_UNTOLD, name=call.who.name)]
+    if told and _unreachable(call.who):
         lines.append(t.gettext(T_UNREACHABLE, name=call.who.name))
-    else:
+    elif told:
         due = ctx.config.quiet.next_allowed(ctx.now, ctx.world.tz)
         if due > ctx.now:
             lines.append(t.gettext(T_TOLD_CHANGE_LATER, at=_at(ctx, due)))

@@ -140,22 +140,35 @@ async def changed(
     now: datetime,
 ) -> int:
     """An appointment was changed: what was queued for the old version goes, the person gets
-    the new details (with what it was before) and new reminders; how many reminders."""
+    the new details (with the date it had, if they had been told of it) and new reminders; how
+    many reminders."""
+    told = await tx.appointment_told(appointment.id)
     await tx.drop_appointment_messages(appointment.id)
     params = details(appointment, centre)
-    params["before"] = before.starts_at.isoformat()
-    await _queue(tx, appointment, CHANGED, params, "changed")
-    params.pop("before")
+    if told:
+        await _queue(
+            tx, appointment, CHANGED, {**params, "before": before.starts_at.isoformat()}, "changed"
+        )
+    else:
+        # the confirmation of the old date was still waiting (quiet hours): "changed" would
+        # speak of a date the person never saw; they are simply told the new one
+        await _queue(tx, appointment, CONFIRMED, params, "confirm")
     return await _reminders(tx, appointment, params, settings, quiet, zone, now)
 
 
-async def ended(tx: Tx, appointment: Appointment, centre: Centre | None, tell: bool) -> None:
+async def ended(tx: Tx, appointment: Appointment, centre: Centre | None, tell: bool) -> bool:
     """An appointment was cancelled, or marked attended or missed: its reminders go; the
-    person is told of a cancellation by the centre (`tell`) and of a missed appointment."""
+    person is told of a cancellation by the centre (`tell`) and of a missed appointment.
+    Whether a message was queued for them."""
+    # someone never told of an appointment (its confirmation still waiting) is not told it is
+    # cancelled either
+    told = await tx.appointment_told(appointment.id)
     await tx.drop_appointment_messages(appointment.id)
-    if appointment.state == "cancelled" and tell:
-        await _queue(
-            tx, appointment, CANCELLED, details(appointment, centre), "cancelled", expires=False
-        )
-    elif appointment.state == "missed":
-        await _queue(tx, appointment, MISSED, details(appointment, centre), "missed", expires=False)
+    params = details(appointment, centre)
+    if appointment.state == "cancelled" and tell and told:
+        await _queue(tx, appointment, CANCELLED, params, "cancelled", expires=False)
+        return True
+    if appointment.state == "missed":
+        await _queue(tx, appointment, MISSED, params, "missed", expires=False)
+        return True
+    return False

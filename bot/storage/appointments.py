@@ -25,6 +25,12 @@ def messages_key(appointment_id: int) -> str:
     return f"appointment:{appointment_id}:"
 
 
+def _past(prefix: str) -> str:
+    """The first key after every key that starts with `prefix` (which ends with ":"): the
+    range [prefix, _past(prefix)) is a range of the dedupe key's unique index."""
+    return prefix[:-1] + chr(ord(":") + 1)
+
+
 def _appointment(row: sqlite3.Row) -> Appointment:
     return Appointment(
         id=int(row["id"]),
@@ -200,13 +206,22 @@ class AppointmentQueries(AppointmentReadQueries):
         )
         return changed == 1
 
+    async def appointment_told(self, appointment_id: int) -> bool:
+        """Whether a message about the appointment (any version) has reached the person."""
+        start = messages_key(appointment_id)
+        row = await self._fetchone(
+            "SELECT 1 FROM started_messages WHERE dedupe_key >= ? AND dedupe_key < ?"
+            " AND state <> 'queued' LIMIT 1",
+            (start, _past(start)),
+        )
+        return row is not None
+
     async def drop_appointment_messages(self, appointment_id: int) -> int:
         """Drop what is still queued about an appointment (its reminders); how many. A range of
         the dedupe key's unique index."""
         start = messages_key(appointment_id)
-        end = start[:-1] + chr(ord(":") + 1)
         return await self._execute(
             "DELETE FROM started_messages WHERE dedupe_key >= ? AND dedupe_key < ?"
             " AND state = 'queued'",
-            (start, end),
+            (start, _past(start)),
         )

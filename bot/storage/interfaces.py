@@ -730,6 +730,10 @@ class Appointments(AppointmentReads, Protocol):
         changed or ended meanwhile."""
         ...
 
+    async def appointment_told(self, appointment_id: int) -> bool:
+        """Whether a message about the appointment (any version) has reached the person."""
+        ...
+
     async def drop_appointment_messages(self, appointment_id: int) -> int:
         """Drop what is still queued about an appointment (its reminders); how many."""
         ...

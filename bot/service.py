@@ -8,6 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from bot.appointments import messages as appointment_messages
+from bot.appointments import mine as my_appointments
+from bot.appointments.calendar_file import calendar_file
 from bot.config import Settings
 from bot.core.clock import Clock, utc_now
 from bot.core.domain import EventKind, Inbound, Reply, State
@@ -83,6 +86,15 @@ class Relais:
             # a volunteer correcting someone's CV: the engine works on that person's answers
             new_state, reply = await self.desk.engine_turn(
                 tx, state, world, lambda st: self.engine.handle(st, event, world)
+            )
+            # "Mes rendez-vous": the person's appointments, read now, where the flow shows them
+            reply = await my_appointments.shown(
+                tx,
+                self.catalogs.get(new_state.person.locale),
+                new_state.person,
+                world.centres,
+                reply,
+                world.now,
             )
             if event.kind == EventKind.COMMAND and event.command == "help":
                 # volunteers also read the commands of their role
@@ -198,12 +210,15 @@ class Relais:
         Kinds: "cv_pdf" (one's own CV; "cv_json" from older messages), "my_data_txt" and
         "my_data_json" (everything kept about oneself), "cv_pdf:<person id>" and
         "cv_json:<person id>" (a volunteer reads the CV of someone of their centre, as a PDF or
-        as JSON Resume), "stats_csv:<from>:<to>" (a coordinator's figures).
+        as JSON Resume), "stats_csv:<from>:<to>" (a coordinator's figures),
+        "appointment_ics:<appointment id>" (one's own appointment, as a calendar file).
         """
         asked = kind
         kind, _, args = kind.partition(":")
         if kind in data_export.KINDS:
             return await self._my_data(channel, external_id, kind)
+        if kind == appointment_messages.DOCUMENT:
+            return await self._calendar_file(channel, external_id, asked, args)
         # read beside the writer, on the read-only connection: nobody's reply waits for it
         async with self.storage.reading() as reads:
             state = await reads.state_of(channel, external_id)
@@ -235,6 +250,39 @@ class Relais:
                 return None
             raise
         log.info("document person=%s kind=%s bytes=%d", state.person.id, kind, len(document.data))
+        return document
+
+    async def _calendar_file(
+        self, channel: str, external_id: str, asked: str, args: str
+    ) -> Document | None:
+        """The calendar file of one of the person's own appointments, as it is now (None: not
+        theirs, no such appointment, or erased since)."""
+        number = parse_id(args)
+        async with self.storage.reading() as reads:
+            state = await reads.state_of(channel, external_id)
+            found = await reads.appointment(number) if number is not None else None
+            if state is None or found is None or found.person_id != state.person.id:
+                return None
+            centres = {c.id: c for c in await reads.active_centres()}
+            names = await reads.centre_names()
+        centre = centres.get(found.centre)
+        name = centre.name if centre is not None else names.get(found.centre, found.centre)
+        if found.place == "centre":
+            address = centre.address if centre is not None else ""
+        else:
+            address = found.address
+        # a changed or cancelled appointment is a new file; the same one asked again is not
+        self.recent_documents.claim(
+            channel, external_id, asked, {"version": found.version, "state": found.state}
+        )
+        translator = self.catalogs.get(state.person.locale)
+        document = calendar_file(found, translator, name, address, self.clock())
+        log.info(
+            "document person=%s kind=%s bytes=%d",
+            state.person.id,
+            appointment_messages.DOCUMENT,
+            len(document.data),
+        )
         return document
 
     async def _my_data(self, channel: str, external_id: str, kind: str) -> Document | None:

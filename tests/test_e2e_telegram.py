@@ -98,6 +98,8 @@ SELF_ASSESSMENT_FR = """
 < Étape 1 – maintenant : un premier travail, pour avoir un salaire.
 < Votre diplôme vient d'un autre pays : demandez un papier officiel
 < Prochaines actions
+< Prendre rendez-vous avec un bénévole de votre centre
+> [Pas maintenant]
 < Que voulez-vous faire ?
 """
 
@@ -228,6 +230,8 @@ def test_onboarding_and_self_assessment_in_english(
         < Step 1 – now: a first job, to earn a salary.
         < Step 2 – later: the project.
         < Next steps:
+        < Make an appointment with a volunteer at your centre
+        > [Not now]
         < What would you like to do?
         """
     )
@@ -549,9 +553,13 @@ def test_a_whole_self_assessment_reads_clearly_at_about_one_counted_call_per_act
     summary = next(m for m in shown if "Voici votre bilan" in m["text"])
     assert summary["text"].startswith("✅ Non\n\nMerci ! Voici votre bilan.")
     assert summary["text"].endswith("Que voulez-vous faire ?")
-    # (its menu was pressed: "Voir le détail" came, with the menu again under it)
-    assert shown[-1]["text"].startswith("✅ Voir le détail de mon bilan\n\nLe bilan en détail")
-    assert shown[-1]["text"].endswith("Que voulez-vous faire ?") and shown[-1]["reply_markup"]
+    # (its menu was pressed: "Voir le détail" came, its last line a question with a button for
+    # an appointment; "Pas maintenant" brought the menu again)
+    details = next(m for m in shown if "Le bilan en détail" in m["text"])
+    assert details["text"].startswith("✅ Voir le détail de mon bilan\n\nLe bilan en détail")
+    assert details["text"].endswith("et lui montrer ce bilan.")
+    assert shown[-1]["text"] == "✅ Pas maintenant\n\nQue voulez-vous faire ?"
+    assert shown[-1]["reply_markup"]
     # on the way to the next question, one call the rate limit counts per action (a message,
     # or a tick shown in place), and one more for each of the 4 multiple choices (asked alone);
     # each tidying came after the message that answered it (it was 2.2 calls per action)

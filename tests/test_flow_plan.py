@@ -237,6 +237,8 @@ async def test_a_mother_of_two_babies_hears_of_creches_the_caf_and_france_travai
         < agences d'intérim
         < Faire votre CV
         ! heures d'école
+        < [📅 Prendre rendez-vous]
+        > [Pas maintenant]
         < Que voulez-vous faire ?
         """
     )
@@ -334,6 +336,7 @@ async def test_the_details_stay_in_the_menu_after_the_bilan(chat: Conversation) 
         > /menu
         > [Voir le détail de mon bilan]
         < Le bilan en détail
+        > [Pas maintenant]
         < Que voulez-vous faire ?
         """
     )

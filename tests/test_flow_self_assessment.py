@@ -121,6 +121,8 @@ async def test_amina_completes_her_self_assessment_in_french(chat: Conversation)
         < cours de français
         < atelier CV
         < Prendre rendez-vous avec un bénévole
+        < [📅 Prendre rendez-vous]
+        > [Pas maintenant]
         < Que voulez-vous faire ?
         """
     )
@@ -169,6 +171,7 @@ async def test_a_redone_self_assessment_replaces_the_old_answers(chat: Conversat
         > [Voir le détail de mon bilan]
         < la livraison
         ! Garde des enfants
+        > [Pas maintenant]
         """
     )
     await chat.play(

@@ -77,7 +77,7 @@ async def test_onboarding_with_four_languages_numbered_and_three_buttons(running
         < Bienvenue, Amina !
         < Que voulez-vous faire ?
         < 1. Faire mon bilan
-        < 7. Choisir ma langue
+        < 9. Choisir ma langue
         """
     )
     async with running.relais.storage.transaction() as tx:
@@ -184,6 +184,9 @@ async def test_the_whole_self_assessment_reads_the_same_with_typed_numbers(runni
         < Couturière (Plus de 2 ans); Plonge au restaurant (Moins de 6 mois)
         < Disponible : Du lundi au vendredi, Le matin
         < Prochaines actions
+        # the plan's last line is a button: an appointment, or not now
+        < Prendre rendez-vous avec un bénévole de votre centre
+        > [Pas maintenant]
         < Que voulez-vous faire ?
         """
     )

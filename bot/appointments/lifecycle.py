@@ -15,11 +15,11 @@ reminder is queued once per appointment, version and offset however often bookin
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.appointments import reminders
+from bot.appointments import reminders, requests
 from bot.appointments.domain import Appointment
 from bot.config import AppointmentSettings
 from bot.core.domain import Centre
@@ -35,6 +35,8 @@ CHANGED = "appointment_changed"  # a volunteer changed it: the new details, butt
 CANCELLED = "appointment_cancelled"  # the centre cancelled it
 MISSED = "appointment_missed"  # marked missed: a kind word and a button for a new date
 KINDS = (CONFIRMED, REMINDER, CHANGED, CANCELLED, MISSED)
+# how long after the start a press on the answers still gets a clear "this appointment is past"
+PRESS_AFTER_START = timedelta(days=7)
 
 
 def details(appointment: Appointment, centre: Centre | None) -> dict[str, Any]:
@@ -80,8 +82,9 @@ async def _queue(
             priority=NOTICE,
             dedupe_key=key(appointment, what),
             subject_id=appointment.person_id,
-            # its buttons stop working when it starts
-            expires_at=appointment.starts_at if expires else None,
+            # its buttons stop working a while after it starts: until then a late press is
+            # told the appointment is past, rather than that the button no longer works
+            expires_at=appointment.starts_at + PRESS_AFTER_START if expires else None,
         ),
     )
 
@@ -118,7 +121,9 @@ async def booked(
     now: datetime,
 ) -> int:
     """Queue the confirmation (now; quiet hours hold it) and the reminders of a new
-    appointment; how many reminders were planned."""
+    appointment, which answers the person's request for one if it waits; how many reminders
+    were planned."""
+    await requests.answered(tx, appointment)
     params = details(appointment, centre)
     await _queue(tx, appointment, CONFIRMED, params, "confirm")
     return await _reminders(tx, appointment, params, settings, quiet, zone, now)

@@ -28,6 +28,9 @@ CHANNEL = "terminal"
 # messages; a pressed message cannot be changed: it is shown again, and the answer taken is
 # printed as its own line ("  ✓ …", from a message's "echo")
 CAPABILITIES = Capabilities(list_rows=0, can_edit=False)
+# the documents about someone else, whose argument is that person's id (a volunteer's copy of
+# a CV): written apart in the reader's folder, so that erasing that person finds them
+ABOUT_SOMEONE = ("cv_pdf", "cv_json")
 
 
 def parse_line(line: str, buttons: list[Button]) -> Inbound | None:
@@ -129,7 +132,9 @@ class TerminalChannel:
         folder = documents_folder(self.documents_dir, self.user)
         private_folder(folder)
         # someone else's CV (a volunteer's copy): kept apart, so that their erasure finds it
-        about = parse_id(kind.partition(":")[2])
+        # (other kinds' arguments are not people: an appointment's calendar file is one's own)
+        name, _, argument = kind.partition(":")
+        about = parse_id(argument) if name in ABOUT_SOMEONE else None
         if about is not None:
             folder = about_folder(folder, about)
             private_folder(folder)

@@ -145,13 +145,14 @@ class Beneficiary:
 
 @dataclass(frozen=True)
 class HelpRequest:
-    """A person asked to talk to a volunteer."""
+    """A person asked to talk to a volunteer, or for an appointment."""
 
     id: int
     person_id: int
     centre: str
     created_at: datetime
     taken_by: int | None
+    about: str = "talk"  # "talk" or "appointment"
 
 
 @dataclass(frozen=True)

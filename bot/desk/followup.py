@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from bot.appointments import requests
 from bot.core.domain import Effect, State
 from bot.core.i18n import N_, Catalogs
 from bot.desk.buttons import build
@@ -63,6 +64,8 @@ class FollowUpRecorder:
                 request = request or await tx.move_waiting_help(person_id, st.person.centre)
                 if request is not None:
                     await self._tell_team(tx, st, T_HELP_NOTICE, _take(request), centre_name)
+            elif effect.name == "request_appointment" and st.person.centre:
+                await requests.ask(tx, self.catalogs, self.admins, st.person, st.profile, moment)
             elif effect.name == "report_job" and st.person.centre:
                 contract = str(effect.data.get("job_contract") or "unknown")
                 if contract not in CONTRACT_LABELS:
@@ -114,7 +117,13 @@ class FollowUpRecorder:
             return
         request = await tx.move_waiting_help(person_id, centre)
         if request is not None:
-            await self._tell_team(tx, st, T_HELP_NOTICE, _take(request), centre_name)
+            waiting = await tx.help_request(request)
+            if waiting is not None and waiting.about == "appointment":
+                await requests.tell_team(
+                    tx, self.catalogs, self.admins, st.person, st.profile, request
+                )
+            else:
+                await self._tell_team(tx, st, T_HELP_NOTICE, _take(request), centre_name)
         job = await tx.reported_job_to_confirm(person_id)
         if job is not None and job.centre != centre:
             contract = job.contract if job.contract in CONTRACT_LABELS else "unknown"

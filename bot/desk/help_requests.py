@@ -30,6 +30,8 @@ T_WRITE_NOW = N_("Écrivez-lui ici : la personne recevra votre message comme ven
 B_OPEN = N_("Voir la fiche")
 T_WAITING_HEAD = N_("Demandes en attente, de la plus ancienne à la plus récente :")
 T_WAITING_LINE = N_("{name} ({centre}), depuis le {date}")
+# a request for an appointment (bot/appointments/requests.py) says so
+T_WAITING_APPOINTMENT_LINE = N_("{name} ({centre}), rendez-vous demandé le {date}")
 T_WAITING_HINT = N_("Appuyez sur un nom pour vous en occuper.")
 T_NONE_WAITING = N_("Aucune demande en attente. Merci !")
 B_TAKE_ONE = N_("🙋 {name}")
@@ -69,7 +71,8 @@ async def waiting(ctx: Ctx, call: Call) -> None:
             continue  # taken or erased since; or someone who since joined a team
         when = t.date(request.created_at.astimezone(t.tz).date())
         centre = ctx.centre_name(request.centre)
-        lines.append(t.gettext(T_WAITING_LINE, name=who.name, centre=centre, date=when))
+        line = T_WAITING_APPOINTMENT_LINE if request.about == "appointment" else T_WAITING_LINE
+        lines.append(t.gettext(line, name=who.name, centre=centre, date=when))
         rows.append((Button(t.gettext(B_TAKE_ONE, name=who.name)[:60], build("h", request.id)),))
     if not rows:
         ctx.say(T_NONE_WAITING)

@@ -29,7 +29,17 @@ STEP_TYPES = (
 QUESTION_TYPES = tuple(t for t in STEP_TYPES if t not in ("message", "action"))
 # a review waits for button presses but saves no answer of its own
 ANSWER_TYPES = tuple(t for t in QUESTION_TYPES if t != "review")
-ACTIONS = ("erase_data", "send_cv", "request_help", "report_job", "send_my_data")
+ACTIONS = (
+    "erase_data",
+    "send_cv",
+    "request_help",
+    "report_job",
+    "send_my_data",
+    # an appointment asked for (bot/appointments/requests.py), and the person's appointments
+    # shown where the step stands (read from the database by bot/appointments/mine.py)
+    "request_appointment",
+    "show_appointments",
+)
 # "team": in a desk flow, the team of the person's centre (the volunteer first), which the
 # desk gives for each event (never stored): who will be at an appointment
 OPTION_SOURCES = ("languages", "centres", "team")

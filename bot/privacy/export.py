@@ -71,6 +71,8 @@ T_CV_DONE = N_("CV fait ou changé le {date}")
 H_HELP = N_("Vos demandes pour parler à un bénévole")
 T_HELP_TAKEN = N_("{date} : un bénévole s'en occupe.")
 T_HELP_WAITING = N_("{date} : en attente d'un bénévole.")
+T_APPOINTMENT_TAKEN = N_("{date} : rendez-vous demandé ; un bénévole s'en occupe.")
+T_APPOINTMENT_WAITING = N_("{date} : rendez-vous demandé, en attente d'un bénévole.")
 H_MESSAGES = N_("Vos messages avec le centre")
 T_FROM_CENTRE = N_("{date} – {centre} : « {text} »")
 T_FROM_YOU = N_("{date} – vous : « {text} »")
@@ -427,23 +429,27 @@ class FollowUpSource:
 
 
 class HelpSource:
-    """The person's requests to talk to a volunteer."""
+    """The person's requests to talk to a volunteer, or for an appointment."""
 
     async def gather(self, tx: Reading, st: State) -> Any:
         return await tx.help_requests_of(st.person.id or 0)
 
     def parts(self, ctx: Context, data: Any) -> list[Part]:
         t = ctx.t
-        lines = [
-            t.gettext(T_HELP_TAKEN if r.taken_at else T_HELP_WAITING, date=ctx.date(r.created_at))
-            for r in data
-        ]
+        lines = []
+        for r in data:
+            if r.about == "appointment":
+                said = T_APPOINTMENT_TAKEN if r.taken_at else T_APPOINTMENT_WAITING
+            else:
+                said = T_HELP_TAKEN if r.taken_at else T_HELP_WAITING
+            lines.append(t.gettext(said, date=ctx.date(r.created_at)))
         return [Part(t.gettext(H_HELP), tuple(lines))]
 
     def json(self, ctx: Context, data: Any) -> dict[str, Any]:
         return {
             "help_requests": [
-                {"created_at": _iso(r.created_at), "taken_at": _iso(r.taken_at)} for r in data
+                {"created_at": _iso(r.created_at), "taken_at": _iso(r.taken_at), "about": r.about}
+                for r in data
             ]
         }
 

@@ -185,8 +185,16 @@ async def recipients(
 ) -> list[Person]:
     """The volunteer of the exchange if they still see the person; else their centre's team
     (the admins when it has none): an answer always reaches someone who can act on it."""
-    if exchange.volunteer_id is not None:
-        volunteer = await tx.person_by_id(exchange.volunteer_id)
+    return await recipients_for(tx, admins, exchange.volunteer_id, person)
+
+
+async def recipients_for(
+    tx: Tx, admins: tuple[str, ...], volunteer_id: int | None, person: Person
+) -> list[Person]:
+    """The volunteer who follows something about the person (an exchange, an appointment) if
+    they still see the person; else the person's centre's team, the admins when it has none."""
+    if volunteer_id is not None:
+        volunteer = await tx.person_by_id(volunteer_id)
         if volunteer is not None and await _sees(tx, admins, volunteer, person):
             return [volunteer]
     if person.centre is None:

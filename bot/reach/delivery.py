@@ -70,7 +70,7 @@ async def take_due(
             # written by a newer version: left leased, a process that knows it will take it
             log.warning("started message id=%d: unknown kind", started.id)
             continue
-        if kind.still_due is not None and not await kind.still_due(tx, started):
+        if kind.still_due is not None and not await kind.still_due(tx, started, now):
             dropped.append(started.id)
             continue
         shows: tuple[int, ...] = ()

@@ -78,9 +78,10 @@ async def sweep(relais: Relais, now: datetime) -> int:
         )
 
 
-async def still_due(tx: Tx, started: Started) -> bool:
+async def still_due(tx: Tx, started: Started, now: datetime) -> bool:
     """Whether the person is still silent since the warning was queued (someone who wrote in
     the evening is not told the next morning that they have been silent for long)."""
+    del now  # the last message is what counts, whenever the warning goes
     assert started.person.id is not None
     queued_for = started.params.get("last_seen")
     last = (await tx.person_dates(started.person.id)).last_seen_at

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 
-from bot.appointments import agenda
+from bot.appointments import agenda, lifecycle
+from bot.appointments import messages as appointment
 from bot.core.domain import Message
 from bot.core.i18n import Translator
 from bot.desk import notices
@@ -20,7 +22,8 @@ Renderer = Callable[[Translator, Started], Message]
 # what a kind reads at delivery to show (None: nothing left to say, the message is dropped)
 Reader = Callable[[Tx, Started], Awaitable[ReadNow | None]]
 PressHandler = Callable[[Pressing], Awaitable[Answered]]
-StillDue = Callable[[Tx, Started], Awaitable[bool]]
+# asked at delivery, with the moment: is what the message says still true?
+StillDue = Callable[[Tx, Started, datetime], Awaitable[bool]]
 ReplyHandler = Callable[[Replied], Awaitable[None]]
 
 
@@ -62,6 +65,42 @@ KINDS: dict[str, Kind] = {
         choices=centre_message.CHOICES,
         once=False,
         replies=centre_message.REPLIES,
+    ),
+    # an appointment's answers can change (a mis-tap, plans that change): the kind decides
+    lifecycle.CONFIRMED: Kind(
+        appointment.render_confirmed,
+        appointment.answer,
+        still_due=appointment.still_ahead,
+        choices=appointment.ANSWER_CHOICES,
+        once=False,
+    ),
+    lifecycle.REMINDER: Kind(
+        appointment.render_reminder,
+        appointment.answer,
+        still_due=appointment.reminder_due,
+        choices=appointment.ANSWER_CHOICES,
+        once=False,
+    ),
+    lifecycle.CHANGED: Kind(
+        appointment.render_changed,
+        appointment.answer,
+        still_due=appointment.still_ahead,
+        choices=appointment.ANSWER_CHOICES,
+        once=False,
+    ),
+    lifecycle.CANCELLED: Kind(
+        appointment.render_cancelled,
+        appointment.again,
+        still_due=appointment.still_cancelled,
+        choices=(appointment.AGAIN,),
+        once=False,
+    ),
+    lifecycle.MISSED: Kind(
+        appointment.render_missed,
+        appointment.again,
+        still_due=appointment.still_missed,
+        choices=(appointment.AGAIN,),
+        once=False,
     ),
 }
 # a reply flow's answers go to the kind that opened it

@@ -21,10 +21,12 @@ class PersonDates:
 
 @dataclass(frozen=True)
 class HelpAsked:
-    """One "talk to a volunteer" request, as its author sees it (no volunteer named)."""
+    """One request to talk to a volunteer or for an appointment, as its author sees it (no
+    volunteer named)."""
 
     created_at: datetime
     taken_at: datetime | None
+    about: str = "talk"  # "talk" or "appointment"
 
 
 @dataclass(frozen=True)
@@ -49,13 +51,17 @@ class ExportQueries(Queries):
         return PersonDates(maybe_from_text(row["created_at"]), maybe_from_text(row["last_seen_at"]))
 
     async def help_requests_of(self, person_id: int) -> list[HelpAsked]:
-        """The person's requests to talk to a volunteer, oldest first."""
+        """The person's requests to talk to a volunteer or for an appointment, oldest first."""
         rows = await self._fetchall(
-            "SELECT created_at, taken_at FROM help_requests WHERE person_id = ? ORDER BY id",
+            "SELECT created_at, taken_at, about FROM help_requests WHERE person_id = ? ORDER BY id",
             (person_id,),
         )
         return [
-            HelpAsked(datetime.fromisoformat(r["created_at"]), maybe_from_text(r["taken_at"]))
+            HelpAsked(
+                datetime.fromisoformat(r["created_at"]),
+                maybe_from_text(r["taken_at"]),
+                str(r["about"]),
+            )
             for r in rows
         ]
 

@@ -469,15 +469,19 @@ class HelpRequestReads(Protocol):
         ...
 
     async def help_requests_of(self, person_id: int) -> list[HelpAsked]:
-        """The person's requests to talk to a volunteer, oldest first."""
+        """The person's requests to talk to a volunteer or for an appointment, oldest first."""
         ...
 
 
 class HelpRequests(HelpRequestReads, Protocol):
-    """Requests to talk to a volunteer."""
+    """Requests to talk to a volunteer, or for an appointment."""
 
-    async def open_help_request(self, person_id: int, centre: str) -> int | None:
-        """Open a help request; None when one is already waiting."""
+    async def open_help_request(
+        self, person_id: int, centre: str, about: str = "talk"
+    ) -> int | None:
+        """Open a help request, to talk to a volunteer or for an appointment (`about`); None
+        when one is already waiting (an appointment asked while a request to talk waits makes
+        it one for an appointment: its id)."""
         ...
 
     async def move_waiting_help(self, person_id: int, centre: str) -> int | None:

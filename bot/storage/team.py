@@ -67,7 +67,9 @@ _FILTERS = {
 }
 
 
-_HELP_COLUMNS = "h.id, h.person_id, h.centre, h.created_at, h.taken_by"
+_HELP_COLUMNS = "h.id, h.person_id, h.centre, h.created_at, h.taken_by, h.about"
+# what a help request asks for: to talk to a volunteer, or an appointment (migration 015)
+HELP_ABOUT = ("talk", "appointment")
 # a request waiting for a volunteer: not taken, by someone who still agrees to be followed and is
 # not of a team (one who joined a team since is no longer a beneficiary)
 _WAITING = (
@@ -84,6 +86,7 @@ def _help_request(row: sqlite3.Row) -> HelpRequest:
         row["centre"],
         datetime.fromisoformat(row["created_at"]),
         row["taken_by"],
+        row["about"],
     )
 
 
@@ -468,17 +471,30 @@ class TeamQueries(TeamReadQueries):
 
     # -- help requests ---------------------------------------------------------------------
 
-    async def open_help_request(self, person_id: int, centre: str) -> int | None:
-        """Open a help request; None when one is already waiting."""
+    async def open_help_request(
+        self, person_id: int, centre: str, about: str = "talk"
+    ) -> int | None:
+        """Open a help request, to talk to a volunteer or for an appointment (`about`); None
+        when one is already waiting. An appointment asked while a request to talk waits makes
+        that request one for an appointment (its id: the team is told what changed); a request
+        to talk while one for an appointment waits is already answered by it."""
+        if about not in HELP_ABOUT:
+            raise ValueError(f"not what a help request is about: {about!r}")
         row = await self._fetchone(
-            "SELECT id FROM help_requests WHERE person_id = ? AND taken_at IS NULL", (person_id,)
+            "SELECT id, about FROM help_requests WHERE person_id = ? AND taken_at IS NULL",
+            (person_id,),
         )
         if row is not None:
+            if about == "appointment" and row["about"] == "talk":
+                await self._execute(
+                    "UPDATE help_requests SET about = 'appointment' WHERE id = ?", (row["id"],)
+                )
+                return int(row["id"])
             return None
         created = await self._fetchone(
-            "INSERT INTO help_requests (person_id, centre, created_at) VALUES (?, ?, ?)"
+            "INSERT INTO help_requests (person_id, centre, created_at, about) VALUES (?, ?, ?, ?)"
             " RETURNING id",
-            (person_id, centre, self._now()),
+            (person_id, centre, self._now(), about),
         )
         assert created is not None
         return int(created["id"])

@@ -110,8 +110,14 @@ class Steps(TurnBase):
             elif step.action == "send_my_data":
                 self._send_document(st, "my_data_txt", out)
                 self._send_document(st, "my_data_json", out)
-            elif step.action in ("request_help", "report_job") and st.person.consent:
+            elif (
+                step.action in ("request_help", "report_job", "request_appointment")
+                and st.person.consent
+            ):
                 out.effects.append(Effect(step.action, copy.deepcopy(frame.answers)))
+            elif step.action == "show_appointments" and st.person.consent:
+                # the service writes them from the database, at this place among the messages
+                out.effects.append(Effect(step.action, {"at": len(out.messages)}))
             target = self._next(st, frame, step)
         self._end_flow(st, frame, out)
 

@@ -212,9 +212,13 @@ async def still_ahead(tx: Tx, started: Started, now: datetime) -> bool:
 async def reminder_due(tx: Tx, started: Started, now: datetime) -> bool:
     """A reminder goes as a confirmation does, and not to someone who said they cannot come
     or asked for another date: "you have an appointment, will you come?" would only confuse
-    them while the centre finds another date."""
+    them while the centre finds another date. Of two reminders due at once (after a downtime),
+    only the later goes."""
     found = await _appointment_of(tx, started)
-    return found is not None and _as_shown(found, started, now) and found.answer not in OTHER_DATE
+    if found is None or not _as_shown(found, started, now) or found.answer in OTHER_DATE:
+        return False
+    # back after a downtime with two reminders due: the day-before one is old news
+    return not await tx.later_reminder_due(started.id, found.id, found.version, now)
 
 
 async def still_cancelled(tx: Tx, started: Started, now: datetime) -> bool:

@@ -216,6 +216,22 @@ class AppointmentQueries(AppointmentReadQueries):
         )
         return row is not None
 
+    async def later_reminder_due(
+        self, started_id: int, appointment_id: int, version: int, now: datetime
+    ) -> bool:
+        """Whether another reminder of this appointment's version, due after message
+        `started_id`, is due by `now` too (after a downtime only the latest goes: two
+        reminders in a row would say the same thing twice)."""
+        start = f"{messages_key(appointment_id)}{version}:"
+        row = await self._fetchone(
+            "SELECT 1 FROM started_messages WHERE dedupe_key >= ? AND dedupe_key < ?"
+            " AND state = 'queued' AND id <> ? AND not_before <= ?"
+            " AND kind = (SELECT kind FROM started_messages WHERE id = ?)"
+            " AND not_before > (SELECT not_before FROM started_messages WHERE id = ?) LIMIT 1",
+            (start, _past(start), started_id, to_text(now), started_id, started_id),
+        )
+        return row is not None
+
     async def drop_appointment_messages(self, appointment_id: int) -> int:
         """Drop what is still queued about an appointment (its reminders); how many. A range of
         the dedupe key's unique index."""

@@ -730,6 +730,13 @@ class Appointments(AppointmentReads, Protocol):
         changed or ended meanwhile."""
         ...
 
+    async def later_reminder_due(
+        self, started_id: int, appointment_id: int, version: int, now: datetime
+    ) -> bool:
+        """Whether another reminder of this appointment's version, due after message
+        `started_id`, is due by `now` too."""
+        ...
+
     async def appointment_told(self, appointment_id: int) -> bool:
         """Whether a message about the appointment (any version) has reached the person."""
         ...

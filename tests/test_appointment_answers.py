@@ -291,6 +291,10 @@ async def test_a_missed_appointment_asks_for_a_new_date_once(relais: Relais, han
     # Marie takes it as any request; asking later is a new request
     await marie.send(Inbound(EventKind.BUTTON, data=take_data))
     assert "Merci ! Vous vous occupez d'Amina." in marie.text
+    # an appointment is what Amina asked for: Marie is offered to book it first
+    assert "Fixez le rendez-vous ici" in marie.text
+    assert marie.labels()[0] == "📅 Fixer un rendez-vous"
+    assert "Il va vous proposer une date ici" in await deliver(relais, amina)
     amina.buttons = on_the_message
     await amina.play("> [Demander une nouvelle date]\n< C'est envoyé.")
     assert await waiting_requests(relais, "amina") == [

@@ -79,6 +79,14 @@ async def test_by_phone_at_another_address_and_without_a_note(relais: Relais) ->
     await book(relais, place="phone", purpose="followup", note="")
     by_phone = await deliver(relais, amina)
     assert "Où : par téléphone : le bénévole vous appellera\n" in by_phone
+    # nobody "comes" to a call: Amina says she will be there to answer it
+    assert "Vous serez là pour l'appel ?" in by_phone
+    assert amina.labels() == [
+        "✅ Je serai là",
+        "❌ Je ne serai pas disponible",
+        "📅 Changer la date",
+    ]
+    await amina.play("> [Je serai là]\n< Merci ! C'est noté : le bénévole vous appellera le mardi")
     assert "Pour : Point sur votre recherche\n" in by_phone
     assert "À savoir" not in by_phone
     await book(

@@ -59,6 +59,10 @@ T_NOTE = N_("À savoir : {note}")
 T_FILE = N_("Avec le fichier ci-dessous, vous pouvez mettre ce rendez-vous dans votre téléphone.")
 T_QUESTION = N_("Vous venez ?")
 B_COME = N_("✅ Je viendrai")
+# by phone, nobody "comes": the person says they will be there to answer the call
+T_QUESTION_PHONE = N_("Vous serez là pour l'appel ?")
+B_COME_PHONE = N_("✅ Je serai là")
+B_CANNOT_PHONE = N_("❌ Je ne serai pas disponible")
 B_CANNOT = N_("❌ Je ne peux pas venir")
 B_CHANGE = N_("📅 Changer la date")
 
@@ -75,6 +79,7 @@ B_NEW_DATE = N_("📅 Demander une nouvelle date")
 
 # the answers to a press
 T_COMING = N_("Merci ! C'est noté : vous venez le {when}.")
+T_COMING_PHONE = N_("Merci ! C'est noté : le bénévole vous appellera le {when}.")
 T_ALREADY_COMING = N_("C'est déjà noté : vous venez. Merci !")
 T_OTHER_DATE = N_("C'est noté. Le centre va vous proposer une autre date, ici dans Relais.")
 T_ALREADY_OTHER_DATE = N_(
@@ -133,10 +138,15 @@ def details(t: Translator, params: dict[str, Any]) -> list[str]:
     return lines
 
 
+def _by_phone(started: Started) -> bool:
+    return started.params.get("place") == "phone"
+
+
 def _answer_buttons(t: Translator, started: Started) -> tuple[tuple[Button, ...], ...]:
+    phone = _by_phone(started)
     return (
-        (Button(t.gettext(B_COME), started.button_data(COME)),),
-        (Button(t.gettext(B_CANNOT), started.button_data(CANNOT)),),
+        (Button(t.gettext(B_COME_PHONE if phone else B_COME), started.button_data(COME)),),
+        (Button(t.gettext(B_CANNOT_PHONE if phone else B_CANNOT), started.button_data(CANNOT)),),
         (Button(t.gettext(B_CHANGE), started.button_data(CHANGE)),),
     )
 
@@ -145,7 +155,7 @@ def _with_answers(t: Translator, started: Started, lines: list[str], calendar: b
     """The details, the calendar file when `calendar`, and the three answers."""
     if calendar:
         lines.append(t.gettext(T_FILE))
-    lines.append(t.gettext(T_QUESTION))
+    lines.append(t.gettext(T_QUESTION_PHONE if _by_phone(started) else T_QUESTION))
     number = started.params.get("appointment")
     document = f"{DOCUMENT}:{number}" if calendar and isinstance(number, int) else ""
     return Message("\n".join(lines), _answer_buttons(t, started), rtl=t.rtl, document=document)
@@ -268,7 +278,8 @@ async def answer(pressing: Pressing) -> Answered:
     if new in OTHER_DATE or found.answer in OTHER_DATE:
         await tell_volunteer(pressing.tx, pressing.catalogs, pressing.admins, found, new)
     if new == "coming":
-        return Answered((pressing.say(T_COMING, when=wording.when(pressing.t, found.starts_at)),))
+        coming = T_COMING_PHONE if found.place == "phone" else T_COMING
+        return Answered((pressing.say(coming, when=wording.when(pressing.t, found.starts_at)),))
     return Answered((pressing.say(T_OTHER_DATE),))
 
 

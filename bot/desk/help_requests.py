@@ -25,6 +25,11 @@ router = Router("help_requests")
 T_HELP_TAKEN = N_("Merci ! Vous vous occupez de {name}.")
 T_HELP_ALREADY = N_("Un autre bénévole s'occupe déjà de cette demande.")
 T_HELP_TAKEN_NOTICE = N_("Un bénévole a vu votre demande. Il va vous écrire ici, dans Relais.")
+T_APPOINTMENT_TAKEN_NOTICE = N_(
+    "Un bénévole a vu votre demande de rendez-vous. Il va vous proposer une date ici, dans Relais."
+)
+T_BOOK_NOW = N_("Fixez le rendez-vous ici : Relais lui enverra la date, puis des rappels.")
+B_BOOK = N_("📅 Fixer un rendez-vous")
 T_PHONE = N_("Téléphone : {phone}")
 T_WRITE_NOW = N_("Écrivez-lui ici : la personne recevra votre message comme venant du centre.")
 B_OPEN = N_("Voir la fiche")
@@ -96,19 +101,26 @@ async def _requester(ctx: Ctx, request_id: int) -> int | None:
 async def take(ctx: Ctx, call: Call) -> None:
     """ "Je m'en occupe": the request is this volunteer's, unless someone took it first."""
     who, t = call.who, ctx.t
+    request = await ctx.tx.help_request(call.id(0))
     if not await ctx.tx.take_help_request(call.id(0), ctx.access.person_id):
         ctx.say(T_HELP_ALREADY)
         return
-    await notify(ctx.tx, who.person, T_HELP_TAKEN_NOTICE)
+    # asked for an appointment: the person waits for a date, the volunteer is offered to book
+    appointment = request is not None and request.about == "appointment"
+    notice = T_APPOINTMENT_TAKEN_NOTICE if appointment else T_HELP_TAKEN_NOTICE
+    await notify(ctx.tx, who.person, notice)
     lines = [t.gettext(T_HELP_TAKEN, name=who.name)]
     if who.profile.get("phone"):
         lines.append(t.gettext(T_PHONE, phone=answers.format_phone(who.profile["phone"])))
         await ctx.tx.audit(ctx.access.person_id, who.id, "phone")
-    lines.append(t.gettext(T_WRITE_NOW))
-    rows = (
+    lines.append(t.gettext(T_BOOK_NOW if appointment else T_WRITE_NOW))
+    rows: list[tuple[Button, ...]] = []
+    if appointment:
+        rows.append((Button(t.gettext(B_BOOK), build("ab", who.id)),))
+    rows.append(
         (
             Button(t.gettext(B_WRITE), build("w", who.id)),
             Button(t.gettext(B_OPEN), build("p", who.id)),
-        ),
+        )
     )
-    ctx.show(Message("\n".join(lines), rows, rtl=t.rtl))
+    ctx.show(Message("\n".join(lines), tuple(rows), rtl=t.rtl))

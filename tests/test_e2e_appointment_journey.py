@@ -7,15 +7,14 @@ details: the reminder of the old date never comes."""
 
 from __future__ import annotations
 
-import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from bot.testing.phone import Phone
 from bot.testing.telegram_emulator import TelegramEmulator
-from tests.test_e2e_volunteers import beneficiary, code_in
+from tests.test_e2e_appointment_answers import documents_of
+from tests.test_e2e_volunteers import beneficiary, volunteer
 
 ADMIN, MARIE, AMINA = 9201, 9202, 9210
 PARIS = ZoneInfo("Europe/Paris")
@@ -33,26 +32,11 @@ address = "12 rue des Lilas, 75011 Paris"
 NEXT_DAY = datetime(2026, 11, 24, 12, 31, tzinfo=PARIS)
 
 
-def documents_of(emulator: TelegramEmulator, chat: int, count: int) -> list[dict]:
-    """The documents sent to a chat, once there are `count` of them."""
-    deadline = time.monotonic() + 15
-    while len(found := emulator.documents(chat)) < count:
-        assert time.monotonic() < deadline, emulator.transcript(chat)
-        time.sleep(0.05)
-    return found
-
-
 def test_booked_reminded_cannot_come_and_moved_all_through_telegram(
     emulator: TelegramEmulator, relais_factory
 ) -> None:
     monday = relais_factory(config_text=CONFIG)
-    admin = Phone(emulator, ADMIN)
-    admin.play("> /start\n< Choose your language.\n> [Français]\n< Quel est votre prénom ?")
-    emulator.send_text(ADMIN, "/invite paris11")
-    code = code_in(emulator.wait_for_text(ADMIN, "Code d'invitation pour Paris 11e"))
-    marie = Phone(emulator, MARIE)
-    marie.play(f"> {code}\n< Bienvenue dans l'équipe de Paris 11e")
-    marie.play("> [Français]\n< Quel est votre prénom ?\n> Marie\n< Espace bénévole")
+    marie = volunteer(emulator, ADMIN, MARIE, "Marie", "paris11", "Paris 11e")
     amina = beneficiary(emulator, AMINA, "Amina", "Paris 11e")
 
     marie.play(

@@ -4,9 +4,8 @@ hour refused on the way), finds it in /agenda and on Amina's page, and cancels i
 
 from __future__ import annotations
 
-from bot.testing.phone import Phone
 from bot.testing.telegram_emulator import TelegramEmulator
-from tests.test_e2e_volunteers import beneficiary, code_in
+from tests.test_e2e_volunteers import beneficiary, volunteer
 
 ADMIN, MARIE, AMINA = 9001, 9002, 9010
 
@@ -25,13 +24,7 @@ def test_marie_books_amina_from_telegram_and_finds_it_in_her_agenda(
     emulator: TelegramEmulator, relais_factory
 ) -> None:
     relais_factory(config_text=CONFIG)
-    admin = Phone(emulator, ADMIN)
-    admin.play("> /start\n< Choose your language.\n> [Français]\n< Quel est votre prénom ?")
-    emulator.send_text(ADMIN, "/invite paris11")
-    code = code_in(emulator.wait_for_text(ADMIN, "Code d'invitation pour Paris 11e"))
-    marie = Phone(emulator, MARIE)
-    marie.play(f"> {code}\n< Bienvenue dans l'équipe de Paris 11e")
-    marie.play("> [Français]\n< Quel est votre prénom ?\n> Marie\n< Espace bénévole")
+    marie = volunteer(emulator, ADMIN, MARIE, "Marie", "paris11", "Paris 11e")
     beneficiary(emulator, AMINA, "Amina", "Paris 11e")
     # the process lives on Monday 23 November 2026, 11:00 in Paris (RELAIS_CLOCK)
     marie.play(

@@ -46,6 +46,22 @@ class Kind:
     read: Reader | None = None
 
 
+def _appointment(render: Renderer, still_due: StillDue, asks_again: bool = False) -> Kind:
+    """A message about an appointment: its answers (come, cannot, change), or the one button
+    that asks for another appointment (`asks_again`), pressed as often as the person likes."""
+    if asks_again:
+        return Kind(
+            render, appointment.again, still_due=still_due, choices=(appointment.AGAIN,), once=False
+        )
+    return Kind(
+        render,
+        appointment.answer,
+        still_due=still_due,
+        choices=appointment.ANSWER_CHOICES,
+        once=False,
+    )
+
+
 KINDS: dict[str, Kind] = {
     notices.KIND: Kind(notices.render),
     notices.CORRECTED: Kind(notices.render_corrected),
@@ -67,40 +83,14 @@ KINDS: dict[str, Kind] = {
         replies=centre_message.REPLIES,
     ),
     # an appointment's answers can change (a mis-tap, plans that change): the kind decides
-    lifecycle.CONFIRMED: Kind(
-        appointment.render_confirmed,
-        appointment.answer,
-        still_due=appointment.still_ahead,
-        choices=appointment.ANSWER_CHOICES,
-        once=False,
+    lifecycle.CONFIRMED: _appointment(appointment.render_confirmed, appointment.still_ahead),
+    lifecycle.REMINDER: _appointment(appointment.render_reminder, appointment.reminder_due),
+    lifecycle.CHANGED: _appointment(appointment.render_changed, appointment.still_ahead),
+    lifecycle.CANCELLED: _appointment(
+        appointment.render_cancelled, appointment.still_cancelled, asks_again=True
     ),
-    lifecycle.REMINDER: Kind(
-        appointment.render_reminder,
-        appointment.answer,
-        still_due=appointment.reminder_due,
-        choices=appointment.ANSWER_CHOICES,
-        once=False,
-    ),
-    lifecycle.CHANGED: Kind(
-        appointment.render_changed,
-        appointment.answer,
-        still_due=appointment.still_ahead,
-        choices=appointment.ANSWER_CHOICES,
-        once=False,
-    ),
-    lifecycle.CANCELLED: Kind(
-        appointment.render_cancelled,
-        appointment.again,
-        still_due=appointment.still_cancelled,
-        choices=(appointment.AGAIN,),
-        once=False,
-    ),
-    lifecycle.MISSED: Kind(
-        appointment.render_missed,
-        appointment.again,
-        still_due=appointment.still_missed,
-        choices=(appointment.AGAIN,),
-        once=False,
+    lifecycle.MISSED: _appointment(
+        appointment.render_missed, appointment.still_missed, asks_again=True
     ),
 }
 # a reply flow's answers go to the kind that opened it

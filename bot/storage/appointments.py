@@ -31,6 +31,20 @@ def _past(prefix: str) -> str:
     return prefix[:-1] + chr(ord(":") + 1)
 
 
+def _details(new: NewAppointment) -> tuple[object, ...]:
+    """starts_at, minutes, place, address, purpose, note, volunteer_id: what booking writes and
+    a change rewrites, in that order."""
+    return (
+        to_text(new.starts_at),
+        new.minutes,
+        new.place,
+        new.address,
+        new.purpose,
+        new.note,
+        new.volunteer_id,
+    )
+
+
 def _appointment(row: sqlite3.Row) -> Appointment:
     return Appointment(
         id=int(row["id"]),
@@ -124,20 +138,7 @@ class AppointmentQueries(AppointmentReadQueries):
             "INSERT INTO appointments (person_id, centre, starts_at, minutes, place, address,"
             " purpose, note, volunteer_id, booked_by, created_at, updated_at)"
             f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_COLUMNS}",
-            (
-                new.person_id,
-                new.centre,
-                to_text(new.starts_at),
-                new.minutes,
-                new.place,
-                new.address,
-                new.purpose,
-                new.note,
-                new.volunteer_id,
-                booked_by,
-                now,
-                now,
-            ),
+            (new.person_id, new.centre, *_details(new), booked_by, now, now),
         )
         assert row is not None
         return _appointment(row)
@@ -153,18 +154,7 @@ class AppointmentQueries(AppointmentReadQueries):
             " updated_at = ?"
             " WHERE id = ? AND version = ? AND state = 'planned'"
             f" RETURNING {_COLUMNS}",
-            (
-                to_text(new.starts_at),
-                new.minutes,
-                new.place,
-                new.address,
-                new.purpose,
-                new.note,
-                new.volunteer_id,
-                self._now(),
-                appointment_id,
-                version,
-            ),
+            (*_details(new), self._now(), appointment_id, version),
         )
         return _appointment(row) if row is not None else None
 

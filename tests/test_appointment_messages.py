@@ -151,6 +151,15 @@ async def test_a_cancellation_and_a_missed_appointment_are_said_kindly(relais: R
         " grave, cela arrive.\nVoulez-vous une nouvelle date ?"
     )
     assert amina.labels() == ["📅 Demander une nouvelle date"]
+    # a call nobody answered: nobody "saw" anyone
+    by_phone = await book(
+        relais, starts_at=datetime(2026, 12, 1, 16, 0, tzinfo=PARIS), place="phone"
+    )
+    await deliver(relais, amina)
+    await end(relais, by_phone.id, "missed")
+    assert (await deliver(relais, amina)).startswith(
+        "Nous n'avons pas pu vous joindre pour l'appel du mardi 1er décembre à 16 h."
+    )
 
 
 async def test_olena_reads_them_in_english_the_day_before_the_month(relais: Relais) -> None:

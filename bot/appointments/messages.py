@@ -75,6 +75,10 @@ T_MISSED = N_(
     "Nous ne vous avons pas vu au rendez-vous du {when}. Ce n'est pas grave, cela arrive.\n"
     "Voulez-vous une nouvelle date ?"
 )
+T_MISSED_PHONE = N_(
+    "Nous n'avons pas pu vous joindre pour l'appel du {when}. Ce n'est pas grave, cela arrive.\n"
+    "Voulez-vous une nouvelle date ?"
+)
 B_NEW_DATE = N_("📅 Demander une nouvelle date")
 
 # the answers to a press
@@ -193,7 +197,8 @@ def render_cancelled(t: Translator, started: Started) -> Message:
 def render_missed(t: Translator, started: Started) -> Message:
     """A missed appointment: a kind word and a button to ask for a new date."""
     button = Button(t.gettext(B_NEW_DATE), started.button_data(AGAIN))
-    return Message(t.gettext(T_MISSED, when=_when(t, started.params)), ((button,),), rtl=t.rtl)
+    missed = T_MISSED_PHONE if _by_phone(started) else T_MISSED
+    return Message(t.gettext(missed, when=_when(t, started.params)), ((button,),), rtl=t.rtl)
 
 
 # -- still worth delivering? --------------------------------------------------------------------

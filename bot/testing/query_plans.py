@@ -97,7 +97,7 @@ class StatementRecorder:
         """Start recording the statements of `storage`'s connection."""
         recorder = cls(storage)
         # the test kit may look inside the storage: every statement goes through these calls
-        conn = storage._conn
+        conn = storage._writer
         for name in ENTRY_POINTS:
             setattr(conn, name, recorder._recording(getattr(conn, name)))
         return recorder
@@ -112,7 +112,7 @@ class StatementRecorder:
     def detach(self) -> None:
         """Stop recording."""
         for name in ENTRY_POINTS:
-            delattr(self.storage._conn, name)  # the class's method again
+            delattr(self.storage._writer, name)  # the class's method again
 
 
 def _aliases(statement: str, tables: frozenset[str]) -> dict[str, str]:

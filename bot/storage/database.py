@@ -62,6 +62,10 @@ BUSY_TIMEOUT_MS = 5000
 SYNCHRONOUS = "NORMAL"  # and FULL for a durable transaction (see Storage.transaction)
 # after a checkpoint the WAL is cut back to this size, so it cannot keep old pages for long
 JOURNAL_SIZE_LIMIT = 1024 * 1024
+# the WAL is copied into the database once it holds this many pages (SQLite's own default), on
+# aiosqlite's thread: left to SQLite, the commit that crosses it would copy and fsync on the
+# event loop's thread (bot.storage.database.InlineWriter)
+CHECKPOINT_PAGES = 1000
 ANALYSIS_LIMIT = 400
 
 # an erased person's id is never given again (old buttons and audit lines name it): above
@@ -176,9 +180,11 @@ class Storage:
     """One SQLite connection that writes, whose transactions are serialised so tasks never
     interleave them; and one read-only connection beside it, for long reads."""
 
-    def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
+    def __init__(self, conn: aiosqlite.Connection, clock: Clock, wal: Path | None = None) -> None:
         self._conn = conn
         self._writer = InlineWriter(conn._conn)
+        self._wal = wal  # the WAL file, whose size says when to checkpoint
+        self._checkpoint_bytes = 0  # none by size (the file's page size is read at open)
         self._clock = clock
         self._lock = asyncio.Lock()
         self._reader: aiosqlite.Connection | None = None
@@ -222,7 +228,10 @@ class Storage:
             # `PRAGMA optimize` (Storage.optimize) samples this many rows an index: quick on
             # any size of database
             await _pragma(conn, f"analysis_limit={ANALYSIS_LIMIT}")
-            storage = cls(conn, clock)
+            # checkpoints by size are Storage._transaction's, off the event loop's thread
+            await _pragma(conn, "wal_autocheckpoint=0")
+            storage = cls(conn, clock, path.with_name(path.name + "-wal"))
+            storage._checkpoint_bytes = CHECKPOINT_PAGES * int(await _pragma(conn, "page_size"))
             await storage._migrate(find_migrations(migrations_dir))
             await storage.checkpoint()
             # opened once the schema is up to date: it reads beside the writer (WAL)
@@ -311,27 +320,56 @@ class Storage:
         writer = self._writer
         if not writer.try_begin():
             # another process writes: wait for its lock (busy_timeout) off the event loop
-            await self._conn.execute("BEGIN IMMEDIATE")
+            await self._off_loop("BEGIN IMMEDIATE")
         tx = Tx(writer, self._clock)
         try:
             yield tx
             if durable:
                 # on disk before returning (fsync): off the event loop
-                await self._conn.execute("COMMIT")
+                await self._off_loop("COMMIT")
             else:
-                # WAL, synchronous=NORMAL: a commit appends to the WAL, no fsync (but the
-                # checkpoint SQLite may run after it every thousand pages)
+                # WAL, synchronous=NORMAL: a commit appends to the WAL, no fsync
                 writer.execute("COMMIT")
             if tx._checkpoint_after:
                 # still holding the lock: nothing is sent before the WAL lost its copies (the
                 # checkpoint also puts the erasure on disk)
                 await self._checkpoint()
+            elif self._wal_full():
+                try:
+                    await self._off_loop("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:
+                    # committed all the same: the next commit tries again
+                    log.warning("WAL checkpoint failed: %s", type(exc).__name__)
         except BaseException:
             if self._conn.in_transaction:
                 writer.execute("ROLLBACK")
             raise
         finally:
             tx._open = False
+
+    async def _off_loop(self, statement: str) -> None:
+        """Run one statement on aiosqlite's thread (it may wait: for a lock, for the disk).
+        A cancellation waits for it to end first: meanwhile the connection is the thread's,
+        and the event loop's thread must not use it (a ROLLBACK beside a COMMIT)."""
+        # every row read: a statement left unfinished would keep the next COMMIT from working
+        running = asyncio.ensure_future(self._conn.execute_fetchall(statement))
+        try:
+            await asyncio.shield(running)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await running
+            raise
+
+    def _wal_full(self) -> bool:
+        """Whether the WAL grew past CHECKPOINT_PAGES (what SQLite's automatic checkpoint
+        looks at; a PASSIVE checkpoint copies what no reader needs, then the next write starts
+        the WAL again from its beginning, cut back to JOURNAL_SIZE_LIMIT)."""
+        if self._wal is None or not self._checkpoint_bytes:
+            return False
+        try:
+            return self._wal.stat().st_size >= self._checkpoint_bytes
+        except OSError:
+            return False
 
     async def checkpoint(self) -> bool:
         """Copy the WAL into the database and truncate it to zero bytes, so that the old

@@ -621,9 +621,7 @@ def run_unlimited(
     return "\n".join(lines)
 
 
-def run_echo(
-    opts: Options, say: Any, limits: tuple[bool, ...] = (True, False)
-) -> dict[str, float]:
+def run_echo(opts: Options, say: Any, limits: tuple[bool, ...] = (True, False)) -> dict[str, float]:
     """Updates a second of a bare python-telegram-bot echo bot, with and without the limiter."""
     rates = {}
     users = [str(ECHO_FIRST_USER + i) for i in range(opts.crowd)]

@@ -90,6 +90,7 @@ class WatchedEmulator(TelegramEmulator):
         super().__init__(**kwargs)
         self.shown: queue.SimpleQueue[tuple[int, float, str]] = queue.SimpleQueue()
         self.first_poll: float | None = None
+        self._tidying = False
 
     def _bot_message(self, chat: dict[str, Any], content: dict[str, Any], markup: Any) -> Any:
         message = super()._bot_message(chat, content, markup)
@@ -98,8 +99,20 @@ class WatchedEmulator(TelegramEmulator):
 
     def _edited(self, message: dict[str, Any], markup: Any) -> Any:
         edited = super()._edited(message, markup)
-        self.shown.put((message["chat"]["id"], time.perf_counter(), str(edited.get("text", ""))))
+        if not self._tidying:
+            chat, text = message["chat"]["id"], str(edited.get("text", ""))
+            self.shown.put((chat, time.perf_counter(), text))
         return edited
+
+    def _edit_message_reply_markup(self, params: dict[str, Any], files: Any) -> Any:
+        # buttons taken off an answered question shows nothing new: its text, the same
+        # question of an earlier round, must not pass for the answer awaited (tidying waits
+        # while the person keeps pressing)
+        self._tidying = True
+        try:
+            return super()._edit_message_reply_markup(params, files)
+        finally:
+            self._tidying = False
 
     def _get_updates(self, params: dict[str, Any], files: Any) -> Any:
         if self.first_poll is None:

@@ -590,7 +590,10 @@ def run_unlimited(
     meta = generated.meta
     acting = meta["acting"]
     menu_crowd = acting[10 : 10 + opts.crowd]
-    press_crowd = acting[10 + 2 * opts.crowd : 10 + 3 * opts.crowd]
+    # people who never opened the self-assessment, new ones each round
+    fresh = acting[10 + opts.crowd :]
+    if opts.presses and len(fresh) < rounds * opts.crowd:
+        raise SystemExit(f"{len(fresh)} people to press: at most {len(fresh) // opts.crowd} rounds")
     config = generated.config.read_text(encoding="utf-8")
     lines = []
     ratios = []
@@ -613,6 +616,7 @@ def run_unlimited(
                     menu = rate(samples, opts.seconds, opts.warmup, started)
                     press = 0.0
                     if opts.presses:
+                        press_crowd = fresh[n * opts.crowd : (n + 1) * opts.crowd]
                         crowd = into_assessment(emulator, press_crowd)
                         started = time.perf_counter()
                         samples = play(emulator, crowd, seconds=opts.seconds)
@@ -623,7 +627,7 @@ def run_unlimited(
             ratios.append(menu / echo)
             lines.append(
                 f"round {n + 1}: Relais /menu {menu:.1f}/s ({cpu_ms:.2f} ms CPU an update),"
-                + (f" presses {press:.1f}/s," if opts.presses else "")
+                + (f" presses {press:.1f}/s ({press / echo:.2f} ×)," if opts.presses else "")
                 + f" echo bot {echo:.1f}/s: {menu / echo:.2f} ×"
             )
     lines.append(

@@ -1,6 +1,9 @@
 """Benchmark: Relais at 1,000 and at 100,000 people, end to end, in one run (issue 11).
 
-Run by hand: `python bench/bench_scale.py [--people 1000,100000] [--quick]`. The databases
+Run by hand: `python bench/bench_scale.py [--people 1000,100000] [--quick]`; or only the
+throughput without the rate limiter beside the echo bot's, round after round on the smallest
+size given (each round: Relais's /menu and presses, then the echo bot; the ratio of each round,
+its min and median): `python bench/bench_scale.py --people 100000 --unlimited 5`. The databases
 come from bench/generate_people.py (made once, then cached under /tmp/relais-bench). For each
 size, a copy of the database is served by the real `relais run` process
 (bot/testing/relais_process.py) against the tests' Bot API emulator

@@ -134,10 +134,11 @@ class InlineWriter:
 
     Going through aiosqlite's thread cost two thread switches a statement, for statements
     that take tens of microseconds: waking that thread alone was a quarter of the event loop
-    thread's CPU under load, and the update worker spent most of its time waiting for it. Only one transaction is open at a time (the storage's lock), and
-    aiosqlite's thread runs nothing on this connection meanwhile but what the transaction
-    itself hands it (a durable COMMIT, a checkpoint), awaited: the two threads never use it at
-    once.
+    thread's CPU under load, and the update worker spent most of its time waiting for it.
+    Only one transaction is open at a time (the storage's lock), and aiosqlite's thread runs
+    nothing on this connection meanwhile but what the transaction itself hands it (a durable
+    COMMIT, a checkpoint, a background transaction's statements), awaited: the two threads
+    never use it at once.
     """
 
     def __init__(self, raw: sqlite3.Connection) -> None:
@@ -295,10 +296,15 @@ class Storage:
                     await reader.execute("ROLLBACK")
 
     @asynccontextmanager
-    async def transaction(self, *, durable: bool = False) -> AsyncIterator[Tx]:
+    async def transaction(
+        self, *, durable: bool = False, background: bool = False
+    ) -> AsyncIterator[Tx]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK if the block raises. `durable`: the commit
         is on disk when the block ends (what is then acknowledged to a platform, which will not
-        send it again); otherwise a power cut may undo it, a crash never does."""
+        send it again); otherwise a power cut may undo it, a crash never does. `background`:
+        its statements run on aiosqlite's thread, not the event loop's (bulk work, e.g. the
+        retention purge: SQLite's work then goes on beside the event loop's, on another core,
+        and calls in flight are answered meanwhile)."""
         self._not_reading("a write transaction")
         async with self._lock:
             writer = self._writer
@@ -309,6 +315,8 @@ class Storage:
                 writer.execute("PRAGMA synchronous=FULL")
             try:
                 async with self._transaction(durable) as tx:
+                    if background:
+                        tx._offload = self._conn
                     yield tx
             finally:
                 if durable:
@@ -470,6 +478,8 @@ class Tx(
         self._conn = conn
         self._clock = clock
         self._open = True
+        # a background transaction's statements go to aiosqlite's thread (Storage.transaction)
+        self._offload: aiosqlite.Connection | None = None
         self._checkpoint_after = False  # set by a change that must leave no copy in the WAL
         # each person's saved answers as last read or written in this transaction (JSON text by
         # key), so that save_state writes what changed without reading them all again; a
@@ -485,12 +495,16 @@ class Tx(
         """Run one statement; the number of rows it changed."""
         if not self._open:
             raise StorageError("transaction already ended")
-        # the statement has run when execute returns: its cursor holds nothing to close
+        if self._offload is not None:
+            # the statement has run when execute returns: its cursor holds nothing to close
+            return (await self._offload.execute(sql, params)).rowcount
         return self._conn.execute(sql, params).rowcount
 
     async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         if not self._open:
             raise StorageError("transaction already ended")
+        if self._offload is not None:
+            return list(await self._offload.execute_fetchall(sql, params))
         return self._conn.execute_fetchall(sql, params)
 
     async def _fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:

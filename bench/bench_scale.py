@@ -1,6 +1,9 @@
 """Benchmark: Relais at 1,000 and at 100,000 people, end to end, in one run (issue 11).
 
-Run by hand: `python bench/bench_scale.py [--people 1000,100000] [--quick]`. The databases
+Run by hand: `python bench/bench_scale.py [--people 1000,100000] [--quick]`; or only the
+throughput without the rate limiter beside the echo bot's, round after round on the smallest
+size given (each round: Relais's /menu and presses, then the echo bot; the ratio of each round,
+its min and median): `python bench/bench_scale.py --people 100000 --unlimited 5`. The databases
 come from bench/generate_people.py (made once, then cached under /tmp/relais-bench). For each
 size, a copy of the database is served by the real `relais run` process
 (bot/testing/relais_process.py) against the tests' Bot API emulator
@@ -90,6 +93,7 @@ class WatchedEmulator(TelegramEmulator):
         super().__init__(**kwargs)
         self.shown: queue.SimpleQueue[tuple[int, float, str]] = queue.SimpleQueue()
         self.first_poll: float | None = None
+        self._tidying = False
 
     def _bot_message(self, chat: dict[str, Any], content: dict[str, Any], markup: Any) -> Any:
         message = super()._bot_message(chat, content, markup)
@@ -98,8 +102,20 @@ class WatchedEmulator(TelegramEmulator):
 
     def _edited(self, message: dict[str, Any], markup: Any) -> Any:
         edited = super()._edited(message, markup)
-        self.shown.put((message["chat"]["id"], time.perf_counter(), str(edited.get("text", ""))))
+        if not self._tidying:
+            chat, text = message["chat"]["id"], str(edited.get("text", ""))
+            self.shown.put((chat, time.perf_counter(), text))
         return edited
+
+    def _edit_message_reply_markup(self, params: dict[str, Any], files: Any) -> Any:
+        # buttons taken off an answered question shows nothing new: its text, the same
+        # question of an earlier round, must not pass for the answer awaited (tidying waits
+        # while the person keeps pressing)
+        self._tidying = True
+        try:
+            return super()._edit_message_reply_markup(params, files)
+        finally:
+            self._tidying = False
 
     def _get_updates(self, params: dict[str, Any], files: Any) -> Any:
         if self.first_poll is None:
@@ -413,6 +429,7 @@ class Options:
     samples: int
     crowd: int
     stats_seconds: float
+    presses: bool = True
 
 
 def spawn(
@@ -568,12 +585,68 @@ def run_size(generated: generate_people.Generated, opts: Options, say: Any) -> S
     return result
 
 
-def run_echo(opts: Options, say: Any) -> dict[str, float]:
+def run_unlimited(
+    generated: generate_people.Generated, opts: Options, say: Any, rounds: int
+) -> str:
+    """Only the throughput without the rate limiter, beside the echo bot's, `rounds` times
+    (Relais then the echo bot each round): the quick loop while working on that target."""
+    meta = generated.meta
+    acting = meta["acting"]
+    menu_crowd = acting[10 : 10 + opts.crowd]
+    # people who never opened the self-assessment, new ones each round
+    fresh = acting[10 + opts.crowd :]
+    if opts.presses and len(fresh) < rounds * opts.crowd:
+        raise SystemExit(f"{len(fresh)} people to press: at most {len(fresh) // opts.crowd} rounds")
+    config = generated.config.read_text(encoding="utf-8")
+    lines = []
+    ratios = []
+    with tempfile.TemporaryDirectory(prefix="relais-bench-") as scratch:
+        folder = Path(scratch)
+        shutil.copyfile(generated.database, folder / "relais.sqlite3")
+        first_id = meta["next_update_id"] + 10_000_000
+        for n in range(rounds):
+            first_id += 10_000_000
+            with WatchedEmulator(first_update_id=first_id) as emulator:
+                process, spawned = spawn(folder, emulator, config, limited=False)
+                try:
+                    wait_polling(process, emulator, spawned)
+                    pid = process.process.pid  # type: ignore[union-attr]
+                    say(f"  round {n + 1}: Relais /menu, no limiter, {opts.crowd} people")
+                    used = cpu_seconds(pid)
+                    started = time.perf_counter()
+                    samples = play(emulator, players(menu_crowd, MENU_STEPS), seconds=opts.seconds)
+                    cpu_ms = (cpu_seconds(pid) - used) * 1000 / max(len(samples), 1)
+                    menu = rate(samples, opts.seconds, opts.warmup, started)
+                    press = 0.0
+                    if opts.presses:
+                        press_crowd = fresh[n * opts.crowd : (n + 1) * opts.crowd]
+                        crowd = into_assessment(emulator, press_crowd)
+                        started = time.perf_counter()
+                        samples = play(emulator, crowd, seconds=opts.seconds)
+                        press = rate(samples, opts.seconds, opts.warmup, started)
+                finally:
+                    process.stop()
+            echo = run_echo(opts, say, limits=(False,))["off"]
+            ratios.append(menu / echo)
+            lines.append(
+                f"round {n + 1}: Relais /menu {menu:.1f}/s ({cpu_ms:.2f} ms CPU an update),"
+                + (f" presses {press:.1f}/s ({press / echo:.2f} ×)," if opts.presses else "")
+                + f" echo bot {echo:.1f}/s: {menu / echo:.2f} ×"
+            )
+    lines.append(
+        f"/menu / echo bot, no limiter, {opts.crowd} people, {meta['people']:,} people:"
+        f" min {min(ratios):.2f}, median {statistics.median(ratios):.2f},"
+        f" max {max(ratios):.2f} over {rounds} rounds (target ≥ 0.50)"
+    )
+    return "\n".join(lines)
+
+
+def run_echo(opts: Options, say: Any, limits: tuple[bool, ...] = (True, False)) -> dict[str, float]:
     """Updates a second of a bare python-telegram-bot echo bot, with and without the limiter."""
     rates = {}
     users = [str(ECHO_FIRST_USER + i) for i in range(opts.crowd)]
     steps = (Step(False, "ping", "ping"),)
-    for limited in (True, False):
+    for limited in limits:
         with WatchedEmulator() as emulator:
             env = {k: v for k, v in os.environ.items() if not k.startswith("RELAIS_")}
             env.update(
@@ -781,6 +854,14 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, help="length of each throughput run")
     parser.add_argument("--crowd", type=int, default=50, help="people acting at once")
     parser.add_argument("--no-echo", action="store_true", help="skip the echo bot")
+    parser.add_argument(
+        "--unlimited",
+        type=int,
+        metavar="ROUNDS",
+        help="only the throughput without the limiter beside the echo bot's, ROUNDS times"
+        " (on the smallest size)",
+    )
+    parser.add_argument("--no-presses", action="store_true", help="with --unlimited: /menu only")
     args = parser.parse_args()
     sizes = sorted(int(s.replace("_", "").replace(",", "")) for s in args.people.split(","))
     seconds = args.seconds or (6.0 if args.quick else 10.0)
@@ -792,6 +873,7 @@ def main() -> None:
         samples=30 if args.quick else 100,
         crowd=args.crowd,
         stats_seconds=4.0 if args.quick else 8.0,
+        presses=not args.no_presses,
     )
 
     def say(text: str) -> None:
@@ -800,6 +882,12 @@ def main() -> None:
     began = time.perf_counter()
     load = os.getloadavg()
     generated = [generate_people.ensure(size, say) for size in sizes]
+    if args.unlimited:
+        text = run_unlimited(generated[0], opts, say, args.unlimited)
+        print(f"Relais without the rate limiter — code {code_version()}")
+        print(f"load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f}")
+        print(text)
+        return
     results = []
     for cached in generated:
         made = cached.meta.get("made_in_seconds")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sqlite3
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
@@ -599,6 +600,50 @@ async def test_a_transaction_left_open_is_rolled_back_first(storage: Storage):
     )
     async with storage.transaction() as tx:
         assert await tx.last_update_id() is None
+
+
+async def test_a_transaction_waits_for_another_process_without_holding_the_event_loop(
+    storage: Storage, db_path: Path
+):
+    # a transaction's statements run on the event loop's thread; waiting for the write lock
+    # that another process holds must not: everything else goes on meanwhile
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    other.execute("INSERT INTO update_journal (update_id, received_at) VALUES (7, '')")
+
+    async def write() -> int | None:
+        async with storage.transaction() as tx:
+            return await tx.last_update_id()
+
+    writing = asyncio.create_task(write())
+    ticks = 0
+    while ticks < 5:  # the event loop turns while the transaction waits
+        await asyncio.sleep(0.01)
+        ticks += 1
+    assert not writing.done()
+    other.execute("COMMIT")
+    other.close()
+    # it began once the lock was free: it sees what the other process wrote
+    assert await asyncio.wait_for(writing, 5) == 7
+    async with storage.transaction() as tx:
+        assert await tx.journal_update(8, {})
+
+
+async def test_a_durable_transaction_cancelled_in_its_commit_ends_cleanly(storage: Storage):
+    # the durable COMMIT runs on aiosqlite's thread: a cancellation waits for it, so that the
+    # event loop's thread never uses the connection at the same time
+    async def journal() -> None:
+        async with storage.transaction(durable=True) as tx:
+            await tx.journal_update(1, {"n": 1})
+
+    task = asyncio.create_task(journal())
+    await asyncio.sleep(0)
+    await asyncio.sleep(0)  # now in its COMMIT, or done
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    async with storage.transaction() as tx:  # the connection is usable again
+        assert await tx.journal_update(2, {"n": 2})
 
 
 async def test_cancelled_transaction_rolls_back_and_frees_the_lock(storage: Storage):

@@ -6,7 +6,8 @@ sends older than a week, a thousand rows per transaction. Between two transactio
 work waiting for the database (people's updates, the outbox) goes first, so a long backlog
 (1,000 people due at once, the first purge after weeks offline) never holds a reply for long.
 Each transaction that erased someone empties the WAL before anything else runs
-(`Tx.checkpoint_after_commit`); the last step empties it of the dropped texts.
+(`Tx.checkpoint_after_commit`); the last step empties it of the dropped texts. Its statements
+run on aiosqlite's thread (a background transaction), beside the event loop's work.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ async def purge(
     finished = False
     try:
         while True:
-            async with storage.transaction() as tx:
+            async with storage.transaction(background=True) as tx:
                 gone = await tx.inactive_persons(cutoff, PEOPLE_PER_STEP)
                 await tx.erase_persons([person.id for person in gone], PURGED, None)
             # committed, and the WAL emptied: now their files
@@ -76,7 +77,7 @@ async def purge(
         )
         for step in steps:
             while True:
-                async with storage.transaction() as tx:
+                async with storage.transaction(background=True) as tx:
                     deleted = await step(tx)
                 rows += deleted
                 if deleted < ROWS_PER_STEP:

@@ -2,7 +2,10 @@
 
 Every write goes through `Storage.transaction()`, which yields a `Tx` whose methods are the whole
 repository API: persons and their state here; the update journal, the outbox and the rest in
-the mixins it is made of. Long reads (statistics, long lists, documents) go through
+the mixins it is made of. A transaction's statements run on the event loop's thread
+(`InlineWriter`): each is an indexed read or write of a few rows, far shorter than a trip to
+aiosqlite's thread and back; what may wait (for another process's lock, for the disk) goes to
+that thread. Long reads (statistics, long lists, documents) go through
 `Storage.reading()`, on a second, read-only connection beside the writer (bot.storage.reading).
 Timestamps are stored as ISO-8601 UTC text of fixed width, so text order is time order.
 """
@@ -59,6 +62,10 @@ BUSY_TIMEOUT_MS = 5000
 SYNCHRONOUS = "NORMAL"  # and FULL for a durable transaction (see Storage.transaction)
 # after a checkpoint the WAL is cut back to this size, so it cannot keep old pages for long
 JOURNAL_SIZE_LIMIT = 1024 * 1024
+# the WAL is copied into the database once it holds this many pages (SQLite's own default), on
+# aiosqlite's thread: left to SQLite, the commit that crosses it would copy and fsync on the
+# event loop's thread (bot.storage.database.InlineWriter)
+CHECKPOINT_PAGES = 1000
 ANALYSIS_LIMIT = 400
 
 # an erased person's id is never given again (old buttons and audit lines name it): above
@@ -121,12 +128,64 @@ def _without_comments(sql: str) -> str:
 # -- storage -------------------------------------------------------------------------------
 
 
+class InlineWriter:
+    """The writer's connection, used from the event loop's thread for a transaction's
+    statements.
+
+    Going through aiosqlite's thread cost two thread switches a statement, for statements
+    that take tens of microseconds: waking that thread alone was a quarter of the event loop
+    thread's CPU under load, and the update worker spent most of its time waiting for it.
+    Only one transaction is open at a time (the storage's lock), and aiosqlite's thread runs
+    nothing on this connection meanwhile but what the transaction itself hands it (a durable
+    COMMIT, a checkpoint, a background transaction's statements), awaited: the two threads
+    never use it at once.
+    """
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self._raw = raw
+
+    def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
+        """Run one statement now; its cursor (rows not fetched yet, rowcount)."""
+        return self._raw.execute(sql, parameters or ())
+
+    def execute_fetchall(self, sql: str, parameters: Any = ()) -> list[sqlite3.Row]:
+        """Run one statement now; every row it gives."""
+        return self._raw.execute(sql, parameters or ()).fetchall()
+
+    def try_begin(self) -> bool:
+        """BEGIN IMMEDIATE at once; False if another connection holds the write lock (then
+        the caller waits for it on aiosqlite's thread, not here)."""
+        # the timeout set (BUSY_TIMEOUT_MS, or a test's) is put back after
+        waits = int(self._raw.execute("PRAGMA busy_timeout").fetchone()[0])
+        self._raw.execute("PRAGMA busy_timeout=0")
+        try:
+            self._raw.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if _busy(exc):
+                return False
+            raise
+        finally:
+            self._raw.execute(f"PRAGMA busy_timeout={waits}")
+        return True
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite refused because another connection holds a lock."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 class Storage:
     """One SQLite connection that writes, whose transactions are serialised so tasks never
     interleave them; and one read-only connection beside it, for long reads."""
 
-    def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
+    def __init__(self, conn: aiosqlite.Connection, clock: Clock, wal: Path | None = None) -> None:
         self._conn = conn
+        self._writer = InlineWriter(conn._conn)
+        self._wal = wal  # the WAL file, whose size says when to checkpoint
+        self._checkpoint_bytes = 0  # none by size (the file's page size is read at open)
         self._clock = clock
         self._lock = asyncio.Lock()
         self._reader: aiosqlite.Connection | None = None
@@ -149,7 +208,9 @@ class Storage:
         path = Path(path)
         prepare_database(path)  # readable by the bot's user only, whatever the umask
         # isolation_level=None: no implicit transactions, every BEGIN/COMMIT is ours
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        # check_same_thread=False: transactions run their statements on the event loop's
+        # thread (InlineWriter), the rest on aiosqlite's; never both at once
+        conn = await aiosqlite.connect(path, isolation_level=None, check_same_thread=False)
         try:
             conn.row_factory = aiosqlite.Row
             mode = await _pragma(conn, "journal_mode=WAL")
@@ -168,7 +229,10 @@ class Storage:
             # `PRAGMA optimize` (Storage.optimize) samples this many rows an index: quick on
             # any size of database
             await _pragma(conn, f"analysis_limit={ANALYSIS_LIMIT}")
-            storage = cls(conn, clock)
+            # checkpoints by size are Storage._transaction's, off the event loop's thread
+            await _pragma(conn, "wal_autocheckpoint=0")
+            storage = cls(conn, clock, path.with_name(path.name + "-wal"))
+            storage._checkpoint_bytes = CHECKPOINT_PAGES * int(await _pragma(conn, "page_size"))
             await storage._migrate(find_migrations(migrations_dir))
             await storage.checkpoint()
             # opened once the schema is up to date: it reads beside the writer (WAL)
@@ -232,42 +296,88 @@ class Storage:
                     await reader.execute("ROLLBACK")
 
     @asynccontextmanager
-    async def transaction(self, *, durable: bool = False) -> AsyncIterator[Tx]:
+    async def transaction(
+        self, *, durable: bool = False, background: bool = False
+    ) -> AsyncIterator[Tx]:
         """BEGIN IMMEDIATE … COMMIT, or ROLLBACK if the block raises. `durable`: the commit
         is on disk when the block ends (what is then acknowledged to a platform, which will not
-        send it again); otherwise a power cut may undo it, a crash never does."""
+        send it again); otherwise a power cut may undo it, a crash never does. `background`:
+        its statements run on aiosqlite's thread, not the event loop's (bulk work, e.g. the
+        retention purge: SQLite's work then goes on beside the event loop's, on another core,
+        and calls in flight are answered meanwhile)."""
         self._not_reading("a write transaction")
         async with self._lock:
+            writer = self._writer
             if self._conn.in_transaction:
                 # left open by a cancellation during a previous rollback: start clean
-                await self._conn.execute("ROLLBACK")
+                writer.execute("ROLLBACK")
             if durable:  # SQLite takes the level only between transactions
-                await _pragma(self._conn, "synchronous=FULL")
+                writer.execute("PRAGMA synchronous=FULL")
             try:
-                async with self._transaction() as tx:
+                async with self._transaction(durable) as tx:
+                    if background:
+                        tx._offload = self._conn
                     yield tx
             finally:
                 if durable:
-                    await _pragma(self._conn, f"synchronous={SYNCHRONOUS}")
+                    writer.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
 
     @asynccontextmanager
-    async def _transaction(self) -> AsyncIterator[Tx]:
+    async def _transaction(self, durable: bool = False) -> AsyncIterator[Tx]:
         """One transaction on the writer; the caller holds the lock."""
-        await self._conn.execute("BEGIN IMMEDIATE")
-        tx = Tx(self._conn, self._clock)
+        writer = self._writer
+        if not writer.try_begin():
+            # another process writes: wait for its lock (busy_timeout) off the event loop
+            await self._off_loop("BEGIN IMMEDIATE")
+        tx = Tx(writer, self._clock)
         try:
             yield tx
-            await self._conn.execute("COMMIT")
+            if durable:
+                # on disk before returning (fsync): off the event loop
+                await self._off_loop("COMMIT")
+            else:
+                # WAL, synchronous=NORMAL: a commit appends to the WAL, no fsync
+                writer.execute("COMMIT")
             if tx._checkpoint_after:
                 # still holding the lock: nothing is sent before the WAL lost its copies (the
                 # checkpoint also puts the erasure on disk)
                 await self._checkpoint()
+            elif self._wal_full():
+                try:
+                    await self._off_loop("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:
+                    # committed all the same: the next commit tries again
+                    log.warning("WAL checkpoint failed: %s", type(exc).__name__)
         except BaseException:
             if self._conn.in_transaction:
-                await self._conn.execute("ROLLBACK")
+                writer.execute("ROLLBACK")
             raise
         finally:
             tx._open = False
+
+    async def _off_loop(self, statement: str) -> None:
+        """Run one statement on aiosqlite's thread (it may wait: for a lock, for the disk).
+        A cancellation waits for it to end first: meanwhile the connection is the thread's,
+        and the event loop's thread must not use it (a ROLLBACK beside a COMMIT)."""
+        # every row read: a statement left unfinished would keep the next COMMIT from working
+        running = asyncio.ensure_future(self._conn.execute_fetchall(statement))
+        try:
+            await asyncio.shield(running)
+        except asyncio.CancelledError:
+            with contextlib.suppress(Exception):
+                await running
+            raise
+
+    def _wal_full(self) -> bool:
+        """Whether the WAL grew past CHECKPOINT_PAGES (what SQLite's automatic checkpoint
+        looks at; a PASSIVE checkpoint copies what no reader needs, then the next write starts
+        the WAL again from its beginning, cut back to JOURNAL_SIZE_LIMIT)."""
+        if self._wal is None or not self._checkpoint_bytes:
+            return False
+        try:
+            return self._wal.stat().st_size >= self._checkpoint_bytes
+        except OSError:
+            return False
 
     async def checkpoint(self) -> bool:
         """Copy the WAL into the database and truncate it to zero bytes, so that the old
@@ -364,10 +474,12 @@ class Tx(
 ):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 
-    def __init__(self, conn: aiosqlite.Connection, clock: Clock) -> None:
+    def __init__(self, conn: InlineWriter, clock: Clock) -> None:
         self._conn = conn
         self._clock = clock
         self._open = True
+        # a background transaction's statements go to aiosqlite's thread (Storage.transaction)
+        self._offload: aiosqlite.Connection | None = None
         self._checkpoint_after = False  # set by a change that must leave no copy in the WAL
         # each person's saved answers as last read or written in this transaction (JSON text by
         # key), so that save_state writes what changed without reading them all again; a
@@ -383,16 +495,17 @@ class Tx(
         """Run one statement; the number of rows it changed."""
         if not self._open:
             raise StorageError("transaction already ended")
-        # the statement has run when execute returns: its cursor holds nothing to close
-        cursor = await self._conn.execute(sql, params)
-        return cursor.rowcount
+        if self._offload is not None:
+            # the statement has run when execute returns: its cursor holds nothing to close
+            return (await self._offload.execute(sql, params)).rowcount
+        return self._conn.execute(sql, params).rowcount
 
     async def _fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
         if not self._open:
             raise StorageError("transaction already ended")
-        # one trip to the database thread, not three (execute, fetch, close): a press runs
-        # some forty statements
-        return list(await self._conn.execute_fetchall(sql, params))
+        if self._offload is not None:
+            return list(await self._offload.execute_fetchall(sql, params))
+        return self._conn.execute_fetchall(sql, params)
 
     async def _fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> sqlite3.Row | None:
         rows = await self._fetchall(sql, params)

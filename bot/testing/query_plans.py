@@ -96,10 +96,11 @@ class StatementRecorder:
     def attach(cls, storage: Storage) -> StatementRecorder:
         """Start recording the statements of `storage`'s connection."""
         recorder = cls(storage)
-        # the test kit may look inside the storage: every statement goes through these calls
-        conn = storage._conn
-        for name in ENTRY_POINTS:
-            setattr(conn, name, recorder._recording(getattr(conn, name)))
+        # the test kit may look inside the storage: every statement goes through these calls,
+        # on the event loop's thread or (background transactions) aiosqlite's
+        for conn in (storage._writer, storage._conn):
+            for name in ENTRY_POINTS:
+                setattr(conn, name, recorder._recording(getattr(conn, name)))
         return recorder
 
     def _recording(self, call: Any) -> Any:
@@ -111,8 +112,9 @@ class StatementRecorder:
 
     def detach(self) -> None:
         """Stop recording."""
-        for name in ENTRY_POINTS:
-            delattr(self.storage._conn, name)  # the class's method again
+        for conn in (self.storage._writer, self.storage._conn):
+            for name in ENTRY_POINTS:
+                delattr(conn, name)  # the class's method again
 
 
 def _aliases(statement: str, tables: frozenset[str]) -> dict[str, str]:

@@ -439,7 +439,7 @@ async def test_mes_rendez_vous_lists_what_is_to_come_with_the_answers(
 
 
 async def test_marie_books_it_from_the_notice_and_amina_is_confirmed(relais: Relais) -> None:
-    """The notice's "Fixer un rendez-vous" opens the desk's booking (bot/appointments/desk.py);
+    """The notice's "Fixer un rendez-vous" opens the desk's booking (bot/appointments/booking.py);
     the booking answers Amina's request, and her confirmation follows."""
     marie = await join(relais, "marie", "paris11")
     await marie.type("Marie")  # her first name, for her team

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from bot.appointments import desk as appointments
+from bot.appointments import agenda_list, appointment_screen, booking
 from bot.config import AppointmentSettings
 from bot.core.domain import (
     DESK_MENU,
@@ -97,7 +97,9 @@ CAPABILITIES = (
     exchanges.router,
     help_requests.router,
     outcomes.router,
-    appointments.router,
+    booking.router,
+    appointment_screen.router,
+    agenda_list.router,
     statistics.router,
     centres.router,
     audit.router,

@@ -12,6 +12,7 @@ reminder at it.
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -21,7 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.appointments.reminders import DAY, MIN_GAP, nominal, plan
+from bot.appointments.reminders import DAY, MIN_GAP, nominal, plan, spread
 from bot.config import AppointmentSettings
 from bot.schedule.quiet_hours import QuietHours
 from bot.testing.moment import Hands
@@ -385,3 +386,66 @@ async def test_over_a_week_every_reminder_goes_at_its_moment_and_none_in_quiet_h
         # and nothing more: each row delivered once (a confirmation, if still due, and those)
         sent = [r for r in await rows(desk.relais) if r.state == "sent"]
         assert sum(len(v) for v in delivered_at.values()) == len(sent)
+
+
+async def test_the_reminders_of_a_busy_quarter_hour_are_spread_over_their_minute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # booked on Monday 23 November 2026 at 11:00: 90 people on Tuesday at 10:00 (reminded at
+    # 08:30, when the quiet night ends) and 90 on Wednesday at 09:00 (reminded on Tuesday at
+    # 09:00 and at 19:59, the last minute before the quiet evening)
+    zone = ZoneInfo("Europe/Paris")
+    tuesday = datetime(2026, 11, 24, 10, 0, tzinfo=zone)
+    wednesday = datetime(2026, 11, 25, 9, 0, tzinfo=zone)
+    hands = Hands()
+    stand_in_kinds(monkeypatch, hands)
+    async with open_desk(settings_in(tmp_path), hands) as desk:
+        quiet = desk.relais.settings.quiet_hours
+        people = await desk.people(180)
+        booked = [await desk.book(p, tuesday) for p in people[:90]]
+        booked += [await desk.book(p, wednesday) for p in people[90:]]
+        found = {r.key: r.not_before for r in await rows(desk.relais, "appointment_reminder")}
+        seconds: dict[datetime, list[int]] = {}  # by planned minute
+        by_appointment: dict[str, int] = {}
+        for appointment in booked:
+            for reminder in plan(appointment.starts_at, OFFSETS, quiet, zone, hands()):
+                key = f"appointment:{appointment.id}:1:{reminder.key}"
+                moment = datetime.fromisoformat(found.pop(key))
+                # within its planned minute, never before it, never in quiet hours
+                assert reminder.at <= moment < reminder.at + MINUTE, key
+                assert quiet.allows(moment, zone), local(moment, zone)
+                seconds.setdefault(reminder.at, []).append(moment.second)
+                by_appointment[f"{appointment.id}:{reminder.key}"] = moment.second
+        assert found == {}  # no reminder but those planned
+        minutes = {local(minute, zone): len(s) for minute, s in seconds.items()}
+        assert minutes == {
+            "Tue 24 Nov 2026 08:30 CET": 90,
+            "Tue 24 Nov 2026 09:00 CET": 90,
+            "Tue 24 Nov 2026 19:59 CET": 90,
+        }
+        # 90 reminders of one minute: over at least 40 of its seconds, at most 3 at once
+        for minute, at_seconds in seconds.items():
+            counts = Counter(at_seconds)
+            assert len(counts) >= 40, local(minute, zone)
+            assert max(counts.values()) <= 3, local(minute, zone)
+        # the same appointment keeps its second: moved to Thursday (reminded on Wednesday at
+        # 09:00 and 19:59), its new reminders go at the same second of their minutes
+        for appointment in booked[90:]:
+            moved = await desk.move(appointment, wednesday + DAY)
+            for reminder in plan(moved.starts_at, OFFSETS, quiet, zone, hands()):
+                [row] = [
+                    r
+                    for r in await rows(desk.relais, "appointment_reminder")
+                    if r.key == f"appointment:{moved.id}:2:{reminder.key}"
+                ]
+                second = datetime.fromisoformat(row.not_before).second
+                assert second == by_appointment[f"{moved.id}:{reminder.key}"]
+    # whatever the appointment, the quiet hours' edges stay allowed all through their minute
+    default = QuietHours()
+    for number in range(1, 5000):
+        for edge in (datetime(2026, 11, 24, 8, 30), datetime(2026, 11, 24, 19, 59)):
+            minute = edge.replace(tzinfo=zone)
+            moment = spread(minute, number)
+            assert minute <= moment < minute + MINUTE
+            assert default.allows(moment, zone), (number, local(moment, zone))
+            assert spread(minute + DAY, number) - DAY == moment  # the same second each time

@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.appointments import lifecycle
+from bot.appointments import lifecycle, reminders
 from bot.appointments.domain import Appointment, NewAppointment
 from bot.config import Settings, load_settings
 from bot.core.domain import Centre, Message
@@ -212,6 +212,14 @@ async def rows(relais: Relais, kind: str | None = None) -> list[Row]:
 def utc(moment: datetime) -> str:
     """A moment as the database writes it."""
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def reminder_at(minute: datetime, appointment: Appointment | int) -> datetime:
+    """When the reminder planned at `minute` (a whole minute) for `appointment` (or its id)
+    goes, in UTC: the second of that minute its id gives (bot.appointments.reminders.spread)."""
+    assert minute.second == minute.microsecond == 0, f"{minute} is not a whole minute"
+    number = appointment if isinstance(appointment, int) else appointment.id
+    return reminders.spread(minute.astimezone(UTC), number)
 
 
 def local(moment: datetime | str, zone: ZoneInfo) -> str:

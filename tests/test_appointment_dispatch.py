@@ -33,6 +33,7 @@ from tests.appointment_kit import (
     Row,
     local,
     open_desk,
+    reminder_at,
     rows,
     settings_in,
     stand_in_kinds,
@@ -90,9 +91,10 @@ async def test_a_reminder_due_while_the_bot_was_down_goes_at_restart_if_still_ah
         assert [(r.key, r.state) for r in await rows(desk.relais) if r.person_id == fatou] == [
             (f"appointment:{monday.id}:1:confirm", "sent")  # its reminder dropped, not sent
         ]
-        # the next one at its time
-        assert await desk.deliver(paris(24, 12, 30) - SECOND) == []
-        assert [d.person.id for d in await desk.deliver(paris(24, 12, 30))] == [amina]
+        # the next one at its time (the second of 12:30 her appointment's id gives)
+        next_one = reminder_at(paris(24, 12, 30), tuesday)
+        assert await desk.deliver(next_one - SECOND) == []
+        assert [d.person.id for d in await desk.deliver(next_one)] == [amina]
 
 
 async def test_back_at_night_the_missed_reminder_waits_for_the_morning_if_still_useful(
@@ -107,8 +109,8 @@ async def test_back_at_night_the_missed_reminder_waits_for_the_morning_if_still_
         nine = await desk.book(later, paris(24, 9))
         reminders = await rows(desk.relais, lifecycle.REMINDER)
         assert [(r.person_id, r.not_before) for r in reminders] == [
-            (early, utc(paris(23, 19, 59))),
-            (later, utc(paris(23, 19, 59))),
+            (early, utc(reminder_at(paris(23, 19, 59), eight))),
+            (later, utc(reminder_at(paris(23, 19, 59), nine))),
         ]
         await desk.deliver()
     # down from 11:00 to 21:00 (the evening is quiet), then the night
@@ -159,8 +161,9 @@ async def test_a_moved_appointment_keeps_nothing_of_its_old_date(
         third = await desk.move(second, paris(26, 16))
         assert [d.person.id for d in await desk.deliver()] == [amina]
         assert third.version == 3
-        # the old dates' moments pass with nothing; the new date's bring its reminders
-        for moment, expected in (
+        # the old dates' moments pass with nothing; the new date's bring its reminders (each
+        # at the second of its minute the appointment's id gives, the same for every version)
+        for minute, expected in (
             (paris(23, 14, 30), []),  # the first date's day before
             (paris(24, 12, 30), []),  # its 2 hours before
             (paris(25, 10), []),  # the second date's day before
@@ -168,6 +171,8 @@ async def test_a_moved_appointment_keeps_nothing_of_its_old_date(
             (paris(26, 8, 30), []),  # the second's 2 hours before (08:00 is quiet)
             (paris(26, 14), [amina]),  # the third's
         ):
+            moment = reminder_at(minute, third)
+            assert await desk.deliver(moment - SECOND) == [], local(moment, PARIS)
             delivered = await desk.deliver(moment)
             assert [d.person.id for d in delivered] == expected, local(moment, PARIS)
         assert keys(await rows(desk.relais), "sent") == [
@@ -186,16 +191,19 @@ async def test_moved_after_its_first_reminder_the_new_date_is_reminded_in_full(
         [amina] = await desk.people(1)
         appointment = await desk.book(amina, paris(24, 14, 30))
         await desk.deliver()
-        assert len(await desk.deliver(paris(23, 14, 30))) == 1  # the day before
+        day_before = reminder_at(paris(23, 14, 30), appointment)
+        assert len(await desk.deliver(day_before)) == 1  # the day before
         # she cannot come: moved, on Monday at 15:00, to Tuesday 17:00
         hands.now = paris(23, 15)
         await desk.move(appointment, paris(24, 17))
         assert len(await desk.deliver()) == 1  # the new details
         # the old "2 hours before" (12:30) goes with its version; the new one at 15:00; the new
         # "day before" (Monday 17:00) still comes
-        assert len(await desk.deliver(paris(23, 17))) == 1
-        assert await desk.deliver(paris(24, 12, 30)) == []
-        assert len(await desk.deliver(paris(24, 15))) == 1
+        assert await desk.deliver(reminder_at(paris(23, 17), appointment) - SECOND) == []
+        assert len(await desk.deliver(reminder_at(paris(23, 17), appointment))) == 1
+        assert await desk.deliver(reminder_at(paris(24, 12, 30), appointment)) == []
+        assert await desk.deliver(reminder_at(paris(24, 15), appointment) - SECOND) == []
+        assert len(await desk.deliver(reminder_at(paris(24, 15), appointment))) == 1
         assert keys(await rows(desk.relais), "sent") == [
             "1:confirm",
             "1:1440m",
@@ -219,8 +227,10 @@ async def test_a_reminder_of_an_older_version_still_queued_is_not_delivered(
             new = NewAppointment(amina, CENTRE.id, paris(24, 15, 30), "centre", "cv_workshop")
             assert await tx.change_appointment(moved.id, moved.version, new) is not None
             assert await tx.end_appointment(ended.id, "attended") is not None
-        for moment in (paris(23, 14, 30), paris(24, 12, 30)):
-            assert await desk.deliver(moment) == []
+        # each reminder's moment: the second of its minute its appointment's id gives
+        for minute in (paris(23, 14, 30), paris(24, 12, 30)):
+            for moment in sorted(reminder_at(minute, a) for a in (moved, ended)):
+                assert await desk.deliver(moment) == []
         # dropped at their moment, not sent
         assert await rows(desk.relais, lifecycle.REMINDER) == []
 

@@ -17,6 +17,7 @@ from bot.reach.delivery import take_due
 from bot.service import Relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import Hands
+from tests.appointment_kit import reminder_at
 from tests.appointment_person_kit import (
     AMINA,
     BOOKED,
@@ -31,6 +32,8 @@ from tests.appointment_person_kit import (
     deliver,
     end,
 )
+
+SECOND = timedelta(seconds=1)
 
 
 async def test_amina_reads_her_confirmation_in_plain_french_with_three_buttons_and_the_file(
@@ -58,18 +61,23 @@ async def test_the_reminders_come_the_day_before_and_two_hours_before_with_the_s
 ) -> None:
     amina = Conversation(relais, user="amina")
     await amina.play(AMINA)
-    await book(relais)
+    appointment = await book(relais)
     await deliver(relais, amina)
-    hands.now = datetime(2026, 12, 7, 14, 29, tzinfo=PARIS)
+    # the day before, same hour (at the second of 14:30 the appointment's id gives)
+    day_before = reminder_at(datetime(2026, 12, 7, 14, 30, tzinfo=PARIS), appointment)
+    hands.now = day_before - SECOND
     assert await deliver(relais, amina) == ""
-    hands.now = datetime(2026, 12, 7, 14, 30, tzinfo=PARIS)  # the day before, same hour
+    hands.now = day_before
     reminder = await deliver(relais, amina)
     assert reminder.startswith(
         "⏰ Rappel : vous avez un rendez-vous.\nQuand : mardi 8 décembre à 14 h 30\n"
     )
     assert reminder.endswith("Vous venez ?")  # no calendar file this time
     assert amina.labels() == ["✅ Je viendrai", "❌ Je ne peux pas venir", "📅 Changer la date"]
-    hands.now = datetime(2026, 12, 8, 12, 30, tzinfo=PARIS)  # two hours before
+    two_hours_before = reminder_at(datetime(2026, 12, 8, 12, 30, tzinfo=PARIS), appointment)
+    hands.now = two_hours_before - SECOND
+    assert await deliver(relais, amina) == ""
+    hands.now = two_hours_before
     assert "⏰ Rappel" in await deliver(relais, amina)
 
 

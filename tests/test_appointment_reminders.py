@@ -3,13 +3,16 @@ the clock the day before, "2 hours before" two real hours before, across both da
 changes (Europe/Paris in 2026 and 2027, America/New_York, Asia/Beirut), never inside quiet
 hours (20:00–08:30 and Sunday by default; a deployment's own). Each case is planned
 (bot.appointments.reminders.plan), then booked through bot.appointments.lifecycle on a real
-SQLite file and delivered by bot.reach.delivery.take_due with the clock moved: nothing a
-minute before its moment, the reminder at it.
+SQLite file and delivered by bot.reach.delivery.take_due with the clock moved: each goes at
+the second of its planned minute its appointment's id gives (reminders.spread: the reminders
+of a busy quarter hour spread over the minute), nothing a second before that moment, the
+reminder at it.
 """
 
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -19,14 +22,23 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.appointments.reminders import DAY, MIN_GAP, nominal, plan
+from bot.appointments.reminders import DAY, MIN_GAP, nominal, plan, spread
 from bot.config import AppointmentSettings
 from bot.schedule.quiet_hours import QuietHours
 from bot.testing.moment import Hands
-from tests.appointment_kit import local, open_desk, rows, settings_in, stand_in_kinds, utc
+from tests.appointment_kit import (
+    local,
+    open_desk,
+    reminder_at,
+    rows,
+    settings_in,
+    stand_in_kinds,
+    utc,
+)
 
 OFFSETS = AppointmentSettings().reminders  # the defaults: 1 day and 2 hours before
 MINUTE = timedelta(minutes=1)
+SECOND = timedelta(seconds=1)
 # the [quiet_hours] of a deployment that lets Relais write at any time (to see the plain rule)
 NEVER_QUIET = 'start = "00:00"\nend = "00:00"\ndays_off = []'
 
@@ -238,7 +250,7 @@ def test_a_start_given_in_local_time_or_in_utc_plans_the_same_moments() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)
-async def test_each_reminder_is_delivered_at_its_local_time_not_a_minute_before(
+async def test_each_reminder_is_delivered_at_its_local_time_not_a_second_before(
     case: Case, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     hands = Hands(_booked_at(case))
@@ -251,9 +263,10 @@ async def test_each_reminder_is_delivered_at_its_local_time_not_a_minute_before(
         assert appointment.starts_at == case.start().astimezone(UTC)
         for key, expected in case.expected:
             row_key = f"appointment:{appointment.id}:1:{key}"
-            moment = _moment(expected, ZoneInfo(case.zone))
+            moment = reminder_at(_moment(expected, ZoneInfo(case.zone)), appointment)
+            assert case.quiet_hours().allows(moment, ZoneInfo(case.zone))
             # whatever else was due (the confirmation) goes; not this reminder
-            await desk.deliver(moment - MINUTE)
+            await desk.deliver(moment - SECOND)
             [row] = [r for r in await rows(desk.relais) if r.key == row_key]
             assert (row.state, row.not_before) == ("queued", utc(moment))
             delivered = await desk.deliver(moment)
@@ -336,32 +349,103 @@ def test_no_reminder_is_planned_in_quiet_hours_nor_later_than_its_rule(
     assert plan(start.astimezone(zone), OFFSETS, quiet, zone, booked) == planned
 
 
-async def test_over_a_week_every_reminder_goes_at_its_minute_and_none_in_quiet_hours(
+async def test_over_a_week_every_reminder_goes_at_its_moment_and_none_in_quiet_hours(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # booked on Sunday 22 November 2026 at 23:00 (quiet): 60 appointments every 2 h 50 min
-    # through the week, at night and on Sunday too; a sweep every minute for eight days
+    # through the week, at night and on Sunday too; a sweep every minute for eight days, and
+    # one at each reminder's moment (a second of its minute) and the second before it
     zone = ZoneInfo("Europe/Paris")
     booked = datetime(2026, 11, 22, 23, 0, tzinfo=zone)
     hands = Hands(booked.astimezone(UTC))
     stand_in_kinds(monkeypatch, hands)
     async with open_desk(settings_in(tmp_path), hands) as desk:
         people = await desk.people(60)
-        for n, person in enumerate(people):
-            await desk.book(person, booked + timedelta(hours=3) + n * timedelta(minutes=170))
-        planned = {r.key: r.not_before for r in await rows(desk.relais, "appointment_reminder")}
-        assert len(planned) > 80
         quiet = desk.relais.settings.quiet_hours
+        expected: dict[str, str] = {}
+        for n, person in enumerate(people):
+            start = booked + timedelta(hours=3) + n * timedelta(minutes=170)
+            appointment = await desk.book(person, start)
+            for reminder in plan(start, OFFSETS, quiet, zone, hands()):
+                key = f"appointment:{appointment.id}:1:{reminder.key}"
+                expected[key] = utc(reminder_at(reminder.at, appointment))
+        planned = {r.key: r.not_before for r in await rows(desk.relais, "appointment_reminder")}
+        assert planned == expected  # each at the second of its minute its appointment gives
+        assert len(planned) > 80
         delivered_at: dict[int, list[datetime]] = {}
-        moment = hands()
-        while moment < booked + timedelta(days=8):
-            moment += MINUTE
+        sweeps = {hands() + n * MINUTE for n in range(1, 8 * 24 * 60 + 1)}
+        for at in map(datetime.fromisoformat, planned.values()):
+            sweeps |= {at - SECOND, at}
+        for moment in sorted(sweeps):
             for outgoing in await desk.deliver(moment):
                 assert quiet.allows(moment, zone), local(moment, zone)
                 assert outgoing.person.id is not None
                 delivered_at.setdefault(outgoing.person.id, []).append(moment)
         reminders = await rows(desk.relais, "appointment_reminder")
-        assert {r.key: r.sent_at for r in reminders} == planned  # each at its own minute
+        assert {r.key: r.sent_at for r in reminders} == planned  # each at its own moment
         # and nothing more: each row delivered once (a confirmation, if still due, and those)
         sent = [r for r in await rows(desk.relais) if r.state == "sent"]
         assert sum(len(v) for v in delivered_at.values()) == len(sent)
+
+
+async def test_the_reminders_of_a_busy_quarter_hour_are_spread_over_their_minute(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # booked on Monday 23 November 2026 at 11:00: 90 people on Tuesday at 10:00 (reminded at
+    # 08:30, when the quiet night ends) and 90 on Wednesday at 09:00 (reminded on Tuesday at
+    # 09:00 and at 19:59, the last minute before the quiet evening)
+    zone = ZoneInfo("Europe/Paris")
+    tuesday = datetime(2026, 11, 24, 10, 0, tzinfo=zone)
+    wednesday = datetime(2026, 11, 25, 9, 0, tzinfo=zone)
+    hands = Hands()
+    stand_in_kinds(monkeypatch, hands)
+    async with open_desk(settings_in(tmp_path), hands) as desk:
+        quiet = desk.relais.settings.quiet_hours
+        people = await desk.people(180)
+        booked = [await desk.book(p, tuesday) for p in people[:90]]
+        booked += [await desk.book(p, wednesday) for p in people[90:]]
+        found = {r.key: r.not_before for r in await rows(desk.relais, "appointment_reminder")}
+        seconds: dict[datetime, list[int]] = {}  # by planned minute
+        by_appointment: dict[str, int] = {}
+        for appointment in booked:
+            for reminder in plan(appointment.starts_at, OFFSETS, quiet, zone, hands()):
+                key = f"appointment:{appointment.id}:1:{reminder.key}"
+                moment = datetime.fromisoformat(found.pop(key))
+                # within its planned minute, never before it, never in quiet hours
+                assert reminder.at <= moment < reminder.at + MINUTE, key
+                assert quiet.allows(moment, zone), local(moment, zone)
+                seconds.setdefault(reminder.at, []).append(moment.second)
+                by_appointment[f"{appointment.id}:{reminder.key}"] = moment.second
+        assert found == {}  # no reminder but those planned
+        minutes = {local(minute, zone): len(s) for minute, s in seconds.items()}
+        assert minutes == {
+            "Tue 24 Nov 2026 08:30 CET": 90,
+            "Tue 24 Nov 2026 09:00 CET": 90,
+            "Tue 24 Nov 2026 19:59 CET": 90,
+        }
+        # 90 reminders of one minute: over at least 40 of its seconds, at most 3 at once
+        for minute, at_seconds in seconds.items():
+            counts = Counter(at_seconds)
+            assert len(counts) >= 40, local(minute, zone)
+            assert max(counts.values()) <= 3, local(minute, zone)
+        # the same appointment keeps its second: moved to Thursday (reminded on Wednesday at
+        # 09:00 and 19:59), its new reminders go at the same second of their minutes
+        for appointment in booked[90:]:
+            moved = await desk.move(appointment, wednesday + DAY)
+            for reminder in plan(moved.starts_at, OFFSETS, quiet, zone, hands()):
+                [row] = [
+                    r
+                    for r in await rows(desk.relais, "appointment_reminder")
+                    if r.key == f"appointment:{moved.id}:2:{reminder.key}"
+                ]
+                second = datetime.fromisoformat(row.not_before).second
+                assert second == by_appointment[f"{moved.id}:{reminder.key}"]
+    # whatever the appointment, the quiet hours' edges stay allowed all through their minute
+    default = QuietHours()
+    for number in range(1, 5000):
+        for edge in (datetime(2026, 11, 24, 8, 30), datetime(2026, 11, 24, 19, 59)):
+            minute = edge.replace(tzinfo=zone)
+            moment = spread(minute, number)
+            assert minute <= moment < minute + MINUTE
+            assert default.allows(moment, zone), (number, local(moment, zone))
+            assert spread(minute + DAY, number) - DAY == moment  # the same second each time

@@ -13,6 +13,7 @@ from bot.config import AppointmentSettings
 from bot.core.domain import Centre
 from bot.schedule.quiet_hours import QuietHours
 from bot.service import Relais
+from tests.appointment_kit import reminder_at, utc
 
 PARIS = ZoneInfo("Europe/Paris")
 CENTRE = Centre("default", "Centre Relais", "12 rue des Lilas, 75011 Paris")
@@ -47,15 +48,17 @@ async def test_a_booking_queues_the_confirmation_and_one_row_per_reminder(relais
     _, number = await book(relais)
     assert await queued(relais) == [
         ("appointment_confirmed", f"appointment:{number}:1:confirm", ""),
+        # Monday 14:30 and Tuesday 12:30 in Paris, at the second of that minute the
+        # appointment's id gives
         (
             "appointment_reminder",
             f"appointment:{number}:1:1440m",
-            "2026-12-07T13:30:00.000000+00:00",
+            utc(reminder_at(datetime(2026, 12, 7, 13, 30, tzinfo=UTC), number)),
         ),
         (
             "appointment_reminder",
             f"appointment:{number}:1:120m",
-            "2026-12-08T11:30:00.000000+00:00",
+            utc(reminder_at(datetime(2026, 12, 8, 11, 30, tzinfo=UTC), number)),
         ),
     ]
 

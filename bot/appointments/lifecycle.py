@@ -106,7 +106,7 @@ async def _reminders(
             REMINDER,
             {**params, "offset": reminder.key},
             reminder.key,
-            not_before=reminder.at,
+            not_before=reminders.spread(reminder.at, appointment.id),
         )
     return len(planned)
 

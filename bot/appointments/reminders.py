@@ -21,6 +21,11 @@ from zoneinfo import ZoneInfo
 from bot.schedule.quiet_hours import QuietHours
 
 DAY = timedelta(days=1)
+# Reminders are planned to the minute; the second within it is spread by appointment, so that
+# the ninety reminders of a busy quarter hour do not all wait on Telegram's 30 messages a
+# second at the same instant (nor hold back people's replies). Quiet hours begin and end on
+# whole minutes: a moment allowed at its minute is allowed all through it.
+SPREAD_SECONDS = 60
 # two reminders closer than this are one too many: the earlier one is kept
 MIN_GAP = timedelta(hours=1)
 
@@ -92,3 +97,9 @@ def plan(
             continue
         planned.append(Reminder(offset, at))
     return planned
+
+
+def spread(at: datetime, appointment_id: int) -> datetime:
+    """`at` (a whole minute) moved to one second within that minute, the same for an
+    appointment each time (Knuth's multiplicative hash of its id)."""
+    return at + timedelta(seconds=(appointment_id * 2654435761) % 2**32 % SPREAD_SECONDS)

@@ -9,8 +9,10 @@ under /tmp/relais-bench). A copy is served by the real `relais run` process
 clock started) against the tests' Bot API emulator (bot/testing/telegram_emulator.py).
 
 Each run starts the process's clock (RELAIS_CLOCK) LEAD seconds before a quarter hour of Monday
-23 November 2026 at which a burst of reminders falls due at once (the 2-hour reminders of the
-appointments two hours later and the day-before ones of Tuesday's at that hour), with those of
+23 November 2026 at which a burst of reminders falls due (the 2-hour reminders of the
+appointments two hours later and the day-before ones of Tuesday's at that hour, spread over that
+minute's seconds by bot.appointments.reminders.spread; before the spread, the 91 of one quarter
+hour were due at the same second and Telegram's limit alone put the last 2.03 s late), with those of
 the 5-minute marks of the next `--window` seconds; what fell due before the clock's start was
 done and sent by an earlier run (every sweep run once then, e.g. the volunteers' agendas of
 the morning queued; what was due marked sent in the copy). Measured:

@@ -56,7 +56,7 @@ from bot.storage.database import Storage  # noqa: E402
 from bot.storage.queries import to_text  # noqa: E402
 from bot.testing.moment import NOW, Hands  # noqa: E402
 
-VERSION = 2  # change it when what is generated changes: the caches are then made again
+VERSION = 3  # change it when what is generated changes: the caches are then made again
 SEED = 12
 BOOKED_AT = NOW  # Monday 23 November 2026, 10:00 UTC (11:00 in Paris)
 WEEKS = 10

@@ -22,9 +22,8 @@ from bot.core.domain import Centre
 from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Storage
 from bot.testing.moment import NOW, fixed_clock
-from bot.testing.phone import Phone
 from bot.testing.telegram_emulator import TelegramEmulator
-from tests.test_e2e_volunteers import beneficiary, code_in
+from tests.test_e2e_volunteers import beneficiary, invited
 
 ADMIN, MARIE, AMINA = 9101, 9102, 9110
 PARIS = ZoneInfo("Europe/Paris")
@@ -77,12 +76,7 @@ def test_confirmation_calendar_file_reminder_and_i_cannot_come(
     emulator: TelegramEmulator, relais_factory
 ) -> None:
     bot = relais_factory(config_text=CONFIG)
-    admin = Phone(emulator, ADMIN)
-    admin.play("> /start\n< Choose your language.\n> [Français]\n< Quel est votre prénom ?")
-    emulator.send_text(ADMIN, "/invite paris11")
-    code = code_in(emulator.wait_for_text(ADMIN, "Code d'invitation pour Paris 11e"))
-    marie = Phone(emulator, MARIE)
-    marie.play(f"> {code}\n< Bienvenue dans l'équipe de Paris 11e")
+    marie = invited(emulator, ADMIN, MARIE, "paris11", "Paris 11e")
     amina = beneficiary(emulator, AMINA, "Amina", "Paris 11e")
     amina.play(
         """
@@ -122,12 +116,7 @@ def test_the_reminder_the_next_day_and_i_cannot_come_reach_marie_at_once(
     emulator: TelegramEmulator, relais_factory
 ) -> None:
     bot = relais_factory(config_text=CONFIG)
-    admin = Phone(emulator, ADMIN)
-    admin.play("> /start\n< Choose your language.\n> [Français]\n< Quel est votre prénom ?")
-    emulator.send_text(ADMIN, "/invite paris11")
-    code = code_in(emulator.wait_for_text(ADMIN, "Code d'invitation pour Paris 11e"))
-    marie = Phone(emulator, MARIE)
-    marie.play(f"> {code}\n< Bienvenue dans l'équipe de Paris 11e")
+    marie = invited(emulator, ADMIN, MARIE, "paris11", "Paris 11e")
     amina = beneficiary(emulator, AMINA, "Amina", "Paris 11e")
     bot.stop()
 

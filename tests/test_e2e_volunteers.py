@@ -33,17 +33,25 @@ def code_in(message: dict) -> str:
     return found.group(0)
 
 
-def volunteer(
-    emulator: TelegramEmulator, admin: int, user: int, name: str, centre: str, centre_name: str
+def invited(
+    emulator: TelegramEmulator, admin: int, user: int, centre: str, centre_name: str
 ) -> Phone:
-    """The admin (a configured id) starts Relais and invites `user` to `centre`, who joins
-    with the code, in French, as `name`: on the volunteer menu."""
+    """The admin (a configured id) starts Relais and invites `user` to `centre`, who sends
+    the code: welcomed to the team, asked their language next."""
     boss = Phone(emulator, admin)
     boss.play("> /start\n< Choose your language.\n> [Français]\n< Quel est votre prénom ?")
     emulator.send_text(admin, f"/invite {centre}")
     code = code_in(emulator.wait_for_text(admin, f"Code d'invitation pour {centre_name}"))
     phone = Phone(emulator, user)
     phone.play(f"> {code}\n< Bienvenue dans l'équipe de {centre_name}")
+    return phone
+
+
+def volunteer(
+    emulator: TelegramEmulator, admin: int, user: int, name: str, centre: str, centre_name: str
+) -> Phone:
+    """`invited`, then in French as `name`: on the volunteer menu."""
+    phone = invited(emulator, admin, user, centre, centre_name)
     phone.play(f"> [Français]\n< Quel est votre prénom ?\n> {name}\n< Espace bénévole")
     return phone
 

@@ -35,8 +35,11 @@ T_ALARM = N_("Rendez-vous dans une heure : {purpose}")
 
 
 def uid(appointment: Appointment) -> str:
-    """The event's UID: the same for every version of one appointment."""
-    return f"appointment-{appointment.id}@relais"
+    """The event's UID: the same for every version of one appointment. Its booking moment is
+    part of it: ids start at 1 in every deployment, and a phone that imported "appointment 1"
+    of one centre's Relais must not take another's for a change of it."""
+    booked = appointment.created_at or appointment.starts_at
+    return f"appointment-{appointment.id}-{booked.strftime('%Y%m%dT%H%M%S%f')}@relais"
 
 
 def file_name(appointment: Appointment, zone: ZoneInfo) -> str:

@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from bot.appointments import messages as appointment_messages
 from bot.appointments import mine as my_appointments
+from bot.appointments import typed as typed_appointment
 from bot.appointments.calendar_file import calendar_file
 from bot.config import Settings
 from bot.core.clock import Clock, utc_now
@@ -81,6 +82,20 @@ class Relais:
         if event.kind == EventKind.BUTTON and is_started_button(event.data):
             return await self._started_button(tx, state, event.data, world)
         reply = await self.desk.handle(tx, state, event, world)
+        if (
+            reply is None
+            and not state.team
+            and self.engine.at_menu_with_free_text(state, event, world)
+        ):
+            # "je peux pas venir" under a reminder: the answer it names, or its buttons again
+            typed = await typed_appointment.typed_answer(
+                tx, self.catalogs, state.person, event.text, world.now
+            )
+            if isinstance(typed, str):
+                return await self._started_button(tx, state, typed, world)
+            if typed is not None:
+                await tx.save_state(state)
+                return Answered(Reply((typed,)), state.person.locale)
         if reply is None:
             state = await self._typed_to_centre(tx, state, event, world)
             # a volunteer correcting someone's CV: the engine works on that person's answers

@@ -119,14 +119,15 @@ def _moment(params: dict[str, Any], key: str = "starts_at") -> datetime | None:
         return None
 
 
-def _when(t: Translator, params: dict[str, Any]) -> str:
+def when_of(t: Translator, params: dict[str, Any]) -> str:
+    """When the appointment a message is about starts, in words."""
     moment = _moment(params)
     return wording.when(t, moment) if moment is not None else ""
 
 
 def details(t: Translator, params: dict[str, Any]) -> list[str]:
     """The lines that say when, where and what for, and the practical note."""
-    lines = [t.gettext(T_WHEN, when=_when(t, params))]
+    lines = [t.gettext(T_WHEN, when=when_of(t, params))]
     where = wording.place(
         t,
         str(params.get("place", "")),
@@ -146,7 +147,8 @@ def _by_phone(started: Started) -> bool:
     return started.params.get("place") == "phone"
 
 
-def _answer_buttons(t: Translator, started: Started) -> tuple[tuple[Button, ...], ...]:
+def answer_buttons(t: Translator, started: Started) -> tuple[tuple[Button, ...], ...]:
+    """The three answers under a confirmation, change or reminder."""
     phone = _by_phone(started)
     return (
         (Button(t.gettext(B_COME_PHONE if phone else B_COME), started.button_data(COME)),),
@@ -162,7 +164,7 @@ def _with_answers(t: Translator, started: Started, lines: list[str], calendar: b
     lines.append(t.gettext(T_QUESTION_PHONE if _by_phone(started) else T_QUESTION))
     number = started.params.get("appointment")
     document = f"{DOCUMENT}:{number}" if calendar and isinstance(number, int) else ""
-    return Message("\n".join(lines), _answer_buttons(t, started), rtl=t.rtl, document=document)
+    return Message("\n".join(lines), answer_buttons(t, started), rtl=t.rtl, document=document)
 
 
 def render_confirmed(t: Translator, started: Started) -> Message:
@@ -190,7 +192,7 @@ def render_changed(t: Translator, started: Started) -> Message:
 def render_cancelled(t: Translator, started: Started) -> Message:
     """The centre cancelled it: said kindly, with a button to ask for another one."""
     button = Button(t.gettext(B_ASK_OTHER), started.button_data(AGAIN))
-    text = t.gettext(T_CANCELLED, when=_when(t, started.params))
+    text = t.gettext(T_CANCELLED, when=when_of(t, started.params))
     return Message(text, ((button,),), rtl=t.rtl)
 
 
@@ -198,7 +200,7 @@ def render_missed(t: Translator, started: Started) -> Message:
     """A missed appointment: a kind word and a button to ask for a new date."""
     button = Button(t.gettext(B_NEW_DATE), started.button_data(AGAIN))
     missed = T_MISSED_PHONE if _by_phone(started) else T_MISSED
-    return Message(t.gettext(missed, when=_when(t, started.params)), ((button,),), rtl=t.rtl)
+    return Message(t.gettext(missed, when=when_of(t, started.params)), ((button,),), rtl=t.rtl)
 
 
 # -- still worth delivering? --------------------------------------------------------------------

@@ -196,6 +196,19 @@ class AppointmentQueries(AppointmentReadQueries):
         )
         return changed == 1
 
+    async def latest_answerable(
+        self, person_id: int, kinds: Collection[str], since: datetime
+    ) -> int | None:
+        """The id of the latest message of these kinds delivered to the person since `since`
+        whose buttons still wait for an answer (a typed answer may be meant for it)."""
+        row = await self._fetchone(
+            "SELECT id FROM started_messages WHERE person_id = ? AND state = 'sent'"
+            " AND kind IN (SELECT value FROM json_each(?)) AND sent_at >= ?"
+            " ORDER BY sent_at DESC, id DESC LIMIT 1",
+            (person_id, dump_json(sorted(kinds)), to_text(since)),
+        )
+        return int(row["id"]) if row is not None else None
+
     async def appointment_told(self, appointment_id: int) -> bool:
         """Whether a message about the appointment (any version) has reached the person."""
         start = messages_key(appointment_id)

@@ -737,6 +737,13 @@ class Appointments(AppointmentReads, Protocol):
         `started_id`, is due by `now` too."""
         ...
 
+    async def latest_answerable(
+        self, person_id: int, kinds: Collection[str], since: datetime
+    ) -> int | None:
+        """The id of the latest message of these kinds delivered to the person since `since`
+        whose buttons still wait for an answer."""
+        ...
+
     async def appointment_told(self, appointment_id: int) -> bool:
         """Whether a message about the appointment (any version) has reached the person."""
         ...

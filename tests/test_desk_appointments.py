@@ -207,6 +207,7 @@ async def test_the_hour_the_clocks_skip_is_refused_and_the_one_that_comes_twice_
         < 📅 dimanche 31 octobre 2027 à 02:30
         > [Oui, c'est bon]
         < C'est réservé pour Amina : dimanche 31 octobre 2027 à 02:30.
+        < Attention : Amina n'a pas donné de numéro de téléphone à Relais.
         """
     )
     [appointment] = await appointments_of(relais, amina_id)

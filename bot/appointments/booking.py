@@ -59,6 +59,12 @@ T_CHANGE_WHAT = N_("Changer ce rendez-vous : choisissez ce qui change.")
 B_AGAIN = N_("📅 Recommencer")
 
 
+T_NO_PHONE = N_(
+    "Attention : {name} n'a pas donné de numéro de téléphone à Relais. Écrivez-lui (✍️ Écrire) "
+    "pour le demander avant l'appel."
+)
+
+
 @router.command("rdv", Need.VOLUNTEER, menu=N_("Prendre rendez-vous avec une personne"), order=22)
 async def book_command(ctx: Ctx, call: Call) -> None:
     """`/rdv 12`: an appointment with person n° 12."""
@@ -239,6 +245,9 @@ def _what_they_get(
         lines.append(t.gettext(T_REMINDERS, moments=moments))
     elif ctx.config.appointments.reminders:
         lines.append(t.gettext(T_NO_REMINDER))
+    if appointment.place == "phone" and not who.profile.get("phone"):
+        # "the volunteer will call you": the person is told so, the volunteer needs a number
+        lines.append(t.gettext(T_NO_PHONE, name=who.name))
     return lines
 
 

@@ -1049,3 +1049,29 @@ def test_parse_yes_no_ignores_case_and_punctuation(word: str, data: st.DataObjec
     mangled = "".join(c.upper() if data.draw(st.booleans()) else c for c in word)
     suffix = data.draw(st.sampled_from(["", "!", ".", " !", " 🙂", "..."]))
     assert parse_yes_no(f"  {mangled}{suffix} ", WORDS) is expected
+
+
+# A Monday: "jeudi" is this week's Thursday, "lundi" next week's Monday.
+MONDAY = date(2026, 12, 7)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("jeudi", date(2026, 12, 10)),
+        ("Jeudi prochain", date(2026, 12, 10)),
+        ("lundi", date(2026, 12, 14)),  # today is Monday: the next one
+        ("thursday", date(2026, 12, 10)),
+        ("jeudi 10 décembre 2026", date(2026, 12, 10)),
+        ("demian", date(2026, 12, 8)),  # a letter swapped
+        ("aujourdui", MONDAY),  # a letter missing
+    ],
+)
+def test_a_day_to_come_may_be_a_weekday_or_a_slip_of_demain(typed: str, expected: date) -> None:
+    assert answers.parse_date(typed, MONDAY, not_before=MONDAY) == expected
+
+
+def test_a_weekday_alone_is_not_a_date_that_is_past() -> None:
+    found = answers.parse_date("jeudi", MONDAY, not_after=MONDAY)
+    assert isinstance(found, answers.Invalid)
+    assert found.reason == answers.T_DATE_INCOMPLETE

@@ -534,6 +534,38 @@ _DAYS = _words(
 )
 
 
+# weekday numbers (Monday = 0) of the names people type
+_WEEKDAYS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "lundi lun monday mon",
+            "mardi tuesday tue",
+            "mercredi mer wednesday wed",
+            "jeudi jeu thursday thu",
+            "vendredi ven friday fri",
+            "samedi sam saturday sat",
+            "dimanche dim sunday sun",
+        ]
+    )
+    for name in names.split()
+}
+
+
+def _one_slip(typed: str, word: str) -> bool:
+    """One letter wrong, missing, added or two swapped (not a different word)."""
+    if abs(len(typed) - len(word)) > 1:
+        return False
+    if len(typed) == len(word):
+        diff = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1
+        return len(diff) == 1 or (
+            swapped and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]
+        )
+    short, long_ = sorted((typed, word), key=len)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
+
+
 def names_a_day(typed: str) -> bool:
     """Whether a normalised answer names a month or a day ("pas avant décembre", "demain"):
     then it is a date, not a "no" to the question."""
@@ -612,7 +644,17 @@ def _read_date(
 ) -> date | Invalid:
     """A date from normalised tokens: digits, month names, ordinals."""
     tokens = [_strip_ordinal(t) for t in tokens]
+    # "jeudi", "jeudi prochain" where a date to come is asked: the next Thursday after today
+    weekdays = [_WEEKDAYS[t] for t in tokens if t in _WEEKDAYS]
     tokens = [t for t in tokens if t not in _DATE_FILLERS]
+    if not tokens or tokens in (["prochain"], ["next"]):
+        if len(weekdays) == 1 and low is not None and low >= today:
+            return today + timedelta(days=(weekdays[0] - today.weekday() - 1) % 7 + 1)
+        return Invalid(T_DATE_INCOMPLETE) if weekdays else Invalid(T_DATE)
+    if len(tokens) == 1 and tokens[0] not in _RELATIVE_DAYS and len(tokens[0]) >= 5:
+        # "demian", "aujourdui": a word for a day typed with a slip
+        close = [w for w in _RELATIVE_DAYS if _one_slip(tokens[0], w)]
+        tokens = close[:1] if len(close) == 1 else tokens
     if len(tokens) == 1 and tokens[0] in _RELATIVE_DAYS:
         return today + timedelta(days=_RELATIVE_DAYS[tokens[0]])
     months = [i for i, t in enumerate(tokens) if t in _MONTHS]

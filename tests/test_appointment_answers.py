@@ -426,9 +426,21 @@ async def test_mes_rendez_vous_lists_what_is_to_come_with_the_answers(
         "📅 jeudi 10 décembre à 14 h 30\n"
         "Où : par téléphone : le bénévole vous appellera\n"
         "Pour : Atelier CV\n"
-        "Votre réponse : pas encore donnée."
+        "Votre réponse : pas encore donnée.\n\n"
+        "Les boutons ci-dessous répondent pour le rendez-vous du mardi 8 décembre à 14 h 30."
     )
     assert "Que voulez-vous faire ?" in amina.text
+    # the soonest is answered from here too: plans changed, Marie's team is told
+    listing = amina.replies[0].messages[0]
+    labels = [b.label for row in listing.buttons for b in row]
+    assert labels == ["✅ Je viendrai", "❌ Je ne peux pas venir", "📅 Changer la date"]
+    amina.buttons = [b for row in listing.buttons for b in row]
+    await amina.play(
+        "> [Je ne peux pas venir]\n< C'est noté. Le centre va vous proposer une autre date"
+    )
+    async with relais.storage.transaction() as tx:
+        found = await tx.appointment(sooner.id)
+    assert found is not None and found.answer == "cannot"
     # once the first has started, only the second is to come
     hands.now = datetime(2026, 12, 8, 14, 30, tzinfo=PARIS)
     await amina.play("> [Mes rendez-vous]\n! mardi 8 décembre\n< jeudi 10 décembre")

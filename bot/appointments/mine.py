@@ -1,14 +1,15 @@
 """ "Mes rendez-vous": a beneficiary's appointments to come, in their language, read from the
 database where the flow's "show_appointments" step stands (flows/my_appointments.toml): when,
-where, what for, the practical note and what they answered. With none to come, it says so
-and points to "Prendre rendez-vous", in the menu right under it.
+where, what for, the practical note and what they answered, with the answers' buttons for the
+soonest (those of the last message about it, so a press is checked as there). With none to
+come, it says so and points to "Prendre rendez-vous", in the menu right under it.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from bot.appointments import wording
+from bot.appointments import messages, wording
 from bot.appointments.domain import Appointment
 from bot.core.domain import Centre, Message, Person, Reply
 from bot.core.i18n import N_, Translator
@@ -23,6 +24,7 @@ T_NONE = N_(
     "Pour en demander un, choisissez « Prendre rendez-vous » ci-dessous."
 )
 T_WHEN = N_("📅 {when}")
+T_BUTTONS_FOR = N_("Les boutons ci-dessous répondent pour le rendez-vous du {when}.")
 T_WHERE = N_("Où : {place}")
 T_WHAT = N_("Pour : {purpose}")
 T_NOTE = N_("À savoir : {note}")
@@ -68,7 +70,15 @@ async def listed(
         return Message(t.gettext(T_NONE), rtl=t.rtl)
     by_id = {c.id: c for c in centres}
     parts = [t.gettext(T_HEAD), *(_one(t, a, by_id) for a in found)]
-    return Message("\n\n".join(parts), rtl=t.rtl)
+    # the soonest can be answered here too, with the buttons of the last message about it
+    soonest = found[0]
+    number = await tx.answerable_message(soonest.id, soonest.version)
+    started = await tx.started_message(number) if number is not None else None
+    if started is None:
+        return Message("\n\n".join(parts), rtl=t.rtl)
+    if len(found) > 1:
+        parts.append(t.gettext(T_BUTTONS_FOR, when=wording.when(t, soonest.starts_at)))
+    return Message("\n\n".join(parts), messages.answer_buttons(t, started), rtl=t.rtl)
 
 
 async def shown(

@@ -209,6 +209,19 @@ class AppointmentQueries(AppointmentReadQueries):
         )
         return int(row["id"]) if row is not None else None
 
+    async def answerable_message(self, appointment_id: int, version: int) -> int | None:
+        """The id of the latest message delivered about this version of the appointment whose
+        buttons answer it (a confirmation, change or reminder), if any."""
+        start = f"{messages_key(appointment_id)}{version}:"
+        row = await self._fetchone(
+            "SELECT id FROM started_messages WHERE dedupe_key >= ? AND dedupe_key < ?"
+            " AND state = 'sent' AND kind IN"
+            " ('appointment_confirmed', 'appointment_changed', 'appointment_reminder')"
+            " ORDER BY sent_at DESC, id DESC LIMIT 1",
+            (start, _past(start)),
+        )
+        return int(row["id"]) if row is not None else None
+
     async def appointment_told(self, appointment_id: int) -> bool:
         """Whether a message about the appointment (any version) has reached the person."""
         start = messages_key(appointment_id)

@@ -744,6 +744,11 @@ class Appointments(AppointmentReads, Protocol):
         whose buttons still wait for an answer."""
         ...
 
+    async def answerable_message(self, appointment_id: int, version: int) -> int | None:
+        """The id of the latest message delivered about this version of the appointment whose
+        buttons answer it, if any."""
+        ...
+
     async def appointment_told(self, appointment_id: int) -> bool:
         """Whether a message about the appointment (any version) has reached the person."""
         ...

@@ -20,6 +20,7 @@ from bot.core.i18n import N_, Catalogs
 from bot.desk.buttons import build
 from bot.desk.domain import profile_name
 from bot.desk.notices import notify
+from bot.reach.centre_message import recipients_for
 from bot.storage.database import Tx
 
 T_ASK_NOTICE = N_("{name} ({centre}) voudrait un rendez-vous avec un bénévole.")
@@ -75,13 +76,13 @@ async def tell_team(
     """Tell the volunteers of the person's centre (the admins when it has none) that the
     person would like an appointment, with the buttons to book it and to take the request."""
     assert person.id is not None and person.centre is not None
-    team = await tx.team_of(person.centre) or await tx.persons_by_external_ids(admins)
+    # the centre's team (the admins when it has none), never the person themself (a volunteer
+    # who is also helped is not asked to handle their own case)
+    team = await recipients_for(tx, admins, None, person)
     names = await tx.centre_names()
     centre = names.get(person.centre, person.centre)
     row = ((B_BOOK, build("ab", person.id)), (B_TAKE, build("h", request)))
     for member in team:
-        if member.id == person.id:
-            continue  # a volunteer who is also helped is not asked to handle their own case
         t = catalogs.get(member.locale)
         await notify(
             tx,

@@ -127,7 +127,12 @@ def when_of(t: Translator, params: dict[str, Any]) -> str:
 
 def details(t: Translator, params: dict[str, Any]) -> list[str]:
     """The lines that say when, where and what for, and the practical note."""
-    lines = [t.gettext(T_WHEN, when=when_of(t, params))]
+    return [t.gettext(T_WHEN, when=when_of(t, params)), *particulars(t, params)]
+
+
+def particulars(t: Translator, params: dict[str, Any]) -> list[str]:
+    """Where and what for, and the practical note (also "Mes rendez-vous")."""
+    lines = []
     where = wording.place(
         t,
         str(params.get("place", "")),

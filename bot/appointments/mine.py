@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.appointments import messages, wording
+from bot.appointments import lifecycle, messages, wording
 from bot.appointments.domain import Appointment
 from bot.core.domain import Centre, Message, Person, Reply
 from bot.core.i18n import N_, Translator
@@ -25,9 +25,6 @@ T_NONE = N_(
 )
 T_WHEN = N_("📅 {when}")
 T_BUTTONS_FOR = N_("Les boutons ci-dessous répondent pour le rendez-vous du {when}.")
-T_WHERE = N_("Où : {place}")
-T_WHAT = N_("Pour : {purpose}")
-T_NOTE = N_("À savoir : {note}")
 ANSWERS = {
     "": N_("Votre réponse : pas encore donnée."),
     "coming": N_("Votre réponse : je viendrai."),
@@ -39,19 +36,13 @@ ANSWERS = {
 
 
 def _one(t: Translator, appointment: Appointment, centres: dict[str, Centre]) -> str:
-    centre = centres.get(appointment.centre)
-    name = centre.name if centre is not None else appointment.centre
-    address = centre.address if centre is not None else ""
-    if appointment.place != "centre":
-        address = appointment.address
+    # where, what for and the note as the confirmation writes them
+    params = lifecycle.details(appointment, centres.get(appointment.centre))
     lines = [
         t.gettext(T_WHEN, when=wording.when(t, appointment.starts_at)),
-        t.gettext(T_WHERE, place=wording.place(t, appointment.place, name, address)),
-        t.gettext(T_WHAT, purpose=wording.purpose(t, appointment.purpose)),
+        *messages.particulars(t, params),
+        t.gettext(ANSWERS.get(appointment.answer, ANSWERS[""])),
     ]
-    if appointment.note.strip():
-        lines.append(t.gettext(T_NOTE, note=appointment.note.strip()))
-    lines.append(t.gettext(ANSWERS.get(appointment.answer, ANSWERS[""])))
     return "\n".join(lines)
 
 

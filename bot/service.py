@@ -82,11 +82,14 @@ class Relais:
         if event.kind == EventKind.BUTTON and is_started_button(event.data):
             return await self._started_button(tx, state, event.data, world)
         reply = await self.desk.handle(tx, state, event, world)
-        if (
+        # text typed at a beneficiary's menu, naming none of its choices, may answer a message
+        # Relais started (a volunteer's menu is their own)
+        free_text = (
             reply is None
             and not state.team
             and self.engine.at_menu_with_free_text(state, event, world)
-        ):
+        )
+        if free_text:
             # "je peux pas venir" under a reminder: the answer it names, or its buttons again
             typed = await typed_appointment.typed_answer(
                 tx, self.catalogs, state.person, event.text, world.now
@@ -96,8 +99,8 @@ class Relais:
             if typed is not None:
                 await tx.save_state(state)
                 return Answered(Reply((typed,)), state.person.locale)
+            state = await self._typed_to_centre(tx, state, world)
         if reply is None:
-            state = await self._typed_to_centre(tx, state, event, world)
             # a volunteer correcting someone's CV: the engine works on that person's answers
             new_state, reply = await self.desk.engine_turn(
                 tx, state, world, lambda st: self.engine.handle(st, event, world)
@@ -201,13 +204,11 @@ class Relais:
         log.info("started button person=%s answered=%s", state.person.id, answered is not None)
         return Answered(reply, new_state.person.locale)
 
-    async def _typed_to_centre(self, tx: Tx, state: State, event: Inbound, world: World) -> State:
+    async def _typed_to_centre(self, tx: Tx, state: State, world: World) -> State:
         """Text typed at the menu, naming none of its choices, while a volunteer's conversation
         is open: the answer to it, as in any messaging app (the reply flow opened for it)."""
         person_id = state.person.id
-        if person_id is None or state.team:  # a volunteer's menu is theirs, not a conversation
-            return state
-        if not self.engine.at_menu_with_free_text(state, event, world):
+        if person_id is None:
             return state
         exchange = await tx.latest_open_exchange(person_id)
         if exchange is None:

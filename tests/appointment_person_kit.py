@@ -4,7 +4,6 @@ changed or ended as a volunteer would, its messages delivered as they reach a ph
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,7 +14,7 @@ from bot.appointments import lifecycle
 from bot.appointments.domain import Appointment, NewAppointment
 from bot.config import Settings, load_settings
 from bot.reach.delivery import take_due
-from bot.service import Relais, open_relais
+from bot.service import Relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import Hands
 
@@ -72,14 +71,6 @@ def appointment_settings(tmp_path: Path) -> Settings:
 @pytest.fixture(name="hands")
 def appointment_hands() -> Hands:
     return Hands(BOOKED)
-
-
-@pytest.fixture(name="relais")
-async def appointment_relais(settings: Settings, hands: Hands) -> AsyncIterator[Relais]:
-    """Relais on a real SQLite file, with a clock the test moves."""
-    app = await open_relais(settings, clock=hands)
-    yield app
-    await app.close()
 
 
 async def deliver(relais: Relais, person: Conversation) -> str:

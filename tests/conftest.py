@@ -10,7 +10,7 @@ import pytest
 from bot.config import Settings, load_settings
 from bot.service import Relais, open_relais
 from bot.testing.conversation import Conversation
-from bot.testing.moment import NOW, fixed_clock  # noqa: F401  (NOW: for the tests that import it from here)
+from bot.testing.moment import NOW, Hands, fixed_clock  # noqa: F401  (NOW, fixed_clock: for the tests that import them from here)
 
 ROOT = Path(__file__).resolve().parent.parent
 # The flows every deployment has, whatever else it offers: language, onboarding, the team's
@@ -64,9 +64,15 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-async def relais(settings: Settings) -> AsyncIterator[Relais]:
-    """Relais without a channel, on a real SQLite file, with the fixed clock."""
-    app = await open_relais(settings, clock=fixed_clock)
+def hands() -> Hands:
+    """The tests' clock, at the tests' moment until a test moves it (`hands.now = …`)."""
+    return Hands()
+
+
+@pytest.fixture
+async def relais(settings: Settings, hands: Hands) -> AsyncIterator[Relais]:
+    """Relais without a channel, on a real SQLite file, on the tests' clock (`hands`)."""
+    app = await open_relais(settings, clock=hands)
     yield app
     await app.close()
 

@@ -7,7 +7,6 @@ outbox)."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -40,18 +39,6 @@ def settings(tmp_path: Path) -> Settings:
     config = tmp_path / "relais.toml"
     config.write_text(CONFIG, encoding="utf-8")
     return load_settings(config, env={"RELAIS_DATABASE": str(tmp_path / "relais.sqlite3")})
-
-
-@pytest.fixture
-def hands() -> Hands:
-    return Hands()
-
-
-@pytest.fixture
-async def relais(settings: Settings, hands: Hands) -> AsyncIterator[Relais]:
-    app = await open_relais(settings, clock=hands)
-    yield app
-    await app.close()
 
 
 async def a_centre(relais: Relais) -> dict[str, int]:

@@ -25,7 +25,6 @@ from tests.appointment_person_kit import (
     PARIS,
     TUESDAY,
     appointment_hands,  # noqa: F401  (the fixtures: relais, settings, hands)
-    appointment_relais,  # noqa: F401
     appointment_settings,  # noqa: F401
     book,
     change,

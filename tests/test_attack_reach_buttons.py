@@ -4,33 +4,15 @@ before its fix."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
-
-from bot.config import Settings
 from bot.core.domain import EventKind, Inbound
 from bot.reach import erasure_warning
-from bot.service import Relais, open_relais
+from bot.service import Relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import Hands
 from tests.test_desk_flows import marie_on_aminas_page
 from tests.test_erasure_warning import MIDWAY_ONBOARDING, WARNED_AT, deliver
-
-
-@pytest.fixture
-def hands() -> Hands:
-    return Hands()
-
-
-@pytest.fixture
-async def relais(settings: Settings, hands: Hands) -> AsyncIterator[Relais]:
-    """Relais on a real SQLite file, with a clock the test moves."""
-    app = await open_relais(settings, clock=hands)
-    yield app
-    await app.close()
-
 
 STALE = "Ce bouton ne marche plus. Voici la question en cours."
 

@@ -7,7 +7,6 @@ Relais, a cancelled appointment pressed again: clear answers, nothing lost."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from bot.config import Settings, load_settings
 from bot.core.domain import EventKind, Inbound
 from bot.privacy import export
 from bot.reach.delivery import take_due
-from bot.service import Relais, open_relais
+from bot.service import Relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import NOW, Hands
 from tests.test_volunteers import AMINA_IN_PARIS, join, person_id
@@ -48,18 +47,6 @@ def settings(tmp_path: Path) -> Settings:
     config = tmp_path / "relais.toml"
     config.write_text(CONFIG, encoding="utf-8")
     return load_settings(config, env={"RELAIS_DATABASE": str(tmp_path / "relais.sqlite3")})
-
-
-@pytest.fixture
-def hands() -> Hands:
-    return Hands()
-
-
-@pytest.fixture
-async def relais(settings: Settings, hands: Hands) -> AsyncIterator[Relais]:
-    app = await open_relais(settings, clock=hands)
-    yield app
-    await app.close()
 
 
 async def amina_and_marie(relais: Relais) -> tuple[Conversation, Conversation, int]:

@@ -7,11 +7,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-
-import pytest
 
 from bot.config import Settings
 from bot.core.domain import Button, EventKind, Inbound, Message
@@ -295,22 +292,9 @@ async def test_a_persons_page_fits_a_phone_and_the_plan_is_behind_a_button(
 # -- 3. a corrected CV comes back to the volunteer who sent it back -------------------------------
 
 
-@pytest.fixture
-def hands() -> Hands:
-    return Hands()
-
-
-@pytest.fixture
-async def evening_relais(settings: Settings, hands: Hands) -> AsyncIterator[Relais]:
-    app = await open_relais(settings, clock=hands)
-    yield app
-    await app.close()
-
-
 async def test_a_corrected_cv_tells_the_volunteer_who_sent_it_back_in_daytime(
-    evening_relais: Relais, hands: Hands
+    relais: Relais, hands: Hands
 ) -> None:
-    relais = evening_relais
     amina, amina_id = await beneficiary(relais, "amina", "Amina", cv=True)
     marie = await volunteer(relais, "marie", "Marie")
     await volunteer(relais, "paul", "Paul")

@@ -5,16 +5,12 @@ Nobody who stopped Relais is warned; who does not answer is erased on the day.""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
-
-from bot.config import Settings
 from bot.core.domain import EventKind, Inbound
 from bot.reach import erasure_warning
 from bot.reach.delivery import take_due
-from bot.service import Relais, open_relais
+from bot.service import Relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import NOW, Hands
 
@@ -29,19 +25,6 @@ MIDWAY_ONBOARDING = """
 > [Paris 11e]
 < Quel est votre prénom ?
 """
-
-
-@pytest.fixture
-def hands() -> Hands:
-    return Hands()
-
-
-@pytest.fixture
-async def relais(settings: Settings, hands: Hands) -> AsyncIterator[Relais]:
-    """Relais on a real SQLite file, with a clock the test moves."""
-    app = await open_relais(settings, clock=hands)
-    yield app
-    await app.close()
 
 
 async def deliver(relais: Relais, person: Conversation) -> str:

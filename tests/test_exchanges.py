@@ -9,15 +9,11 @@ handled kindly."""
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
-import pytest
-
-from bot.config import Settings
 from bot.core.domain import EventKind, Inbound
 from bot.reach.delivery import take_due
-from bot.service import Relais, open_relais
+from bot.service import Relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import NOW, Hands
 from tests.test_flow_my_data import my_files
@@ -174,23 +170,10 @@ async def test_a_reply_being_written_when_the_volunteer_ends_still_reaches_them(
     assert "« Je viens mardi »" in await deliver(relais, marie)
 
 
-@pytest.fixture
-def hands() -> Hands:
-    return Hands()
-
-
-@pytest.fixture
-async def evening(settings: Settings, hands: Hands) -> AsyncIterator[Relais]:
-    """Relais with a clock the test moves."""
-    app = await open_relais(settings, clock=hands)
-    yield app
-    await app.close()
-
-
 async def test_quiet_hours_hold_the_volunteer_s_message_until_the_morning(
-    evening: Relais, hands: Hands
+    relais: Relais, hands: Hands
 ) -> None:
-    amina, marie, amina_id = await amina_and_marie(evening)
+    amina, marie, amina_id = await amina_and_marie(relais)
     hands.now = NOW + timedelta(hours=10, minutes=30)  # Monday 21:30 in Paris
     await marie.play(
         f"""
@@ -200,11 +183,11 @@ async def test_quiet_hours_hold_the_volunteer_s_message_until_the_morning(
         < C'est le soir ou un jour de repos : Relais lui donnera votre message le 24 novembre 2026 à 08:30.
         """  # noqa: E501
     )
-    assert await deliver(evening, amina) == ""
+    assert await deliver(relais, amina) == ""
     hands.now = NOW + timedelta(hours=21, minutes=29)  # Tuesday 08:29
-    assert await deliver(evening, amina) == ""
+    assert await deliver(relais, amina) == ""
     hands.now = NOW + timedelta(hours=21, minutes=30)  # Tuesday 08:30
-    assert HELLO in await deliver(evening, amina)
+    assert HELLO in await deliver(relais, amina)
     # her answer, in the morning, is the answer to what she just did: no wait for her
     await amina.play("> [Répondre]\n> merci je viens\n< C'est envoyé.\n< Vous parlez français ?")
 

@@ -20,6 +20,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from bot.core.french import is_latin
 from bot.core.i18n import N_
+from bot.core.spelling import edit_distance
 
 # -- messages ----------------------------------------------------------------------------
 # Short, one idea each, and they say what to write: people read them on a phone, often in a
@@ -552,20 +553,6 @@ _WEEKDAYS = {
 }
 
 
-def _one_slip(typed: str, word: str) -> bool:
-    """One letter wrong, missing, added or two swapped (not a different word)."""
-    if abs(len(typed) - len(word)) > 1:
-        return False
-    if len(typed) == len(word):
-        diff = [i for i, (a, b) in enumerate(zip(typed, word, strict=True)) if a != b]
-        swapped = len(diff) == 2 and diff[1] == diff[0] + 1
-        return len(diff) == 1 or (
-            swapped and typed[diff[0]] == word[diff[1]] and typed[diff[1]] == word[diff[0]]
-        )
-    short, long_ = sorted((typed, word), key=len)
-    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
-
-
 def names_a_day(typed: str) -> bool:
     """Whether a normalised answer names a month or a day ("pas avant décembre", "demain"):
     then it is a date, not a "no" to the question."""
@@ -653,7 +640,7 @@ def _read_date(
         return Invalid(T_DATE_INCOMPLETE) if weekdays else Invalid(T_DATE)
     if len(tokens) == 1 and tokens[0] not in _RELATIVE_DAYS and len(tokens[0]) >= 5:
         # "demian", "aujourdui": a word for a day typed with a slip
-        close = [w for w in _RELATIVE_DAYS if _one_slip(tokens[0], w)]
+        close = [w for w in _RELATIVE_DAYS if edit_distance(tokens[0], w, 1) <= 1]
         tokens = close[:1] if len(close) == 1 else tokens
     if len(tokens) == 1 and tokens[0] in _RELATIVE_DAYS:
         return today + timedelta(days=_RELATIVE_DAYS[tokens[0]])

@@ -10,8 +10,9 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from bot.offers import profile_index
 from bot.storage.queries import Queries, dump_json, to_text
 
 
@@ -39,6 +40,12 @@ class CorrectionQueries(CorrectionReadQueries):
 
     _profiles: dict[int, dict[str, str]]  # see storage.Tx
 
+    if TYPE_CHECKING:  # storage.offers.OfferQueries, mixed in beside this one in storage.Tx
+
+        async def refresh_offer_profile(
+            self, person_id: int, profile: Mapping[str, Any]
+        ) -> None: ...
+
     async def set_answers(self, person_id: int, values: Mapping[str, Any]) -> None:
         """Write some of a person's saved answers (None: the answer is removed), the others
         left as they are."""
@@ -55,6 +62,13 @@ class CorrectionQueries(CorrectionReadQueries):
                 " ON CONFLICT (person_id, key)"
                 " DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
                 (person_id, key, dump_json(value), now),
+            )
+        if profile_index.KEYS & values.keys():
+            texts = await self._fetchall(
+                "SELECT key, value FROM profile WHERE person_id = ?", (person_id,)
+            )
+            await self.refresh_offer_profile(
+                person_id, {str(t["key"]): json.loads(t["value"]) for t in texts}
             )
 
     async def correction_draft(self, volunteer_id: int) -> Draft | None:

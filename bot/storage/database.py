@@ -27,6 +27,7 @@ import aiosqlite
 
 from bot.core.clock import Clock, utc_now
 from bot.core.domain import Person, State
+from bot.offers import profile_index
 from bot.privacy.private_files import prepare_database
 from bot.storage.appointments import AppointmentQueries
 from bot.storage.corrections import CorrectionQueries
@@ -35,6 +36,7 @@ from bot.storage.exchanges import ExchangeQueries
 from bot.storage.export import ExportQueries
 from bot.storage.journal import DroppedUpdates, JournalQueries, PendingUpdate
 from bot.storage.keyboards import KeyboardQueries
+from bot.storage.offers import OfferQueries
 from bot.storage.outbox import OUTBOX_STATES, OutboxItem, OutboxQueries
 from bot.storage.people import STATE_COLUMNS, PersonReadQueries
 from bot.storage.queries import StorageError, dump_json, to_text
@@ -67,6 +69,8 @@ JOURNAL_SIZE_LIMIT = 1024 * 1024
 # event loop's thread (bot.storage.database.InlineWriter)
 CHECKPOINT_PAGES = 1000
 ANALYSIS_LIMIT = 400
+# people whose offer_profiles row is made per transaction after the offers' migration
+INDEX_BATCH = 500
 
 # an erased person's id is never given again (old buttons and audit lines name it): above
 # every id in use and every id the audit log still names
@@ -234,6 +238,7 @@ class Storage:
             storage = cls(conn, clock, path.with_name(path.name + "-wal"))
             storage._checkpoint_bytes = CHECKPOINT_PAGES * int(await _pragma(conn, "page_size"))
             await storage._migrate(find_migrations(migrations_dir))
+            await storage._index_waiting_profiles()
             await storage.checkpoint()
             # opened once the schema is up to date: it reads beside the writer (WAL)
             storage._reader = await open_reader(path, BUSY_TIMEOUT_MS)
@@ -241,6 +246,19 @@ class Storage:
             await conn.close()
             raise
         return storage
+
+    async def _index_waiting_profiles(self) -> None:
+        """Make what matching reads of people who answered before offers existed (once, after
+        the migration that brought offers), a few hundred per transaction."""
+        known = await _pragma(
+            self._conn, "table_list('offer_profiles_todo')"
+        )  # absent from a schema of other migrations (tests of the runner)
+        if known is None:
+            return
+        while True:
+            async with self.transaction() as tx:
+                if not await tx.index_waiting_profiles(INDEX_BATCH):
+                    return
 
     async def close(self) -> None:
         """Close both connections (waits for a transaction and a read in progress), with the
@@ -471,6 +489,7 @@ class Tx(
     ReachQueries,
     ExchangeQueries,
     AppointmentQueries,
+    OfferQueries,
 ):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 
@@ -577,6 +596,8 @@ class Tx(
                 "DELETE FROM profile WHERE person_id = ? AND key = ?", (person.id, key)
             )
         self._profiles[person_id] = written
+        if any(stored.get(k) != written.get(k) for k in profile_index.KEYS):
+            await self.refresh_offer_profile(person_id, state.profile)
 
     async def find_person(self, channel: str, external_id: str) -> Person | None:
         """The person, or None if they never wrote; does not touch last_seen_at."""

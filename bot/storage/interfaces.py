@@ -28,11 +28,14 @@ if TYPE_CHECKING:
         Role,
         TeamMember,
     )
+    from bot.offers.domain import Broadcast, Offer, OfferDetails
+    from bot.offers.matching import Candidate
     from bot.reach.started import NewStarted, Started
     from bot.storage.corrections import Draft
     from bot.storage.erasure import Gone
     from bot.storage.export import Access, HelpAsked, PersonDates
     from bot.storage.journal import DroppedUpdates, PendingUpdate
+    from bot.storage.offers import MatchCounts
     from bot.storage.outbox import OutboxItem
     from bot.storage.reach import Silent
     from bot.storage.stats import PeopleCounts
@@ -758,6 +761,73 @@ class Appointments(AppointmentReads, Protocol):
         ...
 
 
+class OfferReads(Protocol):
+    """What is read of job offers, and whom they fit."""
+
+    async def offer(self, offer_id: int) -> Offer | None:
+        """An offer by id."""
+        ...
+
+    async def offers_of(self, centre: str, states: tuple[str, ...] = ()) -> list[Offer]:
+        """A centre's offers (in these states, if given), newest first."""
+        ...
+
+    async def offer_match_counts(self, offer: Offer) -> MatchCounts:
+        """How many people of its centre the offer fits now, not counting those it was sent to."""
+        ...
+
+    async def offer_candidates(
+        self, offer: Offer, near: bool = False, limit: int | None = None
+    ) -> list[Candidate]:
+        """The people the offer fits (near: and those who miss one criterion)."""
+        ...
+
+    async def broadcast(self, broadcast_id: int) -> Broadcast | None:
+        """A broadcast by id."""
+        ...
+
+
+class Offers(OfferReads, Protocol):
+    """Job offers: entered, vetted, edited, closed, expired; broadcast to whom they fit."""
+
+    async def add_offer(self, centre: str, details: OfferDetails, created_by: int | None) -> Offer:
+        """Record a new offer (a draft until vetted)."""
+        ...
+
+    async def edit_offer(
+        self, offer_id: int, details: OfferDetails, version: int, state: str
+    ) -> Offer | None:
+        """Rewrite an offer still at `version` (else None); its version grows."""
+        ...
+
+    async def set_offer_state(self, offer_id: int, state: str, by: int | None) -> bool:
+        """Vet, close or reopen an offer; False if it was already in that state."""
+        ...
+
+    async def expire_offers(self, today: date) -> list[int]:
+        """Mark expired every open offer whose last day is before `today`."""
+        ...
+
+    async def queue_broadcast(
+        self,
+        offer: Offer,
+        volunteer_id: int | None,
+        include_unchecked: bool,
+        not_before: datetime,
+        expires_at: datetime,
+    ) -> Broadcast:
+        """Queue the offer once for everyone it fits now, at the lowest priority."""
+        ...
+
+    async def index_waiting_profiles(self, limit: int) -> int:
+        """Index up to `limit` people who answered before offers existed; how many."""
+        ...
+
+    async def refresh_offer_profile(self, person_id: int, profile: Mapping[str, Any]) -> None:
+        """Rewrite what matching reads of a person from their answers."""
+        ...
+
+
 class Transaction(
     People,
     Corrections,
@@ -771,6 +841,7 @@ class Transaction(
     HelpRequests,
     Exchanges,
     Appointments,
+    Offers,
     Outcomes,
     Audit,
     Stats,
@@ -789,6 +860,7 @@ class Reading(
     HelpRequestReads,
     ExchangeReads,
     AppointmentReads,
+    OfferReads,
     OutcomeReads,
     AuditReads,
     Stats,

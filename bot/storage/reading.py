@@ -27,6 +27,7 @@ from bot.storage.appointments import AppointmentReadQueries
 from bot.storage.corrections import CorrectionReadQueries
 from bot.storage.exchanges import ExchangeReadQueries
 from bot.storage.export import ExportQueries
+from bot.storage.offers import OfferReadQueries
 from bot.storage.people import PersonReadQueries
 from bot.storage.queries import StorageError
 from bot.storage.stats import StatsQueries
@@ -101,6 +102,7 @@ class ReadTx(
     ExchangeReadQueries,
     CorrectionReadQueries,
     AppointmentReadQueries,
+    OfferReadQueries,
 ):
     """The reads, valid only inside their `Storage.reading()` block: one snapshot."""
 

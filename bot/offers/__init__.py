@@ -1,0 +1,2 @@
+"""Job offers: volunteers vet and broadcast offers, matched beneficiaries answer, interest is
+relayed."""

@@ -208,7 +208,7 @@ async def test_cora_vets_it_marie_changes_it_and_it_must_be_vetted_again(relais:
         > [Modifier]
         < Modifier l'offre n° {offer.id} : choisissez ce qui change.
         < Que voulez-vous changer ?
-        > [Salaire, description, candidature]
+        > [Salaire et description]
         < Le salaire
         > 12 € brut de l'heure
         < Quelques mots

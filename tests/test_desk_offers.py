@@ -16,7 +16,7 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.core.domain import EventKind, Inbound
-from bot.offers import expiry
+from bot.offers import expiry, wording
 from bot.offers.domain import Offer, OfferDetails
 from bot.service import Relais
 from bot.testing.conversation import Conversation
@@ -26,6 +26,7 @@ from tests.test_volunteers import join, person_id
 CONFIG = """
 [general]
 languages = ["fr", "en"]
+admins = ["4242"]
 
 [offers]
 volunteers_vet = ["lyon"]
@@ -467,3 +468,49 @@ async def test_offers_expire_the_day_after_their_last_day(relais: Relais, hands:
     assert await expiry.sweep(relais, NOW + timedelta(days=1)) == 0  # idempotent
     states = {o.id: o.state for o in await offers_of(relais)}
     assert states == {today.id: "expired", later.id: "draft"}
+
+
+async def test_someone_of_several_centres_picks_the_offer_s_centre_first(relais: Relais) -> None:
+    boss = Conversation(relais, user="4242")  # an admin: every centre
+    await boss.play(
+        """
+        > /start
+        > [Français]
+        > /offre
+        < Une offre pour quel centre ?
+        < [Paris 11e]
+        < [Lyon Part-Dieu]
+        > [Lyon]
+        < Nouvelle offre d'emploi pour Lyon Part-Dieu
+        < Quel est le poste ?
+        > /cancel
+        < rien n'a changé
+        """
+    )
+    assert await offers_of(relais, "lyon") == []
+
+
+def test_the_offer_reads_in_the_person_s_language_with_the_volunteer_s_words_in_french(
+    relais: Relais,
+) -> None:
+    offer = Offer(1, "paris11", CLEANER, "vetted", None, None, 1, NOW)
+    english = wording.beneficiary_text(relais.catalogs.get("en"), offer, proposable=False)
+    assert english.splitlines() == [
+        "💼 Agent d'entretien",
+        "Employer: Mairie de Montreuil (City hall)",
+        "Place: Montreuil (93100)",
+        "Contract: CDD (fixed-term) of 6 months, part time",
+        "Hours: early morning, in the evening",
+        "Job: Cleaning",
+        "Required: a little French, some work experience",
+        "Pay: SMIC",
+        "",
+        "Nettoyage des écoles le matin tôt et le soir.",
+        "",
+        "Offer open until 31 December 2026",
+        "First show your CV to a volunteer.",
+    ]
+    # how the employer wants candidates is for volunteers only
+    french = wording.beneficiary_text(relais.catalogs.get("fr"), offer)
+    assert "rh@montreuil" not in french + english
+    assert "Montrez d'abord votre CV" not in french

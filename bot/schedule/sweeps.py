@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.appointments import agenda
+from bot.offers import expiry
 from bot.reach import erasure_warning
 
 if TYPE_CHECKING:
@@ -50,4 +51,6 @@ def sweeps() -> tuple[Sweep, ...]:
         # the volunteers' agenda of the day, queued ahead of `agenda_at` (a minute or two at
         # most after it for an appointment booked at the last moment)
         Sweep("appointment_agenda", 120, agenda.sweep, first_after_seconds=30),
+        # job offers past their last day (local date) are no longer open
+        Sweep("offer_expiry", expiry.EVERY_SECONDS, expiry.sweep, first_after_seconds=45),
     )

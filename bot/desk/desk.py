@@ -57,6 +57,7 @@ from bot.desk.context import (
 )
 from bot.desk.domain import Access, Role, person_name
 from bot.desk.router import Need, Registry, Router
+from bot.offers import relay as offer_relay
 from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
 from bot.storage.interfaces import Reading
@@ -97,6 +98,7 @@ CAPABILITIES = (
     exchanges.router,
     help_requests.router,
     outcomes.router,
+    offer_relay.router,
     booking.router,
     appointment_screen.router,
     agenda_list.router,

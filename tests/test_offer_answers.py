@@ -104,6 +104,7 @@ async def test_interested_then_relayed_sent_to_the_employer_and_hired(relais: Re
     job = await offer(relais, by="marie")
     await broadcast(relais, job)
     await deliver(relais, amina)
+    offer_buttons = list(amina.buttons)
     await amina.play(
         f"""
         > [Ça m'intéresse]
@@ -121,10 +122,14 @@ async def test_interested_then_relayed_sent_to_the_employer_and_hired(relais: Re
     assert "Comment postuler : CV par courriel à rh@montreuil.example" in text
     assert "[cv_pdf:" in text
     assert marie.labels() == ["📨 Envoyée à l'employeur", "Voir la fiche"]
+    relay_buttons = list(marie.buttons)
     await marie.press("Envoyée à l'employeur")
     assert "la candidature d'Amina est envoyée à l'employeur" in marie.text
+    result_buttons = list(marie.buttons)
+    marie.buttons = relay_buttons
     await marie.press("Envoyée à l'employeur")  # an old button pressed again
     assert "déjà notée comme envoyée" in marie.text
+    marie.buttons = result_buttons
     await marie.press("Embauché")
     assert "Bravo ! Amina est embauché·e pour « Agent d'entretien »." in marie.text
     assert await send_state(relais, job, "amina") == ("interested", "", "hired")
@@ -136,14 +141,17 @@ async def test_interested_then_relayed_sent_to_the_employer_and_hired(relais: Re
     assert [(o.kind, o.contract, o.confirmed) for o in outcomes] == [("job", "cdd", True)]
     assert not followup.searching
     # pressed twice: one outcome
+    marie.buttons = result_buttons
     await marie.press("Embauché")
     assert "déjà noté" in marie.text
     # the same press, again, from a fresh screen: no second outcome either
     async with relais.storage.reading() as reads:
         assert len(await reads.outcomes_of(state.person.id)) == 1
-    # a hire: Amina's search ended, a second "interested" tells nobody again
+    # a second "interested" on the offer tells nobody again
+    amina.buttons = offer_buttons
     await amina.press("Ça m'intéresse")
-    assert "C'est déjà noté" in amina.text
+    assert "C'est déjà noté : cette offre vous intéresse." in amina.text
+    assert await deliver(relais, marie) == ""
 
 
 async def test_the_team_gets_the_task_when_nobody_entered_the_offer(relais: Relais) -> None:

@@ -14,6 +14,7 @@ from bot.core.i18n import Translator
 from bot.desk import notices
 from bot.flows.model import FlowError, FlowSet
 from bot.offers import message as offer
+from bot.offers import nudges as offer_nudges
 from bot.offers import relay as offer_relay
 from bot.reach import centre_message, erasure_warning
 from bot.reach.pressed import Answered, Pressing, Replied
@@ -107,6 +108,25 @@ KINDS: dict[str, Kind] = {
         choices=offer.CHOICES,
         once=False,
         read=offer.read,
+        hold=offer.hold,
+    ),
+    # the week's offers not answered, and "any news?" after "interested": in the weekly cap
+    offer_nudges.DIGEST: Kind(
+        offer_nudges.digest_render,
+        offer_nudges.digest_press,
+        still_due=offer_nudges.digest_still_due,
+        choices=offer_nudges.DIGEST_CHOICES,
+        once=False,
+        read=offer_nudges.digest_read,
+        hold=offer.hold,
+    ),
+    offer_nudges.FOLLOWUP: Kind(
+        offer_nudges.followup_render,
+        offer_nudges.followup_press,
+        still_due=offer_nudges.followup_still_due,
+        choices=offer_nudges.FOLLOWUP_CHOICES,
+        once=False,
+        read=offer_nudges.followup_read,
         hold=offer.hold,
     ),
     # an interested candidate, for the volunteer who sends them on (read when it goes)

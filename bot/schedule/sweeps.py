@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.appointments import agenda
+from bot.offers import nudges as offer_nudges
 from bot.reach import erasure_warning
 
 if TYPE_CHECKING:
@@ -50,4 +51,8 @@ def sweeps() -> tuple[Sweep, ...]:
         # the volunteers' agenda of the day, queued ahead of `agenda_at` (a minute or two at
         # most after it for an appointment booked at the last moment)
         Sweep("appointment_agenda", 120, agenda.sweep, first_after_seconds=30),
+        # job offers: the weekly digest (from its hour on its day, once a week per person)
+        # and "any news?" some days after "interested"
+        Sweep("offer_digest", 600, offer_nudges.digest_sweep, first_after_seconds=120),
+        Sweep("offer_followup", 600, offer_nudges.followup_sweep, first_after_seconds=150),
     )

@@ -7,6 +7,7 @@ or expired offer is never delivered and its buttons say so; forged buttons are s
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -371,3 +372,42 @@ def test_the_offer_survives_its_params() -> None:
     back = message.from_params(message.to_params(job, True))
     assert back is not None
     assert back.details == replace(CLEANER, how_to_apply="")
+
+
+async def test_offers_are_in_my_data_and_go_with_the_person(relais: Relais) -> None:
+    marie = await join(relais, "marie", "paris11")
+    amina = await amina_with_an_offer(relais)
+    job = await offer(relais, by="marie")
+    await broadcast(relais, job)
+    await deliver(relais, amina)
+    offer_buttons = list(amina.buttons)
+    await amina.press("Ça m'intéresse")
+    await deliver(relais, marie)
+    await marie.press("Envoyée à l'employeur")
+    readable = await relais.document("test", "amina", "my_data_txt")
+    assert readable is not None
+    text = readable.data.decode("utf-8")
+    assert "■ Offres d'emploi\nVous recevez les offres d'emploi qui vous correspondent." in text
+    assert "« Agent d'entretien » (Mairie de Montreuil, Montreuil) : ça vous intéresse" in text
+    assert "candidature envoyée à l'employeur le 7 décembre 2026" in text
+    as_json = await relais.document("test", "amina", "my_data_json")
+    assert as_json is not None
+    data = json.loads(as_json.data)
+    assert data["job_offers"]["receive"] is True
+    assert [(s["offer"], s["answer"]) for s in data["job_offers"]["sent"]] == [
+        (job.id, "interested")
+    ]
+    # "Tout effacer": nothing of her answers to offers is left
+    amina_id = await fits(relais, "amina")
+    amina.buttons = offer_buttons
+    await amina.press("Ne plus recevoir")  # an offer_choices row too
+    async with relais.storage.transaction() as tx:
+        assert await tx.erase_person(amina_id, "erased", amina_id)
+    async with relais.storage.reading() as reads:
+        for table in ("offer_sends", "offer_profiles", "offer_choices", "started_messages"):
+            column = "subject_id" if table == "started_messages" else "person_id"
+            rows = await reads._fetchall(  # the raw rows are what is checked
+                f"SELECT 1 FROM {table} WHERE {column} = ?", (amina_id,)
+            )
+            assert rows == [], table
+        assert await reads.offer(job.id) is not None  # the offer itself stays

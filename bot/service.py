@@ -10,6 +10,7 @@ from datetime import date, datetime
 
 from bot.appointments import messages as appointment_messages
 from bot.appointments import mine as my_appointments
+from bot.offers import mine as my_offers
 from bot.appointments import typed as typed_appointment
 from bot.appointments.calendar_file import calendar_file
 from bot.config import Settings
@@ -113,6 +114,10 @@ class Relais:
                 world.centres,
                 reply,
                 world.now,
+            )
+            # "Offres d'emploi": the offers to answer, and offers turned on or off
+            reply = await my_offers.shown(
+                tx, self.catalogs.get(new_state.person.locale), new_state.person, reply, world
             )
             if event.kind == EventKind.COMMAND and event.command == "help":
                 # volunteers also read the commands of their role

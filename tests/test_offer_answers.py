@@ -411,3 +411,50 @@ async def test_offers_are_in_my_data_and_go_with_the_person(relais: Relais) -> N
             )
             assert rows == [], table
         assert await reads.offer(job.id) is not None  # the offer itself stays
+
+
+async def test_the_menu_shows_the_offers_to_answer_and_turns_offers_on_again(
+    relais: Relais,
+) -> None:
+    amina = await amina_with_an_offer(relais)
+    job = await offer(relais)
+    await broadcast(relais, job)
+    await deliver(relais, amina)
+    await amina.press("Ne plus recevoir")
+    await amina.press("Offres d'emploi")
+    text = amina.text
+    assert text.startswith(
+        "✅ Offres d'emploi\nVous ne recevez plus d'offres d'emploi.\nCes offres attendent votre réponse :\n"
+        "💼 Agent d'entretien\n"
+    )
+    assert text.endswith(
+        "Voulez-vous recevoir les offres d'emploi qui vous correspondent ?\n"
+        "[Oui, je veux les recevoir]\n[Non, plus d'offres]"
+    )
+    await amina.play(
+        f"""
+        > [Oui, je veux les recevoir]
+        < C'est noté : vous recevrez les offres d'emploi qui vous correspondent.
+        < {MENU}
+        """
+    )
+    other = await offer(relais, replace(CLEANER, title="Agent de propreté"))
+    assert await broadcast(relais, other) == 1
+    # the offer shown by the menu is answered with its own buttons
+    await amina.press("Offres d'emploi")
+    buttons_of(amina, "💼 Agent d'entretien")
+    await amina.press("Ça m'intéresse")
+    assert "Un bénévole de votre centre va vous rappeler" in amina.text
+    assert await send_state(relais, job, "amina") == ("interested", "", "")
+    await amina.press("Non, plus d'offres")
+    assert "vous ne recevrez plus d'offres d'emploi" in amina.text
+    assert await deliver(relais, amina) == ""  # the waiting one is dropped
+
+
+async def test_the_menu_says_when_no_offer_waits(relais: Relais) -> None:
+    amina = await amina_with_an_offer(relais)
+    await amina.press("Offres d'emploi")
+    assert amina.text.startswith(
+        "✅ Offres d'emploi\nVous recevez les offres d'emploi qui vous correspondent.\n"
+        "Aucune offre n'attend votre réponse."
+    )

@@ -10,7 +10,6 @@ from datetime import date, datetime
 
 from bot.appointments import messages as appointment_messages
 from bot.appointments import mine as my_appointments
-from bot.offers import mine as my_offers
 from bot.appointments import typed as typed_appointment
 from bot.appointments.calendar_file import calendar_file
 from bot.config import Settings
@@ -28,6 +27,7 @@ from bot.documents.maker import Document, Documents, NoDocument
 from bot.fairness.repeats import RecentDocuments
 from bot.flows.loader import load_flows
 from bot.flows.model import FlowSet
+from bot.offers import mine as my_offers
 from bot.privacy import erasure, retention
 from bot.privacy import export as data_export
 from bot.reach import buttons as started_buttons

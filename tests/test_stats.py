@@ -16,8 +16,8 @@ from bot.core.domain import Centre
 from bot.core.i18n import Catalogs, Translator
 from bot.desk.stats import TOTAL, CentreFigures, compute, format_text, to_csv
 from bot.offers.domain import SOURCES
-from bot.storage.offer_sends import OFFER_FIGURES
 from bot.storage.database import Storage, to_text
+from bot.storage.offer_sends import OFFER_FIGURES
 from bot.testing.moment import NOW
 from tests.conftest import CONFIG_TWO_CENTRES, ROOT
 

@@ -36,7 +36,9 @@ async def seed(relais: Relais) -> None:
     olena = await beneficiary(relais, "olena", OLENA)
     await fits(relais, "olena")
     first = await offer(relais, by="marie")
-    second = await offer(relais, replace(CLEANER, title="Agent de propreté", source="france_travail"))
+    second = await offer(
+        relais, replace(CLEANER, title="Agent de propreté", source="france_travail")
+    )
     async with relais.storage.transaction() as tx:
         await tx.add_offer("paris11", replace(CLEANER, title="Brouillon"), None)
         await tx.add_offer("lyon", replace(CLEANER, source="company"), None)

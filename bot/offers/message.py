@@ -50,7 +50,9 @@ T_INTERESTED_CV = N_(
     "C'est noté ! Un bénévole de votre centre va vous contacter. Montrez-lui d'abord votre CV :"
     " il faut qu'il soit vérifié avant de l'envoyer à l'employeur."
 )
-T_ALREADY_INTERESTED = N_("C'est déjà noté : cette offre vous intéresse. Un bénévole va vous rappeler.")
+T_ALREADY_INTERESTED = N_(
+    "C'est déjà noté : cette offre vous intéresse. Un bénévole va vous rappeler."
+)
 T_DECLINED = N_("C'est noté. Pourquoi ? (si vous voulez)")
 B_HOURS = N_("Les horaires")
 B_DISTANCE = N_("Trop loin")

@@ -274,9 +274,7 @@ async def followup_read(tx: Tx, started: Started) -> ReadNow | None:
 def followup_render(t: Translator, started: Started) -> Message:
     """ "Avez-vous des nouvelles ?" with its four answers."""
     p = started.params
-    text = t.gettext(
-        T_FOLLOWUP, title=str(p.get("title", "")), employer=str(p.get("employer", ""))
-    )
+    text = t.gettext(T_FOLLOWUP, title=str(p.get("title", "")), employer=str(p.get("employer", "")))
     rows = tuple(
         (Button(t.gettext(label), started.button_data(choice)),)
         for choice, label in (

@@ -37,7 +37,9 @@ RESULTS = ("interview", "hired", "not_retained")
 OUTCOME_CONTRACT = {"cdi": "cdi", "cdd": "cdd", "interim": "interim", "iae": "iae"}
 SEASONAL_CONTRACT = "cdd"
 
-T_RELAY = N_("🤝 {name} (n° {number}) est intéressé·e par l'offre « {title} » ({employer}, {town}).")
+T_RELAY = N_(
+    "🤝 {name} (n° {number}) est intéressé·e par l'offre « {title} » ({employer}, {town})."
+)
 T_PHONE = N_("Téléphone : {phone}")
 T_NO_PHONE = N_("Pas de téléphone donné : écrivez-lui depuis sa fiche.")
 T_CV_CHECKED = N_("Son CV est vérifié : le voici, à envoyer à l'employeur.")
@@ -45,7 +47,9 @@ T_CV_NOT_CHECKED = N_(
     "Son CV n'est pas encore vérifié : voyez-le avec la personne avant de l'envoyer."
 )
 T_HOW = N_("Comment postuler : {how}")
-T_THEN = N_("Quand la candidature est envoyée à l'employeur, appuyez sur « Envoyée à l'employeur ».")
+T_THEN = N_(
+    "Quand la candidature est envoyée à l'employeur, appuyez sur « Envoyée à l'employeur »."
+)
 B_SENT = N_("📨 Envoyée à l'employeur")
 B_PAGE = N_("Voir la fiche")
 T_WITHDRAWN = N_("{name} ({centre}) n'est finalement plus intéressé·e par l'offre « {title} ».")
@@ -209,7 +213,9 @@ async def _candidacy(ctx: Ctx, call: Call) -> tuple[Offer, Any, OfferSend] | Non
 def _result_buttons(ctx: Ctx, offer_id: int, person_id: int) -> tuple[tuple[Button, ...], ...]:
     t = ctx.t
     return (
-        tuple(Button(t.gettext(B_RESULTS[r]), build("oy", offer_id, person_id, r)) for r in RESULTS),
+        tuple(
+            Button(t.gettext(B_RESULTS[r]), build("oy", offer_id, person_id, r)) for r in RESULTS
+        ),
         (Button(t.gettext(B_PAGE), build("p", person_id)),),
     )
 

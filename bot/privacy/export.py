@@ -669,7 +669,9 @@ class OffersSource:
                 "sent": [
                     {
                         "offer": s.offer_id,
-                        "title": offers[s.offer_id].details.title if offers.get(s.offer_id) else None,
+                        "title": offers[s.offer_id].details.title
+                        if offers.get(s.offer_id)
+                        else None,
                         "answer": s.answer or None,
                         "reason": s.reason or None,
                         "answered_at": _iso(s.answered_at),

@@ -148,13 +148,13 @@ class OfferSendReadQueries(Queries):
         row = await self._fetchone(
             "SELECT"
             " (SELECT count(*) FROM offers WHERE centre IN (SELECT value FROM json_each(?))"
-            f"  AND created_at >= ? AND created_at < ?) AS received,"
+            "  AND created_at >= ? AND created_at < ?) AS received,"
             " (SELECT count(*) FROM offers WHERE centre IN (SELECT value FROM json_each(?))"
-            f"  AND vetted_at >= ? AND vetted_at < ?) AS vetted,"
+            "  AND vetted_at >= ? AND vetted_at < ?) AS vetted,"
             " (SELECT count(DISTINCT b.offer_id) FROM offer_broadcasts b"
             "  JOIN offers o ON o.id = b.offer_id"
             "  WHERE o.centre IN (SELECT value FROM json_each(?))"
-            f"  AND b.started_at >= ? AND b.started_at < ?) AS sent",
+            "  AND b.started_at >= ? AND b.started_at < ?) AS sent",
             (centres_json, first, after) * 3,
         )
         assert row is not None

@@ -458,3 +458,34 @@ async def test_the_menu_says_when_no_offer_waits(relais: Relais) -> None:
         "✅ Offres d'emploi\nVous recevez les offres d'emploi qui vous correspondent.\n"
         "Aucune offre n'attend votre réponse."
     )
+
+
+async def test_someone_who_moved_to_another_centre_cannot_answer_the_old_one(
+    relais: Relais,
+) -> None:
+    marie = await join(relais, "marie", "paris11")
+    amina = await amina_with_an_offer(relais)
+    job = await offer(relais, by="marie")
+    await broadcast(relais, job)
+    await deliver(relais, amina)
+    async with relais.storage.transaction() as tx:
+        await tx._execute("UPDATE persons SET centre = 'lyon' WHERE external_id = 'amina'")
+    await amina.press("Ça m'intéresse")
+    assert "Cette offre est celle de votre ancien centre." in amina.text
+    assert await send_state(relais, job, "amina") == ("", "", "")
+    assert await deliver(relais, marie) == ""
+
+
+async def test_a_volunteer_removed_from_the_team_gets_no_relay_task(relais: Relais) -> None:
+    marie = await join(relais, "marie", "paris11")
+    amina = await amina_with_an_offer(relais)
+    job = await offer(relais, by="marie")
+    await broadcast(relais, job)
+    await deliver(relais, amina)
+    await amina.press("Ça m'intéresse")
+    async with relais.storage.transaction() as tx:
+        found = await tx.find_person("test", "marie")
+        assert found is not None and found.id is not None
+        await tx._execute("DELETE FROM roles WHERE person_id = ?", (found.id,))
+        await tx.drop_pending_notices(found.id)
+    assert await deliver(relais, marie) == ""

@@ -14,7 +14,7 @@ relay task, bot/offers/relay.py), "Pas pour moi" (recorded, then the same messag
 optional one-tap reason: the hours, the distance, the kind of job, which later matching
 avoids), "Ne plus recevoir d'offres" (recorded; the menu's "Offres d'emploi" turns them on
 again). An answer can change (a mis-tap): the buttons are not "once". A press on a closed or
-expired offer says so and records nothing.
+expired offer, or by someone who moved to another centre since, says so and records nothing.
 """
 
 from __future__ import annotations
@@ -71,6 +71,10 @@ T_ALREADY_STOPPED = N_(
 )
 T_CLOSED = N_("Cette offre n'est plus disponible. Merci quand même !")
 T_EXPIRED = N_("Cette offre est terminée : sa date limite est passée.")
+T_OTHER_CENTRE = N_(
+    "Cette offre est celle de votre ancien centre. Pour les offres de votre centre, choisissez"
+    " « Offres d'emploi » dans le menu."
+)
 
 
 # -- the offer in params (read at delivery, rebuilt to render) ---------------------------------
@@ -132,6 +136,7 @@ async def still_due(tx: Tx, started: Started, now: datetime) -> bool:
     send = await tx.offer_send(number, person)
     return (
         offer is not None
+        and offer.centre == started.person.centre  # they may have moved since
         and offer.open_on(now.date())
         and send is not None
         and send.answer == ""
@@ -219,6 +224,9 @@ async def press(pressing: Pressing) -> Answered:
         return Answered((pressing.say(T_CLOSED),))
     if not offer.open_on(local_today(pressing)):
         return Answered((pressing.say(T_EXPIRED),))
+    if person.centre != offer.centre:
+        # they moved since: their new centre cannot send them to this employer
+        return Answered((pressing.say(T_OTHER_CENTRE),))
     if choice == YES:
         if not await tx.answer_offer(offer.id, person.id, "interested"):
             return Answered((pressing.say(T_ALREADY_INTERESTED),))

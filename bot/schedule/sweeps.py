@@ -42,6 +42,11 @@ async def _retention_at_start(relais: Relais, now: datetime) -> int:
     return await relais.purge(now, seconds=START_PURGE_SECONDS)
 
 
+async def _nothing(relais: Relais, now: datetime) -> int:
+    del relais, now
+    return 0
+
+
 def sweeps() -> tuple[Sweep, ...]:
     """Every sweep of the process (the channels' own wake-ups are added by the runtime)."""
     return (
@@ -53,6 +58,13 @@ def sweeps() -> tuple[Sweep, ...]:
         Sweep("appointment_agenda", 120, agenda.sweep, first_after_seconds=30),
         # job offers: the weekly digest (from its hour on its day, once a week per person)
         # and "any news?" some days after "interested"
-        Sweep("offer_digest", 600, offer_nudges.digest_sweep, first_after_seconds=120),
+        # (not at start-up: on a Monday it reads every waiting person, the scheduler does it)
+        Sweep(
+            "offer_digest",
+            600,
+            offer_nudges.digest_sweep,
+            first_after_seconds=120,
+            at_start=_nothing,
+        ),
         Sweep("offer_followup", 600, offer_nudges.followup_sweep, first_after_seconds=150),
     )

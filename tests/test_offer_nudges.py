@@ -155,3 +155,17 @@ async def test_nudges_count_in_the_weekly_cap(relais: Relais, hands: Hands) -> N
     assert await deliver(relais, amina) == ""  # three this week already: it waits
     hands.now += timedelta(days=2, seconds=1)
     assert "Avez-vous des nouvelles" in await deliver(relais, amina)
+
+
+async def test_nudges_wait_for_the_end_of_quiet_hours(relais: Relais, hands: Hands) -> None:
+    amina = await amina_with_an_offer(relais)
+    job = await offer(relais)
+    await broadcast(relais, job)
+    await deliver(relais, amina)
+    await amina.press("Ça m'intéresse")
+    # Monday 14 December, 21:00 in Paris: the follow-up is queued, and waits for the morning
+    hands.now += WEEK + timedelta(hours=11)
+    assert await nudges.followup_sweep(relais, relais.clock()) == 1
+    assert await deliver(relais, amina) == ""
+    hands.now += timedelta(hours=11, minutes=31)  # Tuesday 08:31
+    assert "Avez-vous des nouvelles" in await deliver(relais, amina)

@@ -9,7 +9,7 @@ vetted offers (300,000 offer_sends rows): a third of the sends delivered and not
 - the follow-up sweep (one batch of 500 "any news?" queued);
 - delivering one person's offer (take_due: still_due, read, the weekly cap's hold, render),
   median and p95 over 30 people;
-- the offers' funnel of /stats for every centre over a year (offer_funnel), of one centre,
+- the offers' funnel of /stats for every centre over a year (offers_stats), of one centre,
   and the whole of /stats for every centre (bot.desk.stats.compute, offers included).
 Timings are wall-clock on a shared machine: compare runs made on the same machine.
 """
@@ -156,14 +156,14 @@ async def main(people: int) -> None:
             for _ in range(5):
                 start = time.perf_counter()
                 async with relais.storage.reading() as reads:
-                    await reads.offer_funnel(centres, date(2026, 1, 1), date(2026, 12, 31))
+                    await reads.offers_stats(centres, date(2026, 1, 1), date(2026, 12, 31))
                 funnels.append(time.perf_counter() - start)
             print(f"offers' funnel of /stats, {CENTRES} centres, a year: {timed(funnels)}")
             one = []
             for _ in range(5):
                 start = time.perf_counter()
                 async with relais.storage.reading() as reads:
-                    await reads.offer_funnel(("c0",), date(2026, 1, 1), date(2026, 12, 31))
+                    await reads.offers_stats(("c0",), date(2026, 1, 1), date(2026, 12, 31))
                 one.append(time.perf_counter() - start)
             print(f"offers' funnel of one centre: {timed(one)}")
             whole = []

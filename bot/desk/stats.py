@@ -70,7 +70,7 @@ APPOINTMENT_LABELS = {
     "cancelled": N_("annulés"),
 }
 T_APPOINTMENTS = N_("Rendez-vous : {figures}")
-# the offers' funnel (bot.storage.offer_sends.offer_funnel)
+# the offers' funnel (bot.storage.offer_sends.offers_stats)
 OFFER_LABELS = {
     "received": N_("reçues"),
     "vetted": N_("vérifiées"),
@@ -174,7 +174,7 @@ async def _figures(
         if kind == "job":
             key = contract if contract in contracts else "unknown"
             contracts[key] += n
-    funnel, sources = await tx.offer_funnel(centres, start, end)
+    funnel, sources = await tx.offers_stats(centres, start, end)
     return CentreFigures(
         centre=centre,
         start=start,

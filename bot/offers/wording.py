@@ -9,6 +9,10 @@ the employer wants candidates (how_to_apply) is for volunteers only and never wr
 
 from __future__ import annotations
 
+from datetime import date
+
+from babel.dates import format_date
+
 from bot.core.i18n import N_, Translator
 from bot.offers.domain import (
     CONTRACT_LABELS,
@@ -35,6 +39,16 @@ T_LICENCE = N_("permis B")
 T_PAY = N_("Salaire : {pay}")
 T_UNTIL = N_("Offre valable jusqu'au {date}")
 T_SHOW_CV = N_("Montrez d'abord votre CV à un bénévole.")
+
+
+# English dates follow British conventions ("31 December 2026"), as appointments do
+# (bot/appointments/wording.py): day before month is what everyone in France reads
+_REGION = {"en": "en_GB"}
+
+
+def last_day(t: Translator, day: date) -> str:
+    """The offer's last day as the person's language writes it: "31 décembre 2026"."""
+    return format_date(day, format="long", locale=_REGION.get(t.locale, t.locale))
 
 
 def _lower_first(text: str) -> str:
@@ -88,7 +102,7 @@ def beneficiary_lines(t: Translator, offer: Offer, proposable: bool = True) -> l
         lines.append(t.gettext(T_PAY, pay=d.pay))
     if d.description:
         lines.extend(["", d.description])
-    lines.extend(["", t.gettext(T_UNTIL, date=t.date(d.expires_on))])
+    lines.extend(["", t.gettext(T_UNTIL, date=last_day(t, d.expires_on))])
     if not proposable:
         lines.append(t.gettext(T_SHOW_CV))
     return lines

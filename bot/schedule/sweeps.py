@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.appointments import agenda
+from bot.offers import expiry
 from bot.offers import nudges as offer_nudges
 from bot.reach import erasure_warning
 
@@ -56,6 +57,8 @@ def sweeps() -> tuple[Sweep, ...]:
         # the volunteers' agenda of the day, queued ahead of `agenda_at` (a minute or two at
         # most after it for an appointment booked at the last moment)
         Sweep("appointment_agenda", 120, agenda.sweep, first_after_seconds=30),
+        # job offers past their last day (local date) are no longer open
+        Sweep("offer_expiry", expiry.EVERY_SECONDS, expiry.sweep, first_after_seconds=45),
         # job offers: the weekly digest (from its hour on its day, once a week per person)
         # and "any news?" some days after "interested"
         # (not at start-up: on a Monday it reads every waiting person, the scheduler does it)

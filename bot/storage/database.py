@@ -36,6 +36,7 @@ from bot.storage.exchanges import ExchangeQueries
 from bot.storage.export import ExportQueries
 from bot.storage.journal import DroppedUpdates, JournalQueries, PendingUpdate
 from bot.storage.keyboards import KeyboardQueries
+from bot.storage.offer_desk import OfferDeskQueries
 from bot.storage.offer_sends import OfferSendQueries
 from bot.storage.offers import OfferQueries
 from bot.storage.outbox import OUTBOX_STATES, OutboxItem, OutboxQueries
@@ -492,6 +493,7 @@ class Tx(
     AppointmentQueries,
     OfferQueries,
     OfferSendQueries,
+    OfferDeskQueries,
 ):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 

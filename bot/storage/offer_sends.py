@@ -138,7 +138,7 @@ class OfferSendReadQueries(Queries):
         )
         return [(int(r["offer_id"]), int(r["person_id"])) for r in rows]
 
-    async def offer_funnel(
+    async def offers_stats(
         self, centres: Collection[str], start: date, end: date
     ) -> tuple[dict[str, int], dict[str, int]]:
         """The offers' funnel of these centres in [start, end] (OFFER_FIGURES: each counted

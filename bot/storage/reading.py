@@ -27,6 +27,7 @@ from bot.storage.appointments import AppointmentReadQueries
 from bot.storage.corrections import CorrectionReadQueries
 from bot.storage.exchanges import ExchangeReadQueries
 from bot.storage.export import ExportQueries
+from bot.storage.offer_desk import OfferDeskReadQueries
 from bot.storage.offer_sends import OfferSendReadQueries
 from bot.storage.offers import OfferReadQueries
 from bot.storage.people import PersonReadQueries
@@ -105,6 +106,7 @@ class ReadTx(
     AppointmentReadQueries,
     OfferReadQueries,
     OfferSendReadQueries,
+    OfferDeskReadQueries,
 ):
     """The reads, valid only inside their `Storage.reading()` block: one snapshot."""
 

@@ -16,7 +16,7 @@ import pytest
 
 from bot.config import Settings, load_settings
 from bot.core.domain import EventKind, Inbound
-from bot.offers import expiry, wording
+from bot.offers import entry, expiry, wording
 from bot.offers.domain import Offer, OfferDetails
 from bot.service import Relais
 from bot.testing.conversation import Conversation
@@ -514,3 +514,18 @@ def test_the_offer_reads_in_the_person_s_language_with_the_volunteer_s_words_in_
     french = wording.beneficiary_text(relais.catalogs.get("fr"), offer)
     assert "rh@montreuil" not in french + english
     assert "Montrez d'abord votre CV" not in french
+
+
+def test_the_flow_s_answers_and_the_offer_say_the_same() -> None:
+    for details in (CLEANER, replace(CLEANER, contract="cdi", contract_months=None, pay="")):
+        assert entry.from_answers(entry.to_answers(details)) == details
+        assert entry.problems(details, TODAY) == []
+    # a CDD length on a CDI is dropped by the flow (the answer stays from an earlier choice)
+    answers = {**entry.to_answers(CLEANER), "offer_contract": "cdi"}
+    assert entry.from_answers(answers) == replace(CLEANER, contract="cdi", contract_months=None)
+    wrong = replace(CLEANER, postcode="98000", expires_on=TODAY - timedelta(days=1))
+    assert [(p.field, p.msgid) for p in entry.problems(wrong, TODAY)] == [
+        ("postcode", "code postal inconnu"),
+        ("expires_on", "la date limite est déjà passée"),
+    ]
+    assert entry.from_answers({"offer_expires": "demain"}) is None

@@ -9,15 +9,19 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
+import pytest
+
 from bot.offers import nudges
 from bot.service import Relais
 from bot.testing.moment import Hands
 from tests.appointment_person_kit import (
+    AMINA,
+    OLENA,
     appointment_hands,  # noqa: F401  (the fixtures: relais, settings, hands)
     appointment_settings,  # noqa: F401
     deliver,
 )
-from tests.offer_person_kit import CLEANER, broadcast, offer, send_state
+from tests.offer_person_kit import CLEANER, beneficiary, broadcast, fits, offer, send_state
 from tests.test_offer_answers import MENU, amina_with_an_offer, buttons_of
 from tests.test_volunteers import join
 
@@ -169,3 +173,21 @@ async def test_nudges_wait_for_the_end_of_quiet_hours(relais: Relais, hands: Han
     assert await deliver(relais, amina) == ""
     hands.now += timedelta(hours=11, minutes=31)  # Tuesday 08:31
     assert "Avez-vous des nouvelles" in await deliver(relais, amina)
+
+
+async def test_the_digest_reads_everyone_a_page_at_a_time(
+    relais: Relais, hands: Hands, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    amina = await amina_with_an_offer(relais)
+    olena = await beneficiary(relais, "olena", OLENA)
+    await fits(relais, "olena")
+    fatou = await beneficiary(relais, "fatou", AMINA.replace("Amina", "Fatou"))
+    await fits(relais, "fatou")
+    job = await offer(relais)
+    await broadcast(relais, job)
+    await deliver(relais, amina)
+    await deliver(relais, olena)  # Fatou's is still in the queue: not in her digest
+    monkeypatch.setattr(nudges, "BATCH", 1)
+    hands.now += WEEK
+    assert await nudges.digest_sweep(relais, relais.clock()) == 2
+    del fatou

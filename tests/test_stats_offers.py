@@ -13,6 +13,7 @@ from datetime import date
 
 from bot.desk.stats import compute, format_text, to_csv
 from bot.service import Relais
+from bot.storage.queries import to_text
 from tests.appointment_person_kit import (
     OLENA,
     appointment_hands,  # noqa: F401  (the fixtures: relais, settings, hands)
@@ -46,6 +47,10 @@ async def seed(relais: Relais) -> None:
     await broadcast(relais, second)
     await deliver(relais, amina)
     await deliver(relais, olena)
+    async with relais.storage.transaction() as tx:
+        # the outbox stamps when an offer's message has left (offer-send); here the test's
+        # deliveries are the phone
+        await tx._execute("UPDATE offer_sends SET delivered_at = ?", (to_text(relais.clock()),))
     await amina.press("Ça m'intéresse")
     await olena.press("Not for me" if "Not for me" in " ".join(olena.labels()) else "Pas pour")
     await deliver(relais, marie)

@@ -166,8 +166,8 @@ async def cap_reached(tx: Tx, person_id: int, now: datetime, cap: int) -> dateti
 
 async def hold(tx: Tx, started: Started, now: datetime, cap: int) -> datetime | None:
     """The `hold` of every offer message (offer, digest, follow-up): beyond `cap` a week, it
-    waits; the one that goes is counted at once (a second one in the same batch sees it),
-    and an offer is marked delivered."""
+    waits; the one that goes is counted at once (a second one in the same batch sees it).
+    (offer_sends.delivered_at is stamped by the outbox when the message has left.)"""
     person = started.person.id
     if person is None:
         return None
@@ -175,9 +175,6 @@ async def hold(tx: Tx, started: Started, now: datetime, cap: int) -> datetime | 
     if until is not None:
         return until
     await tx.count_offer_message(started.id)
-    number = _offer_id(started)
-    if started.kind == KIND and number is not None:
-        await tx.offer_delivered(number, person)
     return None
 
 

@@ -100,7 +100,7 @@ async def digest_sweep(relais: Relais, now: datetime) -> int:
     expires = now + timedelta(days=BUTTON_DAYS)
     while True:
         async with relais.storage.transaction() as tx:
-            waiting = await tx.digest_waiting(local.date(), after, BATCH)
+            waiting, last = await tx.digest_waiting(local.date(), after, BATCH)
             for person_id, offers in waiting.items():
                 params = {"offers": offers[:LISTED]}
                 new = NewStarted(
@@ -112,9 +112,9 @@ async def digest_sweep(relais: Relais, now: datetime) -> int:
                     expires_at=expires,
                 )
                 queued += await queue(tx, new) is not None
-        if len(waiting) < BATCH:
+        if last is None:
             break
-        after = max(waiting)
+        after = last
     _DONE_WEEKS.setdefault(relais.storage, set()).add(week)
     return queued
 

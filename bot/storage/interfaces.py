@@ -878,8 +878,11 @@ class OfferSendReads(Protocol):
         """The open offers sent to a person and not answered, newest first."""
         ...
 
-    async def digest_waiting(self, today: date, after: int, limit: int) -> dict[int, list[int]]:
-        """People above `after` with open offers sent and not answered: their offer ids."""
+    async def digest_waiting(
+        self, today: date, after: int, limit: int
+    ) -> tuple[dict[int, list[int]], int | None]:
+        """People above `after` with open offers sent and not answered: their offer ids, and
+        the last id looked at (None: nobody left)."""
         ...
 
     async def followups_due(self, before: datetime, limit: int) -> list[tuple[int, int]]:
@@ -912,10 +915,6 @@ class OfferSends(OfferSendReads, Protocol):
 
     async def set_wants_offers(self, person_id: int, receive: bool) -> bool:
         """ "Stop offers" or offers again; False if it was already so."""
-        ...
-
-    async def offer_delivered(self, offer_id: int, person_id: int) -> None:
-        """The offer's message is leaving for the person."""
         ...
 
     async def relay_offer(self, offer_id: int, person_id: int, volunteer_id: int | None) -> None:

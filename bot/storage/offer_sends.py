@@ -20,6 +20,11 @@ OFFER_MESSAGE_KINDS = ("offer", "offer_digest", "offer_followup")
 # the funnel of /stats, in order (see bot.desk.stats)
 OFFER_FIGURES = ("received", "vetted", "sent", "reached", "interested", "to_employer", "hired")
 
+# the offer's message to the person has left the queue (its dedupe key's row, kept)
+_LEFT = (
+    "EXISTS (SELECT 1 FROM started_messages m"
+    " WHERE m.dedupe_key = 'offer:' || s.offer_id || ':' || s.person_id AND m.state <> 'queued')"
+)
 _SEND = (
     "SELECT offer_id, person_id, broadcast_id, proposable, answer, reason, result, answered_at,"
     " sent_to_employer_at, result_at, relayed_to FROM offer_sends"
@@ -96,36 +101,43 @@ class OfferSendReadQueries(Queries):
         rows = await self._fetchall(
             "SELECT s.offer_id FROM offer_sends s JOIN offers o ON o.id = s.offer_id"
             " WHERE s.person_id = ? AND s.answer = '' AND o.state = 'vetted'"
-            " AND o.expires_on >= ? AND s.delivered_at IS NOT NULL"
-            " ORDER BY s.offer_id DESC",
+            f" AND o.expires_on >= ? AND {_LEFT} ORDER BY s.offer_id DESC",
             (person_id, today.isoformat()),
         )
         return [int(r["offer_id"]) for r in rows]
 
-    async def digest_waiting(self, today: date, after: int, limit: int) -> dict[int, list[int]]:
-        """People (ids above `after`, at most `limit` of them) with open offers sent to them
-        and not answered, who still want offers: person id → offer ids, newest first."""
+    async def digest_waiting(
+        self, today: date, after: int, limit: int
+    ) -> tuple[dict[int, list[int]], int | None]:
+        """People (ids above `after`, `limit` of them looked at) with open offers sent to
+        them and not answered, who still want offers: person id → offer ids, newest first;
+        and the last id looked at (None: nobody is left after these)."""
+        looked = await self._fetchall(
+            "SELECT DISTINCT s.person_id FROM offer_sends s JOIN offers o ON o.id = s.offer_id"
+            " WHERE s.person_id > ? AND s.answer = '' AND o.state = 'vetted'"
+            " AND o.expires_on >= ? ORDER BY s.person_id LIMIT ?",
+            (after, today.isoformat(), limit),
+        )
+        ids = [int(r["person_id"]) for r in looked]
+        if not ids:
+            return {}, None
         rows = await self._fetchall(
             "SELECT s.person_id, s.offer_id FROM offer_sends s"
             " JOIN offers o ON o.id = s.offer_id"
             " JOIN persons x ON x.id = s.person_id"
-            " WHERE s.person_id IN (SELECT DISTINCT s2.person_id FROM offer_sends s2"
-            "  JOIN offers o2 ON o2.id = s2.offer_id"
-            "  WHERE s2.person_id > ? AND s2.answer = '' AND s2.delivered_at IS NOT NULL"
-            "  AND o2.state = 'vetted' AND o2.expires_on >= ?"
-            "  ORDER BY s2.person_id LIMIT ?)"
-            " AND s.answer = '' AND s.delivered_at IS NOT NULL"
+            " WHERE s.person_id IN (SELECT value FROM json_each(?))"
+            f" AND s.answer = '' AND {_LEFT}"
             " AND o.state = 'vetted' AND o.expires_on >= ?"
             " AND x.stopped = 0 AND x.blocked = 0 AND x.consent = 1"
             " AND NOT EXISTS (SELECT 1 FROM offer_choices c"
             "  WHERE c.person_id = s.person_id AND c.receive = 0)"
             " ORDER BY s.person_id, s.offer_id DESC",
-            (after, today.isoformat(), limit, today.isoformat()),
+            (dump_json(ids), today.isoformat()),
         )
         found: dict[int, list[int]] = {}
         for row in rows:
             found.setdefault(int(row["person_id"]), []).append(int(row["offer_id"]))
-        return found
+        return found, (ids[-1] if len(ids) == limit else None)
 
     async def followups_due(self, before: datetime, limit: int) -> list[tuple[int, int]]:
         """(offer, person) of the people who said "interested" before `before`, with no
@@ -246,14 +258,6 @@ class OfferSendQueries(OfferSendReadQueries):
                 (person_id, *OFFER_MESSAGE_KINDS),
             )
         return True
-
-    async def offer_delivered(self, offer_id: int, person_id: int) -> None:
-        """The offer's message is leaving for the person (kept: the first time)."""
-        await self._execute(
-            "UPDATE offer_sends SET delivered_at = coalesce(delivered_at, ?)"
-            " WHERE offer_id = ? AND person_id = ?",
-            (self._now(), offer_id, person_id),
-        )
 
     async def relay_offer(self, offer_id: int, person_id: int, volunteer_id: int | None) -> None:
         """Record which volunteer was given an interested candidate to send on."""

@@ -27,6 +27,7 @@ from bot.documents.maker import Document, Documents, NoDocument
 from bot.fairness.repeats import RecentDocuments
 from bot.flows.loader import load_flows
 from bot.flows.model import FlowSet
+from bot.offers import mine as my_offers
 from bot.privacy import erasure, retention
 from bot.privacy import export as data_export
 from bot.reach import buttons as started_buttons
@@ -113,6 +114,10 @@ class Relais:
                 world.centres,
                 reply,
                 world.now,
+            )
+            # "Offres d'emploi": the offers to answer, and offers turned on or off
+            reply = await my_offers.shown(
+                tx, self.catalogs.get(new_state.person.locale), new_state.person, reply, world
             )
             if event.kind == EventKind.COMMAND and event.command == "help":
                 # volunteers also read the commands of their role

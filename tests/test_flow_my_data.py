@@ -307,7 +307,8 @@ async def test_amina_receives_everything_relais_keeps_about_her_in_french(
         "23 novembre 2026 : vous avez demandé vos données.",
         # appointments have their own part since issue 12 (tests/test_desk_appointments.py)
         "■ Vos rendez-vous avec le centre",
-        "des offres d'emploi, elles seront aussi dans ce fichier",
+        # job offers have their own part since issue 13 (tests/test_offer_answers.py)
+        "■ Offres d'emploi\nVous recevez les offres d'emploi qui vous correspondent.",
     ):
         assert expected in text, f"{expected!r} not in:\n{text}"
     assert "Amina" in text and "Propreté Plus" in text

@@ -32,6 +32,7 @@ async def test_a_new_person_chooses_french_agrees_and_reaches_the_menu(chat: Con
         "Parler à un bénévole",
         "Prendre rendez-vous",
         "Mes rendez-vous",
+        "Offres d'emploi",  # issue 13
         "J'ai trouvé un travail !",
         "Mes données",
         "Aide",
@@ -153,6 +154,7 @@ async def test_the_language_can_be_changed_from_the_menu(chat: Conversation) -> 
         "Talk to a volunteer",
         "Ask for an appointment",
         "My appointments",
+        "Job offers",  # issue 13
         "I found a job!",
         "My data",
         "Help",

@@ -15,7 +15,9 @@ import pytest
 from bot.core.domain import Centre
 from bot.core.i18n import Catalogs, Translator
 from bot.desk.stats import TOTAL, CentreFigures, compute, format_text, to_csv
+from bot.offers.domain import SOURCES
 from bot.storage.database import Storage, to_text
+from bot.storage.offer_sends import OFFER_FIGURES
 from bot.testing.moment import NOW
 from tests.conftest import CONFIG_TWO_CENTRES, ROOT
 
@@ -296,6 +298,9 @@ def test_csv_has_one_row_per_centre_and_parses_back() -> None:
         "appointments_missed": "0",
         "appointments_cancelled": "0",
         "appointments_attended_percent": "0.0",
+        # job offers (issue 13): none either (tests/test_stats_offers.py)
+        **{f"offers_{figure}": "0" for figure in OFFER_FIGURES},
+        **{f"offers_from_{source}": "0" for source in SOURCES},
     }
     assert (rows[1]["job_unknown"], rows[1]["back_to_work_percent"]) == ("1", "33.3")
     assert (rows[2]["followed"], rows[2]["back_to_work_percent"]) == ("9", "44.4")

@@ -77,7 +77,7 @@ async def test_onboarding_with_four_languages_numbered_and_three_buttons(running
         < Bienvenue, Amina !
         < Que voulez-vous faire ?
         < 1. Faire mon bilan
-        < 9. Choisir ma langue
+        < 10. Choisir ma langue
         """
     )
     async with running.relais.storage.transaction() as tx:

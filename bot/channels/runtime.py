@@ -418,6 +418,7 @@ class Runtime:
             self.clock(),
             external_id=self.chat,
             quiet=self.relais.settings.quiet_hours,
+            weekly_cap=self.relais.settings.offers.weekly_cap,
         )
         for outgoing in due:
             await self.planner.queue_messages(

@@ -59,6 +59,7 @@ from bot.desk.context import (
 from bot.desk.domain import Access, Role, person_name
 from bot.desk.router import Need, Registry, Router
 from bot.offers import desk_offer, offer_list, offer_screen
+from bot.offers import relay as offer_relay
 from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
 from bot.storage.interfaces import Reading
@@ -99,6 +100,7 @@ CAPABILITIES = (
     exchanges.router,
     help_requests.router,
     outcomes.router,
+    offer_relay.router,
     booking.router,
     appointment_screen.router,
     agenda_list.router,

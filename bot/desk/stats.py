@@ -22,6 +22,12 @@ Counts only, never names. A period is [start, end], both days included, in UTC.
   attended / (attended + missed) × 100, among the past appointments marked (0 when none is).
   The figures show whether reminders bring people to their appointments.
 
+- **Job offers**: the offers of the centre entered in the period (received, and by source:
+  France Travail, mission locale, city hall…), vetted in the period, sent (a broadcast started
+  in the period), and what followed in the period: the people reached (an offer left for
+  them; each counted once), interested, sent to the employer, hired. The funnel shows what
+  the network brings; a hire is also a job outcome above (the offer's contract).
+
 An outcome a person reported themselves counts only once a volunteer has confirmed it. With
 several centres a total comes last (centre id "*"): it counts each person once, so it can be
 less than the sum of the centres when someone changed centre during the period.
@@ -37,8 +43,10 @@ from typing import Protocol
 
 from bot.core.i18n import N_, Translator
 from bot.desk.domain import CONTRACT_LABELS, CONTRACTS, OUTCOME_KINDS
-from bot.storage.interfaces import AppointmentReads, Reading, Stats
+from bot.offers.domain import SOURCE_LABELS, SOURCES
+from bot.storage.interfaces import AppointmentReads, OfferSendReads, Reading, Stats
 from bot.storage.long_reads import LongRead
+from bot.storage.offer_sends import OFFER_FIGURES
 from bot.storage.stats import PeopleCounts
 
 TOTAL = "*"
@@ -62,6 +70,18 @@ APPOINTMENT_LABELS = {
     "cancelled": N_("annulés"),
 }
 T_APPOINTMENTS = N_("Rendez-vous : {figures}")
+# the offers' funnel (bot.storage.offer_sends.offers_stats)
+OFFER_LABELS = {
+    "received": N_("reçues"),
+    "vetted": N_("vérifiées"),
+    "sent": N_("envoyées"),
+    "reached": N_("personnes touchées"),
+    "interested": N_("personnes intéressées"),
+    "to_employer": N_("candidatures à l'employeur"),
+    "hired": N_("embauches"),
+}
+T_OFFERS = N_("Offres d'emploi : {figures}")
+T_OFFER_SOURCES = N_("Offres reçues de : {sources}")
 T_ATTENDED_SHARE = N_("Venus à leur rendez-vous : {share} % (parmi les rendez-vous passés notés)")
 
 KIND_LABELS = {
@@ -84,10 +104,12 @@ CSV_HEADER = (
     "back_to_work_percent",
     *(f"appointments_{figure}" for figure in APPOINTMENT_FIGURES),
     "appointments_attended_percent",
+    *(f"offers_{figure}" for figure in OFFER_FIGURES),
+    *(f"offers_from_{source}" for source in SOURCES),
 )
 
 
-class StatsReads(Stats, AppointmentReads, Protocol):
+class StatsReads(Stats, AppointmentReads, OfferSendReads, Protocol):
     """What the figures are read from."""
 
 
@@ -108,6 +130,9 @@ class CentreFigures:
     appointments: dict[str, int] = field(
         default_factory=lambda: dict.fromkeys(APPOINTMENT_FIGURES, 0)
     )
+    # every figure of OFFER_FIGURES, and the offers received by source (SOURCES), zeros in
+    offers: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OFFER_FIGURES, 0))
+    offer_sources: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SOURCES, 0))
 
     @property
     def back_to_work_share(self) -> float:
@@ -149,6 +174,7 @@ async def _figures(
         if kind == "job":
             key = contract if contract in contracts else "unknown"
             contracts[key] += n
+    funnel, sources = await tx.offers_stats(centres, start, end)
     return CentreFigures(
         centre=centre,
         start=start,
@@ -160,6 +186,8 @@ async def _figures(
         jobs_by_contract=contracts,
         back_to_work=await tx.stats_back_to_work(centres, start, end),
         appointments=await _appointments(tx, centres, start, end),
+        offers=funnel,
+        offer_sources=sources,
     )
 
 
@@ -245,7 +273,27 @@ def _block(f: CentreFigures, t: Translator, names: dict[str, str]) -> str:
     ]
     if f.appointments.get("booked"):
         lines += _appointment_lines(f, t)
+    if any(f.offers.values()):
+        lines += _offer_lines(f, t)
     return "\n".join(lines)
+
+
+def _offer_lines(f: CentreFigures, t: Translator) -> list[str]:
+    """The offers' funnel, and where the offers came from (the sources that sent some)."""
+    separator = t.gettext(T_LIST_SEPARATOR)
+    figures = separator.join(
+        t.gettext(T_CONTRACT, label=t.gettext(label), n=t.number(f.offers.get(figure, 0)))
+        for figure, label in OFFER_LABELS.items()
+    )
+    lines = [t.gettext(T_OFFERS, figures=figures)]
+    sources = [
+        t.gettext(T_CONTRACT, label=t.gettext(SOURCE_LABELS[source]), n=t.number(n))
+        for source in SOURCES
+        if (n := f.offer_sources.get(source, 0))
+    ]
+    if sources:
+        lines.append(t.gettext(T_OFFER_SOURCES, sources=separator.join(sources)))
+    return lines
 
 
 def _appointment_lines(f: CentreFigures, t: Translator) -> list[str]:
@@ -289,6 +337,8 @@ def to_csv(figures: list[CentreFigures]) -> str:
                 f"{f.back_to_work_share:.1f}",
                 *(f.appointments.get(figure, 0) for figure in APPOINTMENT_FIGURES),
                 f"{f.attended_share:.1f}",
+                *(f.offers.get(figure, 0) for figure in OFFER_FIGURES),
+                *(f.offer_sources.get(source, 0) for source in SOURCES),
             )
         )
     return out.getvalue()

@@ -39,6 +39,11 @@ ACTIONS = (
     # shown where the step stands (read from the database by bot/appointments/mine.py)
     "request_appointment",
     "show_appointments",
+    # "Offres d'emploi": the open offers not answered yet, shown where the step stands, and
+    # offers turned on or off (bot/offers/mine.py)
+    "show_offers",
+    "offers_on",
+    "offers_off",
 )
 # "team": in a desk flow, the team of the person's centre (the volunteer first), which the
 # desk gives for each event (never stored): who will be at an appointment

@@ -159,6 +159,7 @@ class OfferSend:
     answered_at: datetime | None = None
     sent_to_employer_at: datetime | None = None
     result_at: datetime | None = None
+    relayed_to: int | None = None  # the volunteer given the candidate to send on
 
 
 @dataclass(frozen=True)

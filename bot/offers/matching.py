@@ -112,6 +112,7 @@ def tests(offer: OfferDetails) -> list[Test]:
 
 # the times a "not for me: hours" is remembered for (ordinary daytime is never avoided)
 _UNUSUAL = sum(1 << SCHEDULES.index(s) for s in ("early", "evening", "night", "weekend"))
+UNUSUAL_SLOTS = _UNUSUAL  # what a "not for me: hours" remembers (bot/offers/message.py)
 
 
 def misses_sql(offer: OfferDetails) -> tuple[str, tuple[Any, ...]]:

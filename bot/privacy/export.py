@@ -102,8 +102,26 @@ APPOINTMENT_STATES = {
     "attended": N_("vous êtes venu(e)"),
     "missed": N_("vous n'êtes pas venu(e)"),
 }
-H_LATER = N_("Plus tard")
-T_LATER = N_("Quand Relais proposera des offres d'emploi, elles seront aussi dans ce fichier.")
+H_OFFERS = N_("Offres d'emploi")
+T_OFFERS_ON = N_("Vous recevez les offres d'emploi qui vous correspondent.")
+T_OFFERS_OFF = N_("Vous avez demandé à ne plus recevoir d'offres d'emploi.")
+T_OFFER_LINE = N_("« {title} » ({employer}, {town}) : {what}")
+OFFER_ANSWERS = {
+    "": N_("pas de réponse"),
+    "interested": N_("ça vous intéresse"),
+    "declined": N_("pas pour vous"),
+}
+OFFER_REASONS = {
+    "hours": N_("à cause des horaires"),
+    "distance": N_("trop loin"),
+    "job_type": N_("pas ce métier"),
+}
+T_OFFER_TO_EMPLOYER = N_("candidature envoyée à l'employeur le {date}")
+OFFER_RESULTS = {
+    "interview": N_("entretien"),
+    "hired": N_("embauche"),
+    "not_retained": N_("pas retenu(e)"),
+}
 CHANNEL_NAMES = {"telegram": "Telegram", "terminal": "Terminal"}
 
 
@@ -606,17 +624,65 @@ class AccessSource:
         }
 
 
-class LaterSource:
-    """Says what the file will hold when Relais does more (until those sources exist)."""
+class OffersSource:
+    """The job offers sent to the person, what they answered (and why not), and what
+    followed: sent to the employer, the result; and whether they receive offers."""
 
     async def gather(self, tx: Reading, st: State) -> Any:
-        return None
+        person = st.person.id or 0
+        sends = await tx.offer_sends_of(person)
+        offers = {s.offer_id: await tx.offer(s.offer_id) for s in sends}
+        return sends, offers, await tx.wants_offers(person)
 
     def parts(self, ctx: Context, data: Any) -> list[Part]:
-        return [Part(ctx.t.gettext(H_LATER), (ctx.t.gettext(T_LATER),))]
+        t = ctx.t
+        sends, offers, wants = data
+        lines = [t.gettext(T_OFFERS_ON if wants else T_OFFERS_OFF)]
+        for send in sends:
+            offer = offers.get(send.offer_id)
+            if offer is None:
+                continue
+            said = [t.gettext(OFFER_ANSWERS.get(send.answer, OFFER_ANSWERS[""]))]
+            if send.reason:
+                said.append(t.gettext(OFFER_REASONS[send.reason]))
+            if send.sent_to_employer_at:
+                said.append(t.gettext(T_OFFER_TO_EMPLOYER, date=ctx.date(send.sent_to_employer_at)))
+            if send.result:
+                said.append(t.gettext(OFFER_RESULTS[send.result]))
+            d = offer.details
+            lines.append(
+                t.gettext(
+                    T_OFFER_LINE,
+                    title=d.title,
+                    employer=d.employer,
+                    town=d.town,
+                    what=" – ".join(said),
+                )
+            )
+        return [Part(t.gettext(H_OFFERS), tuple(lines))]
 
     def json(self, ctx: Context, data: Any) -> dict[str, Any]:
-        return {}
+        sends, offers, wants = data
+        return {
+            "job_offers": {
+                "receive": wants,
+                "sent": [
+                    {
+                        "offer": s.offer_id,
+                        "title": offers[s.offer_id].details.title
+                        if offers.get(s.offer_id)
+                        else None,
+                        "answer": s.answer or None,
+                        "reason": s.reason or None,
+                        "answered_at": _iso(s.answered_at),
+                        "sent_to_employer_at": _iso(s.sent_to_employer_at),
+                        "result": s.result or None,
+                        "result_at": _iso(s.result_at),
+                    }
+                    for s in sends
+                ],
+            }
+        }
 
 
 # In file order. A capability that keeps data about a person adds its source here.
@@ -629,8 +695,8 @@ SOURCES: tuple[Source, ...] = (
     MessagesSource(),
     OutcomeSource(),
     AppointmentsSource(),
+    OffersSource(),
     AccessSource(),
-    LaterSource(),
 )
 
 

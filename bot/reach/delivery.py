@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from bot.config import OfferSettings
 from bot.core.domain import Message, Person
 from bot.core.i18n import Catalogs
 from bot.core.owners import new_owner
@@ -24,6 +25,7 @@ OWNER = new_owner()
 LEASE = timedelta(minutes=2)
 # rows taken by one call: the sweep comes back for the rest
 BATCH = 100
+DEFAULT_WEEKLY_CAP = OfferSettings().weekly_cap
 
 
 @dataclass(frozen=True)
@@ -44,13 +46,15 @@ async def take_due(
     now: datetime,
     external_id: str | None = None,
     quiet: QuietHours | None = None,
+    weekly_cap: int = DEFAULT_WEEKLY_CAP,
 ) -> list[Outgoing]:
     """The messages due for delivery on `channel` (or to one of its persons), taken from the
     queue in this transaction; the caller queues them for sending in the same transaction.
 
     Nothing is due during quiet hours (`quiet`: the deployment's, settings.quiet_hours).
     Messages for people who stopped Relais or blocked the bot are dropped. Each is rendered
-    in its recipient's language of now.
+    in its recipient's language of now. Offer messages beyond `weekly_cap` a week for a
+    person (settings.offers.weekly_cap) go back to the queue until they may go.
     """
     if not (quiet or QuietHours()).allows(now, catalogs.tz):
         return []
@@ -80,6 +84,11 @@ async def take_due(
                 dropped.append(started.id)
                 continue
             started, shows = replace(started, params=fresh.params), fresh.shows
+        if kind.hold is not None:
+            until = await kind.hold(tx, started, now, weekly_cap)
+            if until is not None:
+                await tx.hold_started(started.id, until)
+                continue
         message = kind.render(catalogs.get(started.person.locale), started)
         # one with buttons of its own waits for the press, to check it
         own = any(b.data.startswith(PREFIX) for row in message.buttons for b in row)

@@ -13,6 +13,9 @@ from bot.core.domain import Message
 from bot.core.i18n import Translator
 from bot.desk import notices
 from bot.flows.model import FlowError, FlowSet
+from bot.offers import message as offer
+from bot.offers import nudges as offer_nudges
+from bot.offers import relay as offer_relay
 from bot.reach import centre_message, erasure_warning
 from bot.reach.pressed import Answered, Pressing, Replied
 from bot.reach.started import ReadNow, Started
@@ -25,6 +28,9 @@ PressHandler = Callable[[Pressing], Awaitable[Answered]]
 # asked at delivery, with the moment: is what the message says still true?
 StillDue = Callable[[Tx, Started, datetime], Awaitable[bool]]
 ReplyHandler = Callable[[Replied], Awaitable[None]]
+# asked at delivery, last, with the weekly cap of offer messages (settings.offers.weekly_cap):
+# a moment to hold the message until (the cap reached), or None to send it now
+Holder = Callable[[Tx, Started, datetime, int], Awaitable[datetime | None]]
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,8 @@ class Kind:
     replies: Mapping[str, ReplyHandler] = field(default_factory=dict)
     # read at delivery, after still_due: the params it is rendered with, and who it names
     read: Reader | None = None
+    # asked at delivery, after read: hold it back in the queue until then (never dropped)
+    hold: Holder | None = None
 
 
 def _appointment(render: Renderer, still_due: StillDue, asks_again: bool = False) -> Kind:
@@ -92,6 +100,37 @@ KINDS: dict[str, Kind] = {
     lifecycle.MISSED: _appointment(
         appointment.render_missed, appointment.still_missed, asks_again=True
     ),
+    # a job offer: read as it is when it goes, within the weekly cap; answers can change
+    offer.KIND: Kind(
+        offer.render,
+        offer.press,
+        still_due=offer.still_due,
+        choices=offer.CHOICES,
+        once=False,
+        read=offer.read,
+        hold=offer.hold,
+    ),
+    # the week's offers not answered, and "any news?" after "interested": in the weekly cap
+    offer_nudges.DIGEST: Kind(
+        offer_nudges.digest_render,
+        offer_nudges.digest_press,
+        still_due=offer_nudges.digest_still_due,
+        choices=offer_nudges.DIGEST_CHOICES,
+        once=False,
+        read=offer_nudges.digest_read,
+        hold=offer.hold,
+    ),
+    offer_nudges.FOLLOWUP: Kind(
+        offer_nudges.followup_render,
+        offer_nudges.followup_press,
+        still_due=offer_nudges.followup_still_due,
+        choices=offer_nudges.FOLLOWUP_CHOICES,
+        once=False,
+        read=offer_nudges.followup_read,
+        hold=offer.hold,
+    ),
+    # an interested candidate, for the volunteer who sends them on (read when it goes)
+    offer_relay.KIND: Kind(offer_relay.render, read=offer_relay.read),
 }
 # a reply flow's answers go to the kind that opened it
 REPLY_HANDLERS: dict[str, ReplyHandler] = {

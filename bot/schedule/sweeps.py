@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from bot.appointments import agenda
 from bot.offers import expiry
+from bot.offers import nudges as offer_nudges
 from bot.reach import erasure_warning
 
 if TYPE_CHECKING:
@@ -42,6 +43,11 @@ async def _retention_at_start(relais: Relais, now: datetime) -> int:
     return await relais.purge(now, seconds=START_PURGE_SECONDS)
 
 
+async def _nothing(relais: Relais, now: datetime) -> int:
+    del relais, now
+    return 0
+
+
 def sweeps() -> tuple[Sweep, ...]:
     """Every sweep of the process (the channels' own wake-ups are added by the runtime)."""
     return (
@@ -53,4 +59,15 @@ def sweeps() -> tuple[Sweep, ...]:
         Sweep("appointment_agenda", 120, agenda.sweep, first_after_seconds=30),
         # job offers past their last day (local date) are no longer open
         Sweep("offer_expiry", expiry.EVERY_SECONDS, expiry.sweep, first_after_seconds=45),
+        # job offers: the weekly digest (from its hour on its day, once a week per person)
+        # and "any news?" some days after "interested"
+        # (not at start-up: on a Monday it reads every waiting person, the scheduler does it)
+        Sweep(
+            "offer_digest",
+            600,
+            offer_nudges.digest_sweep,
+            first_after_seconds=120,
+            at_start=_nothing,
+        ),
+        Sweep("offer_followup", 600, offer_nudges.followup_sweep, first_after_seconds=150),
     )

@@ -37,6 +37,7 @@ from bot.storage.export import ExportQueries
 from bot.storage.journal import DroppedUpdates, JournalQueries, PendingUpdate
 from bot.storage.keyboards import KeyboardQueries
 from bot.storage.offer_desk import OfferDeskQueries
+from bot.storage.offer_sends import OfferSendQueries
 from bot.storage.offers import OfferQueries
 from bot.storage.outbox import OUTBOX_STATES, OutboxItem, OutboxQueries
 from bot.storage.people import STATE_COLUMNS, PersonReadQueries
@@ -491,6 +492,7 @@ class Tx(
     ExchangeQueries,
     AppointmentQueries,
     OfferQueries,
+    OfferSendQueries,
     OfferDeskQueries,
 ):
     """The repository API, valid only inside its `Storage.transaction()` block."""

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
         Role,
         TeamMember,
     )
-    from bot.offers.domain import Broadcast, Offer, OfferDetails
+    from bot.offers.domain import Broadcast, Offer, OfferDetails, OfferSend
     from bot.offers.matching import Candidate
     from bot.reach.started import NewStarted, Started
     from bot.storage.corrections import Draft
@@ -851,6 +851,97 @@ class Offers(OfferReads, Protocol):
         ...
 
 
+class OfferSendReads(Protocol):
+    """What is read of the offers sent to people and what followed."""
+
+    async def offer_send(self, offer_id: int, person_id: int) -> OfferSend | None:
+        """What became of one offer sent to one person (None: never sent to them)."""
+        ...
+
+    async def offer_sends_of(self, person_id: int) -> list[OfferSend]:
+        """Every offer sent to a person, newest first."""
+        ...
+
+    async def wants_offers(self, person_id: int) -> bool:
+        """Whether a person receives offers (no "Stop offers" in force)."""
+        ...
+
+    async def offer_messages_since(self, person_id: int, since: datetime) -> list[datetime]:
+        """When each offer message left for a person since `since`, oldest first."""
+        ...
+
+    async def offer_message_id(self, offer_id: int, person_id: int) -> int | None:
+        """The delivered message that carried an offer to a person."""
+        ...
+
+    async def unanswered_offers(self, person_id: int, today: date) -> list[int]:
+        """The open offers sent to a person and not answered, newest first."""
+        ...
+
+    async def digest_waiting(
+        self, today: date, after: int, limit: int
+    ) -> tuple[dict[int, list[int]], int | None]:
+        """People above `after` with open offers sent and not answered: their offer ids, and
+        the last id looked at (None: nobody left)."""
+        ...
+
+    async def followups_due(self, before: datetime, limit: int) -> list[tuple[int, int]]:
+        """(offer, person) of "interested" answers older than `before`, not asked for news."""
+        ...
+
+    async def offers_stats(
+        self, centres: Collection[str], start: date, end: date
+    ) -> tuple[dict[str, int], dict[str, int]]:
+        """The offers' funnel of these centres in [start, end], and offers by source."""
+        ...
+
+
+class OfferSends(OfferSendReads, Protocol):
+    """What follows an offer sent: answers, "Stop offers", relay, employer, result."""
+
+    async def answer_offer(self, offer_id: int, person_id: int, answer: str) -> bool:
+        """Record "interested" or "declined"; False if it already was the answer."""
+        ...
+
+    async def set_offer_reason(self, offer_id: int, person_id: int, reason: str) -> bool:
+        """Why "not for me"; False if not declined or already this reason."""
+        ...
+
+    async def avoid_in_offers(
+        self, person_id: int, sectors: int = 0, slots: int = 0, reach_cut: int | None = None
+    ) -> None:
+        """Remember what a "not for me" said, for later matching."""
+        ...
+
+    async def set_wants_offers(self, person_id: int, receive: bool) -> bool:
+        """ "Stop offers" or offers again; False if it was already so."""
+        ...
+
+    async def relay_offer(self, offer_id: int, person_id: int, volunteer_id: int | None) -> None:
+        """Record the volunteer given an interested candidate."""
+        ...
+
+    async def offer_sent_to_employer(self, offer_id: int, person_id: int) -> bool:
+        """The candidate was sent to the employer; False if already recorded."""
+        ...
+
+    async def offer_result(self, offer_id: int, person_id: int, result: str) -> bool:
+        """The result of a candidacy; False if it already was this result."""
+        ...
+
+    async def offer_followed_up(self, offer_id: int, person_id: int) -> None:
+        """The "any news?" was queued."""
+        ...
+
+    async def count_offer_message(self, started_id: int) -> None:
+        """Count a message leaving now in its person's weekly cap at once."""
+        ...
+
+    async def hold_started(self, started_id: int, until: datetime) -> None:
+        """Put a message taken for delivery back in the queue until `until`."""
+        ...
+
+
 class Transaction(
     People,
     Corrections,
@@ -865,6 +956,7 @@ class Transaction(
     Exchanges,
     Appointments,
     Offers,
+    OfferSends,
     OfferDesk,
     Outcomes,
     Audit,
@@ -885,6 +977,7 @@ class Reading(
     ExchangeReads,
     AppointmentReads,
     OfferReads,
+    OfferSendReads,
     OfferDeskReads,
     OutcomeReads,
     AuditReads,

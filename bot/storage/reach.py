@@ -16,7 +16,7 @@ from bot.storage.queries import Queries, from_text, limit_clause, maybe_from_tex
 from bot.storage.team import person_from_row
 
 # notices of the volunteer side: one removed from a team must not receive those still queued
-NOTICE_KINDS = ("notice", "rendered")
+NOTICE_KINDS = ("notice", "rendered", "offer_relay")  # the last: bot/offers/relay.py
 
 _COLUMNS = (
     "s.id AS sid, s.kind, s.params, s.priority, s.subject_id, s.token, s.state, s.expires_at,"

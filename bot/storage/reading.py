@@ -28,6 +28,7 @@ from bot.storage.corrections import CorrectionReadQueries
 from bot.storage.exchanges import ExchangeReadQueries
 from bot.storage.export import ExportQueries
 from bot.storage.offer_desk import OfferDeskReadQueries
+from bot.storage.offer_sends import OfferSendReadQueries
 from bot.storage.offers import OfferReadQueries
 from bot.storage.people import PersonReadQueries
 from bot.storage.queries import StorageError
@@ -104,6 +105,7 @@ class ReadTx(
     CorrectionReadQueries,
     AppointmentReadQueries,
     OfferReadQueries,
+    OfferSendReadQueries,
     OfferDeskReadQueries,
 ):
     """The reads, valid only inside their `Storage.reading()` block: one snapshot."""

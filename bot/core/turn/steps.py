@@ -115,7 +115,10 @@ class Steps(TurnBase):
                 and st.person.consent
             ):
                 out.effects.append(Effect(step.action, copy.deepcopy(frame.answers)))
-            elif step.action == "show_appointments" and st.person.consent:
+            elif (
+                step.action in ("show_appointments", "show_offers", "offers_on", "offers_off")
+                and st.person.consent
+            ):
                 # the service writes them from the database, at this place among the messages
                 out.effects.append(Effect(step.action, {"at": len(out.messages)}))
             target = self._next(st, frame, step)

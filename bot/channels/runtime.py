@@ -428,6 +428,7 @@ class Runtime:
                 subject_id=outgoing.subject_id,
                 shows=outgoing.shows,
                 priority=outgoing.priority,
+                mark=outgoing.mark,
             )
         return len(due)
 

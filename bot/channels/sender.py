@@ -29,6 +29,7 @@ from bot.fairness.turns import ChatTurns
 from bot.reach.delivery import BULK, NOTICE, TIDY
 from bot.service import Relais
 from bot.storage.database import OutboxItem
+from bot.storage.offer_broadcast import DELIVERY_MARK
 
 MAX_BACKOFF = 300.0
 SEND_CONCURRENCY = 16  # chats served at the same time
@@ -201,6 +202,10 @@ class OutboxSender:
                 # not delivered: when tried again, it must be made again
                 self.relais.recent_documents.release(self.channel.name, item.chat_id, kind)
             return await self._failed(item, error)
+        mark = item.payload.get(DELIVERY_MARK)
+        if mark is not None:
+            # an offer's message: offer_sends.delivered_at is stamped when it is marked sent
+            result = {**(result or {}), DELIVERY_MARK: mark}
         sent.append((item.id, result))
         return True
 

@@ -29,7 +29,14 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ExtBot
 
 from bot.channels import protocol, telegram_calls
 from bot.channels.payloads import reply_target
-from bot.channels.protocol import Capabilities, Journaled, PlannedCall, Received, Target
+from bot.channels.protocol import (
+    KEEP_ID,
+    Capabilities,
+    Journaled,
+    PlannedCall,
+    Received,
+    Target,
+)
 from bot.channels.runtime import Runtime
 from bot.channels.telegram_calls import COMMANDS
 from bot.channels.telegram_http import AiohttpRequest
@@ -182,7 +189,7 @@ class TelegramChannel:
     async def call(self, planned: PlannedCall) -> dict[str, Any] | None:
         """Make one Bot API call; Telegram's errors become the channel error tree."""
         try:
-            await telegram_calls.make(self.bot, planned, self.relais.catalogs)
+            answer = await telegram_calls.make(self.bot, planned, self.relais.catalogs)
         except TelegramRetryAfter as exc:
             wait = exc.retry_after
             seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
@@ -194,6 +201,9 @@ class TelegramChannel:
             raise protocol.BadRequest(_reason(exc.message), harmless) from None
         except NetworkError as exc:
             raise protocol.Unavailable(type(exc).__name__) from None
+        if planned.payload.get(KEEP_ID) and isinstance(answer, dict) and "message_id" in answer:
+            # a message Relais will edit later (an offer's progress): its id, kept in the outbox
+            return {"message_id": int(answer["message_id"])}
         return None
 
     # -- the runtime, for callers that drive it by hand (tests) ---------------------------

@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.appointments import agenda_list, appointment_screen, booking
+from bot.offers import sending as offer_sending
 from bot.config import AppointmentSettings
 from bot.core.domain import (
     DESK_MENU,
@@ -100,6 +101,7 @@ CAPABILITIES = (
     booking.router,
     appointment_screen.router,
     agenda_list.router,
+    offer_sending.router,
     statistics.router,
     centres.router,
     audit.router,

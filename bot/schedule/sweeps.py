@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.appointments import agenda
+from bot.offers import progress as offer_progress
 from bot.reach import erasure_warning
 
 if TYPE_CHECKING:
@@ -50,4 +51,6 @@ def sweeps() -> tuple[Sweep, ...]:
         # the volunteers' agenda of the day, queued ahead of `agenda_at` (a minute or two at
         # most after it for an appointment booked at the last moment)
         Sweep("appointment_agenda", 120, agenda.sweep, first_after_seconds=30),
+        # an offer's progress message edited as it goes, then its report
+        Sweep("offer_progress", offer_progress.PROGRESS_SECONDS, offer_progress.sweep),
     )

@@ -36,6 +36,7 @@ from bot.storage.exchanges import ExchangeQueries
 from bot.storage.export import ExportQueries
 from bot.storage.journal import DroppedUpdates, JournalQueries, PendingUpdate
 from bot.storage.keyboards import KeyboardQueries
+from bot.storage.offer_broadcast import OfferBroadcastQueries
 from bot.storage.offers import OfferQueries
 from bot.storage.outbox import OUTBOX_STATES, OutboxItem, OutboxQueries
 from bot.storage.people import STATE_COLUMNS, PersonReadQueries
@@ -490,6 +491,7 @@ class Tx(
     ExchangeQueries,
     AppointmentQueries,
     OfferQueries,
+    OfferBroadcastQueries,
 ):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 

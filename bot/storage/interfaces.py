@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bot.storage.erasure import Gone
     from bot.storage.export import Access, HelpAsked, PersonDates
     from bot.storage.journal import DroppedUpdates, PendingUpdate
+    from bot.storage.offer_broadcast import BroadcastCounts, RunningBroadcast
     from bot.storage.offers import MatchCounts
     from bot.storage.outbox import OutboxItem
     from bot.storage.reach import Silent
@@ -828,6 +829,42 @@ class Offers(OfferReads, Protocol):
         ...
 
 
+class OfferBroadcastReads(Protocol):
+    """What the match preview and a broadcast's progress read."""
+
+    async def offer_sent_count(self, offer_id: int) -> int:
+        """How many people an offer was queued for so far."""
+        ...
+
+    async def offer_near_misses(self, offer: Offer, limit: int) -> list[Candidate]:
+        """Up to `limit` people the offer nearly fits (one criterion missed)."""
+        ...
+
+    async def broadcast_counts(self, broadcast_id: int) -> BroadcastCounts:
+        """Where the people of a broadcast are now: delivered, blocked, not, on their way."""
+        ...
+
+
+class OfferBroadcasts(OfferBroadcastReads, Protocol):
+    """A broadcast's progress message and its end."""
+
+    async def running_broadcasts(self) -> list[RunningBroadcast]:
+        """The broadcasts not finished yet, with their progress message."""
+        ...
+
+    async def set_broadcast_progress(self, broadcast_id: int, outbox_id: int) -> None:
+        """Record the outbox row of a broadcast's progress message."""
+        ...
+
+    async def finish_broadcast(self, broadcast_id: int) -> bool:
+        """Mark a broadcast finished; False if it already was."""
+        ...
+
+    async def edit_waiting(self, channel: str, chat: str, message_id: int) -> bool:
+        """Whether an edit of this message is still queued."""
+        ...
+
+
 class Transaction(
     People,
     Corrections,
@@ -842,6 +879,7 @@ class Transaction(
     Exchanges,
     Appointments,
     Offers,
+    OfferBroadcasts,
     Outcomes,
     Audit,
     Stats,
@@ -861,6 +899,7 @@ class Reading(
     ExchangeReads,
     AppointmentReads,
     OfferReads,
+    OfferBroadcastReads,
     OutcomeReads,
     AuditReads,
     Stats,

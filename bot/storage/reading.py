@@ -27,6 +27,7 @@ from bot.storage.appointments import AppointmentReadQueries
 from bot.storage.corrections import CorrectionReadQueries
 from bot.storage.exchanges import ExchangeReadQueries
 from bot.storage.export import ExportQueries
+from bot.storage.offer_broadcast import OfferBroadcastReadQueries
 from bot.storage.offers import OfferReadQueries
 from bot.storage.people import PersonReadQueries
 from bot.storage.queries import StorageError
@@ -102,6 +103,7 @@ class ReadTx(
     ExchangeReadQueries,
     CorrectionReadQueries,
     AppointmentReadQueries,
+    OfferBroadcastReadQueries,  # (before OfferReadQueries, its base)
     OfferReadQueries,
 ):
     """The reads, valid only inside their `Storage.reading()` block: one snapshot."""

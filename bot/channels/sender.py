@@ -35,6 +35,11 @@ MAX_BACKOFF = 300.0
 SEND_CONCURRENCY = 16  # chats served at the same time
 SEND_TURN = 4  # outbox items of one chat sent per turn before the other chats' turns
 TIDY_PLACES = 1  # chats whose answered questions are tidied at the same time, at most
+# chats of a bulk send (an offer's broadcast) served at the same time, at most: every call in
+# flight waits in the platform's pace (python-telegram-bot's limiter, first come first served),
+# so a reply waits behind at most these (4 at 30/s: ~0.13 s); enough to keep that pace while
+# a call takes under 4/30 s
+BULK_PLACES = 4
 LEASE_SECONDS = 60.0  # far longer than a turn takes; a crashed sender's rows wait this long
 WAIT_IN_PLACE_MAX = 60.0  # a longer flood wait is spent in the outbox, not holding the row
 # the furthest any sender leases ahead; a lease ending later comes from a clock that went back
@@ -81,6 +86,8 @@ class OutboxSender:
             # tidying answered questions takes one place, and only one no reply wants
             low_rank=TIDY,
             low_places=TIDY_PLACES,
+            bulk_rank=BULK,
+            bulk_places=BULK_PLACES,
         )
 
     def wake(self) -> None:

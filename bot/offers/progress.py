@@ -6,9 +6,10 @@ A sweep (every PROGRESS_SECONDS) reads each running broadcast's counts from the 
 (storage.offer_broadcast.broadcast_counts: offer_sends.delivered_at is stamped when each
 message left). Its first run sends the progress message, asking the channel for its message id
 (protocol.KEEP_ID, kept as the outbox row's result); later runs edit it when the count changed
-and no edit of it is still waiting, at the lowest priority of messages (BULK): replies and
-notices to anyone go first, and it costs at most one call every few seconds, among the
-broadcast's own. A channel that tells no message id (or cannot edit) gets the report only.
+and no edit of it is still waiting. An edit is a notice (NOTICE): people's replies go first; it
+goes before the broadcast's own messages, which it costs one call every PROGRESS_SECONDS at
+most (at BULK, it waited for the end: the sender serves the chats it never served first, and a
+broadcast's are all new). A channel that tells no message id (or cannot edit) gets the report only.
 When nothing is on its way any more, the report is sent and the broadcast marked finished, in
 the same transaction: sent once, also across restarts and with two processes.
 """
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from bot.channels.protocol import KEEP_ID
 from bot.core.i18n import N_, Translator
-from bot.reach.started import BULK, NOTICE
+from bot.reach.started import NOTICE
 from bot.storage.database import Storage, Tx
 from bot.storage.offer_broadcast import BroadcastCounts, RunningBroadcast
 
@@ -102,7 +103,7 @@ async def _step(relais: Relais, tx: Tx, running: RunningBroadcast, shown: dict[i
         )
     ):
         payload = {"message_id": running.progress_message_id, "text": text, "keyboard": []}
-        await tx.enqueue(chat, "editMessageText", payload, channel=channel, priority=BULK)
+        await tx.enqueue(chat, "editMessageText", payload, channel=channel, priority=NOTICE)
         shown[running.id] = text
         queued += 1
     if counts.finished and await tx.finish_broadcast(running.id):

@@ -27,6 +27,11 @@ OWNER = new_owner()
 LEASE = timedelta(minutes=2)
 # rows taken by one call: the sweep comes back for the rest
 BATCH = 100
+# bulk messages (an offer's broadcast) waiting in a channel's outbox, at most: about 2 s of
+# Telegram's pace. The rest waits here, where what a message says is checked when it goes (an
+# offer closed meanwhile is not sent), and a volunteer's progress message is not queued behind
+# the whole broadcast.
+BULK_BACKLOG = 60
 
 
 @dataclass(frozen=True)
@@ -59,7 +64,10 @@ async def take_due(
     """
     if not (quiet or QuietHours()).allows(now, catalogs.tz):
         return []
-    due = await tx.lease_due_started(channel, now, OWNER, now + LEASE, external_id, BATCH)
+    room = None
+    if external_id is None:
+        room = BULK_BACKLOG - await tx.queued_outbox(channel, BULK)
+    due = await tx.lease_due_started(channel, now, OWNER, now + LEASE, external_id, BATCH, room)
     if not due:
         return []  # the common case, after every round of updates and every second
     out: list[Outgoing] = []

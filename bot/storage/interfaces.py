@@ -265,6 +265,10 @@ class Outbox(Protocol):
         """Number of outbox items in each state (every state present, zeros included)."""
         ...
 
+    async def queued_outbox(self, channel: str, priority: int) -> int:
+        """How many calls of this priority wait in a channel's outbox."""
+        ...
+
     async def purge_outbox(self, before: datetime, limit: int | None = None) -> int:
         """Delete items that left the queue (sent, failed, blocked) before `before` (at most
         `limit`, oldest first)."""
@@ -286,9 +290,11 @@ class StartedMessages(Protocol):
         until: datetime,
         external_id: str | None = None,
         limit: int = 100,
+        bulk_limit: int | None = None,
     ) -> list[Started]:
         """Take up to `limit` due messages for a channel's persons (or one of them), in delivery
-        order, for `owner` until `until`: nobody else takes them meanwhile."""
+        order, for `owner` until `until`: nobody else takes them meanwhile; of the bulk ones,
+        `bulk_limit` at most."""
         ...
 
     async def finish_started(self, kept: Collection[int], done: Collection[int]) -> None:

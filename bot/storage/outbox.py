@@ -333,6 +333,16 @@ class OutboxQueries(Queries):
             counts[row["state"]] = int(row["n"])
         return counts
 
+    async def queued_outbox(self, channel: str, priority: int) -> int:
+        """How many calls of this priority wait in a channel's outbox (a range of
+        outbox_queued_chat)."""
+        row = await self._fetchone(
+            "SELECT COUNT(*) AS n FROM outbox WHERE state = 'queued' AND channel = ?"
+            " AND priority = ?",
+            (channel, priority),
+        )
+        return int(row["n"]) if row is not None else 0
+
     async def purge_outbox(self, before: datetime, limit: int | None = None) -> int:
         """Delete items that left the queue (sent, failed, blocked) before `before` (at most
         `limit`, oldest first)."""

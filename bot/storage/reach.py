@@ -11,7 +11,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
-from bot.reach.started import PRIORITIES, NewStarted, Started
+from bot.reach.started import BULK, PRIORITIES, NewStarted, Started
 from bot.storage.queries import Queries, from_text, limit_clause, maybe_from_text, to_text
 from bot.storage.team import person_from_row
 
@@ -44,6 +44,13 @@ def _started(row: sqlite3.Row) -> Started:
         state=str(row["state"]),
         expires_at=maybe_from_text(row["expires_at"]),
     )
+
+
+def _cap(priority: int, limit: int, bulk_limit: int | None) -> int:
+    """How many rows of this priority one lease may take."""
+    if priority == BULK and bulk_limit is not None:
+        return max(0, min(limit, bulk_limit))
+    return limit
 
 
 def _ids(ids: Collection[int]) -> str:
@@ -84,9 +91,11 @@ class ReachQueries(Queries):
         until: datetime,
         external_id: str | None = None,
         limit: int = 100,
+        bulk_limit: int | None = None,
     ) -> list[Started]:
         """Take up to `limit` due messages for a channel's persons (or one of them), in
-        delivery order, for `owner` until `until`: nobody else takes them meanwhile."""
+        delivery order, for `owner` until `until`: nobody else takes them meanwhile; of the
+        bulk ones (BULK), `bulk_limit` at most."""
         at = to_text(now)
         params: tuple[str, ...]
         if external_id is None:
@@ -114,7 +123,11 @@ class ReachQueries(Queries):
             (
                 owner,
                 to_text(until),
-                *(v for priority in PRIORITIES for v in (priority, at, at, *params, limit)),
+                *(
+                    v
+                    for priority in PRIORITIES
+                    for v in (priority, at, at, *params, _cap(priority, limit, bulk_limit))
+                ),
                 limit,
             ),
         )

@@ -73,11 +73,10 @@ class OfferBroadcastReadQueries(OfferReadQueries):
         return int(row["n"]) if row is not None else 0
 
     async def offer_near_misses(self, offer: Offer, limit: int) -> list[matching.Candidate]:
-        """Up to `limit` people the offer nearly fits (one criterion missed), by id."""
-        sql, params = self._matched(offer, near=True)
-        rows = await self._fetchall(
-            f"SELECT * FROM ({sql}) WHERE misses != 0 ORDER BY person LIMIT ?", (*params, limit)
-        )
+        """Up to `limit` people the offer nearly fits (one criterion missed), proposable ones
+        first, then by id."""
+        sql, params = self._matched(offer, near=True, limit=limit, only_near=True)
+        rows = await self._fetchall(f"SELECT * FROM ({sql}) ORDER BY proposable DESC, person", params)
         return [
             matching.Candidate(int(r["person"]), int(r["misses"]), bool(r["proposable"]), dict(r))
             for r in rows

@@ -171,8 +171,10 @@ def run_broadcast(recipients: int, bystanders: int, say: Any) -> Broadcast:
             crowd = asyncio.run(
                 offer_crowd.seed(settings, recipients, FIRST, MARIE, "paris11", bystanders)
             )
-            say(f"  {recipients} recipients, {bystanders} bystanders written in"
-                f" {time.perf_counter() - began:.1f} s")
+            say(
+                f"  {recipients} recipients, {bystanders} bystanders written in"
+                f" {time.perf_counter() - began:.1f} s"
+            )
             emulator.open_chats([MARIE, *crowd.recipients, *crowd.bystanders])
             watcher = Watcher(emulator, result)
             for user in (MARIE, *crowd.bystanders):
@@ -344,15 +346,19 @@ def report(send: Broadcast | None, match: Matching | None) -> list[str]:
         lost = send.recipients - len(got)
         twice = sum(1 for times in got.values() if len(times) > 1)
         rate = send.rate()
-        share = rate / TELEGRAM_RATE
+        overall = send.all_calls_rate()
+        share = overall / TELEGRAM_RATE
         lines += [
             f"broadcast of one offer to {send.recipients} people, emulator at"
             f" {TELEGRAM_RATE:.0f} messages/s, limiter on (as deployed)",
             f"  offers received: {len(got)}; lost {lost}, twice {twice}"
             f"  [target 0 / 0: {verdict(lost == 0 and twice == 0)}]",
-            f"  offers' rate, first → last: {rate:.2f}/s = {share:.1%} of 30/s"
-            f" over {send.last - send.first:.1f} s  [target ≥ 95 %: {verdict(share >= 0.95)}]",
-            f"  every message and edit of the bot in that window: {send.all_calls_rate():.2f}/s",
+            # Telegram's 30 a second count every message and edit of the bot: the offers share
+            # them with the bystanders' answers and the progress edits
+            f"  the bot's messages and edits, first → last offer: {overall:.2f}/s ="
+            f" {share:.1%} of 30/s over {send.last - send.first:.1f} s"
+            f"  [target ≥ 95 %: {verdict(share >= TARGET_SHARE)}]",
+            f"  of which the offers: {rate:.2f}/s = {rate / TELEGRAM_RATE:.1%} of 30/s",
             f"  press → first offer {send.first - send.pressed_at:.2f} s,"
             f" press → last {send.last - send.pressed_at:.1f} s; 429 refused: {send.refused}",
         ]

@@ -178,7 +178,9 @@ async def test_the_preview_counts_explains_and_offers_to_send(relais: Relais) ->
     assert "7 personnes correspondent, dont 5 proposables à l'employeur." in text
     assert "1 presque : un seul critère ne va pas." in text
     # examples: proposable ones first, by number; the first name only, never another centre's
-    assert f"✅ n° {people['fatou']} Fatou (proposable) : le métier fait partie de ses choix" in text
+    assert (
+        f"✅ n° {people['fatou']} Fatou (proposable) : le métier fait partie de ses choix" in text
+    )
     assert "assez près de chez elle ou lui, disponible à ces horaires, son français suffit" in text
     assert f"➖ n° {people['lina']} Lina : pas disponible à ces horaires" in text
     assert "Kim" not in text and "Binta" not in text  # (three examples only)
@@ -330,9 +332,7 @@ async def test_the_progress_waits_for_its_previous_edit(relais: Relais) -> None:
         )
     assert await progress.sweep(relais, relais.clock()) == 0
     await runtime.drain()
-    assert [text for _, _, text in channel.edits] == [
-        "📤 « Agent d'entretien » : envoyée à 2 / 5"
-    ]
+    assert [text for _, _, text in channel.edits] == ["📤 « Agent d'entretien » : envoyée à 2 / 5"]
     assert await progress.sweep(relais, relais.clock()) == 1
     await runtime.drain()
     assert channel.edits[-1][2] == "📤 « Agent d'entretien » : envoyée à 3 / 5"

@@ -113,9 +113,7 @@ class TelegramChannel:
             overall_max_rate=1, overall_time_period=1 / TELEGRAM_PER_SECOND, max_retries=0
         )
         self.app: Application = (
-            builder.rate_limiter(limiter).build()
-            if self.settings.rate_limit
-            else builder.build()
+            builder.rate_limiter(limiter).build() if self.settings.rate_limit else builder.build()
         )
         self.runtime = Runtime(relais, self, clock, flood_retries=self.settings.max_retries)
         self._stopping = asyncio.Event()

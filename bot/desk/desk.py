@@ -13,7 +13,6 @@ from dataclasses import replace
 from typing import Any
 
 from bot.appointments import agenda_list, appointment_screen, booking
-from bot.offers import sending as offer_sending
 from bot.config import AppointmentSettings
 from bot.core.domain import (
     DESK_MENU,
@@ -58,6 +57,7 @@ from bot.desk.context import (
 )
 from bot.desk.domain import Access, Role, person_name
 from bot.desk.router import Need, Registry, Router
+from bot.offers import sending as offer_sending
 from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
 from bot.storage.interfaces import Reading

@@ -74,7 +74,9 @@ async def sweep(relais: Relais, now: datetime) -> int:
 
 async def _step(relais: Relais, tx: Tx, running: RunningBroadcast, shown: dict[int, str]) -> int:
     counts = await tx.broadcast_counts(running.id)
-    volunteer = None if running.volunteer_id is None else await tx.person_by_id(running.volunteer_id)
+    volunteer = (
+        None if running.volunteer_id is None else await tx.person_by_id(running.volunteer_id)
+    )
     offer = await tx.offer(running.offer_id)
     if volunteer is None or offer is None or volunteer.stopped or volunteer.blocked:
         # nobody to tell (erased, gone): it only ends
@@ -98,8 +100,7 @@ async def _step(relais: Relais, tx: Tx, running: RunningBroadcast, shown: dict[i
         running.progress_message_id is not None
         and shown.get(running.id) != text
         and (
-            counts.finished
-            or not await tx.edit_waiting(channel, chat, running.progress_message_id)
+            counts.finished or not await tx.edit_waiting(channel, chat, running.progress_message_id)
         )
     ):
         payload = {"message_id": running.progress_message_id, "text": text, "keyboard": []}

@@ -76,7 +76,9 @@ class OfferBroadcastReadQueries(OfferReadQueries):
         """Up to `limit` people the offer nearly fits (one criterion missed), proposable ones
         first, then by id."""
         sql, params = self._matched(offer, near=True, limit=limit, only_near=True)
-        rows = await self._fetchall(f"SELECT * FROM ({sql}) ORDER BY proposable DESC, person", params)
+        rows = await self._fetchall(
+            f"SELECT * FROM ({sql}) ORDER BY proposable DESC, person", params
+        )
         return [
             matching.Candidate(int(r["person"]), int(r["misses"]), bool(r["proposable"]), dict(r))
             for r in rows

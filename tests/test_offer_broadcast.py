@@ -27,7 +27,8 @@ from bot.desk.buttons import build
 from bot.offers import progress
 from bot.offers.domain import Offer, OfferDetails
 from bot.reach.kinds import KINDS, Kind
-from bot.reach.started import Started
+from bot.reach.delivery import BULK_BACKLOG
+from bot.reach.started import BULK, Started
 from bot.service import Relais
 from bot.storage.offers import OFFER_KIND
 from bot.testing.conversation import Conversation
@@ -361,3 +362,24 @@ def _without_ids(call: Any) -> Any:
         return None
 
     return without
+
+
+
+async def test_the_outbox_holds_two_seconds_of_a_broadcast_at_most(relais: Relais) -> None:
+    """The rest waits among the messages Relais starts, where what they say is checked when
+    they go, and the progress message is not queued behind the whole broadcast."""
+    marie, _, job, _ = await the_montreuil_centre(relais)
+    for index in range(100):
+        await person(relais, f"many{index}", FATOU, checked=True)
+    channel = EditingChannel()
+    runtime = Runtime(relais, channel, relais.clock, budgets=False)
+    assert "l'offre part à 105 personnes" in await press(marie, "ob", job.id)
+    for _ in range(3):
+        async with relais.storage.transaction() as tx:
+            await runtime._queue_due(tx)
+            waiting = await tx.queued_outbox(CHANNEL, BULK)
+        assert waiting == BULK_BACKLOG
+    for _ in range(3):  # each sweep sends what waits, and hands over the next ones
+        await runtime.sweep()
+    assert len(await sends(relais, job.id)) == 105
+    assert all(at is not None for _, at in (await sends(relais, job.id)).values())

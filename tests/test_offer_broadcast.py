@@ -26,8 +26,8 @@ from bot.core.i18n import Translator
 from bot.desk.buttons import build
 from bot.offers import progress
 from bot.offers.domain import Offer, OfferDetails
-from bot.reach.kinds import KINDS, Kind
 from bot.reach.delivery import BULK_BACKLOG
+from bot.reach.kinds import KINDS, Kind
 from bot.reach.started import BULK, Started
 from bot.service import Relais
 from bot.storage.offers import OFFER_KIND
@@ -362,7 +362,6 @@ def _without_ids(call: Any) -> Any:
         return None
 
     return without
-
 
 
 async def test_the_outbox_holds_two_seconds_of_a_broadcast_at_most(relais: Relais) -> None:

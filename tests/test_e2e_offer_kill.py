@@ -13,6 +13,7 @@ bot/offers/message.py is not registered (the process runs `python -m bot.testing
 from __future__ import annotations
 
 import asyncio
+import re
 import sqlite3
 import sys
 from collections import Counter
@@ -21,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.channels.sender import SEND_CONCURRENCY
+from bot.channels.sender import SEND_CONCURRENCY, SEND_TURN
 from bot.config import load_settings
 from bot.desk.buttons import build
 from bot.testing import offer_crowd
@@ -102,6 +103,11 @@ def test_a_broadcast_killed_midway_reaches_everyone_once_or_twice_if_in_flight(
         f"429 refused by the emulator: {emulator.refused_over_rate}"
     )
     assert f"Reçue par {PEOPLE} personnes sur {PEOPLE}." in report["text"]
+    # the report says how many were in flight at the kill: those who may have it twice
+    said = re.search(r"(\d+) étaient en cours d'envoi quand Relais s'est arrêté", report["text"])
+    in_flight = int(said.group(1)) if said else 0
+    assert len(twice) <= in_flight <= SEND_CONCURRENCY * SEND_TURN
+    print(f"the report: {in_flight} in flight at the kill")
     # the one progress message, edited as it went
     progress = [m for m in emulator.messages(MARIE) if "envoyée à" in m.get("text", "")]
     assert len(progress) == 1

@@ -13,8 +13,10 @@ parallel: until it is registered, these tests register a plain stand-in for it (
 from __future__ import annotations
 
 import itertools
+import socket
+import subprocess
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
@@ -382,3 +384,36 @@ async def test_the_outbox_holds_two_seconds_of_a_broadcast_at_most(relais: Relai
         await runtime.sweep()
     assert len(await sends(relais, job.id)) == 105
     assert all(at is not None for _, at in (await sends(relais, job.id)).values())
+
+
+async def test_offers_in_flight_at_a_crash_are_counted_in_the_report(relais: Relais) -> None:
+    marie, _, job, _ = await the_montreuil_centre(relais)
+    channel = EditingChannel()
+    runtime = Runtime(relais, channel, relais.clock, budgets=False)
+    await press(marie, "ob", job.id)
+    async with relais.storage.transaction() as tx:
+        await runtime._queue_due(tx)
+        rows = await tx._fetchall(
+            "SELECT id FROM outbox WHERE state = 'queued' AND json_extract(payload, '$.offer') = ?"
+            " ORDER BY id",
+            (job.id,),
+        )
+    assert len(rows) == 5
+    # a sender of a process that died was sending two of them
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    owner = f"{socket.gethostname()}:{dead.pid}:dead"
+    async with relais.storage.transaction() as tx:
+        ids = [int(r["id"]) for r in rows[:2]]
+        now = relais.clock()
+        assert await tx.lease_outbox(ids, owner, now, now + timedelta(seconds=60)) == ids
+    assert await runtime.sender.recover() == 2
+    await runtime.sweep()
+    await progress.sweep(relais, relais.clock())
+    await runtime.drain()
+    assert channel.texts("marie")[-1] == (
+        "✅ Envoi terminé : « Agent d'entretien »\n"
+        "Reçue par 5 personnes sur 5.\n"
+        "2 étaient en cours d'envoi quand Relais s'est arrêté : ces personnes ont pu la recevoir"
+        " deux fois."
+    )

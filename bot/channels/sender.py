@@ -106,6 +106,8 @@ class OutboxSender:
         async with self.relais.storage.transaction() as tx:
             for owner in await tx.outbox_lease_owners(self.clock()):
                 if dead_here(owner):
+                    # an offer it held may have left just before the crash: its report says so
+                    await tx.note_offers_in_flight(owner)
                     freed += await tx.release_outbox(owner)
         return freed
 

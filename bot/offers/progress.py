@@ -11,7 +11,9 @@ goes before the broadcast's own messages, which it costs one call every PROGRESS
 most (at BULK, it waited for the end: the sender serves the chats it never served first, and a
 broadcast's are all new). A channel that tells no message id (or cannot edit) gets the report only.
 When nothing is on its way any more, the report is sent and the broadcast marked finished, in
-the same transaction: sent once, also across restarts and with two processes.
+the same transaction: sent once, also across restarts and with two processes. A crash while
+some offers were being sent is counted at the next start (OutboxSender.recover): the report
+says how many may have reached their person twice.
 """
 
 from __future__ import annotations
@@ -36,6 +38,10 @@ T_REPORT = N_("✅ Envoi terminé : « {title} »")
 T_DELIVERED = N_("Reçue par {n} personnes sur {total}.")
 T_BLOCKED = N_("{n} ont bloqué Relais ou l'ont arrêté entre-temps.")
 T_UNDELIVERED = N_("{n} non remises (offre fermée entre-temps, ou refusée par la messagerie).")
+T_IN_FLIGHT = N_(
+    "{n} étaient en cours d'envoi quand Relais s'est arrêté : ces personnes ont pu la recevoir "
+    "deux fois."
+)
 
 # the text each progress message shows now, per process: unchanged, it is not edited again (a
 # restart forgets it, and edits once more at most)
@@ -57,6 +63,8 @@ def report_text(t: Translator, title: str, counts: BroadcastCounts) -> str:
         lines.append(t.gettext(T_BLOCKED, n=counts.blocked))
     if counts.undelivered:
         lines.append(t.gettext(T_UNDELIVERED, n=counts.undelivered))
+    if counts.in_flight:
+        lines.append(t.gettext(T_IN_FLIGHT, n=counts.in_flight))
     return "\n".join(lines)
 
 

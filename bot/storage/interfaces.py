@@ -870,6 +870,10 @@ class OfferBroadcasts(OfferBroadcastReads, Protocol):
         """Whether an edit of this message is still queued."""
         ...
 
+    async def note_offers_in_flight(self, owner: str) -> int:
+        """Count the offers a dead sender was holding, with their broadcasts."""
+        ...
+
 
 class Transaction(
     People,

@@ -41,6 +41,7 @@ class BroadcastCounts:
     blocked: int
     undelivered: int
     pending: int
+    in_flight: int = 0  # being sent at a crash: may have reached their person twice
 
     @property
     def finished(self) -> bool:
@@ -91,13 +92,14 @@ class OfferBroadcastReadQueries(OfferReadQueries):
             " COALESCE(SUM(d.delivered), 0) AS delivered,"
             " COALESCE(SUM(NOT d.delivered AND NOT d.pending AND d.gone), 0) AS blocked,"
             " COALESCE(SUM(NOT d.delivered AND NOT d.pending AND NOT d.gone), 0) AS undelivered,"
-            " COALESCE(SUM(NOT d.delivered AND d.pending), 0) AS pending"
+            " COALESCE(SUM(NOT d.delivered AND d.pending), 0) AS pending,"
+            " (SELECT in_flight FROM offer_broadcasts WHERE id = ?) AS in_flight"
             " FROM (SELECT s.delivered_at IS NOT NULL AS delivered,"
             f"  s.delivered_at IS NULL AND {_PENDING} AS pending,"
             "  (p.blocked = 1 OR p.stopped = 1) AS gone"
             "  FROM offer_sends s JOIN persons p ON p.id = s.person_id"
             "  WHERE s.broadcast_id = ?) AS d",
-            (broadcast_id,),
+            (broadcast_id, broadcast_id),
         )
         assert row is not None
         return BroadcastCounts(
@@ -106,6 +108,7 @@ class OfferBroadcastReadQueries(OfferReadQueries):
             int(row["blocked"]),
             int(row["undelivered"]),
             int(row["pending"]),
+            int(row["in_flight"] or 0),
         )
 
 
@@ -159,3 +162,22 @@ class OfferBroadcastQueries(OfferBroadcastReadQueries):
             (channel, str(chat), message_id),
         )
         return row is not None
+
+    async def note_offers_in_flight(self, owner: str) -> int:
+        """Before the leases of a sender that died (`owner`) are taken back: count, for each
+        running broadcast, its messages that sender was holding (they may have left just
+        before the crash, and will go again); how many in all."""
+        rows = await self._fetchall(
+            "SELECT s.broadcast_id, COUNT(*) AS n FROM outbox o JOIN offer_sends s"
+            f" ON s.offer_id = json_extract(o.payload, '$.{DELIVERY_MARK}')"
+            " AND s.person_id = o.subject_id"
+            " WHERE o.state = 'queued' AND o.lease_owner = ? AND s.delivered_at IS NULL"
+            " GROUP BY s.broadcast_id",
+            (owner,),
+        )
+        for row in rows:
+            await self._execute(
+                "UPDATE offer_broadcasts SET in_flight = in_flight + ? WHERE id = ?",
+                (int(row["n"]), int(row["broadcast_id"])),
+            )
+        return sum(int(r["n"]) for r in rows)

@@ -64,10 +64,8 @@ async def take_due(
     """
     if not (quiet or QuietHours()).allows(now, catalogs.tz):
         return []
-    room = None
-    if external_id is None:
-        room = BULK_BACKLOG - await tx.queued_outbox(channel, BULK)
-    due = await tx.lease_due_started(channel, now, OWNER, now + LEASE, external_id, BATCH, room)
+    backlog = BULK_BACKLOG if external_id is None else None  # (one chat: never a crowd)
+    due = await tx.lease_due_started(channel, now, OWNER, now + LEASE, external_id, BATCH, backlog)
     if not due:
         return []  # the common case, after every round of updates and every second
     out: list[Outgoing] = []

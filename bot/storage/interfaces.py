@@ -290,11 +290,11 @@ class StartedMessages(Protocol):
         until: datetime,
         external_id: str | None = None,
         limit: int = 100,
-        bulk_limit: int | None = None,
+        bulk_backlog: int | None = None,
     ) -> list[Started]:
         """Take up to `limit` due messages for a channel's persons (or one of them), in delivery
-        order, for `owner` until `until`: nobody else takes them meanwhile; of the bulk ones,
-        `bulk_limit` at most."""
+        order, for `owner` until `until`: nobody else takes them meanwhile; bulk ones only while
+        fewer than `bulk_backlog` bulk calls wait in the channel's outbox."""
         ...
 
     async def finish_started(self, kept: Collection[int], done: Collection[int]) -> None:

@@ -16,7 +16,7 @@ import itertools
 import socket
 import subprocess
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -34,6 +34,7 @@ from bot.reach.started import BULK, Started
 from bot.service import Relais
 from bot.storage.offers import OFFER_KIND
 from bot.testing.conversation import Conversation
+from bot.testing.moment import Hands
 from tests.test_offer_matching import CLEANER, FATOU
 
 CHANNEL = "editing"
@@ -417,3 +418,18 @@ async def test_offers_in_flight_at_a_crash_are_counted_in_the_report(relais: Rel
         "2 étaient en cours d'envoi quand Relais s'est arrêté : ces personnes ont pu la recevoir"
         " deux fois."
     )
+
+
+async def test_sent_in_the_evening_it_leaves_in_the_morning(relais: Relais, hands: Hands) -> None:
+    marie, _, job, _ = await the_montreuil_centre(relais)
+    hands.now = datetime(2026, 11, 23, 20, 0, tzinfo=UTC)  # 21:00 in Paris
+    text = await press(marie, "ob", job.id)
+    assert "C'est parti : l'offre part à 5 personnes" in text
+    assert "C'est le soir ou un jour de repos : les messages partiront demain à 08:30." in text
+    channel = EditingChannel()
+    runtime = Runtime(relais, channel, relais.clock, budgets=False)
+    await runtime.sweep()
+    assert channel.texts("fatou") == []  # nothing leaves at night
+    hands.now = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)  # 08:30 in Paris
+    await runtime.sweep()
+    assert channel.texts("fatou") == [f"Offre n° {job.id}"]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from bot.appointments import desk_view
 from bot.core.domain import Button, Message
 from bot.core.i18n import N_, Translator
 from bot.desk import about
@@ -51,7 +52,7 @@ T_SENDING = N_(
     "C'est parti : l'offre part à {n} personnes, au rythme que Telegram permet. "
     "L'avancement s'affiche dans le message suivant."
 )
-T_LATER = N_("Il est tard : les messages partiront à partir de {at}.")
+T_LATER = N_("C'est le soir ou un jour de repos : les messages partiront {at}.")
 B_SEND = N_("📤 Envoyer aux {n} proposables")
 B_SEND_ALL = N_("📤 Envoyer aux {n} (CV à vérifier compris)")
 B_BACK = N_("↩ Retour à l'offre")
@@ -175,7 +176,7 @@ async def _send(ctx: Ctx, call: Call, everyone: bool) -> None:
     ctx.say(T_SENDING, n=sent.total)
     due = ctx.config.quiet.next_allowed(ctx.now, ctx.world.tz)
     if due > ctx.now:
-        ctx.say(T_LATER, at=ctx.t.datetime(due.astimezone(ctx.world.tz)))
+        ctx.say(T_LATER, at=desk_view.at(ctx, due))  # "demain à 08:30"
 
 
 @router.button("ob", Need.VOLUNTEER)

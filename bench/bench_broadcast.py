@@ -73,7 +73,6 @@ id = "paris11"
 name = "Paris 11e"
 """
 COMMAND = (sys.executable, "-m", "bot.testing.offer_crowd", "run")
-STAND_IN_PREFIX = offer_crowd.STAND_IN_TEXT.split(" {")[0]
 
 
 @dataclass
@@ -117,16 +116,17 @@ class Watcher(threading.Thread):
         self.emulator = emulator
         self.result = result
         self.answers: dict[int, queue.SimpleQueue[float]] = {}
+        self.recipients: set[int] = set()
         self.stop = threading.Event()
 
     def run(self) -> None:
         while not self.stop.is_set():
             try:
-                chat, at, text = self.emulator.shown.get(timeout=0.1)
+                chat, at, _ = self.emulator.shown.get(timeout=0.1)
             except queue.Empty:
                 continue
             self.result.rated_calls.append(at)
-            if text.startswith(STAND_IN_PREFIX) or text.startswith("Offre"):
+            if chat in self.recipients:  # they do nothing else: each message is the offer
                 self.result.received.setdefault(chat, []).append(at)
             elif chat in self.answers:
                 self.answers[chat].put(at)
@@ -178,6 +178,7 @@ def run_broadcast(recipients: int, bystanders: int, say: Any) -> Broadcast:
             )
             emulator.open_chats([MARIE, *crowd.recipients, *crowd.bystanders])
             watcher = Watcher(emulator, result)
+            watcher.recipients = set(crowd.recipients)
             for user in (MARIE, *crowd.bystanders):
                 watcher.answers[user] = queue.SimpleQueue()
             watcher.start()

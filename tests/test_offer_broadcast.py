@@ -294,7 +294,8 @@ async def test_progress_is_one_message_edited_then_a_report(relais: Relais) -> N
     assert {p for p, (_, at) in sent.items() if at is not None} == {
         people[n] for n in ("fatou", "awa", "olena", "sara", "binta", "mariam")
     }
-    assert all(channel.texts(n) == [f"Offre n° {job.id}"] for n in ("fatou", "binta"))
+    # one message each (the stand-in's or the real one)
+    assert all(len(channel.texts(n)) == 1 for n in ("fatou", "binta"))
     assert channel.texts("nadia") == []
     assert await progress.sweep(relais, relais.clock()) == 2  # the last edit, the report
     await runtime.drain()
@@ -432,4 +433,4 @@ async def test_sent_in_the_evening_it_leaves_in_the_morning(relais: Relais, hand
     assert channel.texts("fatou") == []  # nothing leaves at night
     hands.now = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)  # 08:30 in Paris
     await runtime.sweep()
-    assert channel.texts("fatou") == [f"Offre n° {job.id}"]
+    assert len(channel.texts("fatou")) == 1

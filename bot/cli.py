@@ -1,4 +1,5 @@
-"""The `relais` command: chat in the terminal, run on Telegram, check flows and catalogs."""
+"""The `relais` command: chat in the terminal, run on Telegram, check flows and catalogs,
+invite volunteers, print statistics, import job offers."""
 
 from __future__ import annotations
 
@@ -58,6 +59,24 @@ def _parser() -> argparse.ArgumentParser:
     )
     stats.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day (default: today)")
     stats.add_argument("--csv", action="store_true", help="print CSV instead of text")
+    offers = sub.add_parser("offers", help="job offers: import a CSV list").add_subparsers(
+        dest="offers_command", required=True
+    )
+    offers_import = offers.add_parser(
+        "import", help="import job offers from a CSV file, one row per offer (see the README)"
+    )
+    offers_import.add_argument("file", type=Path, help="the CSV file")
+    offers_import.add_argument("--centre", required=True, help="the centre's id")
+    offers_import.add_argument(
+        "--vetted",
+        action="store_true",
+        help="import them vetted, ready to send (default: drafts a coordinator vets)",
+    )
+    offers_import.add_argument(
+        "--skip-bad",
+        action="store_true",
+        help="import the good rows even if some are wrong (default: nothing if any is wrong)",
+    )
     return parser
 
 
@@ -180,6 +199,48 @@ async def _stats(
     return 0
 
 
+async def _offers_import(
+    settings: Settings, file: Path, centre: str, vetted: bool, skip_bad: bool
+) -> int:
+    from bot.offers import csv_import
+    from bot.service import open_relais
+
+    # read and checked before opening the database, so that a wrong file creates nothing
+    try:
+        raw = file.read_bytes()
+    except OSError as exc:
+        print(f"relais: {file}: cannot read the file ({exc.strerror})", file=sys.stderr)
+        return 2
+    clock = clock_from_env()
+    today = clock().astimezone(ZoneInfo(settings.timezone)).date()
+    found = csv_import.read(csv_import.decode(raw), today)
+    for error in found.errors:
+        print(f"{file.name} : {error}", file=sys.stderr)
+    if found.errors and not (skip_bad and found.offers):
+        print("relais: rien n'est importé (corrigez le fichier, ou --skip-bad)", file=sys.stderr)
+        return 1
+    relais = await open_relais(settings, clock)
+    try:
+        async with relais.storage.transaction() as tx:
+            active = [c.id for c in await tx.active_centres()]
+            if centre not in active:
+                known = ", ".join(active) or "none"
+                print(f"relais: no active centre {centre!r} (centres: {known})", file=sys.stderr)
+                return 2
+            numbers = []
+            for _, details in found.offers:
+                offer = await tx.add_offer(centre, details, None)
+                if vetted:
+                    await tx.set_offer_state(offer.id, "vetted", None)
+                numbers.append(offer.id)
+    finally:
+        await relais.close()
+    state = "validées" if vetted else "brouillons à valider"
+    shown = ", ".join(f"n° {n}" for n in numbers)
+    print(f"{len(numbers)} offre(s) importée(s) pour {centre} ({state}) : {shown}")
+    return 0
+
+
 def _check(settings: Settings) -> int:
     flows = load_flows(settings.flows_dir)
     REGISTRY.check_flows(flows)  # the desk flows the volunteer side's capabilities open
@@ -231,6 +292,10 @@ def _main(argv: list[str] | None) -> int:
             return asyncio.run(_invite(settings, args.centre, args.role))
         if args.command == "stats":
             return asyncio.run(_stats(settings, args.centres, args.start, args.end, args.csv))
+        if args.command == "offers":
+            return asyncio.run(
+                _offers_import(settings, args.file, args.centre, args.vetted, args.skip_bad)
+            )
         if args.command == "chat":
             asyncio.run(_chat(settings, args.user))
         else:

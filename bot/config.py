@@ -90,6 +90,19 @@ class AppointmentSettings:
 
 
 @dataclass(frozen=True)
+class OfferSettings:
+    """Who vets job offers, and how often offers reach a person (the digest, the follow-up,
+    the weekly cap)."""
+
+    # centres whose volunteers may vet offers themselves (elsewhere only coordinators)
+    volunteers_vet: tuple[str, ...] = ()
+    digest_day: int = 0  # the weekly digest's day, as date.weekday(): 0 Monday … 6 Sunday
+    digest_at: time = time(10, 0)  # the digest's time of day, local time
+    followup_days: int = 7  # "any news?" this many days after "interested"
+    weekly_cap: int = 3  # offer messages (offers, digests, follow-ups) a person gets a week
+
+
+@dataclass(frozen=True)
 class Settings:
     """Everything Relais reads from its configuration."""
 
@@ -111,6 +124,7 @@ class Settings:
     # when messages Relais starts (not replies) wait, in `timezone`
     quiet_hours: QuietHours = field(default_factory=QuietHours)
     appointments: AppointmentSettings = field(default_factory=AppointmentSettings)
+    offers: OfferSettings = field(default_factory=OfferSettings)
     config_file: Path | None = None  # the file these settings came from, if any
 
 
@@ -320,6 +334,26 @@ def _days_off(raw: Any, origin: _Origin) -> frozenset[int]:
     if len(set(days)) == len(WEEKDAYS):
         raise _Bad("Relais must be allowed to write on some day")
     return frozenset(WEEKDAYS.index(day) for day in days)
+
+
+def _weekday(raw: Any, origin: _Origin) -> int:
+    if not isinstance(raw, str) or raw.strip().lower() not in WEEKDAYS:
+        raise _Bad()
+    return WEEKDAYS.index(raw.strip().lower())
+
+
+_CENTRE_ID = r"[a-z0-9_-]{1,32}"
+
+
+def _centre_ids(raw: Any, origin: _Origin) -> tuple[str, ...]:
+    if origin.from_env and isinstance(raw, str):
+        raw = [part for part in re.split(r"[\s,]+", raw) if part]
+    if not isinstance(raw, list) or not all(isinstance(part, str) for part in raw):
+        raise _Bad()
+    ids = [part.strip() for part in raw]
+    if not all(re.fullmatch(_CENTRE_ID, part) for part in ids):
+        raise _Bad()
+    return tuple(dict.fromkeys(ids))
 
 
 _OFFSET = re.compile(r"([0-9]{1,3})\s*([dhm])")
@@ -554,6 +588,32 @@ SCHEMA: dict[str, dict[str, Setting]] = {
             "minutes", _integer(5, 1440), "a whole number of minutes between 5 and 1440"
         ),
     },
+    "offers": {
+        "volunteers_vet": Setting(
+            "volunteers_vet",
+            _centre_ids,
+            'a list of centre ids such as ["paris11"] (their volunteers vet offers themselves)',
+            "RELAIS_OFFERS_VOLUNTEERS_VET",
+        ),
+        "digest_day": Setting(
+            "digest_day",
+            _weekday,
+            'an English day name such as "monday"',
+            "RELAIS_OFFERS_DIGEST_DAY",
+        ),
+        "digest_at": Setting(
+            "digest_at",
+            _clock,
+            'a time of day as HH:MM, such as "10:00"',
+            "RELAIS_OFFERS_DIGEST_AT",
+        ),
+        "followup_days": Setting(
+            "followup_days", _integer(1, 60), "a whole number of days between 1 and 60"
+        ),
+        "weekly_cap": Setting(
+            "weekly_cap", _integer(1, 50), "a whole number of messages between 1 and 50"
+        ),
+    },
 }
 
 # [[centres]]: an array of tables, each one Centre
@@ -562,7 +622,7 @@ CENTRE_KEYS: dict[str, Setting] = {
     "id": Setting(
         "id",
         # the id travels in button data, which Telegram limits to 64 bytes
-        _text(r"[a-z0-9_-]{1,32}"),
+        _text(_CENTRE_ID),
         'an identifier of at most 32 a-z, 0-9, _ and - such as "paris11"',
     ),
     "name": Setting("name", _text(), "the centre's name as people should read it"),
@@ -583,6 +643,7 @@ _SECTION_TARGET = {
     "fairness": "fairness",
     "quiet_hours": "quiet_hours",
     "appointments": "appointments",
+    "offers": "offers",
 }
 
 
@@ -710,6 +771,7 @@ def _build(
         "fairness": {},
         "quiet_hours": {},
         "appointments": {},
+        "offers": {},
     }
     for section, given in values.items():
         target = _SECTION_TARGET[section]
@@ -737,6 +799,7 @@ def _build(
         fairness=FairnessSettings(**nested["fairness"]),
         quiet_hours=QuietHours(**nested["quiet_hours"]),
         appointments=AppointmentSettings(**nested["appointments"]),
+        offers=OfferSettings(**nested["offers"]),
         config_file=path,
     )
 
@@ -777,6 +840,7 @@ __all__ = [
     "SCHEMA",
     "ConfigError",
     "FairnessSettings",
+    "OfferSettings",
     "OutboxSettings",
     "Settings",
     "TelegramSettings",

@@ -402,6 +402,7 @@ async def open_relais(settings: Settings, clock: Clock = utc_now) -> Relais:
         settings.invite_days,
         settings.quiet_hours,
         settings.appointments,
+        settings.offers,
     )
     recorder = FollowUpRecorder(catalogs, settings.admins)
     relais = Relais(settings, flows, catalogs, engine, storage, documents, desk, recorder, clock)

@@ -25,6 +25,7 @@ DEPLOYMENT_FLOWS = (
     "desk_message",
     "desk_cv",
     "desk_appointment",
+    "desk_offer",  # job offers (issue 13)
     "my_cv",
     "cv",
     "self_assessment",  # the CV reads its answers (no e-mail question after "no e-mail")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -27,10 +28,10 @@ def relais(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT):
 def test_check_passes_on_the_project() -> None:
     done = relais("check")
     assert done.returncode == 0, done.stdout + done.stderr
-    # 13 for beneficiaries (appointments: asked for, and "Mes rendez-vous"), 5 desk flows
-    # (appointments: issue 12), 1 for volunteers, 2 reply flows (answers to the centre's
-    # messages)
-    assert "21 flows" in done.stdout
+    # 13 for beneficiaries (appointments: asked for, and "Mes rendez-vous"), 6 desk flows
+    # (appointments: issue 12; job offers: issue 13), 1 for volunteers, 2 reply flows (answers
+    # to the centre's messages)
+    assert "22 flows" in done.stdout
     assert "languages: fr, en" in done.stdout
 
 
@@ -115,3 +116,65 @@ def test_the_bot_runs_on_uvloop_where_it_is_installed() -> None:
 
     _serve(main())
     assert seen and seen[0].startswith("uvloop")
+
+
+OFFERS_CONFIG = """
+[[centres]]
+id = "paris11"
+name = "Paris 11e"
+"""
+
+
+def import_offers(tmp_path: Path, csv_text: str, *flags: str):
+    """`relais offers import` of this CSV text for Paris 11e, on a database in tmp_path."""
+    config = tmp_path / "relais.toml"
+    config.write_text(OFFERS_CONFIG, encoding="utf-8")
+    file = tmp_path / "offres.csv"
+    file.write_text(csv_text, encoding="utf-8")
+    env = {"RELAIS_DATABASE": str(tmp_path / "relais.sqlite3")}
+    return relais("--config", str(config), "offers", "import", str(file), *flags, env=env)
+
+
+def offer_states(tmp_path: Path) -> list[tuple[str, str, str]]:
+    with sqlite3.connect(tmp_path / "relais.sqlite3") as db:
+        return list(db.execute("SELECT centre, title, state FROM offers ORDER BY id"))
+
+
+def test_offers_import_reads_the_example_as_drafts_or_vetted(tmp_path: Path) -> None:
+    example = (ROOT / "docs" / "offres-exemple.csv").read_text(encoding="utf-8")
+    done = import_offers(tmp_path, example, "--centre", "paris11")
+    assert done.returncode == 0, done.stderr
+    assert "3 offre(s) importée(s) pour paris11 (brouillons à valider)" in done.stdout
+    assert [s for _, _, s in offer_states(tmp_path)] == ["draft"] * 3
+    done = import_offers(tmp_path, example, "--centre", "paris11", "--vetted")
+    assert done.returncode == 0, done.stderr
+    assert [s for _, _, s in offer_states(tmp_path)] == ["draft"] * 3 + ["vetted"] * 3
+
+
+def test_offers_import_names_each_bad_row_and_imports_nothing(tmp_path: Path) -> None:
+    text = (
+        "titre,employeur,type_employeur,source,ville,code_postal,contrat,temps,metier,"
+        "date_limite\n"
+        "Agent,Mairie,Mairie,Mairie,Paris,75011,CDI,full,cleaning,31/12/2026\n"
+        "Agent,Mairie,Mairie,Mairie,Paris,96100,CDI,full,cleaning,31/12/2026\n"
+        "Agent,Mairie,Mairie,Mairie,Paris,75011,CDI,full,cleaning,22/11/2026\n"
+    )
+    done = import_offers(tmp_path, text, "--centre", "paris11")
+    assert done.returncode == 1
+    assert done.stderr.splitlines() == [
+        "offres.csv : ligne 3, colonne code_postal : code postal inconnu",
+        "offres.csv : ligne 4, colonne date_limite : la date limite est déjà passée",
+        "relais: rien n'est importé (corrigez le fichier, ou --skip-bad)",
+    ]
+    assert not (tmp_path / "relais.sqlite3").exists()  # checked before the database opens
+    done = import_offers(tmp_path, text, "--centre", "paris11", "--skip-bad")
+    assert done.returncode == 0, done.stderr
+    assert offer_states(tmp_path) == [("paris11", "Agent", "draft")]
+
+
+def test_offers_import_refuses_an_unknown_centre(tmp_path: Path) -> None:
+    example = (ROOT / "docs" / "offres-exemple.csv").read_text(encoding="utf-8")
+    done = import_offers(tmp_path, example, "--centre", "lyon")
+    assert done.returncode == 2
+    assert "no active centre 'lyon' (centres: paris11)" in done.stderr
+    assert offer_states(tmp_path) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from bot.config import (
     CENTRE_KEYS,
     SCHEMA,
     ConfigError,
+    OfferSettings,
     OutboxSettings,
     Settings,
     TelegramSettings,
@@ -475,3 +477,31 @@ def test_a_wrong_rate_limit_names_the_key(
     tmp_path: Path, text: str, env: dict[str, str], expected: str
 ):
     assert expected in error_of(tmp_path, text or None, env=env)
+
+
+def test_offer_settings_from_the_file_and_the_environment(tmp_path: Path):
+    path = write(
+        tmp_path,
+        '[offers]\nvolunteers_vet = ["paris11", "lyon"]\ndigest_day = "Thursday"\n'
+        'digest_at = "09:15"\nfollowup_days = 10\nweekly_cap = 2\n',
+    )
+    offers = load_settings(path, {}).offers
+    assert offers == OfferSettings(("paris11", "lyon"), 3, time(9, 15), 10, 2)
+    from_env = load_settings(
+        None, {"RELAIS_OFFERS_VOLUNTEERS_VET": "a, b", "RELAIS_OFFERS_DIGEST_DAY": "friday"}
+    ).offers
+    assert (from_env.volunteers_vet, from_env.digest_day) == (("a", "b"), 4)
+    assert load_settings(None, {}).offers == OfferSettings((), 0, time(10, 0), 7, 3)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('[offers]\ndigest_day = "lundi"', "[offers] digest_day: expected an English day name"),
+        ('[offers]\nvolunteers_vet = ["Paris 11"]', "[offers] volunteers_vet: expected a list"),
+        ("[offers]\nweekly_cap = 0", "[offers] weekly_cap: expected a whole number"),
+        ('[offers]\ndigest_at = "25:00"', "[offers] digest_at: expected a time of day"),
+    ],
+)
+def test_wrong_offer_settings_name_the_key(tmp_path: Path, text: str, expected: str):
+    assert expected in error_of(tmp_path, text)

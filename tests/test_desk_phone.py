@@ -116,6 +116,7 @@ async def test_a_volunteer_gets_her_menu_and_never_the_consent_question(relais: 
         "👥 Personnes",
         "🙋 Demandes en attente",
         "📅 Agenda",  # appointments (issue 12)
+        "💼 Offres",  # job offers (issue 13)
         "❓ Aide",
     ]
     await marie.play(
@@ -150,9 +151,9 @@ async def test_a_coordinators_menu_has_her_commands_two_to_a_row(relais: Relais)
     rows = rows_of(cora)
     assert [[b.label for b in row] for row in rows] == [
         ["👥 Personnes", "🙋 Demandes en attente"],
-        ["📅 Agenda", "✉️ Inviter"],  # the agenda: appointments (issue 12)
-        ["📊 Statistiques", "🤝 Équipe"],
-        ["❓ Aide"],
+        ["📅 Agenda", "💼 Offres"],  # appointments (issue 12), job offers (issue 13)
+        ["✉️ Inviter", "📊 Statistiques"],
+        ["🤝 Équipe", "❓ Aide"],
     ]
     await cora.play(
         """

@@ -37,10 +37,19 @@ def test_a_removed_volunteer_is_told_and_finds_a_beneficiarys_phone(
     vic = Phone(emulator, VIC)
     vic.play(f"> {volunteer_code}\n< Bienvenue dans l'équipe de Paris 11e")
     emulator.wait_until(
-        # the volunteer's commands, appointments' included (issue 12)
+        # the volunteer's commands, appointments' (issue 12) and job offers' (issue 13) included
         lambda: (
             menu_of(emulator, VIC)
-            == [*BENEFICIARY_MENU, "people", "requests", "agenda", "person", "rdv"]
+            == [
+                *BENEFICIARY_MENU,
+                "people",
+                "requests",
+                "agenda",
+                "offres",
+                "offre",
+                "person",
+                "rdv",
+            ]
         )
     )
     assert menu_of(emulator, CORA)[-1] == "team"

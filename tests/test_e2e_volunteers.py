@@ -120,6 +120,8 @@ def test_two_centres_run_end_to_end_with_their_access_rules(
         "people",
         "requests",
         "agenda",  # appointments (issue 12): the agenda and /rdv <n°>
+        "offres",  # job offers (issue 13): the list, and /offre to enter one
+        "offre",
         "person",
         "rdv",
     ]
@@ -220,7 +222,11 @@ def test_after_a_restart_a_volunteer_finds_her_menu_not_the_consent_question(
         marie.play(f"> {typed}\n< Espace bénévole. Que voulez-vous faire ?")
     menu = emulator.last_message(VIC)
     rows = [[b["text"] for b in row] for row in menu["reply_markup"]["inline_keyboard"]]
-    assert rows == [["👥 Personnes", "🙋 Demandes en attente"], ["📅 Agenda", "❓ Aide"]]
+    assert rows == [  # with job offers (issue 13)
+        ["👥 Personnes", "🙋 Demandes en attente"],
+        ["📅 Agenda", "💼 Offres"],
+        ["❓ Aide"],
+    ]
     assert not [m for m in emulator.messages(VIC) if "Vous êtes d'accord" in m.get("text", "")]
     marie.play("> [Personnes]\n< Personnes suivies (Toutes)")
     marie.play("> /stats\n< Cette commande est réservée aux coordinateurs de centre.")

@@ -39,6 +39,7 @@ from tests.test_offer_matching import CLEANER, FATOU
 
 CHANNEL = "editing"
 NO_OFFER = "Je ne trouve pas cette offre parmi celles de votre centre."
+MATCH_LABEL = "👥 Qui peut la recevoir ?"  # the offer screen's button to the preview (bot/offers/offer_screen.py)
 
 
 class EditingChannel:
@@ -239,7 +240,7 @@ async def test_only_a_vetted_offer_still_open_can_be_sent(relais: Relais) -> Non
         await tx.set_offer_state(old.id, "vetted", marie_id)  # its last day was yesterday
         await tx.set_offer_state(job.id, "closed", marie_id)
     cases = (
-        (draft.id, "Cette offre n'est pas encore vérifiée"),
+        (draft.id, "Cette offre n'est pas encore validée"),
         (old.id, "Cette offre a expiré"),
         (job.id, "Cette offre est fermée"),
     )
@@ -434,3 +435,12 @@ async def test_sent_in_the_evening_it_leaves_in_the_morning(relais: Relais, hand
     hands.now = datetime(2026, 11, 24, 7, 30, tzinfo=UTC)  # 08:30 in Paris
     await runtime.sweep()
     assert len(channel.texts("fatou")) == 1
+
+
+async def test_from_the_offer_screen_to_the_preview_and_back(relais: Relais) -> None:
+    marie, _, job, _ = await the_montreuil_centre(relais)
+    await press(marie, "of", job.id)
+    text = await marie.press(MATCH_LABEL)
+    assert "7 personnes correspondent, dont 5 proposables à l'employeur." in text
+    text = await marie.press("Retour à l'offre")
+    assert f"Offre n° {job.id}" in text

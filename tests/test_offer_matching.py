@@ -4,7 +4,10 @@ volunteers, already sent)."""
 
 from __future__ import annotations
 
+import json
+import shutil
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from bot.core.domain import State
@@ -192,3 +195,32 @@ def _with(**changes: Any) -> OfferDetails:
     from dataclasses import replace
 
     return replace(CLEANER, **changes)
+
+
+async def test_people_who_answered_before_offers_existed_are_indexed_at_start(
+    tmp_path: Path,
+) -> None:
+    from bot.storage.database import MIGRATIONS_DIR, Storage
+
+    before = tmp_path / "before"
+    before.mkdir()
+    for sql in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        if int(sql.name[:3]) < 16:
+            shutil.copy(sql, before / sql.name)
+    path = tmp_path / "relais.sqlite3"
+    store = await Storage.open(path, migrations_dir=before, clock=lambda: NOW)
+    async with store.transaction() as tx:  # the answers as an older Relais wrote them
+        fatou = (await tx.load_state("test", "fatou")).person.id
+        for key, value in FATOU.items():
+            await tx._execute(
+                "INSERT INTO profile (person_id, key, value, updated_at) VALUES (?, ?, ?, '')",
+                (fatou, key, json.dumps(value)),
+            )
+    await store.close()
+    store = await Storage.open(path, clock=lambda: NOW)  # migration 016, then the index
+    async with store.reading() as reads:
+        rows = await reads._fetchall("SELECT person_id, departement, reach FROM offer_profiles")
+        todo = await reads._fetchall("SELECT * FROM offer_profiles_todo")
+    await store.close()
+    assert [tuple(r) for r in rows] == [(fatou, "93", 1)]
+    assert todo == []

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from bot.config import AppointmentSettings
+from bot.config import AppointmentSettings, OfferSettings
 from bot.core.domain import Centre, Effect, Message, Person, State
 from bot.core.i18n import N_, Catalogs, Translator
 from bot.core.ids import parse_id
@@ -98,11 +98,12 @@ class Call:
 
 @dataclass(frozen=True)
 class Opening:
-    """A desk flow to open once the handler is done: about `subject`, with answers already
-    known (`given`, e.g. an appointment being changed), at its start or at the step `at`."""
+    """A desk flow to open once the handler is done: about `subject` (None: about no person,
+    e.g. a job offer), with answers already known (`given`, e.g. an appointment being
+    changed), at its start or at the step `at`."""
 
     flow: str
-    subject: int
+    subject: int | None
     given: dict[str, Any] = field(default_factory=dict)
     at: str = ""
 
@@ -128,6 +129,8 @@ class DeskConfig:
     quiet: QuietHours = field(default_factory=QuietHours)
     # reminders, the agenda's hour, how long an appointment lasts
     appointments: AppointmentSettings = field(default_factory=AppointmentSettings)
+    # who vets job offers (and the settings of what offers bring people)
+    offers: OfferSettings = field(default_factory=OfferSettings)
 
 
 @dataclass
@@ -205,12 +208,16 @@ class Ctx:
         return Subject(person, profile, profile_name(profile, person_id, self.t))
 
     def open_flow(
-        self, flow: str, subject: Subject, given: dict[str, Any] | None = None, at: str = ""
+        self,
+        flow: str,
+        subject: Subject | None,
+        given: dict[str, Any] | None = None,
+        at: str = "",
     ) -> None:
-        """Open a desk flow about this person once the handler is done (`given`: answers it
-        starts with, kept in the volunteer's session: ids and choices, never names; `at`: the
-        step to start at)."""
-        self.out.opening = Opening(flow, subject.id, dict(given or {}), at)
+        """Open a desk flow about this person (None: a flow about no one, registered with
+        person=False) once the handler is done (`given`: answers it starts with, kept in the
+        volunteer's session: ids and choices, never names; `at`: the step to start at)."""
+        self.out.opening = Opening(flow, subject.id if subject else None, dict(given or {}), at)
 
     async def then_press(self, verb: str, *args: buttons.Value) -> None:
         """Go on as if this volunteer pressed another desk button (checked like a press)."""

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from bot.appointments import agenda_list, appointment_screen, booking
-from bot.config import AppointmentSettings
+from bot.config import AppointmentSettings, OfferSettings
 from bot.core.domain import (
     DESK_MENU,
     Effect,
@@ -52,11 +52,13 @@ from bot.desk.context import (
     Call,
     Ctx,
     DeskConfig,
+    Opening,
     Subject,
     find_subject,
 )
 from bot.desk.domain import Access, Role, person_name
 from bot.desk.router import Need, Registry, Router
+from bot.offers import desk_offer, offer_list, offer_screen
 from bot.offers import sending as offer_sending
 from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
@@ -102,6 +104,9 @@ CAPABILITIES = (
     appointment_screen.router,
     agenda_list.router,
     offer_sending.router,
+    desk_offer.router,
+    offer_screen.router,
+    offer_list.router,
     statistics.router,
     centres.router,
     audit.router,
@@ -132,6 +137,7 @@ class Desk:
         invite_days: int,
         quiet: QuietHours | None = None,
         appointment_settings: AppointmentSettings | None = None,
+        offer_settings: OfferSettings | None = None,
     ) -> None:
         REGISTRY.check_flows(engine.flows)
         self.registry = REGISTRY
@@ -142,6 +148,7 @@ class Desk:
             invite_days,
             quiet or QuietHours(),
             appointment_settings or AppointmentSettings(),
+            offer_settings or OfferSettings(),
         )
         self.bot_username = ""  # set by the Telegram channel, for invitation links
 
@@ -252,6 +259,8 @@ class Desk:
             ctx = self._ctx(tx, st, await self.access(tx, st.person), world)
             with about.noting() as shown:
                 await self.registry.flow_done(ctx, str(effect.data.get("flow")), answers)
+                if ctx.out.opening is not None:  # e.g. an answer to correct: asked again
+                    await self._open_flow(ctx)
             people_shown |= shown
             out.messages += ctx.out.messages
             out.effects += ctx.out.effects
@@ -319,6 +328,8 @@ class Desk:
             number = frame.answers.get("subject")
             if frame.edit:
                 continue  # a correction: its review is about the person
+            if not self.registry.about_person(frame.flow):
+                continue  # about no one (an offer): checked again when it ends
             subject = await ctx.subject(number) if isinstance(number, int) else None
             if subject is None:
                 await self._drop_flows(ctx.tx, ctx.state)
@@ -350,6 +361,9 @@ class Desk:
         """Open the desk flow a handler asked for (its route's role checked like a press)."""
         opening = ctx.out.opening
         assert opening is not None
+        if opening.subject is None:
+            await self._open_unattached(ctx, opening)
+            return
         subject = await ctx.subject(opening.subject)
         if subject is None or opening.flow not in self.registry.flows:
             ctx.say(T_NOT_FOUND)
@@ -372,6 +386,21 @@ class Desk:
         for frame in self._desk_frames(new):
             _forget_shown(frame.answers)
         ctx.state.session = new.session  # a desk flow changes nothing else of the volunteer
+        ctx.out.messages += reply.messages
+
+    async def _open_unattached(self, ctx: Ctx, opening: Opening) -> None:
+        """Open a desk flow about no one (a job offer): nothing of a person to give it."""
+        if self.registry.about_person(opening.flow) or opening.flow not in self.registry.flows:
+            ctx.stale()
+            return
+        left = corrections.review_frame(self.engine.flows, ctx.state)
+        if left is not None:
+            await self._drop_flows(ctx.tx, ctx.state)
+            await self._review_left(ctx, left)
+        new, reply = self.engine.start_desk_flow(
+            ctx.state, opening.flow, dict(opening.given), ctx.world, opening.at
+        )
+        ctx.state.session = new.session
         ctx.out.messages += reply.messages
 
     # -- a review of someone's answers ---------------------------------------------------------

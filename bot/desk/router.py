@@ -99,6 +99,9 @@ class FlowRoute:
     flow: str
     need: Need
     handler: Handler
+    # about a person of the volunteer's centres (its "subject"); False: about no one (a job
+    # offer), the handler checks what the answers are about
+    person: bool = True
 
 
 class Router:
@@ -139,11 +142,12 @@ class Router:
 
         return register
 
-    def flow(self, flow_id: str, need: Need) -> Callable[[Handler], Handler]:
-        """Register what applies a desk flow's answers (the call carries its subject)."""
+    def flow(self, flow_id: str, need: Need, person: bool = True) -> Callable[[Handler], Handler]:
+        """Register what applies a desk flow's answers (the call carries its subject; with
+        person=False the flow is about no one and the call has none)."""
 
         def register(handler: Handler) -> Handler:
-            self.flows.append(FlowRoute(flow_id, need, handler))
+            self.flows.append(FlowRoute(flow_id, need, handler, person))
             return handler
 
         return register
@@ -236,11 +240,20 @@ class Registry:
         if route is None or not self._allowed(ctx, route.need):
             ctx.say(T_NOT_ALLOWED)
             return
+        if not route.person:
+            self._wire(ctx)
+            await route.handler(ctx, Call(answers=answers))
+            return
         number = answers.get("subject")
         subject = await self._subject(ctx, number if isinstance(number, int) else None)
         if subject is not None:
             self._wire(ctx)
             await route.handler(ctx, Call(subject=subject, answers=answers))
+
+    def about_person(self, flow: str) -> bool:
+        """Whether a desk flow is about a person (its "subject"), as registered."""
+        route = self.flows.get(flow)
+        return route is None or route.person
 
     def _allowed(self, ctx: Ctx, need: Need) -> bool:
         found = level(ctx.access, ctx.active)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.appointments import agenda
+from bot.offers import expiry
 from bot.offers import progress as offer_progress
 from bot.reach import erasure_warning
 
@@ -53,4 +54,6 @@ def sweeps() -> tuple[Sweep, ...]:
         Sweep("appointment_agenda", 120, agenda.sweep, first_after_seconds=30),
         # an offer's progress message edited as it goes, then its report
         Sweep("offer_progress", offer_progress.PROGRESS_SECONDS, offer_progress.sweep),
+        # job offers past their last day (local date) are no longer open
+        Sweep("offer_expiry", expiry.EVERY_SECONDS, expiry.sweep, first_after_seconds=45),
     )

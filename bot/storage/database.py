@@ -37,6 +37,7 @@ from bot.storage.export import ExportQueries
 from bot.storage.journal import DroppedUpdates, JournalQueries, PendingUpdate
 from bot.storage.keyboards import KeyboardQueries
 from bot.storage.offer_broadcast import OfferBroadcastQueries
+from bot.storage.offer_desk import OfferDeskQueries
 from bot.storage.offers import OfferQueries
 from bot.storage.outbox import OUTBOX_STATES, OutboxItem, OutboxQueries
 from bot.storage.people import STATE_COLUMNS, PersonReadQueries
@@ -492,6 +493,7 @@ class Tx(
     AppointmentQueries,
     OfferQueries,
     OfferBroadcastQueries,
+    OfferDeskQueries,
 ):
     """The repository API, valid only inside its `Storage.transaction()` block."""
 

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from bot.storage.export import Access, HelpAsked, PersonDates
     from bot.storage.journal import DroppedUpdates, PendingUpdate
     from bot.storage.offer_broadcast import BroadcastCounts, RunningBroadcast
+    from bot.storage.offer_desk import OfferFunnel, OfferLine
     from bot.storage.offers import MatchCounts
     from bot.storage.outbox import OutboxItem
     from bot.storage.reach import Silent
@@ -794,6 +795,28 @@ class OfferReads(Protocol):
         ...
 
 
+class OfferDeskReads(Protocol):
+    """What volunteers read of their centre's offers: the list and each one's funnel."""
+
+    async def offer_funnel(self, offer_id: int) -> OfferFunnel:
+        """What came of one offer: sent, interested, sent to the employer, hired."""
+        ...
+
+    async def offer_lines(
+        self, centres: Sequence[str], limit: int, offset: int = 0
+    ) -> list[OfferLine]:
+        """These centres' offers, open ones first, newest first, with their funnel."""
+        ...
+
+
+class OfferDesk(OfferDeskReads, Protocol):
+    """What volunteers do to their centre's offers besides the foundation's writes."""
+
+    async def vet_offer(self, offer_id: int, version: int, by: int | None) -> bool:
+        """Vet a draft still at `version`; False if it changed meanwhile."""
+        ...
+
+
 class Offers(OfferReads, Protocol):
     """Job offers: entered, vetted, edited, closed, expired; broadcast to whom they fit."""
 
@@ -890,6 +913,7 @@ class Transaction(
     Appointments,
     Offers,
     OfferBroadcasts,
+    OfferDesk,
     Outcomes,
     Audit,
     Stats,
@@ -910,6 +934,7 @@ class Reading(
     AppointmentReads,
     OfferReads,
     OfferBroadcastReads,
+    OfferDeskReads,
     OutcomeReads,
     AuditReads,
     Stats,

@@ -28,6 +28,7 @@ from bot.storage.corrections import CorrectionReadQueries
 from bot.storage.exchanges import ExchangeReadQueries
 from bot.storage.export import ExportQueries
 from bot.storage.offer_broadcast import OfferBroadcastReadQueries
+from bot.storage.offer_desk import OfferDeskReadQueries
 from bot.storage.offers import OfferReadQueries
 from bot.storage.people import PersonReadQueries
 from bot.storage.queries import StorageError
@@ -105,6 +106,7 @@ class ReadTx(
     AppointmentReadQueries,
     OfferBroadcastReadQueries,  # (before OfferReadQueries, its base)
     OfferReadQueries,
+    OfferDeskReadQueries,
 ):
     """The reads, valid only inside their `Storage.reading()` block: one snapshot."""
 

@@ -39,7 +39,8 @@ from tests.test_offer_matching import CLEANER, FATOU
 
 CHANNEL = "editing"
 NO_OFFER = "Je ne trouve pas cette offre parmi celles de votre centre."
-MATCH_LABEL = "👥 Qui peut la recevoir ?"  # the offer screen's button to the preview (bot/offers/offer_screen.py)
+# the offer screen's button to the preview (bot/offers/offer_screen.py)
+MATCH_LABEL = "👥 Qui peut la recevoir ?"
 
 
 class EditingChannel:

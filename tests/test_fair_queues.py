@@ -284,3 +284,30 @@ async def test_low_turns_take_only_the_places_nobody_else_wants_one_at_a_time():
     assert sorted(queue.sent) == sorted(f"{c}{i}" for c in "tuvr" for i in range(6))
     assert queue.sent[0] == "r0"  # the replies' chat goes first
     assert max(low_at_once) == 1  # never two tidying turns at once
+
+
+async def test_bulk_turns_take_a_few_places_and_leave_the_others_to_replies():
+    # b…: chats of a broadcast (rank 2); r, s: chats with replies (rank 0), there from the start
+    queue = Queue({"b": 4, "c": 4, "d": 4, "e": 4, "r": 4, "s": 4})
+    turns = ChatTurns(
+        queue.fetch,
+        queue.serve,
+        lambda item: item[0],
+        5,
+        asyncio.Event(),
+        rank=lambda item: 0 if item[0] in "rs" else 2,
+        bulk_rank=2,
+        bulk_places=2,
+    )
+    bulk_at_once: list[int] = []
+    serve = queue.serve
+
+    async def watched(turn: list[str]) -> None:
+        bulk_at_once.append(len(queue.in_flight - {"r", "s"}) + (turn[0][0] not in "rs"))
+        await serve(turn)
+
+    turns.serve = watched
+    await turns.run()
+    assert sorted(queue.sent) == sorted(f"{c}{i}" for c in "bcders" for i in range(4))
+    assert set(queue.sent[:2]) == {"r0", "s0"}  # the replies go first
+    assert max(bulk_at_once) == 2  # never more than two bulk turns at once

@@ -64,6 +64,11 @@ class Target:
     language_code: str | None = None
 
 
+# A payload's key asking the channel to return the platform's id of the message sent
+# ({"message_id": …}, kept as the outbox row's result), for a message edited later.
+KEEP_ID = "keep_id"
+
+
 @dataclass(frozen=True)
 class PlannedCall:
     """One platform call the outbox will make: a method and its JSON-ready parameters."""

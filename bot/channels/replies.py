@@ -17,6 +17,7 @@ The calls a channel may be asked to make for a message:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -145,11 +146,13 @@ class Planner:
         subject_id: int | None = None,
         shows: tuple[int, ...] = (),
         priority: int = REPLY,
+        mark: Mapping[str, Any] | None = None,
     ) -> None:
         """Queue messages Relais starts to `chat`, shaped as a reply that nobody pressed
-        (`shows`: everyone else they name, erased with any of them while queued)."""
+        (`shows`: everyone else they name, erased with any of them while queued; `mark`:
+        added to each call's payload, for the sender to report once it left)."""
         shaped = self.shape(Reply(messages), translator, pressed=False)
-        await self._queue(tx, chat, shaped, {}, subject_id, False, shows, priority)
+        await self._queue(tx, chat, shaped, {}, subject_id, False, shows, priority, mark)
 
     async def _queue(
         self,
@@ -161,6 +164,7 @@ class Planner:
         sensitive: bool,
         shows: tuple[int, ...],
         priority: int,
+        mark: Mapping[str, Any] | None = None,
     ) -> None:
         # in the transaction that queues the reply: a typed number presses what it showed
         await keyboards.remember(tx, self.channel, chat, shaped)
@@ -168,7 +172,7 @@ class Planner:
             await tx.enqueue(
                 chat,
                 call.method,
-                call.payload,
+                {**call.payload, **mark} if mark else call.payload,
                 subject_id=subject_id,
                 sensitive=sensitive or call.sensitive,
                 shows=shows,

@@ -429,6 +429,7 @@ class Runtime:
                 subject_id=outgoing.subject_id,
                 shows=outgoing.shows,
                 priority=outgoing.priority,
+                mark=outgoing.mark,
             )
         return len(due)
 

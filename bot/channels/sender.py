@@ -29,11 +29,17 @@ from bot.fairness.turns import ChatTurns
 from bot.reach.delivery import BULK, NOTICE, TIDY
 from bot.service import Relais
 from bot.storage.database import OutboxItem
+from bot.storage.offer_broadcast import DELIVERY_MARK
 
 MAX_BACKOFF = 300.0
 SEND_CONCURRENCY = 16  # chats served at the same time
 SEND_TURN = 4  # outbox items of one chat sent per turn before the other chats' turns
 TIDY_PLACES = 1  # chats whose answered questions are tidied at the same time, at most
+# chats of a bulk send (an offer's broadcast) served at the same time, at most: every call in
+# flight waits in the platform's pace (python-telegram-bot's limiter, first come first served),
+# so a reply waits behind at most these (4 at 30/s: ~0.13 s); enough to keep that pace while
+# a call takes under 4/30 s
+BULK_PLACES = 4
 LEASE_SECONDS = 60.0  # far longer than a turn takes; a crashed sender's rows wait this long
 WAIT_IN_PLACE_MAX = 60.0  # a longer flood wait is spent in the outbox, not holding the row
 # the furthest any sender leases ahead; a lease ending later comes from a clock that went back
@@ -80,6 +86,8 @@ class OutboxSender:
             # tidying answered questions takes one place, and only one no reply wants
             low_rank=TIDY,
             low_places=TIDY_PLACES,
+            bulk_rank=BULK,
+            bulk_places=BULK_PLACES,
         )
 
     def wake(self) -> None:
@@ -98,6 +106,8 @@ class OutboxSender:
         async with self.relais.storage.transaction() as tx:
             for owner in await tx.outbox_lease_owners(self.clock()):
                 if dead_here(owner):
+                    # an offer it held may have left just before the crash: its report says so
+                    await tx.note_offers_in_flight(owner)
                     freed += await tx.release_outbox(owner)
         return freed
 
@@ -201,6 +211,10 @@ class OutboxSender:
                 # not delivered: when tried again, it must be made again
                 self.relais.recent_documents.release(self.channel.name, item.chat_id, kind)
             return await self._failed(item, error)
+        mark = item.payload.get(DELIVERY_MARK)
+        if mark is not None:
+            # an offer's message: offer_sends.delivered_at is stamped when it is marked sent
+            result = {**(result or {}), DELIVERY_MARK: mark}
         sent.append((item.id, result))
         return True
 

@@ -109,9 +109,10 @@ CALLS: dict[str, Call] = {
 }
 
 
-async def make(bot: ExtBot[Any], call: PlannedCall, catalogs: Catalogs) -> None:
-    """Make the Bot API call of one planned outbox call (an unknown method is refused)."""
+async def make(bot: ExtBot[Any], call: PlannedCall, catalogs: Catalogs) -> Any:
+    """Make the Bot API call of one planned outbox call (an unknown method is refused); what
+    the Bot API answered."""
     method = CALLS.get(call.method)
     if method is None:
         raise protocol.BadRequest(f"unknown outbox method {call.method}")
-    await method(bot, int(call.chat), call, catalogs)
+    return await method(bot, int(call.chat), call, catalogs)

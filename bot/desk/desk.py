@@ -60,6 +60,7 @@ from bot.desk.domain import Access, Role, person_name
 from bot.desk.router import Need, Registry, Router
 from bot.offers import desk_offer, offer_list, offer_screen
 from bot.offers import relay as offer_relay
+from bot.offers import sending as offer_sending
 from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
 from bot.storage.interfaces import Reading
@@ -104,6 +105,7 @@ CAPABILITIES = (
     booking.router,
     appointment_screen.router,
     agenda_list.router,
+    offer_sending.router,
     desk_offer.router,
     offer_screen.router,
     offer_list.router,

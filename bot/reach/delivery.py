@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.config import OfferSettings
 from bot.core.domain import Message, Person
 from bot.core.i18n import Catalogs
 from bot.core.owners import new_owner
 from bot.reach.kinds import KINDS
-from bot.reach.started import BULK, NOTICE, PREFIX, REPLY, TIDY
+from bot.reach.started import BULK, NOTICE, PREFIX, REPLY, TIDY, Started
 from bot.schedule.quiet_hours import QuietHours
 from bot.storage.database import Tx
+from bot.storage.offer_broadcast import DELIVERY_MARK
+from bot.storage.offers import OFFER_KIND
 
 __all__ = ["BULK", "NOTICE", "REPLY", "TIDY", "Outgoing", "take_due"]
 
@@ -26,6 +29,11 @@ LEASE = timedelta(minutes=2)
 # rows taken by one call: the sweep comes back for the rest
 BATCH = 100
 DEFAULT_WEEKLY_CAP = OfferSettings().weekly_cap
+# bulk messages (an offer's broadcast) waiting in a channel's outbox, at most: about 2 s of
+# Telegram's pace. The rest waits here, where what a message says is checked when it goes (an
+# offer closed meanwhile is not sent), and a volunteer's progress message is not queued behind
+# the whole broadcast.
+BULK_BACKLOG = 60
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,8 @@ class Outgoing:
     priority: int = NOTICE
     subject_id: int | None = None  # the person it is about: erased with them while queued
     shows: tuple[int, ...] = ()  # everyone else it names (an agenda): erased with any of them
+    # added to its outbox payloads: what the sender reports once it left (an offer's id)
+    mark: dict[str, Any] = field(default_factory=dict)
 
 
 async def take_due(
@@ -58,7 +68,8 @@ async def take_due(
     """
     if not (quiet or QuietHours()).allows(now, catalogs.tz):
         return []
-    due = await tx.lease_due_started(channel, now, OWNER, now + LEASE, external_id, BATCH)
+    backlog = BULK_BACKLOG if external_id is None else None  # (one chat: never a crowd)
+    due = await tx.lease_due_started(channel, now, OWNER, now + LEASE, external_id, BATCH, backlog)
     if not due:
         return []  # the common case, after every round of updates and every second
     out: list[Outgoing] = []
@@ -93,9 +104,27 @@ async def take_due(
         # one with buttons of its own waits for the press, to check it
         own = any(b.data.startswith(PREFIX) for row in message.buttons for b in row)
         (kept if own else done).append(started.id)
-        out.append(Outgoing(started.person, message, started.priority, started.subject_id, shows))
+        out.append(
+            Outgoing(
+                started.person,
+                message,
+                started.priority,
+                started.subject_id,
+                shows,
+                _mark(started),
+            )
+        )
     if kept or done:
         await tx.finish_started(kept, done)
     if dropped:
         await tx.drop_started(dropped)
     return out
+
+
+def _mark(started: Started) -> dict[str, Any]:
+    """An offer's message carries its offer's id to the outbox, so that offer_sends records
+    when it left (bot.storage.outbox.mark_sent_many); others carry nothing."""
+    offer = started.params.get("offer")
+    if started.kind == OFFER_KIND and isinstance(offer, int):
+        return {DELIVERY_MARK: offer}
+    return {}

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from bot.appointments import agenda
 from bot.offers import expiry
 from bot.offers import nudges as offer_nudges
+from bot.offers import progress as offer_progress
 from bot.reach import erasure_warning
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ def sweeps() -> tuple[Sweep, ...]:
         # the volunteers' agenda of the day, queued ahead of `agenda_at` (a minute or two at
         # most after it for an appointment booked at the last moment)
         Sweep("appointment_agenda", 120, agenda.sweep, first_after_seconds=30),
+        # an offer's progress message edited as it goes, then its report
+        Sweep("offer_progress", offer_progress.PROGRESS_SECONDS, offer_progress.sweep),
         # job offers past their last day (local date) are no longer open
         Sweep("offer_expiry", expiry.EVERY_SECONDS, expiry.sweep, first_after_seconds=45),
         # job offers: the weekly digest (from its hour on its day, once a week per person)

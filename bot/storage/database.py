@@ -36,6 +36,7 @@ from bot.storage.exchanges import ExchangeQueries
 from bot.storage.export import ExportQueries
 from bot.storage.journal import DroppedUpdates, JournalQueries, PendingUpdate
 from bot.storage.keyboards import KeyboardQueries
+from bot.storage.offer_broadcast import OfferBroadcastQueries
 from bot.storage.offer_desk import OfferDeskQueries
 from bot.storage.offer_sends import OfferSendQueries
 from bot.storage.offers import OfferQueries
@@ -493,6 +494,7 @@ class Tx(
     AppointmentQueries,
     OfferQueries,
     OfferSendQueries,
+    OfferBroadcastQueries,
     OfferDeskQueries,
 ):
     """The repository API, valid only inside its `Storage.transaction()` block."""

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from bot.storage.erasure import Gone
     from bot.storage.export import Access, HelpAsked, PersonDates
     from bot.storage.journal import DroppedUpdates, PendingUpdate
+    from bot.storage.offer_broadcast import BroadcastCounts, RunningBroadcast
     from bot.storage.offer_desk import OfferFunnel, OfferLine
     from bot.storage.offers import MatchCounts
     from bot.storage.outbox import OutboxItem
@@ -265,6 +266,10 @@ class Outbox(Protocol):
         """Number of outbox items in each state (every state present, zeros included)."""
         ...
 
+    async def queued_outbox(self, channel: str, priority: int) -> int:
+        """How many calls of this priority wait in a channel's outbox."""
+        ...
+
     async def purge_outbox(self, before: datetime, limit: int | None = None) -> int:
         """Delete items that left the queue (sent, failed, blocked) before `before` (at most
         `limit`, oldest first)."""
@@ -286,9 +291,11 @@ class StartedMessages(Protocol):
         until: datetime,
         external_id: str | None = None,
         limit: int = 100,
+        bulk_backlog: int | None = None,
     ) -> list[Started]:
         """Take up to `limit` due messages for a channel's persons (or one of them), in delivery
-        order, for `owner` until `until`: nobody else takes them meanwhile."""
+        order, for `owner` until `until`: nobody else takes them meanwhile; bulk ones only while
+        fewer than `bulk_backlog` bulk calls wait in the channel's outbox."""
         ...
 
     async def finish_started(self, kept: Collection[int], done: Collection[int]) -> None:
@@ -942,6 +949,46 @@ class OfferSends(OfferSendReads, Protocol):
         ...
 
 
+class OfferBroadcastReads(Protocol):
+    """What the match preview and a broadcast's progress read."""
+
+    async def offer_sent_count(self, offer_id: int) -> int:
+        """How many people an offer was queued for so far."""
+        ...
+
+    async def offer_near_misses(self, offer: Offer, limit: int) -> list[Candidate]:
+        """Up to `limit` people the offer nearly fits (one criterion missed)."""
+        ...
+
+    async def broadcast_counts(self, broadcast_id: int) -> BroadcastCounts:
+        """Where the people of a broadcast are now: delivered, blocked, not, on their way."""
+        ...
+
+
+class OfferBroadcasts(OfferBroadcastReads, Protocol):
+    """A broadcast's progress message and its end."""
+
+    async def running_broadcasts(self) -> list[RunningBroadcast]:
+        """The broadcasts not finished yet, with their progress message."""
+        ...
+
+    async def set_broadcast_progress(self, broadcast_id: int, outbox_id: int) -> None:
+        """Record the outbox row of a broadcast's progress message."""
+        ...
+
+    async def finish_broadcast(self, broadcast_id: int) -> bool:
+        """Mark a broadcast finished; False if it already was."""
+        ...
+
+    async def edit_waiting(self, channel: str, chat: str, message_id: int) -> bool:
+        """Whether an edit of this message is still queued."""
+        ...
+
+    async def note_offers_in_flight(self, owner: str) -> int:
+        """Count the offers a dead sender was holding, with their broadcasts."""
+        ...
+
+
 class Transaction(
     People,
     Corrections,
@@ -957,6 +1004,7 @@ class Transaction(
     Appointments,
     Offers,
     OfferSends,
+    OfferBroadcasts,
     OfferDesk,
     Outcomes,
     Audit,
@@ -978,6 +1026,7 @@ class Reading(
     AppointmentReads,
     OfferReads,
     OfferSendReads,
+    OfferBroadcastReads,
     OfferDeskReads,
     OutcomeReads,
     AuditReads,

@@ -30,16 +30,20 @@ _SELECT = (
     f"SELECT id, centre, {_DETAILS}, state, created_by, vetted_by, version, created_at,"
     " vetted_at, closed_at FROM offers"
 )
-# who may be matched at all: consent, still reachable, wants offers, not on the team
+# who may be matched at all: consent, still reachable, wants offers, not on the team (NOT IN:
+# each list is read once per query, not probed by a subquery per person)
 _REACHABLE = (
     "x.consent = 1 AND x.stopped = 0 AND x.blocked = 0"
-    " AND NOT EXISTS (SELECT 1 FROM offer_choices c WHERE c.person_id = x.id AND c.receive = 0)"
-    " AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = x.id)"
+    " AND x.id NOT IN (SELECT c.person_id FROM offer_choices c WHERE c.receive = 0)"
+    " AND x.id NOT IN (SELECT r.person_id FROM roles r)"
 )
+# of `m.person`: read only for the people kept (matches, near misses), not for the whole centre
 _PROPOSABLE = (
-    "EXISTS (SELECT 1 FROM followup f WHERE f.person_id = x.id"
+    "EXISTS (SELECT 1 FROM followup f WHERE f.person_id = m.person"
     " AND f.cv_status = 'checked' AND f.searching = 1)"
 )
+# at most one miss: at most one bit set
+_NEAR = "(m.misses & (m.misses - 1)) = 0"
 
 
 def offer_key(offer_id: int, person_id: int) -> str:
@@ -133,30 +137,49 @@ class OfferReadQueries(Queries):
         rows = await self._fetchall(f"{_SELECT} WHERE {where} ORDER BY id DESC", tuple(params))
         return [_offer(r) for r in rows]
 
-    def _matched(self, offer: Offer, near: bool) -> tuple[str, tuple[Any, ...]]:
-        """The SELECT of the people this offer fits (near: or nearly fits), with their misses
-        bits and whether they are proposable."""
+    def _scored(self, offer: Offer) -> tuple[str, tuple[Any, ...]]:
+        """The SELECT of (person, misses) of everyone of the offer's centre who may be matched
+        and was not sent it: one pass over the centre. LIMIT -1 keeps SQLite from flattening
+        it into the query around it, which computed each person's misses once for every use
+        (4 times in the counts: 224 ms for 100,000 people, 90 ms computed once)."""
         misses, params = matching.misses_sql(offer.details)
-        # at most one bit set: (m & (m - 1)) = 0
-        keep = "(m.misses & (m.misses - 1)) = 0" if near else "m.misses = 0"
         sql = (
-            "SELECT * FROM (SELECT p.*, x.id AS person, "
-            f"({misses}) AS misses, {_PROPOSABLE} AS proposable"
+            f"SELECT x.id AS person, ({misses}) AS misses"
             " FROM persons AS x JOIN offer_profiles AS p ON p.person_id = x.id"
             f" WHERE x.centre = ? AND {_REACHABLE}"
-            " AND NOT EXISTS (SELECT 1 FROM offer_sends s"
-            " WHERE s.offer_id = ? AND s.person_id = x.id)) AS m"
-            f" WHERE {keep}"
+            " AND x.id NOT IN (SELECT s.person_id FROM offer_sends s WHERE s.offer_id = ?)"
+            " LIMIT -1"
         )
         return sql, (*params, offer.centre, offer.id)
 
+    def _matched(
+        self, offer: Offer, near: bool, limit: int | None = None, only_near: bool = False
+    ) -> tuple[str, tuple[Any, ...]]:
+        """The SELECT of the people this offer fits (near: or nearly fits; only_near: only
+        nearly), with their offer_profiles row, misses bits and whether they are proposable;
+        with `limit`, the first ones (near misses last, proposable first, then by id), whose
+        rows alone are read."""
+        scored, params = self._scored(offer)
+        keep = "m.misses = 0" if not near else _NEAR
+        if only_near:
+            keep = f"m.misses != 0 AND {_NEAR}"
+        first = ""
+        if limit is not None:
+            first = f" ORDER BY m.misses != 0, proposable DESC, m.person LIMIT {int(limit)}"
+        sql = (
+            "SELECT p.*, k.person, k.misses, k.proposable FROM ("
+            f"SELECT m.person, m.misses, {_PROPOSABLE} AS proposable FROM ({scored}) AS m"
+            f" WHERE {keep}{first}) AS k JOIN offer_profiles AS p ON p.person_id = k.person"
+        )
+        return sql, params
+
     async def offer_match_counts(self, offer: Offer) -> MatchCounts:
         """How many people of its centre the offer fits now, not counting those it was sent to."""
-        sql, params = self._matched(offer, near=True)
+        scored, params = self._scored(offer)
         row = await self._fetchone(
-            "SELECT COALESCE(SUM(misses = 0), 0) AS matches,"
-            " COALESCE(SUM(misses = 0 AND proposable), 0) AS proposable,"
-            f" COALESCE(SUM(misses != 0), 0) AS near FROM ({sql})",
+            "SELECT COALESCE(SUM(m.misses = 0), 0) AS matches,"
+            f" COALESCE(SUM(m.misses = 0 AND {_PROPOSABLE}), 0) AS proposable,"
+            f" COALESCE(SUM(m.misses != 0 AND {_NEAR}), 0) AS near FROM ({scored}) AS m",
             params,
         )
         assert row is not None
@@ -167,11 +190,10 @@ class OfferReadQueries(Queries):
     ) -> list[matching.Candidate]:
         """The people the offer fits (near: and those who miss one criterion), proposable
         ones first, then by id; at most `limit`."""
-        sql, params = self._matched(offer, near)
-        tail = " ORDER BY misses != 0, proposable DESC, person"
-        if limit is not None:
-            tail += f" LIMIT {int(limit)}"
-        rows = await self._fetchall(f"SELECT * FROM ({sql}){tail}", params)
+        sql, params = self._matched(offer, near, limit)
+        rows = await self._fetchall(
+            f"SELECT * FROM ({sql}) ORDER BY misses != 0, proposable DESC, person", params
+        )
         return [
             matching.Candidate(int(r["person"]), int(r["misses"]), bool(r["proposable"]), dict(r))
             for r in rows

@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.reach.started import TIDY
 from bot.storage.journal import DEFAULT_CHANNEL
+from bot.storage.offer_broadcast import DELIVERY_MARK
 from bot.storage.queries import Queries, dump_json, from_text, limit_clause, to_text
 
 OUTBOX_STATES = ("queued", "sent", "failed", "blocked")
@@ -243,18 +244,32 @@ class OutboxQueries(Queries):
         """Several calls succeeded, each with its `result` (as `mark_sent`): one statement per
         distinct result (all None, on most channels) rather than one per row."""
         ids_by_result: dict[str | None, list[int]] = {}
+        offer_by_result: dict[str | None, int] = {}
         for id, result in sent:
             text = None if result is None else dump_json(result)
             ids_by_result.setdefault(text, []).append(int(id))
+            mark = (result or {}).get(DELIVERY_MARK)
+            if isinstance(mark, int):
+                offer_by_result[text] = mark
         sensitive: list[int] = []
         for text, ids in ids_by_result.items():
             rows = await self._fetchall(
                 "UPDATE outbox SET state = 'sent', attempts = attempts + 1, payload = '{}',"
                 " result = ?, updated_at = ?, lease_owner = NULL, lease_until = NULL"
-                " WHERE id IN (SELECT value FROM json_each(?)) RETURNING id, sensitive",
+                " WHERE id IN (SELECT value FROM json_each(?)) RETURNING id, sensitive, subject_id",
                 (text, self._now(), json.dumps(ids)),
             )
             sensitive += [int(r["id"]) for r in rows if r["sensitive"]]
+            offer = offer_by_result.get(text)
+            if offer is not None:
+                # an offer's message left: the moment is kept with whom it was sent to
+                # (one statement per offer, and none for any other message)
+                people = [int(r["subject_id"]) for r in rows if r["subject_id"] is not None]
+                await self._execute(
+                    "UPDATE offer_sends SET delivered_at = ? WHERE offer_id = ?"
+                    " AND person_id IN (SELECT value FROM json_each(?)) AND delivered_at IS NULL",
+                    (self._now(), offer, json.dumps(people)),
+                )
         if sensitive:  # rarely: most rows are not, and need no second statement
             await self._forget_sensitive(
                 "id IN (SELECT value FROM json_each(?))", (json.dumps(sensitive),)
@@ -317,6 +332,16 @@ class OutboxQueries(Queries):
         for row in await self._fetchall("SELECT state, COUNT(*) AS n FROM outbox GROUP BY state"):
             counts[row["state"]] = int(row["n"])
         return counts
+
+    async def queued_outbox(self, channel: str, priority: int) -> int:
+        """How many calls of this priority wait in a channel's outbox (a range of
+        outbox_queued_chat)."""
+        row = await self._fetchone(
+            "SELECT COUNT(*) AS n FROM outbox WHERE state = 'queued' AND channel = ?"
+            " AND priority = ?",
+            (channel, priority),
+        )
+        return int(row["n"]) if row is not None else 0
 
     async def purge_outbox(self, before: datetime, limit: int | None = None) -> int:
         """Delete items that left the queue (sent, failed, blocked) before `before` (at most

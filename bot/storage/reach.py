@@ -10,8 +10,9 @@ import sqlite3
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from bot.reach.started import PRIORITIES, NewStarted, Started
+from bot.reach.started import BULK, PRIORITIES, NewStarted, Started
 from bot.storage.queries import Queries, from_text, limit_clause, maybe_from_text, to_text
 from bot.storage.team import person_from_row
 
@@ -84,9 +85,11 @@ class ReachQueries(Queries):
         until: datetime,
         external_id: str | None = None,
         limit: int = 100,
+        bulk_backlog: int | None = None,
     ) -> list[Started]:
         """Take up to `limit` due messages for a channel's persons (or one of them), in
-        delivery order, for `owner` until `until`: nobody else takes them meanwhile."""
+        delivery order, for `owner` until `until`: nobody else takes them meanwhile; bulk ones
+        (BULK) only while fewer than `bulk_backlog` bulk calls wait in the channel's outbox."""
         at = to_text(now)
         params: tuple[str, ...]
         if external_id is None:
@@ -100,13 +103,26 @@ class ReachQueries(Queries):
         # each priority's due rows are a range of started_due, read up to `limit`; the best
         # `limit` of them all are taken, in one statement (run after every update: nothing is
         # due most of the time, and one statement is all that costs then)
+        # (the room left in the outbox for bulk calls is counted in the same statement: a
+        # range of outbox_queued_chat)
+        room = (
+            "(SELECT MAX(0, MIN(?, ? - COUNT(*))) FROM outbox"
+            " WHERE state = 'queued' AND channel = ? AND priority = ?)"
+        )
         ranges = " UNION ALL ".join(
             f"SELECT * FROM (SELECT s.id, s.priority, s.not_before FROM {source}"
             " WHERE s.state = 'queued' AND s.priority = ? AND s.not_before <= ?"
             "  AND (s.lease_until IS NULL OR s.lease_until <= ?)"
-            f"  AND {who} ORDER BY s.not_before, s.id LIMIT ?)"
-            for _ in PRIORITIES
+            f"  AND {who} ORDER BY s.not_before, s.id"
+            f" LIMIT {room if priority == BULK and bulk_backlog is not None else '?'})"
+            for priority in PRIORITIES
         )
+
+        def cap(priority: int) -> tuple[Any, ...]:
+            if priority == BULK and bulk_backlog is not None:
+                return (limit, bulk_backlog, channel, BULK)
+            return (limit,)
+
         leased = await self._fetchall(
             "UPDATE started_messages SET lease_owner = ?, lease_until = ? WHERE id IN ("
             f" SELECT id FROM ({ranges}) ORDER BY priority, not_before, id LIMIT ?)"
@@ -114,7 +130,11 @@ class ReachQueries(Queries):
             (
                 owner,
                 to_text(until),
-                *(v for priority in PRIORITIES for v in (priority, at, at, *params, limit)),
+                *(
+                    v
+                    for priority in PRIORITIES
+                    for v in (priority, at, at, *params, *cap(priority))
+                ),
                 limit,
             ),
         )

@@ -27,6 +27,7 @@ from bot.storage.appointments import AppointmentReadQueries
 from bot.storage.corrections import CorrectionReadQueries
 from bot.storage.exchanges import ExchangeReadQueries
 from bot.storage.export import ExportQueries
+from bot.storage.offer_broadcast import OfferBroadcastReadQueries
 from bot.storage.offer_desk import OfferDeskReadQueries
 from bot.storage.offer_sends import OfferSendReadQueries
 from bot.storage.offers import OfferReadQueries
@@ -104,6 +105,7 @@ class ReadTx(
     ExchangeReadQueries,
     CorrectionReadQueries,
     AppointmentReadQueries,
+    OfferBroadcastReadQueries,  # (before OfferReadQueries, its base)
     OfferReadQueries,
     OfferSendReadQueries,
     OfferDeskReadQueries,

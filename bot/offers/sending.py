@@ -1,0 +1,191 @@
+"""Sending an offer, on the volunteers' side: the match preview ("om" <offer>, a button of the
+offer's screen) with how many people the offer fits, of whom how many may be proposed to the
+employer, the near misses, and a few examples each with why; then the send itself, confirmed
+from the preview: "ob" <offer> to the proposable people (checked CV, actively searching), "obu"
+<offer> to everyone it fits (the others are told to show their CV to a volunteer first).
+
+The send queues one message per person in one transaction (storage.offers.queue_broadcast):
+a double tap, or the preview confirmed twice, never sends anyone the offer twice; the second
+tap is told to how many it went already. Only a vetted offer whose last day has not passed can
+be sent. Its progress is bot.offers.progress's.
+
+Every press reads the offer again and checks that it is of one of this volunteer's centres: a
+forged or foreign offer id gets the same answer as an unknown one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from bot.appointments import desk_view
+from bot.core.domain import Button, Message
+from bot.core.i18n import N_, Translator
+from bot.desk import about
+from bot.desk.buttons import build
+from bot.desk.context import Call, Ctx
+from bot.desk.router import Need, Router
+from bot.documents.wording import first_name
+from bot.offers import matching
+from bot.offers.domain import Offer
+
+router = Router("offer_sending")
+
+EXAMPLES = 3  # people shown with their reasons, among the matches and among the near misses
+
+T_NO_OFFER = N_("Je ne trouve pas cette offre parmi celles de votre centre.")
+T_HEAD = N_("Qui reçoit « {title} » ({employer}, {town}) ?")
+T_MATCHES = N_("{matches} personnes correspondent, dont {proposable} proposables à l'employeur.")
+T_PROPOSABLE_IS = N_("(Proposable : CV vérifié et en recherche active.)")
+T_NEAR = N_("{near} presque : un seul critère ne va pas.")
+T_ALREADY_SENT = N_("Déjà envoyée à {n} personnes.")
+T_EXAMPLES = N_("Exemples :")
+T_NEAR_EXAMPLES = N_("Presque :")
+T_PERSON = N_("n° {id} {name}")
+T_PERSON_NO_NAME = N_("n° {id}")
+T_IS_PROPOSABLE = N_("proposable")
+T_NOT_PROPOSABLE = N_("CV à vérifier d'abord")
+T_NOT_VETTED = N_("Cette offre n'est pas encore validée : elle pourra être envoyée ensuite.")
+T_CLOSED = N_("Cette offre est fermée : elle ne peut plus être envoyée.")
+T_EXPIRED = N_("Cette offre a expiré : elle ne peut plus être envoyée.")
+T_NOBODY = N_("Personne de plus à qui l'envoyer pour l'instant.")
+T_SENDING = N_(
+    "C'est parti : l'offre part à {n} personnes, au rythme que Telegram permet. "
+    "L'avancement s'affiche dans le message suivant."
+)
+T_LATER = N_("C'est le soir ou un jour de repos : les messages partiront {at}.")
+B_SEND = N_("📤 Envoyer aux {n} proposables")
+B_SEND_ALL = N_("📤 Envoyer aux {n} (CV à vérifier compris)")
+B_BACK = N_("↩ Retour à l'offre")
+B_AGAIN = N_("🔄 Actualiser")
+
+
+async def _offer(ctx: Ctx, offer_id: int) -> Offer | None:
+    """The offer if it is of one of this volunteer's centres (else said, as for unknown)."""
+    offer = await ctx.tx.offer(offer_id)
+    if offer is None or offer.centre not in ctx.access.centres(ctx.active):
+        ctx.say(T_NO_OFFER)
+        return None
+    return offer
+
+
+def _refusal(ctx: Ctx, offer: Offer) -> str | None:
+    """Why this offer cannot be sent now (a msgid), or None."""
+    if offer.open_on(ctx.today):
+        return None
+    if offer.state == "draft":
+        return T_NOT_VETTED
+    if offer.state == "closed":
+        return T_CLOSED
+    return T_EXPIRED
+
+
+async def _who(ctx: Ctx, candidate: matching.Candidate) -> str:
+    """ "n° 12 Amina": the number, and the first name only (names are personal data)."""
+    about.shown(candidate.person_id)  # the answer names them: erased with any of them
+    profile = await ctx.tx.profile_of(candidate.person_id)
+    typed = profile.get("first_name")
+    name = first_name(typed) if isinstance(typed, str) and typed.strip() else ""
+    if not name:
+        return ctx.t.gettext(T_PERSON_NO_NAME, id=candidate.person_id)
+    return ctx.t.gettext(T_PERSON, id=candidate.person_id, name=name)
+
+
+def _reasons(t: Translator, offer: Offer, candidate: matching.Candidate, met: bool) -> str:
+    """The criteria met (a match) or the one missed (a near miss), in the volunteer's words."""
+    words = []
+    for reason in matching.reasons(offer.details, candidate):
+        if reason.met == met:
+            text = t.gettext(reason.msgid)
+            if reason.avoided:
+                text += " " + t.gettext(matching.AVOIDED)
+            words.append(text)
+    return ", ".join(words)
+
+
+@router.button("om", Need.VOLUNTEER)
+async def preview(ctx: Ctx, call: Call) -> None:
+    """Whom the offer fits now, of whom proposable, the near misses, a few examples with why;
+    the send buttons when it may be sent."""
+    offer = await _offer(ctx, call.id())
+    if offer is None:
+        return
+    t, tx = ctx.t, ctx.tx
+    counts = await tx.offer_match_counts(offer)
+    already = await tx.offer_sent_count(offer.id)
+    d = offer.details
+    lines = [
+        t.gettext(T_HEAD, title=d.title, employer=d.employer, town=d.town),
+        t.gettext(T_MATCHES, matches=counts.matches, proposable=counts.proposable),
+        t.gettext(T_PROPOSABLE_IS),
+        t.gettext(T_NEAR, near=counts.near),
+    ]
+    if already:
+        lines.append(t.gettext(T_ALREADY_SENT, n=already))
+    matches = await tx.offer_candidates(offer, limit=EXAMPLES)
+    if matches:
+        lines += ["", t.gettext(T_EXAMPLES)]
+    for one in matches:
+        status = t.gettext(T_IS_PROPOSABLE if one.proposable else T_NOT_PROPOSABLE)
+        why = _reasons(t, offer, one, met=True)
+        lines.append(f"✅ {await _who(ctx, one)} ({status}) : {why}")
+    near = await tx.offer_near_misses(offer, EXAMPLES)
+    if near:
+        lines += ["", t.gettext(T_NEAR_EXAMPLES)]
+    for one in near:
+        lines.append(f"➖ {await _who(ctx, one)} : {_reasons(t, offer, one, met=False)}")
+    refusal = _refusal(ctx, offer)
+    rows: list[tuple[Button, ...]] = []
+    if refusal is not None:
+        lines += ["", t.gettext(refusal)]
+    else:
+        if counts.proposable:
+            rows.append((Button(t.gettext(B_SEND, n=counts.proposable), build("ob", offer.id)),))
+        if counts.matches > counts.proposable:
+            label = t.gettext(B_SEND_ALL, n=counts.matches)
+            rows.append((Button(label, build("obu", offer.id)),))
+    rows.append(
+        (
+            Button(t.gettext(B_AGAIN), build("om", offer.id)),
+            Button(t.gettext(B_BACK), build("of", offer.id)),
+        )
+    )
+    ctx.show(Message("\n".join(lines), tuple(rows), rtl=t.rtl))
+
+
+async def _send(ctx: Ctx, call: Call, everyone: bool) -> None:
+    """Queue the offer for the people it fits now (proposable ones, or `everyone`); a second
+    tap finds nobody new and says to how many it went."""
+    offer = await _offer(ctx, call.id())
+    if offer is None:
+        return
+    refusal = _refusal(ctx, offer)
+    if refusal is not None:
+        ctx.say(refusal)
+        return
+    tx = ctx.tx
+    counts = await tx.offer_match_counts(offer)
+    if not (counts.matches if everyone else counts.proposable):
+        already = await tx.offer_sent_count(offer.id)
+        if already:
+            ctx.say(T_ALREADY_SENT, n=already)
+        ctx.say(T_NOBODY)
+        return
+    # its buttons work until the end of its last day, in the deployment's time zone
+    last = datetime.combine(offer.details.expires_on + timedelta(days=1), time(), ctx.world.tz)
+    sent = await tx.queue_broadcast(offer, ctx.access.person_id, everyone, ctx.now, last)
+    ctx.say(T_SENDING, n=sent.total)
+    due = ctx.config.quiet.next_allowed(ctx.now, ctx.world.tz)
+    if due > ctx.now:
+        ctx.say(T_LATER, at=desk_view.at(ctx, due))  # "demain à 08:30"
+
+
+@router.button("ob", Need.VOLUNTEER)
+async def send(ctx: Ctx, call: Call) -> None:
+    """ "Envoyer aux proposables": checked CV and actively searching."""
+    await _send(ctx, call, everyone=False)
+
+
+@router.button("obu", Need.VOLUNTEER)
+async def send_all(ctx: Ctx, call: Call) -> None:
+    """ "Envoyer à tous": also to the people whose CV is not checked yet."""
+    await _send(ctx, call, everyone=True)

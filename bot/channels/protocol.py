@@ -30,6 +30,9 @@ class Capabilities:
     # a reply's messages without buttons go at the top of the next one, a blank line between,
     # where the text fits (each message costs a call the platform's sending rate counts)
     joins_messages: bool = False
+    # the pace bulk sends (an offer's broadcast) keep, a little below the platform's overall
+    # pace: the calls they leave free are the replies', which then never queue behind them
+    bulk_per_second: float | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ import logging
 from collections.abc import Collection
 from datetime import timedelta
 
+from aiolimiter import AsyncLimiter
+
 from bot.channels.protocol import (
     BadRequest,
     Blocked,
@@ -75,6 +77,9 @@ class OutboxSender:
         settings = relais.settings.outbox
         self.max_attempts = settings.max_attempts
         self.marks = SentMarks(relais.storage)
+        pace = channel.capabilities.bulk_per_second
+        # bulk calls enter the platform's limiter at this pace, leaving room for replies
+        self._bulk_pace = AsyncLimiter(1, 1 / pace) if pace else None
         self.base_backoff = settings.base_backoff_seconds
         self._turns: ChatTurns[OutboxItem] = ChatTurns(
             self._due_turns,
@@ -188,6 +193,8 @@ class OutboxSender:
             if document is None:
                 return await self._refused(item, BadRequest("nothing to make the document from"))
             planned = PlannedCall(item.chat_id, item.method, item.payload, document)
+        if item.priority == BULK and self._bulk_pace is not None:
+            await self._bulk_pace.acquire()
         waits = 0
         while True:
             try:

@@ -4,10 +4,8 @@ confirms it from her phone; the process is killed (SIGKILL) once about a third h
 started again on the same database. Everyone gets the offer; nobody gets it more than twice,
 and only people whose message was in flight at the kill may get it twice (at most one per chat
 the sender was serving: SEND_CONCURRENCY), counted and printed; the report then tells Marie all
-150 received it, and offer_sends says when each left.
-
-The offer's message is rendered by the stand-in of bot/testing/offer_crowd.py while
-bot/offers/message.py is not registered (the process runs `python -m bot.testing.offer_crowd`).
+150 received it, and offer_sends says when each left. The message each gets is the real offer
+(bot/offers/message.py: its title, the question and its three buttons).
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import re
 import sqlite3
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -38,8 +35,13 @@ languages = ["fr", "en"]
 [[centres]]
 id = "paris11"
 name = "Paris 11e"
+
+[offers]
+# the tests' moment is a Monday at 11:00 in Paris, past the weekly digest's default hour: on
+# its default day, a process running 120 s would add a digest to each recipient's messages
+digest_day = "sunday"
 """
-COMMAND = (sys.executable, "-m", "bot.testing.offer_crowd", "run")
+QUESTION = "Cette offre vous intéresse ?"
 
 
 @pytest.fixture
@@ -50,8 +52,7 @@ def limited() -> Iterator[TelegramEmulator]:
 
 
 def offers_received(emulator: TelegramEmulator, people: tuple[int, ...]) -> Counter[int]:
-    """The messages each recipient received: they do nothing else, so each is the offer
-    (rendered by the stand-in or by the real kind)."""
+    """The messages each recipient received: they do nothing else, so each is the offer."""
     return Counter({user: len(emulator.messages(user)) for user in people})
 
 
@@ -59,7 +60,7 @@ def test_a_broadcast_killed_midway_reaches_everyone_once_or_twice_if_in_flight(
     tmp_path: Path, limited: TelegramEmulator
 ) -> None:
     emulator = limited
-    process = RelaisProcess(tmp_path, emulator, config_text=CONFIG, command=COMMAND)
+    process = RelaisProcess(tmp_path, emulator, config_text=CONFIG)
     assert process.config_path is not None
     settings = load_settings(process.config_path, env={"RELAIS_DATABASE": str(process.database)})
     crowd = asyncio.run(offer_crowd.seed(settings, PEOPLE, FIRST, MARIE, "paris11"))
@@ -87,6 +88,11 @@ def test_a_broadcast_killed_midway_reaches_everyone_once_or_twice_if_in_flight(
             process.stop()
         print(process.logs()[-4000:])
     assert set(after) == set(crowd.recipients) and all(after.values()), "someone never got it"
+    # each is the real offer: its title, the question, its three answers as buttons
+    for user in crowd.recipients:
+        first = emulator.messages(user)[0]
+        assert offer_crowd.CLEANING.title in first["text"] and QUESTION in first["text"]
+        assert len(first["reply_markup"]["inline_keyboard"]) == 3
     twice = sorted(user for user, n in after.items() if n == 2)
     assert max(after.values()) <= 2
     # only messages in flight at the kill may go twice: at most one per chat being served

@@ -4,10 +4,8 @@ misses, examples with why), sends it to the proposable people, taps again (nobod
 twice, she is told to how many it went), then to everyone it fits. The broadcast runs through
 the real runtime and outbox on a channel that edits messages: one progress message edited as
 it goes, then the report (delivered, blocked). Drafts, closed and expired offers cannot be
-sent; forged and foreign offer ids get the same answer as unknown ones.
-
-The offer's message itself (kind "offer") is rendered by bot/offers/message.py, written in
-parallel: until it is registered, these tests register a plain stand-in for it (STAND_IN).
+sent; forged and foreign offer ids get the same answer as unknown ones. The offer's message
+itself is the real one (kind "offer", bot/offers/message.py).
 """
 
 from __future__ import annotations
@@ -19,18 +17,14 @@ from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pytest
-
 from bot.channels.protocol import KEEP_ID, BadRequest, Capabilities, PlannedCall, Received, Target
 from bot.channels.runtime import Runtime
-from bot.core.domain import EventKind, Inbound, Message
-from bot.core.i18n import Translator
+from bot.core.domain import EventKind, Inbound
 from bot.desk.buttons import build
 from bot.offers import progress
 from bot.offers.domain import Offer, OfferDetails
 from bot.reach.delivery import BULK_BACKLOG
-from bot.reach.kinds import KINDS, Kind
-from bot.reach.started import BULK, Started
+from bot.reach.started import BULK
 from bot.service import Relais
 from bot.storage.offers import OFFER_KIND
 from bot.testing.conversation import Conversation
@@ -82,20 +76,6 @@ class EditingChannel:
 
     def texts(self, chat: str) -> list[str]:
         return list(self.screens[chat].values())
-
-
-def _stand_in(t: Translator, started: Started) -> Message:
-    return Message(f"Offre n° {started.params['offer']}")
-
-
-STAND_IN = Kind(_stand_in)
-
-
-@pytest.fixture(autouse=True)
-def offer_kind(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A plain rendering of kind "offer" while the real one is not registered."""
-    if OFFER_KIND not in KINDS:
-        monkeypatch.setitem(KINDS, OFFER_KIND, STAND_IN)
 
 
 async def person(
@@ -296,8 +276,10 @@ async def test_progress_is_one_message_edited_then_a_report(relais: Relais) -> N
     assert {p for p, (_, at) in sent.items() if at is not None} == {
         people[n] for n in ("fatou", "awa", "olena", "sara", "binta", "mariam")
     }
-    # one message each (the stand-in's or the real one)
-    assert all(len(channel.texts(n)) == 1 for n in ("fatou", "binta"))
+    # one message each: the offer, with the question of its buttons
+    for name in ("fatou", "binta"):
+        (offer,) = channel.texts(name)
+        assert "Agent d'entretien" in offer and "Cette offre vous intéresse ?" in offer
     assert channel.texts("nadia") == []
     assert await progress.sweep(relais, relais.clock()) == 2  # the last edit, the report
     await runtime.drain()

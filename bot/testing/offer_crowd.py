@@ -1,25 +1,18 @@
 """A centre full of people one offer fits, for the end-to-end tests and the benchmark of a
 broadcast: N beneficiaries on Telegram (checked CV, actively searching, a cleaner's profile in
 Montreuil), a volunteer of their centre and a vetted cleaning offer, written through the
-storage API before the real `relais run` starts on the database.
-
-Also the stand-in of the offer's message (kind "offer") for as long as bot/offers/message.py is
-not registered in bot/reach/kinds.py: a plain line naming the offer, without buttons. Whoever
-uses it says so in what they report (`stand_in_offer_kind` returns whether it was needed).
+storage API before the real `relais run` starts on the database (which renders the offer's
+message with bot/offers/message.py, kind "offer").
 """
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from bot.config import Settings
-from bot.core.domain import Message
-from bot.core.i18n import Translator
 from bot.offers.domain import OfferDetails
-from bot.reach.started import Started
 from bot.service import open_relais
 from bot.testing.moment import NOW
 
@@ -49,7 +42,6 @@ CLEANER: dict[str, Any] = {
     "driving_licence": "none",
     "has_worked": True,
 }
-STAND_IN_TEXT = "Offre n° {offer} : {title}"
 
 
 @dataclass(frozen=True)
@@ -107,31 +99,3 @@ async def seed(
         )
     finally:
         await relais.close()
-
-
-def _stand_in(t: Translator, started: Started) -> Message:
-    del t
-    return Message(STAND_IN_TEXT.format(offer=started.params["offer"], title="…"))
-
-
-def stand_in_offer_kind() -> bool:
-    """Register the stand-in for kind "offer" if no renderer is registered; whether it was."""
-    from bot.reach.kinds import KINDS, Kind
-    from bot.storage.offers import OFFER_KIND
-
-    if OFFER_KIND in KINDS:
-        return False
-    KINDS[OFFER_KIND] = Kind(_stand_in)
-    return True
-
-
-def main() -> int:
-    """`python -m bot.testing.offer_crowd run …`: `relais` with the stand-in registered."""
-    stand_in_offer_kind()
-    from bot.cli import main as relais
-
-    return relais(sys.argv[1:])
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -118,6 +118,19 @@ async def test_the_monday_digest_lists_the_offers_not_answered(
     assert await send_state(relais, first, "amina") == ("interested", "", "")
 
 
+async def test_an_offer_sent_this_very_morning_waits_for_next_week_s_digest(
+    relais: Relais, hands: Hands
+) -> None:
+    amina = await amina_with_an_offer(relais)  # Monday 7 December, 10:00 in Paris
+    job = await offer(relais)
+    await broadcast(relais, job)
+    await deliver(relais, amina)
+    hands.now += timedelta(minutes=5)  # the digest's hour has come: the offer is on screen
+    assert await nudges.digest_sweep(relais, relais.clock()) == 0
+    hands.now += WEEK
+    assert await nudges.digest_sweep(relais, relais.clock()) == 1
+
+
 async def test_no_digest_on_other_days_nor_for_people_who_stopped(
     relais: Relais, hands: Hands
 ) -> None:

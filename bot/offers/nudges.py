@@ -41,6 +41,9 @@ FOLLOWUP = "offer_followup"
 LISTED = 5  # offers in one digest: the newest
 BATCH = 500  # people read at once by the digest sweep
 BUTTON_DAYS = 14  # how long a digest's or follow-up's buttons work
+# an offer in a digest was sent at least this long ago: one that just arrived is still on the
+# screen, and a digest repeating it at once would only be noise
+DIGEST_AFTER = timedelta(days=2)
 
 # the digest's buttons: "o1"… the offers in the order listed
 DIGEST_CHOICES = tuple(f"o{n}" for n in range(1, LISTED + 1))
@@ -100,7 +103,7 @@ async def digest_sweep(relais: Relais, now: datetime) -> int:
     expires = now + timedelta(days=BUTTON_DAYS)
     while True:
         async with relais.storage.transaction() as tx:
-            waiting, last = await tx.digest_waiting(local.date(), after, BATCH)
+            waiting, last = await tx.digest_waiting(local.date(), now - DIGEST_AFTER, after, BATCH)
             for person_id, offers in waiting.items():
                 params = {"offers": offers[:LISTED]}
                 new = NewStarted(

@@ -886,7 +886,7 @@ class OfferSendReads(Protocol):
         ...
 
     async def digest_waiting(
-        self, today: date, after: int, limit: int
+        self, today: date, sent_before: datetime, after: int, limit: int
     ) -> tuple[dict[int, list[int]], int | None]:
         """People above `after` with open offers sent and not answered: their offer ids, and
         the last id looked at (None: nobody left)."""

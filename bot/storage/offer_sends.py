@@ -107,16 +107,17 @@ class OfferSendReadQueries(Queries):
         return [int(r["offer_id"]) for r in rows]
 
     async def digest_waiting(
-        self, today: date, after: int, limit: int
+        self, today: date, sent_before: datetime, after: int, limit: int
     ) -> tuple[dict[int, list[int]], int | None]:
         """People (ids above `after`, `limit` of them looked at) with open offers sent to
-        them and not answered, who still want offers: person id → offer ids, newest first;
+        them before `sent_before` and not answered, who still want offers: person id → offer
+        ids, newest first;
         and the last id looked at (None: nobody is left after these)."""
         looked = await self._fetchall(
             "SELECT DISTINCT s.person_id FROM offer_sends s JOIN offers o ON o.id = s.offer_id"
             " WHERE s.person_id > ? AND s.answer = '' AND o.state = 'vetted'"
-            " AND o.expires_on >= ? ORDER BY s.person_id LIMIT ?",
-            (after, today.isoformat(), limit),
+            " AND o.expires_on >= ? AND s.created_at < ? ORDER BY s.person_id LIMIT ?",
+            (after, today.isoformat(), to_text(sent_before), limit),
         )
         ids = [int(r["person_id"]) for r in looked]
         if not ids:
@@ -128,11 +129,12 @@ class OfferSendReadQueries(Queries):
             " WHERE s.person_id IN (SELECT value FROM json_each(?))"
             f" AND s.answer = '' AND {_LEFT}"
             " AND o.state = 'vetted' AND o.expires_on >= ?"
+            " AND COALESCE(s.delivered_at, s.created_at) < ?"
             " AND x.stopped = 0 AND x.blocked = 0 AND x.consent = 1"
             " AND NOT EXISTS (SELECT 1 FROM offer_choices c"
             "  WHERE c.person_id = s.person_id AND c.receive = 0)"
             " ORDER BY s.person_id, s.offer_id DESC",
-            (dump_json(ids), today.isoformat()),
+            (dump_json(ids), today.isoformat(), to_text(sent_before)),
         )
         found: dict[int, list[int]] = {}
         for row in rows:

@@ -37,10 +37,9 @@ MAX_BACKOFF = 300.0
 SEND_CONCURRENCY = 16  # chats served at the same time
 SEND_TURN = 4  # outbox items of one chat sent per turn before the other chats' turns
 TIDY_PLACES = 1  # chats whose answered questions are tidied at the same time, at most
-# chats of a bulk send (an offer's broadcast) served at the same time, at most: every call in
-# flight waits in the platform's pace (python-telegram-bot's limiter, first come first served),
-# so a reply waits behind at most these (4 at 30/s: ~0.13 s); enough to keep that pace while
-# a call takes under 4/30 s
+# chats of a bulk send (an offer's broadcast) served at the same time, at most: with the bulk
+# pace (Capabilities.bulk_per_second) below the platform's, a reply finds at most one bulk call
+# ahead of it in python-telegram-bot's limiter; 4 keep that pace while a call takes < 4/29 s
 BULK_PLACES = 4
 LEASE_SECONDS = 60.0  # far longer than a turn takes; a crashed sender's rows wait this long
 WAIT_IN_PLACE_MAX = 60.0  # a longer flood wait is spent in the outbox, not holding the row

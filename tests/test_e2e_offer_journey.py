@@ -162,13 +162,14 @@ def test_an_offer_entered_vetted_sent_to_50_answered_and_relayed(
             > [Valider]
             < Offre validée
             > [Qui peut la recevoir ?]
-            < 53 personnes correspondent, dont 50 proposables à l'employeur.
+            < 53 personnes correspondent.
+            < Proposables à l'employeur : 50.
             > [Envoyer aux 50 proposables]
             < l'offre part à 50 personnes
             """
         )
         report = emulator.wait_for_text(MARIE, "Envoi terminé", timeout=60)
-        assert "Reçue par 50 personnes sur 50." in report["text"]
+        assert "Reçue : 50 sur 50." in report["text"]
         # a second tap on the same button sends nobody the offer twice
         marie.play("> [Envoyer aux 50 proposables]\n< Déjà envoyée à 50 personnes")
 

@@ -104,9 +104,9 @@ def test_a_broadcast_killed_midway_reaches_everyone_once_or_twice_if_in_flight(
         f"{sum(1 for n in after.values() if n == 1)} once; "
         f"429 refused by the emulator: {emulator.refused_over_rate}"
     )
-    assert f"Reçue par {PEOPLE} personnes sur {PEOPLE}." in report["text"]
+    assert f"Reçue : {PEOPLE} sur {PEOPLE}." in report["text"]
     # the report says how many were in flight at the kill: those who may have it twice
-    said = re.search(r"(\d+) étaient en cours d'envoi quand Relais s'est arrêté", report["text"])
+    said = re.search(r"En cours d'envoi quand Relais s'est arrêté : (\d+)", report["text"])
     in_flight = int(said.group(1)) if said else 0
     assert len(twice) <= in_flight <= SEND_CONCURRENCY * SEND_TURN
     print(f"the report: {in_flight} in flight at the kill")

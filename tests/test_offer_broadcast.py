@@ -161,8 +161,8 @@ async def test_the_preview_counts_explains_and_offers_to_send(relais: Relais) ->
     marie, _, job, people = await the_montreuil_centre(relais)
     text = await press(marie, "om", job.id)
     assert "Qui reçoit « Agent d'entretien » (Mairie de Montreuil, Montreuil) ?" in text
-    assert "7 personnes correspondent, dont 5 proposables à l'employeur." in text
-    assert "1 presque : un seul critère ne va pas." in text
+    assert "7 personnes correspondent.\nProposables à l'employeur : 5." in text
+    assert "Presque : 1 (un seul critère ne va pas)." in text
     # examples: proposable ones first, by number; the first name only, never another centre's
     assert (
         f"✅ n° {people['fatou']} Fatou (proposable) : le métier fait partie de ses choix" in text
@@ -196,7 +196,7 @@ async def test_a_double_tap_never_sends_twice(relais: Relais) -> None:
         assert "Personne de plus à qui l'envoyer pour l'instant." in text
     assert await sends(relais, job.id) == first
     text = await press(marie, "om", job.id)
-    assert "2 personnes correspondent, dont 0 proposables" in text
+    assert "2 personnes correspondent.\nProposables à l'employeur : 0." in text
     assert "Déjà envoyée à 5 personnes." in text
     assert marie.labels()[0] == "📤 Envoyer aux 2 (CV à vérifier compris)"
     # then everyone it fits: only the two others are added
@@ -288,8 +288,8 @@ async def test_progress_is_one_message_edited_then_a_report(relais: Relais) -> N
     assert channel.edits == [("marie", progress_id, channel.screens["marie"][progress_id])]
     assert channel.screens["marie"][report_id] == (
         "✅ Envoi terminé : « Agent d'entretien »\n"
-        "Reçue par 6 personnes sur 7.\n"
-        "1 ont bloqué Relais ou l'ont arrêté entre-temps."
+        "Reçue : 6 sur 7.\n"
+        "Ont bloqué Relais ou l'ont arrêté entre-temps : 1."
     )
     # finished: the sweep does nothing more, even run again
     assert await progress.sweep(relais, relais.clock()) == 0
@@ -341,7 +341,7 @@ async def test_a_channel_without_message_ids_gets_the_report(relais: Relais) -> 
     await runtime.drain()
     assert channel.edits == []
     assert channel.texts("marie")[-1].startswith("✅ Envoi terminé")
-    assert "Reçue par 5 personnes sur 5." in channel.texts("marie")[-1]
+    assert "Reçue : 5 sur 5." in channel.texts("marie")[-1]
 
 
 def _without_ids(call: Any) -> Any:
@@ -399,9 +399,9 @@ async def test_offers_in_flight_at_a_crash_are_counted_in_the_report(relais: Rel
     await runtime.drain()
     assert channel.texts("marie")[-1] == (
         "✅ Envoi terminé : « Agent d'entretien »\n"
-        "Reçue par 5 personnes sur 5.\n"
-        "2 étaient en cours d'envoi quand Relais s'est arrêté : ces personnes ont pu la recevoir"
-        " deux fois."
+        "Reçue : 5 sur 5.\n"
+        "En cours d'envoi quand Relais s'est arrêté : 2 (ces personnes ont pu la recevoir deux"
+        " fois)."
     )
 
 
@@ -424,6 +424,6 @@ async def test_from_the_offer_screen_to_the_preview_and_back(relais: Relais) -> 
     marie, _, job, _ = await the_montreuil_centre(relais)
     await press(marie, "of", job.id)
     text = await marie.press(MATCH_LABEL)
-    assert "7 personnes correspondent, dont 5 proposables à l'employeur." in text
+    assert "7 personnes correspondent.\nProposables à l'employeur : 5." in text
     text = await marie.press("Retour à l'offre")
     assert f"Offre n° {job.id}" in text

@@ -35,12 +35,11 @@ PROGRESS_SECONDS = 2.0  # how often the progress message may change (Telegram: 1
 
 T_PROGRESS = N_("📤 « {title} » : envoyée à {sent} / {total}")
 T_REPORT = N_("✅ Envoi terminé : « {title} »")
-T_DELIVERED = N_("Reçue par {n} personnes sur {total}.")
-T_BLOCKED = N_("{n} ont bloqué Relais ou l'ont arrêté entre-temps.")
-T_UNDELIVERED = N_("{n} non remises (offre fermée entre-temps, ou refusée par la messagerie).")
+T_DELIVERED = N_("Reçue : {n} sur {total}.")
+T_BLOCKED = N_("Ont bloqué Relais ou l'ont arrêté entre-temps : {n}.")
+T_UNDELIVERED = N_("Non remises : {n} (offre fermée entre-temps, ou refusée par la messagerie).")
 T_IN_FLIGHT = N_(
-    "{n} étaient en cours d'envoi quand Relais s'est arrêté : ces personnes ont pu la recevoir "
-    "deux fois."
+    "En cours d'envoi quand Relais s'est arrêté : {n} (ces personnes ont pu la recevoir deux fois)."
 )
 
 # the text each progress message shows now, per process: unchanged, it is not edited again (a

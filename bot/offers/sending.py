@@ -34,10 +34,9 @@ EXAMPLES = 3  # people shown with their reasons, among the matches and among the
 
 T_NO_OFFER = N_("Je ne trouve pas cette offre parmi celles de votre centre.")
 T_HEAD = N_("Qui reçoit « {title} » ({employer}, {town}) ?")
-T_MATCHES = N_("{matches} personnes correspondent, dont {proposable} proposables à l'employeur.")
+T_PROPOSABLE = N_("Proposables à l'employeur : {n}.")
 T_PROPOSABLE_IS = N_("(Proposable : CV vérifié et en recherche active.)")
-T_NEAR = N_("{near} presque : un seul critère ne va pas.")
-T_ALREADY_SENT = N_("Déjà envoyée à {n} personnes.")
+T_NEAR = N_("Presque : {n} (un seul critère ne va pas).")
 T_EXAMPLES = N_("Exemples :")
 T_NEAR_EXAMPLES = N_("Presque :")
 T_PERSON = N_("n° {id} {name}")
@@ -48,13 +47,7 @@ T_NOT_VETTED = N_("Cette offre n'est pas encore validée : elle pourra être env
 T_CLOSED = N_("Cette offre est fermée : elle ne peut plus être envoyée.")
 T_EXPIRED = N_("Cette offre a expiré : elle ne peut plus être envoyée.")
 T_NOBODY = N_("Personne de plus à qui l'envoyer pour l'instant.")
-T_SENDING = N_(
-    "C'est parti : l'offre part à {n} personnes, au rythme que Telegram permet. "
-    "L'avancement s'affiche dans le message suivant."
-)
 T_LATER = N_("C'est le soir ou un jour de repos : les messages partiront {at}.")
-B_SEND = N_("📤 Envoyer aux {n} proposables")
-B_SEND_ALL = N_("📤 Envoyer aux {n} (CV à vérifier compris)")
 B_BACK = N_("↩ Retour à l'offre")
 B_AGAIN = N_("🔄 Actualiser")
 
@@ -102,6 +95,36 @@ def _reasons(t: Translator, offer: Offer, candidate: matching.Candidate, met: bo
     return ", ".join(words)
 
 
+def _matches(t: Translator, n: int) -> str:
+    return t.ngettext("{n} personne correspond.", "{n} personnes correspondent.", n)
+
+
+def _already(t: Translator, n: int) -> str:
+    return t.ngettext("Déjà envoyée à {n} personne.", "Déjà envoyée à {n} personnes.", n)
+
+
+def _send_label(t: Translator, n: int) -> str:
+    return t.ngettext("📤 Envoyer à {n} personne proposable", "📤 Envoyer aux {n} proposables", n)
+
+
+def _send_all_label(t: Translator, n: int) -> str:
+    return t.ngettext(
+        "📤 Envoyer à {n} personne (CV à vérifier compris)",
+        "📤 Envoyer aux {n} (CV à vérifier compris)",
+        n,
+    )
+
+
+def _sending(t: Translator, n: int) -> str:
+    return t.ngettext(
+        "C'est parti : l'offre part à {n} personne, au rythme que Telegram permet. "
+        "L'avancement s'affiche dans le message suivant.",
+        "C'est parti : l'offre part à {n} personnes, au rythme que Telegram permet. "
+        "L'avancement s'affiche dans le message suivant.",
+        n,
+    )
+
+
 @router.button("om", Need.VOLUNTEER)
 async def preview(ctx: Ctx, call: Call) -> None:
     """Whom the offer fits now, of whom proposable, the near misses, a few examples with why;
@@ -115,12 +138,13 @@ async def preview(ctx: Ctx, call: Call) -> None:
     d = offer.details
     lines = [
         t.gettext(T_HEAD, title=d.title, employer=d.employer, town=d.town),
-        t.gettext(T_MATCHES, matches=counts.matches, proposable=counts.proposable),
+        _matches(t, counts.matches),
+        t.gettext(T_PROPOSABLE, n=counts.proposable),
         t.gettext(T_PROPOSABLE_IS),
-        t.gettext(T_NEAR, near=counts.near),
+        t.gettext(T_NEAR, n=counts.near),
     ]
     if already:
-        lines.append(t.gettext(T_ALREADY_SENT, n=already))
+        lines.append(_already(t, already))
     matches = await tx.offer_candidates(offer, limit=EXAMPLES)
     if matches:
         lines += ["", t.gettext(T_EXAMPLES)]
@@ -139,9 +163,10 @@ async def preview(ctx: Ctx, call: Call) -> None:
         lines += ["", t.gettext(refusal)]
     else:
         if counts.proposable:
-            rows.append((Button(t.gettext(B_SEND, n=counts.proposable), build("ob", offer.id)),))
+            label = _send_label(t, counts.proposable)
+            rows.append((Button(label, build("ob", offer.id)),))
         if counts.matches > counts.proposable:
-            label = t.gettext(B_SEND_ALL, n=counts.matches)
+            label = _send_all_label(t, counts.matches)
             rows.append((Button(label, build("obu", offer.id)),))
     rows.append(
         (
@@ -167,13 +192,13 @@ async def _send(ctx: Ctx, call: Call, everyone: bool) -> None:
     if not (counts.matches if everyone else counts.proposable):
         already = await tx.offer_sent_count(offer.id)
         if already:
-            ctx.say(T_ALREADY_SENT, n=already)
+            ctx.show(Message(_already(ctx.t, already), rtl=ctx.t.rtl))
         ctx.say(T_NOBODY)
         return
     # its buttons work until the end of its last day, in the deployment's time zone
     last = datetime.combine(offer.details.expires_on + timedelta(days=1), time(), ctx.world.tz)
     sent = await tx.queue_broadcast(offer, ctx.access.person_id, everyone, ctx.now, last)
-    ctx.say(T_SENDING, n=sent.total)
+    ctx.show(Message(_sending(ctx.t, sent.total), rtl=ctx.t.rtl))
     due = ctx.config.quiet.next_allowed(ctx.now, ctx.world.tz)
     if due > ctx.now:
         ctx.say(T_LATER, at=desk_view.at(ctx, due))  # "demain à 08:30"

@@ -58,6 +58,7 @@ from bot.desk.context import (
 )
 from bot.desk.domain import Access, Role, person_name
 from bot.desk.router import Need, Registry, Router
+from bot.offers import candidates as offer_candidates
 from bot.offers import desk_offer, offer_list, offer_screen
 from bot.offers import relay as offer_relay
 from bot.offers import sending as offer_sending
@@ -102,6 +103,7 @@ CAPABILITIES = (
     help_requests.router,
     outcomes.router,
     offer_relay.router,
+    offer_candidates.router,
     booking.router,
     appointment_screen.router,
     agenda_list.router,

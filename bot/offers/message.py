@@ -4,7 +4,9 @@ buttons do.
 At delivery the offer is read as it is now (`read`): a closed or expired offer is dropped
 (`still_due`), an edited one is sent as edited. The fixed words are in the person's language,
 the volunteer's words in French (bot/offers/wording.py); someone whose CV is not checked yet
-(not proposable when it was sent) reads a line asking them to show it to a volunteer first.
+(not proposable when it was sent) reads a line asking them to show it to a volunteer first,
+or, without a CV at delivery, to make it first with « Faire mon CV » (and so does the answer
+to their "Ça m'intéresse").
 Each offer message counts in the person's weekly cap of offer messages (offers, digests,
 follow-ups): beyond it, the offer waits in the queue until the oldest of the week is a week
 old (`hold`), it is never dropped for that.
@@ -50,6 +52,10 @@ T_INTERESTED_CV = N_(
     "C'est noté ! Un bénévole de votre centre va vous contacter. Montrez-lui d'abord votre CV :"
     " il faut qu'il soit vérifié avant de l'envoyer à l'employeur."
 )
+T_INTERESTED_NO_CV = N_(
+    "C'est noté ! Un bénévole de votre centre va vous contacter. Faites d'abord votre CV :"
+    " « Faire mon CV » dans le menu, puis montrez-le à un bénévole."
+)
 T_ALREADY_INTERESTED = N_(
     "C'est déjà noté : cette offre vous intéresse. Un bénévole va vous rappeler."
 )
@@ -80,8 +86,9 @@ T_OTHER_CENTRE = N_(
 # -- the offer in params (read at delivery, rebuilt to render) ---------------------------------
 
 
-def to_params(offer: Offer, proposable: bool) -> dict[str, Any]:
-    """What `render` needs of an offer, as JSON (its words are the volunteer's, no one's data)."""
+def to_params(offer: Offer, proposable: bool, no_cv: bool = False) -> dict[str, Any]:
+    """What `render` needs of an offer, as JSON (its words are the volunteer's, no one's data;
+    `no_cv`: the person has no CV yet)."""
     d = offer.details
     details = {k: v for k, v in d.__dict__.items() if k != "how_to_apply"}
     details["expires_on"] = d.expires_on.isoformat()
@@ -93,6 +100,7 @@ def to_params(offer: Offer, proposable: bool) -> dict[str, Any]:
         "state": offer.state,
         "details": details,
         "proposable": proposable,
+        "no_cv": no_cv,
     }
 
 
@@ -150,9 +158,19 @@ async def read(tx: Tx, started: Started) -> ReadNow | None:
     person = started.person.id
     offer = await tx.offer(number) if number is not None else None
     send = await tx.offer_send(number, person) if number is not None and person else None
-    if offer is None or send is None:
+    if offer is None or send is None or person is None:
         return None
-    return ReadNow(to_params(offer, send.proposable))
+    # whether they made a CV since it was sent: read now, what the line asks depends on it
+    no_cv = not send.proposable and await _lacks_cv(tx, person)
+    return ReadNow(to_params(offer, send.proposable, no_cv))
+
+
+async def _lacks_cv(tx: Tx, person_id: int) -> bool:
+    """No CV made yet (bot.offers.relay.lacks_cv)."""
+    followup = await tx.followup_of(person_id)
+    if followup.cv_status == "checked":
+        return False
+    return relay.lacks_cv(followup, await tx.profile_of(person_id))
 
 
 async def cap_reached(tx: Tx, person_id: int, now: datetime, cap: int) -> datetime | None:
@@ -194,7 +212,8 @@ def render(t: Translator, started: Started) -> Message:
     if offer is None:  # never read: nothing to show but the question
         return Message(t.gettext(T_QUESTION), buttons(t, started), rtl=t.rtl)
     proposable = bool(started.params.get("proposable", True))
-    text = wording.beneficiary_text(t, offer, proposable) + "\n\n" + t.gettext(T_QUESTION)
+    no_cv = bool(started.params.get("no_cv", False))
+    text = wording.beneficiary_text(t, offer, proposable, no_cv) + "\n\n" + t.gettext(T_QUESTION)
     return Message(text, buttons(t, started), rtl=t.rtl)
 
 
@@ -229,8 +248,10 @@ async def press(pressing: Pressing) -> Answered:
             return Answered((pressing.say(T_ALREADY_INTERESTED),))
         await relay.relay(tx, pressing.catalogs, pressing.admins, offer, person)
         followup = await tx.followup_of(person.id)
-        ready = followup.cv_status == "checked" and followup.searching
-        return Answered((pressing.say(T_INTERESTED if ready else T_INTERESTED_CV),))
+        if followup.cv_status == "checked" and followup.searching:
+            return Answered((pressing.say(T_INTERESTED),))
+        no_cv = relay.lacks_cv(followup, await tx.profile_of(person.id))
+        return Answered((pressing.say(T_INTERESTED_NO_CV if no_cv else T_INTERESTED_CV),))
     if choice == NO:
         if not await tx.answer_offer(offer.id, person.id, "declined"):
             return Answered((pressing.say(T_ALREADY_DECLINED),))

@@ -1,8 +1,8 @@
 """One job offer's screen on the volunteers' side ("of" <id>): the offer as beneficiaries will
 read it (bot.offers.wording), then what only volunteers see (where it came from, how the
-employer wants candidates, its state, what came of it), and its buttons: vet ("ov" <id>
-<version>), match and send ("om", bot/offers' broadcast side), change ("oe",
-desk_offer.py), close ("oc") and reopen ("oo").
+employer wants candidates, its state, what came of it), and its buttons: the people
+interested ("oca", candidates.py), vet ("ov" <id> <version>), match and send ("om", bot/offers'
+broadcast side), change ("oe", desk_offer.py), close ("oc") and reopen ("oo").
 
 Every button reads the offer again and checks it is of one of this volunteer's centres: a
 forged id and another centre's offer get the same answer. Vetting carries the version that was
@@ -64,6 +64,7 @@ B_EDIT = N_("✏️ Modifier")
 B_CLOSE = N_("🔒 Fermer")
 B_REOPEN = N_("↩ Rouvrir")
 B_LIST = N_("💼 Les offres")
+B_CANDIDATES = N_("🤝 Candidats ({n})")
 
 
 def may_vet(ctx: Ctx, centre: str) -> bool:
@@ -107,10 +108,14 @@ def funnel_line(ctx: Ctx, funnel: OfferFunnel) -> str:
     )
 
 
-def buttons(ctx: Ctx, offer: Offer) -> tuple[tuple[Button, ...], ...]:
-    """What can be done with the offer in its state."""
+def buttons(ctx: Ctx, offer: Offer, candidates: int = 0) -> tuple[tuple[Button, ...], ...]:
+    """What can be done with the offer in its state; its `candidates` (people interested) when
+    there are any (bot/offers/candidates.py)."""
     t = ctx.t
     rows: list[tuple[Button, ...]] = []
+    if candidates:
+        label = t.gettext(B_CANDIDATES, n=t.number(candidates))
+        rows.append((Button(label, build("oca", offer.id, 0)),))
     past = offer.details.expires_on < ctx.today
     if offer.state == "draft" and not past and may_vet(ctx, offer.centre):
         rows.append((Button(t.gettext(B_VET), build("ov", offer.id, offer.version)),))
@@ -144,7 +149,9 @@ async def show_screen(ctx: Ctx, offer: Offer) -> None:
     lines.append(funnel_line(ctx, await ctx.tx.offer_funnel(offer.id)))
     if offer.state == "draft" and details.expires_on >= ctx.today:
         lines.append(t.gettext(T_TO_VET_YOU if may_vet(ctx, offer.centre) else T_TO_VET))
-    ctx.show(Message("\n".join(lines), buttons(ctx, offer), rtl=t.rtl))
+    # the people interested whom this volunteer sees (the list counts the same)
+    _, candidates = await ctx.tx.offer_candidacies(offer.id, ctx.access.centres(ctx.active), 0, 0)
+    ctx.show(Message("\n".join(lines), buttons(ctx, offer, candidates), rtl=t.rtl))
 
 
 @router.button("of", Need.VOLUNTEER)

@@ -4,23 +4,28 @@ the centre's team, else the admins), then "sent to the employer" and the result.
 The relay task is a message Relais starts (kind "offer_relay", a notice's priority), written
 when delivered from what is true then: the candidate's name and number, their phone if they
 gave it, whether their CV is checked (then the PDF comes with it, made at that moment and
-checked again against the volunteer's access), the offer and how the employer wants
-candidates (for volunteers only). Its buttons are desk buttons: "oz" <offer> <person> (sent to
-the employer), then "oy" <offer> <person> <result> (interview, hired, not retained); a hire
-records a confirmed job outcome (the offer's contract), so it counts in the statistics, and
-the person is no longer searching.
+checked again against the volunteer's access), still to check, or not made yet, the offer and
+how the employer wants candidates (for volunteers only). The candidate's screen of the offer
+(bot/offers/candidates.py) shows the same, written by the same functions (`candidate_params`,
+`candidate_lines`), for when the interview comes a week later.
+
+The task's buttons are desk buttons: "oz" <offer> <person> (sent to the employer), then "oy"
+<offer> <person> <result> (interview, hired, not retained); a hire records a confirmed job
+outcome (the offer's contract), so it counts in the statistics, and the person is no longer
+searching.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from bot.core import answers
 from bot.core.domain import Button, Message, Person
 from bot.core.i18n import N_, Catalogs, Translator
 from bot.desk.buttons import Arg, build
-from bot.desk.context import Call, Ctx
-from bot.desk.domain import profile_name
+from bot.desk.context import Call, Ctx, Subject
+from bot.desk.domain import FollowUp, profile_name
 from bot.desk.notices import notify
 from bot.desk.router import Need, Router
 from bot.offers.domain import Offer, OfferSend
@@ -46,6 +51,7 @@ T_CV_CHECKED = N_("Son CV est vérifié : le voici, à envoyer à l'employeur.")
 T_CV_NOT_CHECKED = N_(
     "Son CV n'est pas encore vérifié : voyez-le avec la personne avant de l'envoyer."
 )
+T_NO_CV = N_("Pas encore de CV : aidez-la/le à le faire avant de l'envoyer.")
 T_HOW = N_("Comment postuler : {how}")
 T_THEN = N_(
     "Quand la candidature est envoyée à l'employeur, appuyez sur « Envoyée à l'employeur »."
@@ -118,6 +124,76 @@ async def withdrawn(
         )
 
 
+def lacks_cv(followup: FollowUp, profile: Mapping[str, Any]) -> bool:
+    """No CV made yet (rather than one to check or to correct): the CV flow never ended, or
+    its answers are gone; the person's menu then offers « Faire mon CV »."""
+    if followup.cv_status == "checked":
+        return False
+    return followup.cv_status == "none" or not profile.get("last_name")
+
+
+async def candidate_params(
+    tx: Tx, volunteer_id: int, offer: Offer, person_id: int, profile: Mapping[str, Any]
+) -> dict[str, Any]:
+    """What the relay task and the candidate's screen (bot/offers/candidates.py) show of a
+    candidate, read now: their name, phone, where their CV stands, the offer and how to
+    apply. The volunteer's view of the phone, and of the CV when it comes with it, is
+    audited."""
+    followup = await tx.followup_of(person_id)
+    phone = str(profile.get("phone") or "")
+    if phone:
+        await tx.audit(volunteer_id, person_id, "phone")
+    checked = followup.cv_status == "checked"
+    if checked:
+        await tx.audit(volunteer_id, person_id, "cv")
+    return {
+        "offer": offer.id,
+        "person": person_id,
+        "first": str(profile.get("first_name") or ""),
+        "last": str(profile.get("last_name") or ""),
+        "phone": answers.format_phone(phone) if phone else "",
+        "checked": checked,
+        "no_cv": lacks_cv(followup, profile),
+        "title": offer.details.title,
+        "employer": offer.details.employer,
+        "town": offer.details.town,
+        "how": offer.details.how_to_apply,
+    }
+
+
+def candidate_lines(t: Translator, params: Mapping[str, Any]) -> list[str]:
+    """The candidate in the volunteer's language, from `candidate_params`: who is interested
+    in which offer, their phone, their CV, how to apply."""
+    p = params
+    who = int(p.get("person", 0))
+    profile = {"first_name": p.get("first", ""), "last_name": p.get("last", "")}
+    lines = [
+        t.gettext(
+            T_RELAY,
+            name=profile_name(profile, who, t),
+            number=who,
+            title=str(p.get("title", "")),
+            employer=str(p.get("employer", "")),
+            town=str(p.get("town", "")),
+        )
+    ]
+    phone = str(p.get("phone") or "")
+    lines.append(t.gettext(T_PHONE, phone=phone) if phone else t.gettext(T_NO_PHONE))
+    if p.get("checked"):
+        lines.append(t.gettext(T_CV_CHECKED))
+    else:
+        # a task queued before "no_cv" was read says "not checked yet", as it did
+        lines.append(t.gettext(T_NO_CV if p.get("no_cv") else T_CV_NOT_CHECKED))
+    if p.get("how"):
+        lines.append(t.gettext(T_HOW, how=str(p["how"])))
+    return lines
+
+
+def cv_document(params: Mapping[str, Any]) -> str:
+    """The checked CV's PDF that comes with the candidate ("" when not checked)."""
+    return f"cv_pdf:{int(params.get('person', 0))}" if params.get("checked") else ""
+
+
 async def read(tx: Tx, started: Started) -> ReadNow | None:
     """What the task shows, read when it goes (the candidate's name, phone and CV as they are
     then); None, dropped, when the offer or the person is gone or the volunteer no longer
@@ -136,25 +212,7 @@ async def read(tx: Tx, started: Started) -> ReadNow | None:
     if roles and not any(r.centre == person.centre for r in roles):
         return None
     profile = await tx.profile_of(person.id)
-    followup = await tx.followup_of(person.id)
-    phone = str(profile.get("phone") or "")
-    if phone:
-        await tx.audit(volunteer.id, person.id, "phone")
-    checked = followup.cv_status == "checked"
-    if checked:
-        await tx.audit(volunteer.id, person.id, "cv")
-    fresh: dict[str, Any] = {
-        "offer": offer.id,
-        "person": person.id,
-        "first": str(profile.get("first_name") or ""),
-        "last": str(profile.get("last_name") or ""),
-        "phone": answers.format_phone(phone) if phone else "",
-        "checked": checked,
-        "title": offer.details.title,
-        "employer": offer.details.employer,
-        "town": offer.details.town,
-        "how": offer.details.how_to_apply,
-    }
+    fresh = await candidate_params(tx, volunteer.id, offer, person.id, profile)
     return ReadNow(fresh, shows=(person.id,))
 
 
@@ -162,37 +220,20 @@ def render(t: Translator, started: Started) -> Message:
     """The relay task in the volunteer's language."""
     p = started.params
     who = int(p.get("person", 0))
-    profile = {"first_name": p.get("first", ""), "last_name": p.get("last", "")}
-    lines = [
-        t.gettext(
-            T_RELAY,
-            name=profile_name(profile, who, t),
-            number=who,
-            title=str(p.get("title", "")),
-            employer=str(p.get("employer", "")),
-            town=str(p.get("town", "")),
-        )
-    ]
-    phone = str(p.get("phone") or "")
-    lines.append(t.gettext(T_PHONE, phone=phone) if phone else t.gettext(T_NO_PHONE))
-    checked = bool(p.get("checked"))
-    lines.append(t.gettext(T_CV_CHECKED if checked else T_CV_NOT_CHECKED))
-    if p.get("how"):
-        lines.append(t.gettext(T_HOW, how=str(p["how"])))
+    lines = candidate_lines(t, p)
     lines.append(t.gettext(T_THEN))
     offer = int(p.get("offer", 0))
     rows = (
         (Button(t.gettext(B_SENT), build("oz", offer, who)),),
         (Button(t.gettext(B_PAGE), build("p", who)),),
     )
-    document = f"cv_pdf:{who}" if checked else ""
-    return Message("\n".join(lines), rows, rtl=t.rtl, document=document)
+    return Message("\n".join(lines), rows, rtl=t.rtl, document=cv_document(p))
 
 
 # -- the volunteer's buttons ----------------------------------------------------------------------
 
 
-async def _candidacy(ctx: Ctx, call: Call) -> tuple[Offer, Any, OfferSend] | None:
+async def candidacy(ctx: Ctx, call: Call) -> tuple[Offer, Subject, OfferSend] | None:
     """The offer, the person and what they answered, if this volunteer sees both and the
     person said "interested" (else None, after saying why)."""
     offer = await ctx.tx.offer(call.id(0))
@@ -210,7 +251,8 @@ async def _candidacy(ctx: Ctx, call: Call) -> tuple[Offer, Any, OfferSend] | Non
     return offer, who, send
 
 
-def _result_buttons(ctx: Ctx, offer_id: int, person_id: int) -> tuple[tuple[Button, ...], ...]:
+def result_buttons(ctx: Ctx, offer_id: int, person_id: int) -> tuple[tuple[Button, ...], ...]:
+    """The results a candidacy may get ("oy"), and the person's page."""
     t = ctx.t
     return (
         tuple(
@@ -223,13 +265,13 @@ def _result_buttons(ctx: Ctx, offer_id: int, person_id: int) -> tuple[tuple[Butt
 @router.button("oz", Need.VOLUNTEER, args=(Arg.ID, Arg.ID))
 async def sent_to_employer(ctx: Ctx, call: Call) -> None:
     """ "Envoyée à l'employeur": recorded once; then the result's buttons."""
-    found = await _candidacy(ctx, call)
+    found = await candidacy(ctx, call)
     if found is None:
         return
     offer, who, _ = found
     done = await ctx.tx.offer_sent_to_employer(offer.id, who.id)
     text = ctx.t.gettext(T_SENT if done else T_ALREADY_SENT, name=who.name)
-    ctx.show(Message(text, _result_buttons(ctx, offer.id, who.id), rtl=ctx.t.rtl))
+    ctx.show(Message(text, result_buttons(ctx, offer.id, who.id), rtl=ctx.t.rtl))
 
 
 @router.button("oy", Need.VOLUNTEER, args=(Arg.ID, Arg.ID, Arg.WORD))
@@ -239,7 +281,7 @@ async def result(ctx: Ctx, call: Call) -> None:
     if word not in RESULTS:
         ctx.stale()
         return
-    found = await _candidacy(ctx, call)
+    found = await candidacy(ctx, call)
     if found is None:
         return
     offer, who, _ = found

@@ -25,7 +25,7 @@ from bot.desk.buttons import build
 from bot.desk.context import Call, Ctx
 from bot.desk.router import Need, Router
 from bot.documents.wording import first_name
-from bot.offers import matching
+from bot.offers import matching, relay
 from bot.offers.domain import Offer
 
 router = Router("offer_sending")
@@ -43,6 +43,7 @@ T_PERSON = N_("n° {id} {name}")
 T_PERSON_NO_NAME = N_("n° {id}")
 T_IS_PROPOSABLE = N_("proposable")
 T_NOT_PROPOSABLE = N_("CV à vérifier d'abord")
+T_NO_CV = N_("pas encore de CV")
 T_NOT_VETTED = N_("Cette offre n'est pas encore validée : elle pourra être envoyée ensuite.")
 T_CLOSED = N_("Cette offre est fermée : elle ne peut plus être envoyée.")
 T_EXPIRED = N_("Cette offre a expiré : elle ne peut plus être envoyée.")
@@ -81,6 +82,15 @@ async def _who(ctx: Ctx, candidate: matching.Candidate) -> str:
     if not name:
         return ctx.t.gettext(T_PERSON_NO_NAME, id=candidate.person_id)
     return ctx.t.gettext(T_PERSON, id=candidate.person_id, name=name)
+
+
+async def _status(ctx: Ctx, candidate: matching.Candidate) -> str:
+    """ "proposable", else whether the CV is to check first or not made yet (a msgid)."""
+    if candidate.proposable:
+        return T_IS_PROPOSABLE
+    followup = await ctx.tx.followup_of(candidate.person_id)
+    profile = await ctx.tx.profile_of(candidate.person_id)
+    return T_NO_CV if relay.lacks_cv(followup, profile) else T_NOT_PROPOSABLE
 
 
 def _reasons(t: Translator, offer: Offer, candidate: matching.Candidate, met: bool) -> str:
@@ -149,7 +159,7 @@ async def preview(ctx: Ctx, call: Call) -> None:
     if matches:
         lines += ["", t.gettext(T_EXAMPLES)]
     for one in matches:
-        status = t.gettext(T_IS_PROPOSABLE if one.proposable else T_NOT_PROPOSABLE)
+        status = t.gettext(await _status(ctx, one))
         why = _reasons(t, offer, one, met=True)
         lines.append(f"✅ {await _who(ctx, one)} ({status}) : {why}")
     near = await tx.offer_near_misses(offer, EXAMPLES)

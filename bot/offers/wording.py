@@ -39,6 +39,10 @@ T_LICENCE = N_("permis B")
 T_PAY = N_("Salaire : {pay}")
 T_UNTIL = N_("Offre valable jusqu'au {date}")
 T_SHOW_CV = N_("Montrez d'abord votre CV à un bénévole.")
+# « Faire mon CV » is the menu's entry for someone without a CV (flows/cv.toml's title)
+T_MAKE_CV = N_(
+    "Faites d'abord votre CV : « Faire mon CV » dans le menu, puis montrez-le à un bénévole."
+)
 
 
 # English dates follow British conventions ("31 December 2026"), as appointments do
@@ -82,7 +86,9 @@ def asked_text(t: Translator, details: OfferDetails) -> str:
     return ", ".join(asked)
 
 
-def beneficiary_lines(t: Translator, offer: Offer, proposable: bool = True) -> list[str]:
+def beneficiary_lines(
+    t: Translator, offer: Offer, proposable: bool = True, no_cv: bool = False
+) -> list[str]:
     """The lines of `beneficiary_text`, for callers that add their own around them."""
     d = offer.details
     lines = [f"💼 {d.title}"]
@@ -104,12 +110,15 @@ def beneficiary_lines(t: Translator, offer: Offer, proposable: bool = True) -> l
         lines.extend(["", d.description])
     lines.extend(["", t.gettext(T_UNTIL, date=last_day(t, d.expires_on))])
     if not proposable:
-        lines.append(t.gettext(T_SHOW_CV))
+        lines.append(t.gettext(T_MAKE_CV if no_cv else T_SHOW_CV))
     return lines
 
 
-def beneficiary_text(t: Translator, offer: Offer, proposable: bool = True) -> str:
+def beneficiary_text(
+    t: Translator, offer: Offer, proposable: bool = True, no_cv: bool = False
+) -> str:
     """The offer as a beneficiary reads it: title, employer, place, contract and hours, sector,
     what is asked, pay, the description, the last day; for someone whose CV is not checked yet
-    (not proposable), a line asking them to show it to a volunteer first. Never how to apply."""
-    return "\n".join(beneficiary_lines(t, offer, proposable))
+    (not proposable), a line asking them to show it to a volunteer first, or, with `no_cv`,
+    to make it first. Never how to apply."""
+    return "\n".join(beneficiary_lines(t, offer, proposable, no_cv))

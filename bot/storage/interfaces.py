@@ -869,6 +869,13 @@ class OfferSendReads(Protocol):
         """Every offer sent to a person, newest first."""
         ...
 
+    async def offer_candidacies(
+        self, offer_id: int, centres: Collection[str], offset: int, limit: int
+    ) -> tuple[list[OfferSend], int]:
+        """The people still interested in an offer whom a volunteer of `centres` sees, in
+        the order they said so: `limit` from `offset`, and how many in all."""
+        ...
+
     async def wants_offers(self, person_id: int) -> bool:
         """Whether a person receives offers (no "Stop offers" in force)."""
         ...

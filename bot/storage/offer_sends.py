@@ -25,10 +25,20 @@ _LEFT = (
     "EXISTS (SELECT 1 FROM started_messages m"
     " WHERE m.dedupe_key = 'offer:' || s.offer_id || ':' || s.person_id AND m.state <> 'queued')"
 )
-_SEND = (
-    "SELECT offer_id, person_id, broadcast_id, proposable, answer, reason, result, answered_at,"
-    " sent_to_employer_at, result_at, relayed_to FROM offer_sends"
+_SEND_COLUMNS = (
+    "offer_id",
+    "person_id",
+    "broadcast_id",
+    "proposable",
+    "answer",
+    "reason",
+    "result",
+    "answered_at",
+    "sent_to_employer_at",
+    "result_at",
+    "relayed_to",
 )
+_SEND = f"SELECT {', '.join(_SEND_COLUMNS)} FROM offer_sends"
 
 
 def _send(row: sqlite3.Row) -> OfferSend:
@@ -68,6 +78,32 @@ class OfferSendReadQueries(Queries):
             _SEND + " WHERE person_id = ? ORDER BY created_at DESC, offer_id DESC", (person_id,)
         )
         return [_send(r) for r in rows]
+
+    async def offer_candidacies(
+        self, offer_id: int, centres: Collection[str], offset: int, limit: int
+    ) -> tuple[list[OfferSend], int]:
+        """The people interested in an offer (still: "not for me" since takes them off) whom
+        a volunteer of `centres` sees (consenting beneficiaries of these centres, as
+        bot.desk.context.find_subject), in the order they said so: `limit` of them from
+        `offset`, and how many in all."""
+        where = (
+            " FROM offer_sends s JOIN persons x ON x.id = s.person_id"
+            " WHERE s.offer_id = ? AND s.answer = 'interested' AND x.consent = 1"
+            " AND x.centre IN (SELECT value FROM json_each(?))"
+            " AND NOT EXISTS (SELECT 1 FROM roles r WHERE r.person_id = x.id)"
+        )
+        params = (offer_id, dump_json(sorted(centres)))
+        counted = await self._fetchone("SELECT count(*) AS n" + where, params)
+        total = int(counted["n"]) if counted is not None else 0
+        if not total or limit <= 0:
+            return [], total
+        rows = await self._fetchall(
+            f"SELECT {', '.join('s.' + c for c in _SEND_COLUMNS)}"
+            + where
+            + " ORDER BY s.answered_at, s.person_id LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return [_send(r) for r in rows], total
 
     async def wants_offers(self, person_id: int) -> bool:
         """Whether a person receives offers (they did not say "Stop offers", or said "yes"

@@ -499,7 +499,7 @@ def test_the_offer_reads_in_the_person_s_language_with_the_volunteer_s_words_in_
         "💼 Agent d'entretien",
         "Employer: Mairie de Montreuil (City hall)",
         "Place: Montreuil (93100)",
-        "Contract: CDD (fixed-term) of 6 months, part time",
+        "Contract: 6-month fixed-term contract (CDD), part time",
         "Hours: early morning, in the evening",
         "Job: Cleaning",
         "Required: a little French, some work experience",
@@ -514,6 +514,11 @@ def test_the_offer_reads_in_the_person_s_language_with_the_volunteer_s_words_in_
     french = wording.beneficiary_text(relais.catalogs.get("fr"), offer)
     assert "rh@montreuil" not in french + english
     assert "Montrez d'abord votre CV" not in french
+    # office hours (no time ticked) are said too: people plan their days on them
+    office = Offer(1, "paris11", replace(CLEANER, schedule=()), "vetted", None, None, 1, NOW)
+    assert "Horaires : en journée, en semaine" in wording.beneficiary_text(
+        relais.catalogs.get("fr"), office
+    )
 
 
 def test_the_flow_s_answers_and_the_offer_say_the_same() -> None:

@@ -126,6 +126,15 @@ async def test_each_missed_criterion_is_a_near_miss_with_its_reason(relais: Rela
     assert two not in found  # two misses: neither a match nor a near miss
 
 
+async def test_half_an_hour_reaches_across_the_border_and_a_quarter_stays_home(
+    relais: Relais,
+) -> None:
+    fatou = await person(relais, "fatou", FATOU)  # Montreuil, 30 minutes
+    near = await person(relais, "near", {**FATOU, "travel_time": "15_min"})
+    job = await offer(relais, _with(town="Paris", postcode="75020"))
+    assert await candidates(relais, job) == {fatou: (True, []), near: (False, ["distance"])}
+
+
 async def test_licence_and_experience_when_the_offer_asks_them(relais: Relais) -> None:
     fatou = await person(relais, "fatou", FATOU)
     driver = await person(
@@ -222,5 +231,5 @@ async def test_people_who_answered_before_offers_existed_are_indexed_at_start(
         rows = await reads._fetchall("SELECT person_id, departement, reach FROM offer_profiles")
         todo = await reads._fetchall("SELECT * FROM offer_profiles_todo")
     await store.close()
-    assert [tuple(r) for r in rows] == [(fatou, "93", 1)]
+    assert [tuple(r) for r in rows] == [(fatou, "93", 2)]
     assert todo == []

@@ -17,10 +17,11 @@ import pytest
 from bot.config import Settings, load_settings
 from bot.core.domain import EventKind, Inbound
 from bot.offers import entry, expiry, wording
-from bot.offers.domain import Offer, OfferDetails
+from bot.offers.domain import Offer
 from bot.service import Relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import NOW, Hands
+from bot.testing.offer_crowd import CLEANING
 from tests.test_volunteers import join, person_id
 
 CONFIG = """
@@ -104,20 +105,8 @@ AS_SEEN = """
 < Candidatures : CV par e-mail à rh@montreuil.example
 < Pas encore envoyée.
 """
-CLEANER = OfferDetails(
-    title="Agent d'entretien",
-    employer="Mairie de Montreuil",
-    employer_kind="city_hall",
-    source="city_hall",
-    town="Montreuil",
-    postcode="93100",
-    contract="cdd",
-    contract_months=6,
-    time="part",
-    schedule=("early", "evening"),
-    sector="cleaning",
-    expires_on=date(2026, 12, 31),
-    french="a_little",
+CLEANER = replace(
+    CLEANING,
     experience="some",
     pay="SMIC",
     description="Nettoyage des écoles le matin tôt et le soir.",

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,23 +14,10 @@ from bot.core.domain import State
 from bot.offers import matching
 from bot.offers.domain import Offer, OfferDetails
 from bot.service import Relais
+from bot.testing.offer_crowd import CLEANING
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-CLEANER = OfferDetails(
-    title="Agent d'entretien",
-    employer="Mairie de Montreuil",
-    employer_kind="city_hall",
-    source="city_hall",
-    town="Montreuil",
-    postcode="93100",
-    contract="cdd",
-    contract_months=6,
-    time="part",
-    schedule=("early", "evening"),
-    sector="cleaning",
-    expires_on=date(2026, 12, 31),
-    french="a_little",
-)
+CLEANER = CLEANING
 # Fatou: cleaning now, lives in Montreuil, free early and in the evening, a little French
 FATOU = {
     "job_now": ["cleaning", "childcare"],

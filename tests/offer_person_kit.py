@@ -5,42 +5,25 @@ them."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from bot.core.domain import State
 from bot.offers.domain import Offer, OfferDetails
 from bot.service import Relais
 from bot.testing.conversation import Conversation
+from bot.testing.offer_crowd import CLEANER as FITTING
+from bot.testing.offer_crowd import CLEANING
 
-CLEANER = OfferDetails(
-    title="Agent d'entretien",
-    employer="Mairie de Montreuil",
-    employer_kind="city_hall",
-    source="city_hall",
-    town="Montreuil",
-    postcode="93100",
-    contract="cdd",
-    contract_months=6,
-    time="part",
-    schedule=("early", "evening"),
-    sector="cleaning",
-    expires_on=date(2026, 12, 31),
-    french="a_little",
+CLEANER = replace(
+    CLEANING,
     pay="SMIC",
     description="Nettoyage des écoles de la ville.",
     how_to_apply="CV par courriel à rh@montreuil.example",
 )
 # what makes the cleaning offer fit: cleaning now, lives in Montreuil, free early and evening
-FITS = {
-    "job_now": ["cleaning"],
-    "postcode": "93100",
-    "travel_time": "30_min",
-    "hours_available": ["early", "morning", "evening"],
-    "days_available": "weekdays",
-    "french_speaking": "a_little",
-    "has_worked": True,
-}
+FITS = {k: v for k, v in FITTING.items() if k != "driving_licence"}
 
 
 async def fits(relais: Relais, user: str, checked: bool = True, **more: Any) -> int:

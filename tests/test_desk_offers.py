@@ -17,10 +17,11 @@ import pytest
 from bot.config import Settings, load_settings
 from bot.core.domain import EventKind, Inbound
 from bot.offers import entry, expiry, wording
-from bot.offers.domain import Offer, OfferDetails
+from bot.offers.domain import Offer
 from bot.service import Relais
 from bot.testing.conversation import Conversation
 from bot.testing.moment import NOW, Hands
+from bot.testing.offer_crowd import CLEANING
 from tests.test_volunteers import join, person_id
 
 CONFIG = """
@@ -104,20 +105,8 @@ AS_SEEN = """
 < Candidatures : CV par e-mail à rh@montreuil.example
 < Pas encore envoyée.
 """
-CLEANER = OfferDetails(
-    title="Agent d'entretien",
-    employer="Mairie de Montreuil",
-    employer_kind="city_hall",
-    source="city_hall",
-    town="Montreuil",
-    postcode="93100",
-    contract="cdd",
-    contract_months=6,
-    time="part",
-    schedule=("early", "evening"),
-    sector="cleaning",
-    expires_on=date(2026, 12, 31),
-    french="a_little",
+CLEANER = replace(
+    CLEANING,
     experience="some",
     pay="SMIC",
     description="Nettoyage des écoles le matin tôt et le soir.",
@@ -499,7 +488,7 @@ def test_the_offer_reads_in_the_person_s_language_with_the_volunteer_s_words_in_
         "💼 Agent d'entretien",
         "Employer: Mairie de Montreuil (City hall)",
         "Place: Montreuil (93100)",
-        "Contract: CDD (fixed-term) of 6 months, part time",
+        "Contract: 6-month fixed-term contract (CDD), part time",
         "Hours: early morning, in the evening",
         "Job: Cleaning",
         "Required: a little French, some work experience",
@@ -514,6 +503,11 @@ def test_the_offer_reads_in_the_person_s_language_with_the_volunteer_s_words_in_
     french = wording.beneficiary_text(relais.catalogs.get("fr"), offer)
     assert "rh@montreuil" not in french + english
     assert "Montrez d'abord votre CV" not in french
+    # office hours (no time ticked) are said too: people plan their days on them
+    office = Offer(1, "paris11", replace(CLEANER, schedule=()), "vetted", None, None, 1, NOW)
+    assert "Horaires : en journée, en semaine" in wording.beneficiary_text(
+        relais.catalogs.get("fr"), office
+    )
 
 
 def test_the_flow_s_answers_and_the_offer_say_the_same() -> None:

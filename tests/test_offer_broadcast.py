@@ -157,6 +157,9 @@ async def queued_offers(relais: Relais) -> list[str]:
     return [str(r["dedupe_key"]) for r in rows]
 
 
+NOW_TEXT = "2026-11-23T10:00:00.000000+00:00"
+
+
 async def test_the_preview_counts_explains_and_offers_to_send(relais: Relais) -> None:
     marie, _, job, people = await the_montreuil_centre(relais)
     text = await press(marie, "om", job.id)
@@ -296,6 +299,32 @@ async def test_progress_is_one_message_edited_then_a_report(relais: Relais) -> N
     async with relais.storage.reading() as reads:
         (row,) = await reads._fetchall("SELECT finished_at FROM offer_broadcasts")
     assert row["finished_at"] is not None
+
+
+async def test_the_progress_says_who_waits_for_next_week(relais: Relais) -> None:
+    marie, _, job, people = await the_montreuil_centre(relais)
+    channel = EditingChannel()
+    runtime = Runtime(relais, channel, relais.clock, budgets=False)
+    # Fatou already had her three offer messages this week: hers waits for next week
+    async with relais.storage.transaction() as tx:
+        for n in range(3):
+            await tx._execute(
+                "INSERT INTO started_messages (person_id, kind, params, priority, dedupe_key,"
+                " token, state, created_at, sent_at) VALUES (?, 'offer', '{}', 2, ?,"
+                " 'aaaaaaaaaaaa', 'sent', ?, ?)",
+                (people["fatou"], f"offer:99{n}:{people['fatou']}", NOW_TEXT, NOW_TEXT),
+            )
+    await press(marie, "ob", job.id)
+    await runtime.sweep()
+    await runtime.drain()
+    await progress.sweep(relais, relais.clock())
+    await runtime.drain()
+    assert channel.texts("fatou") == []
+    assert channel.texts("marie")[-1] == (
+        "📤 « Agent d'entretien » : envoyée à 4 / 5\n"
+        "Plus tard : 1 (ces personnes ont déjà reçu leurs offres de la semaine, ou c'est la"
+        " nuit)."
+    )
 
 
 async def test_the_progress_waits_for_its_previous_edit(relais: Relais) -> None:

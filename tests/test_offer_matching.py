@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,23 +14,10 @@ from bot.core.domain import State
 from bot.offers import matching
 from bot.offers.domain import Offer, OfferDetails
 from bot.service import Relais
+from bot.testing.offer_crowd import CLEANING
 
 NOW = datetime(2026, 12, 7, 9, 0, tzinfo=UTC)
-CLEANER = OfferDetails(
-    title="Agent d'entretien",
-    employer="Mairie de Montreuil",
-    employer_kind="city_hall",
-    source="city_hall",
-    town="Montreuil",
-    postcode="93100",
-    contract="cdd",
-    contract_months=6,
-    time="part",
-    schedule=("early", "evening"),
-    sector="cleaning",
-    expires_on=date(2026, 12, 31),
-    french="a_little",
-)
+CLEANER = CLEANING
 # Fatou: cleaning now, lives in Montreuil, free early and in the evening, a little French
 FATOU = {
     "job_now": ["cleaning", "childcare"],
@@ -124,6 +111,15 @@ async def test_each_missed_criterion_is_a_near_miss_with_its_reason(relais: Rela
         neighbour: (True, []),  # Paris borders Seine-Saint-Denis, an hour is enough
     }
     assert two not in found  # two misses: neither a match nor a near miss
+
+
+async def test_half_an_hour_reaches_across_the_border_and_a_quarter_stays_home(
+    relais: Relais,
+) -> None:
+    fatou = await person(relais, "fatou", FATOU)  # Montreuil, 30 minutes
+    near = await person(relais, "near", {**FATOU, "travel_time": "15_min"})
+    job = await offer(relais, _with(town="Paris", postcode="75020"))
+    assert await candidates(relais, job) == {fatou: (True, []), near: (False, ["distance"])}
 
 
 async def test_licence_and_experience_when_the_offer_asks_them(relais: Relais) -> None:
@@ -222,5 +218,5 @@ async def test_people_who_answered_before_offers_existed_are_indexed_at_start(
         rows = await reads._fetchall("SELECT person_id, departement, reach FROM offer_profiles")
         todo = await reads._fetchall("SELECT * FROM offer_profiles_todo")
     await store.close()
-    assert [tuple(r) for r in rows] == [(fatou, "93", 1)]
+    assert [tuple(r) for r in rows] == [(fatou, "93", 2)]
     assert todo == []

@@ -38,8 +38,12 @@ async def test_a_week_after_interested_amina_is_asked_for_news(
     await deliver(relais, amina)
     await amina.press("Ça m'intéresse")
     await deliver(relais, marie)
-    hands.now += WEEK - timedelta(minutes=1)
+    hands.now += WEEK + timedelta(minutes=1)
+    # her candidacy has not reached the employer yet: no news to ask about
     assert await nudges.followup_sweep(relais, relais.clock()) == 0
+    hands.now -= timedelta(minutes=2)
+    await marie.press("Envoyée à l'employeur")
+    assert await nudges.followup_sweep(relais, relais.clock()) == 0  # a week after interested
     hands.now += timedelta(minutes=2)
     assert await nudges.followup_sweep(relais, relais.clock()) == 1
     assert await nudges.followup_sweep(relais, relais.clock()) == 0  # once
@@ -50,8 +54,8 @@ async def test_a_week_after_interested_amina_is_asked_for_news(
     )
     assert amina.labels() == [
         "🗓 J'ai un entretien",
-        "🎉 J'ai été embauché·e",
-        "Pas retenu·e",
+        "🎉 J'ai eu le travail",
+        "Ça n'a pas marché",
         "Pas encore de nouvelles",
     ]
     news = list(amina.buttons)
@@ -65,7 +69,7 @@ async def test_a_week_after_interested_amina_is_asked_for_news(
     assert await send_state(relais, job, "amina") == ("interested", "", "interview")
     assert "a un entretien pour l'offre « Agent d'entretien »" in await deliver(relais, marie)
     amina.buttons = news
-    await amina.press("J'ai été embauché")
+    await amina.press("J'ai eu le travail")
     assert "Bravo ! Votre bénévole va le confirmer." in amina.text
     told = await deliver(relais, marie)
     assert "dit avoir été embauché·e pour l'offre « Agent d'entretien »" in told
@@ -106,7 +110,7 @@ async def test_the_monday_digest_lists_the_offers_not_answered(
     text = await deliver(relais, amina)
     assert text == (
         "📋 Les offres d'emploi de la semaine pour vous, sans réponse de votre part :\n"
-        "1. Agent d'entretien – Montreuil (CDD de 6 mois)\n"
+        "1. Agent d'entretien – Montreuil – CDD de 6 mois\n"
         "Appuyez sur un numéro pour revoir l'offre et y répondre."
     )
     assert amina.labels() == ["1"]
@@ -167,7 +171,10 @@ async def test_nudges_count_in_the_weekly_cap(relais: Relais, hands: Hands) -> N
     await amina.press("Ça m'intéresse")  # on the last one
     hands.now += timedelta(days=5)
     async with relais.storage.transaction() as tx:
-        await tx._execute("UPDATE offer_sends SET answered_at = ?", ("2026-11-01T00:00:00",))
+        await tx._execute(
+            "UPDATE offer_sends SET answered_at = ?, sent_to_employer_at = answered_at",
+            ("2026-11-01T00:00:00",),
+        )
     assert await nudges.followup_sweep(relais, relais.clock()) == 1
     assert await deliver(relais, amina) == ""  # three this week already: it waits
     hands.now += timedelta(days=2, seconds=1)
@@ -180,6 +187,8 @@ async def test_nudges_wait_for_the_end_of_quiet_hours(relais: Relais, hands: Han
     await broadcast(relais, job)
     await deliver(relais, amina)
     await amina.press("Ça m'intéresse")
+    async with relais.storage.transaction() as tx:  # Marie sent it to the employer
+        await tx._execute("UPDATE offer_sends SET sent_to_employer_at = answered_at")
     # Monday 14 December, 21:00 in Paris: the follow-up is queued, and waits for the morning
     hands.now += WEEK + timedelta(hours=11)
     assert await nudges.followup_sweep(relais, relais.clock()) == 1

@@ -48,7 +48,7 @@ DIGEST_AFTER = timedelta(days=2)
 # the digest's buttons: "o1"… the offers in the order listed
 DIGEST_CHOICES = tuple(f"o{n}" for n in range(1, LISTED + 1))
 T_DIGEST = N_("📋 Les offres d'emploi de la semaine pour vous, sans réponse de votre part :")
-T_DIGEST_LINE = N_("{n}. {title} – {town} ({contract})")
+T_DIGEST_LINE = N_("{n}. {title} – {town} – {contract}")
 T_DIGEST_HOW = N_("Appuyez sur un numéro pour revoir l'offre et y répondre.")
 
 INTERVIEW, HIRED, NOT_RETAINED, NO_NEWS = "intvw", "hired", "notret", "nonews"
@@ -57,8 +57,8 @@ T_FOLLOWUP = N_(
     "Avez-vous des nouvelles de l'offre « {title} » ({employer}) qui vous intéressait ?"
 )
 B_INTERVIEW = N_("🗓 J'ai un entretien")
-B_HIRED = N_("🎉 J'ai été embauché·e")
-B_NOT_RETAINED = N_("Pas retenu·e")
+B_HIRED = N_("🎉 J'ai eu le travail")
+B_NOT_RETAINED = N_("Ça n'a pas marché")
 B_NO_NEWS = N_("Pas encore de nouvelles")
 T_GOOD_LUCK = N_("Bonne chance pour l'entretien ! Votre bénévole est prévenu.")
 T_BRAVO = N_("Bravo ! Votre bénévole va le confirmer.")

@@ -28,10 +28,12 @@ KEYS = frozenset(
     }
 )
 ALL_SECTORS = (1 << len(SECTORS)) - 1
-# how far each travel time reaches, as places.closeness
+# how far each travel time reaches, as places.closeness: postcodes tell départements only, and
+# half an hour often crosses a border (Montreuil to Paris 20e), so from 30 minutes on it is the
+# département and its neighbours; a "too far" answer to an offer narrows it (reach_cut)
 REACH = {
     "15_min": places.SAME_POSTCODE,
-    "30_min": places.SAME_DEPARTEMENT,
+    "30_min": places.NEIGHBOUR,
     "1_hour": places.NEIGHBOUR,
     "more_1_hour": places.NEIGHBOUR,
 }

@@ -35,6 +35,10 @@ PROGRESS_SECONDS = 2.0  # how often the progress message may change (Telegram: 1
 
 T_PROGRESS = N_("📤 « {title} » : envoyée à {sent} / {total}")
 T_REPORT = N_("✅ Envoi terminé : « {title} »")
+# held back by the weekly cap of offer messages a person gets, or by quiet hours
+T_LATER = N_(
+    "Plus tard : {n} (ces personnes ont déjà reçu leurs offres de la semaine, ou c'est la nuit)."
+)
 T_DELIVERED = N_("Reçue : {n} sur {total}.")
 T_BLOCKED = N_("Ont bloqué Relais ou l'ont arrêté entre-temps : {n}.")
 T_UNDELIVERED = N_("Non remises : {n} (offre fermée entre-temps, ou refusée par la messagerie).")
@@ -48,8 +52,11 @@ _shown: weakref.WeakKeyDictionary[Storage, dict[int, str]] = weakref.WeakKeyDict
 
 
 def progress_text(t: Translator, title: str, counts: BroadcastCounts) -> str:
-    """ "📤 « Agent d'entretien » : envoyée à 120 / 480"."""
-    return t.gettext(T_PROGRESS, title=title, sent=counts.delivered, total=counts.total)
+    """ "📤 « Agent d'entretien » : envoyée à 120 / 480", and how many wait for later."""
+    text = t.gettext(T_PROGRESS, title=title, sent=counts.delivered, total=counts.total)
+    if counts.later:
+        text += "\n" + t.gettext(T_LATER, n=counts.later)
+    return text
 
 
 def report_text(t: Translator, title: str, counts: BroadcastCounts) -> str:
@@ -70,17 +77,18 @@ def report_text(t: Translator, title: str, counts: BroadcastCounts) -> str:
 async def sweep(relais: Relais, now: datetime) -> int:
     """Show the progress of every running broadcast, and report those that ended; how many
     messages were queued."""
-    del now  # the counts are what the database says now
     shown = _shown.setdefault(relais.storage, {})
     queued = 0
     async with relais.storage.transaction() as tx:
         for running in await tx.running_broadcasts():
-            queued += await _step(relais, tx, running, shown)
+            queued += await _step(relais, tx, running, shown, now)
     return queued
 
 
-async def _step(relais: Relais, tx: Tx, running: RunningBroadcast, shown: dict[int, str]) -> int:
-    counts = await tx.broadcast_counts(running.id)
+async def _step(
+    relais: Relais, tx: Tx, running: RunningBroadcast, shown: dict[int, str], now: datetime
+) -> int:
+    counts = await tx.broadcast_counts(running.id, now)
     volunteer = (
         None if running.volunteer_id is None else await tx.person_by_id(running.volunteer_id)
     )

@@ -32,6 +32,7 @@ T_PLACE = N_("Lieu : {town} ({postcode})")
 T_CONTRACT = N_("Contrat : {contract}, {time}")
 T_CDD_MONTHS = N_("CDD de {months} mois")
 T_SCHEDULE = N_("Horaires : {schedule}")
+T_OFFICE_HOURS = N_("en journée, en semaine")
 T_SECTOR = N_("Métier : {sector}")
 T_ASKED = N_("Demandé : {asked}")
 T_FRENCH_ASKED = N_("français {level}")
@@ -99,7 +100,9 @@ def beneficiary_lines(
     lines.append(t.gettext(T_CONTRACT, contract=contract_text(t, d), time=time))
     if d.schedule:
         schedule = ", ".join(_lower_first(t.gettext(SCHEDULE_LABELS.get(s, s))) for s in d.schedule)
-        lines.append(t.gettext(T_SCHEDULE, schedule=schedule))
+    else:  # the desk's "Horaires de bureau en semaine": said too, people plan their days on it
+        schedule = t.gettext(T_OFFICE_HOURS)
+    lines.append(t.gettext(T_SCHEDULE, schedule=schedule))
     lines.append(t.gettext(T_SECTOR, sector=t.gettext(SECTOR_LABELS.get(d.sector, d.sector))))
     asked = asked_text(t, d)
     if asked:

@@ -967,7 +967,9 @@ class OfferBroadcastReads(Protocol):
         """Up to `limit` people the offer nearly fits (one criterion missed)."""
         ...
 
-    async def broadcast_counts(self, broadcast_id: int) -> BroadcastCounts:
+    async def broadcast_counts(
+        self, broadcast_id: int, now: datetime | None = None
+    ) -> BroadcastCounts:
         """Where the people of a broadcast are now: delivered, blocked, not, on their way."""
         ...
 

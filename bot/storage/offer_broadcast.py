@@ -14,7 +14,7 @@ from datetime import datetime
 from bot.offers import matching
 from bot.offers.domain import Offer
 from bot.storage.offers import OfferReadQueries
-from bot.storage.queries import from_text
+from bot.storage.queries import from_text, to_text
 
 # The outbox payload's key that carries the offer a message is for (its person is the row's
 # subject): outbox.mark_sent_many stamps offer_sends.delivered_at from it.
@@ -42,6 +42,7 @@ class BroadcastCounts:
     undelivered: int
     pending: int
     in_flight: int = 0  # being sent at a crash: may have reached their person twice
+    later: int = 0  # of the pending, waiting for a later moment (weekly cap, quiet hours)
 
     @property
     def finished(self) -> bool:
@@ -85,10 +86,19 @@ class OfferBroadcastReadQueries(OfferReadQueries):
             for r in rows
         ]
 
-    async def broadcast_counts(self, broadcast_id: int) -> BroadcastCounts:
-        """Where the people of a broadcast are now (BroadcastCounts)."""
+    async def broadcast_counts(
+        self, broadcast_id: int, now: datetime | None = None
+    ) -> BroadcastCounts:
+        """Where the people of a broadcast are now (BroadcastCounts; `later`: those whose
+        message waits for after `now`, when given)."""
+        later = (
+            "COALESCE((SELECT COUNT(*) FROM offer_sends s JOIN started_messages m"
+            "  ON m.dedupe_key = 'offer:' || s.offer_id || ':' || s.person_id"
+            "  WHERE s.broadcast_id = ? AND s.delivered_at IS NULL AND m.state = 'queued'"
+            "  AND m.not_before > ?), 0)"
+        )
         row = await self._fetchone(
-            "SELECT COUNT(*) AS total,"
+            f"SELECT {later} AS later, COUNT(*) AS total,"
             " COALESCE(SUM(d.delivered), 0) AS delivered,"
             " COALESCE(SUM(NOT d.delivered AND NOT d.pending AND d.gone), 0) AS blocked,"
             " COALESCE(SUM(NOT d.delivered AND NOT d.pending AND NOT d.gone), 0) AS undelivered,"
@@ -99,7 +109,7 @@ class OfferBroadcastReadQueries(OfferReadQueries):
             "  (p.blocked = 1 OR p.stopped = 1) AS gone"
             "  FROM offer_sends s JOIN persons p ON p.id = s.person_id"
             "  WHERE s.broadcast_id = ?) AS d",
-            (broadcast_id, broadcast_id),
+            (broadcast_id, "" if now is None else to_text(now), broadcast_id, broadcast_id),
         )
         assert row is not None
         return BroadcastCounts(
@@ -109,6 +119,7 @@ class OfferBroadcastReadQueries(OfferReadQueries):
             int(row["undelivered"]),
             int(row["pending"]),
             int(row["in_flight"] or 0),
+            int(row["later"]) if now is not None else 0,
         )
 
 

@@ -178,11 +178,13 @@ class OfferSendReadQueries(Queries):
         return found, (ids[-1] if len(ids) == limit else None)
 
     async def followups_due(self, before: datetime, limit: int) -> list[tuple[int, int]]:
-        """(offer, person) of the people who said "interested" before `before`, with no
-        result yet and not asked for news yet, oldest first."""
+        """(offer, person) of the people who said "interested" before `before` and whose
+        candidacy went to the employer, with no result yet and not asked for news yet, oldest
+        first. "Any news?" about a candidacy the employer never received would puzzle them."""
         rows = await self._fetchall(
             "SELECT offer_id, person_id FROM offer_sends"
             " WHERE answer = 'interested' AND answered_at < ? AND followed_up_at IS NULL"
+            " AND sent_to_employer_at IS NOT NULL"
             " AND result IN ('', 'interview') ORDER BY answered_at LIMIT ?",
             (to_text(before), limit),
         )
@@ -213,8 +215,9 @@ class OfferSendReadQueries(Queries):
             "SELECT"
             " count(DISTINCT CASE WHEN s.delivered_at >= ? AND s.delivered_at < ?"
             "  THEN s.person_id END) AS reached,"
-            " coalesce(sum(s.answer = 'interested' AND s.answered_at >= ?"
-            "  AND s.answered_at < ?), 0) AS interested,"
+            # people, as "reached" (one person interested in two offers is one person)
+            " count(DISTINCT CASE WHEN s.answer = 'interested' AND s.answered_at >= ?"
+            "  AND s.answered_at < ? THEN s.person_id END) AS interested,"
             " coalesce(sum(s.sent_to_employer_at >= ? AND s.sent_to_employer_at < ?), 0)"
             "  AS to_employer,"
             " coalesce(sum(s.result = 'hired' AND s.result_at >= ? AND s.result_at < ?), 0)"

@@ -7,6 +7,7 @@ Mixed into `storage.Tx` (whose `load_state` also records the message) and `stora
 from __future__ import annotations
 
 import json
+from typing import Any
 import sqlite3
 
 from bot.core.domain import Session, State
@@ -50,9 +51,14 @@ class PersonReadQueries(Queries):
             "SELECT cv_status, cv_note, cv_done_at FROM followup WHERE person_id = ?",
             (person.id,),
         )
-        cv = {
+        cv: dict[str, Any] = {
             "cv.status": followup["cv_status"] if followup else "none",
             "cv.note": followup["cv_note"] if followup else None,
             "cv.changed_at": maybe_from_text(followup["cv_done_at"]) if followup else None,
         }
+        # whether offers come ("Offres d'emploi" asks "again?" only of someone who stopped them)
+        choice = await self._fetchone(
+            "SELECT receive FROM offer_choices WHERE person_id = ?", (person.id,)
+        )
+        cv["offers.receive"] = "no" if choice is not None and not choice["receive"] else "yes"
         return State(person, Session.from_json(json.loads(row["session"])), profile, followup=cv)

@@ -60,7 +60,7 @@ async def shown(tx: Tx, t: Translator, person: Person, reply: Reply, world: Worl
     wanted = [e for e in reply.effects if e.name in (SHOW, ON, OFF)]
     if not wanted or person.id is None:
         return reply
-    inserts: list[tuple[int, list[Message]]] = []
+    inserts: list[tuple[int | None, list[Message]]] = []
     turned = False
     for effect in wanted:
         if effect.name in (ON, OFF):

@@ -7,8 +7,8 @@ Mixed into `storage.Tx` (whose `load_state` also records the message) and `stora
 from __future__ import annotations
 
 import json
-from typing import Any
 import sqlite3
+from typing import Any
 
 from bot.core.domain import Session, State
 from bot.storage.queries import Queries, maybe_from_text

@@ -206,7 +206,14 @@ async def test_people_who_answered_before_offers_existed_are_indexed_at_start(
     path = tmp_path / "relais.sqlite3"
     store = await Storage.open(path, migrations_dir=before, clock=lambda: NOW)
     async with store.transaction() as tx:  # the answers as an older Relais wrote them
-        fatou = (await tx.load_state("test", "fatou")).person.id
+        # a person row as the older Relais wrote it (today's load_state reads newer tables)
+        fatou = (
+            await tx._fetchone(
+                "INSERT INTO persons (channel, external_id, created_at, last_seen_at)"
+                " VALUES ('test', ?, '', '') RETURNING id",
+                ("fatou",),
+            )
+        )["id"]
         for key, value in FATOU.items():
             await tx._execute(
                 "INSERT INTO profile (person_id, key, value, updated_at) VALUES (?, ?, ?, '')",

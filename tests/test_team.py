@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings, load_settings
-from bot.core.domain import Centre, EventKind, Inbound
+from bot.core.domain import Centre, EventKind, Inbound, Person
 from bot.service import Relais, open_relais
 from bot.storage.database import MIGRATIONS_DIR, Storage
 from bot.testing.conversation import Conversation
@@ -396,7 +396,18 @@ async def test_roles_of_centres_closed_before_the_upgrade_stay_revoked(tmp_path:
     storage = await Storage.open(db, clock=fixed_clock, migrations_dir=old_schema)
     async with storage.transaction() as tx:
         await tx.add_centre(Centre("paris11", "Paris 11e"))
-        marie = (await tx.load_state("test", "marie")).person
+        # a person row as the older Relais wrote it (today's load_state reads newer tables)
+        marie = Person(
+            "test",
+            "marie",
+            id=(
+                await tx._fetchone(
+                    "INSERT INTO persons (channel, external_id, created_at, last_seen_at)"
+                    " VALUES ('test', ?, '', '') RETURNING id",
+                    ("marie",),
+                )
+            )["id"],
+        )
         assert marie.id is not None
         await tx._execute(
             "INSERT INTO roles (person_id, centre, role, granted_at) VALUES (?, 'paris11',"

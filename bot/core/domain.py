@@ -192,7 +192,8 @@ class State:
     # beneficiaries' onboarding or show their menu.
     team: bool = field(default=False, compare=False)
     # where the person's CV stands with their centre, read from the follow-up when the state
-    # is loaded ("cv.status", "cv.changed_at", "cv.note"): shown in texts, never saved
+    # is loaded ("cv.status", "cv.changed_at", "cv.note"), and whether offers come
+    # ("offers.receive": "yes" or "no"): shown in texts and tested in conditions, never saved
     followup: dict[str, Any] = field(default_factory=dict, compare=False)
 
 

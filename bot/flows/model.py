@@ -85,7 +85,8 @@ CONSENT_DISPLAY = ("person.consent_at", "person.consent_version")
 # shown in texts and tested in conditions, never saved by a step: where the person's CV stands
 # with their centre (status: none, to_check, checked, to_fix; the volunteer's note; the date
 # of its last change), read from the follow-up (State.followup)
-FOLLOWUP_DISPLAY = ("cv.status", "cv.note", "cv.changed_at")
+# "offers.receive": "yes", or "no" after "Stop offers" (bot/offers/mine.py), for conditions
+FOLLOWUP_DISPLAY = ("cv.status", "cv.note", "cv.changed_at", "offers.receive")
 # shown in texts: the person's name as their CV writes it ("Sara BENALI")
 CV_DISPLAY = ("cv.name",)
 # what a name step may require of the letters typed

@@ -1,7 +1,11 @@
 """ "Offres d'emploi" (flows/my_offers.toml): whether the person receives offers, and the open
 offers sent to them that they have not answered yet, each written as it came, with its
-answers (those of the message that carried it, so a press is checked as there); then the
-choice to receive offers or not, applied here when the flow's actions say so.
+answers (those of the message that carried it, so a press is checked as there); offers turned
+on or off where the flow's actions say so.
+
+Someone who stopped offers reads only that (no offer listed: the flow then asks "again?", and a
+"oui" there must not be read as "I want this job"); once they say yes, the same reply lists
+what waits, without saying the status twice.
 """
 
 from __future__ import annotations
@@ -26,11 +30,15 @@ T_NONE = N_(
 T_WAITING = N_("Ces offres attendent votre réponse :")
 
 
-async def listed(tx: Tx, t: Translator, person: Person, world: World) -> list[Message]:
-    """Whether offers come, and the open ones not answered with their buttons."""
+async def listed(
+    tx: Tx, t: Translator, person: Person, world: World, status: bool = True
+) -> list[Message]:
+    """Whether offers come (`status`), and while they do, the open ones not answered with
+    their buttons."""
     assert person.id is not None
-    wants = await tx.wants_offers(person.id)
-    said = [Message(t.gettext(T_RECEIVING if wants else T_NOT_RECEIVING), rtl=t.rtl)]
+    if not await tx.wants_offers(person.id):
+        return [Message(t.gettext(T_NOT_RECEIVING), rtl=t.rtl)] if status else []
+    said = [Message(t.gettext(T_RECEIVING), rtl=t.rtl)] if status else []
     shown: list[Message] = []
     for number in await tx.unanswered_offers(person.id, world.today):
         carried = await tx.offer_message_id(number, person.id)
@@ -48,17 +56,24 @@ async def listed(tx: Tx, t: Translator, person: Person, world: World) -> list[Me
 
 async def shown(tx: Tx, t: Translator, person: Person, reply: Reply, world: World) -> Reply:
     """The engine's reply with the offers where its flow asked for them, and offers turned on
-    or off as it said."""
+    or off as it said, in the flow's order (offers turned on, then what waits is listed)."""
     wanted = [e for e in reply.effects if e.name in (SHOW, ON, OFF)]
     if not wanted or person.id is None:
         return reply
-    messages = list(reply.messages)
-    for effect in reversed(wanted):
+    inserts: list[tuple[int | None, list[Message]]] = []
+    turned = False
+    for effect in wanted:
         if effect.name in (ON, OFF):
             await tx.set_wants_offers(person.id, effect.name == ON)
+            turned = True
             continue
         at = effect.data.get("at")
-        place = at if isinstance(at, int) and 0 <= at <= len(messages) else len(messages)
-        messages[place:place] = await listed(tx, t, person, world)
+        place = at if isinstance(at, int) and 0 <= at <= len(reply.messages) else None
+        # just turned on: the flow has said so, the list follows without the status again
+        inserts.append((place, await listed(tx, t, person, world, status=not turned)))
+    messages = list(reply.messages)
+    for place, listing in reversed(inserts):  # from the end: earlier places stay right
+        where = len(messages) if place is None else place
+        messages[where:where] = listing
     effects = tuple(e for e in reply.effects if e not in wanted)
     return Reply(tuple(messages), reply.echo, reply.edit, effects)

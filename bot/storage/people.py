@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from typing import Any
 
 from bot.core.domain import Session, State
 from bot.storage.queries import Queries, maybe_from_text
@@ -50,9 +51,14 @@ class PersonReadQueries(Queries):
             "SELECT cv_status, cv_note, cv_done_at FROM followup WHERE person_id = ?",
             (person.id,),
         )
-        cv = {
+        cv: dict[str, Any] = {
             "cv.status": followup["cv_status"] if followup else "none",
             "cv.note": followup["cv_note"] if followup else None,
             "cv.changed_at": maybe_from_text(followup["cv_done_at"]) if followup else None,
         }
+        # whether offers come ("Offres d'emploi" asks "again?" only of someone who stopped them)
+        choice = await self._fetchone(
+            "SELECT receive FROM offer_choices WHERE person_id = ?", (person.id,)
+        )
+        cv["offers.receive"] = "no" if choice is not None and not choice["receive"] else "yes"
         return State(person, Session.from_json(json.loads(row["session"])), profile, followup=cv)

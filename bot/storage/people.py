@@ -47,18 +47,20 @@ class PersonReadQueries(Queries):
         if stored is None:
             stored = await self._profile_texts(int(row["id"]))
         profile = {key: json.loads(value) for key, value in stored.items()}
-        followup = await self._fetchone(
-            "SELECT cv_status, cv_note, cv_done_at FROM followup WHERE person_id = ?",
-            (person.id,),
+        # the follow-up and whether offers come ("Offres d'emploi" asks "again?" only of someone
+        # who stopped them), in one statement: this is read for every message
+        found = await self._fetchone(
+            "SELECT f.cv_status, f.cv_note, f.cv_done_at,"
+            " (SELECT receive FROM offer_choices WHERE person_id = ?) AS receive"
+            " FROM (SELECT 1) LEFT JOIN followup f ON f.person_id = ?",
+            (person.id, person.id),
         )
+        assert found is not None  # one row, whatever the person has
+        followup = found if found["cv_status"] is not None else None
         cv: dict[str, Any] = {
             "cv.status": followup["cv_status"] if followup else "none",
             "cv.note": followup["cv_note"] if followup else None,
             "cv.changed_at": maybe_from_text(followup["cv_done_at"]) if followup else None,
+            "offers.receive": "no" if found["receive"] == 0 else "yes",
         }
-        # whether offers come ("Offres d'emploi" asks "again?" only of someone who stopped them)
-        choice = await self._fetchone(
-            "SELECT receive FROM offer_choices WHERE person_id = ?", (person.id,)
-        )
-        cv["offers.receive"] = "no" if choice is not None and not choice["receive"] else "yes"
         return State(person, Session.from_json(json.loads(row["session"])), profile, followup=cv)

@@ -403,8 +403,8 @@ async def test_close_reopen_and_the_list_s_counts(relais: Relais) -> None:
         )
         await tx._execute(
             "INSERT INTO offer_sends (offer_id, person_id, broadcast_id, proposable, answer,"
-            " sent_to_employer_at, result, created_at)"
-            " VALUES (?, ?, 1, 1, 'interested', '2026-11-23', 'hired', '')",
+            " delivered_at, sent_to_employer_at, result, created_at)"
+            " VALUES (?, ?, 1, 1, 'interested', '2026-11-23', '2026-11-23', 'hired', '')",
             (offer.id, amina),
         )
         lyon = await tx.add_offer("lyon", CLEANER, None)

@@ -13,9 +13,11 @@ from bot.offers.domain import Offer
 from bot.storage.offers import _SELECT, _offer
 from bot.storage.queries import Queries
 
-# what came of each offer, one pass over its offer_sends rows
+# what came of each offer, one pass over its offer_sends rows ("sent": their message left, not
+# only queued: one held back by the weekly cap is not counted until it goes)
 _FUNNEL = (
-    "SELECT offer_id, COUNT(*) AS sent, SUM(answer = 'interested') AS interested,"
+    "SELECT offer_id, SUM(delivered_at IS NOT NULL) AS sent,"
+    " SUM(answer = 'interested') AS interested,"
     " SUM(sent_to_employer_at IS NOT NULL) AS to_employer, SUM(result = 'hired') AS hired"
     " FROM offer_sends"
 )

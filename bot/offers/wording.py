@@ -32,6 +32,8 @@ T_PLACE = N_("Lieu : {town} ({postcode})")
 T_CONTRACT = N_("Contrat : {contract}, {time}")
 T_CDD_MONTHS = N_("CDD de {months} mois")
 T_SCHEDULE = N_("Horaires : {schedule}")
+# between the items of a list ("tôt le matin, le soir"; Arabic has its own comma)
+T_SEPARATOR = N_(", ")
 T_OFFICE_HOURS = N_("en journée, en semaine")
 T_SECTOR = N_("Métier : {sector}")
 T_ASKED = N_("Demandé : {asked}")
@@ -84,7 +86,7 @@ def asked_text(t: Translator, details: OfferDetails) -> str:
         asked.append(_lower_first(t.gettext(experience)))
     if details.diploma != "none":
         asked.append(t.gettext(DIPLOMA_LABELS.get(details.diploma, details.diploma)))
-    return ", ".join(asked)
+    return t.gettext(T_SEPARATOR).join(asked)
 
 
 def beneficiary_lines(
@@ -99,7 +101,9 @@ def beneficiary_lines(
     time = _lower_first(t.gettext(TIME_LABELS.get(d.time, d.time)))
     lines.append(t.gettext(T_CONTRACT, contract=contract_text(t, d), time=time))
     if d.schedule:
-        schedule = ", ".join(_lower_first(t.gettext(SCHEDULE_LABELS.get(s, s))) for s in d.schedule)
+        schedule = t.gettext(T_SEPARATOR).join(
+            _lower_first(t.gettext(SCHEDULE_LABELS.get(s, s))) for s in d.schedule
+        )
     else:  # the desk's "Horaires de bureau en semaine": said too, people plan their days on it
         schedule = t.gettext(T_OFFICE_HOURS)
     lines.append(t.gettext(T_SCHEDULE, schedule=schedule))

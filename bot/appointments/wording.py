@@ -28,8 +28,6 @@ T_AT = N_("{date} à {time}")
 T_BY_PHONE = N_("par téléphone : le bénévole vous appellera")
 T_CENTRE_AT = N_("{centre}, {address}")
 
-# the locale whose conventions a language's dates follow (see the module's docstring)
-_REGION = {"en": "en_GB"}
 # the time of day in a sentence, (with minutes, on the hour); others: the locale's short time
 _TIME = {
     "fr": ("H 'h' mm", "H 'h'"),
@@ -40,10 +38,6 @@ _WEEKDAY = re.compile(r"E+")
 
 def _language(t: Translator) -> str:
     return t.locale.split("_")[0]
-
-
-def _region(t: Translator) -> str:
-    return _REGION.get(t.locale, t.locale)
 
 
 @cache
@@ -58,10 +52,10 @@ def day(t: Translator, moment: datetime) -> str:
     """The day of `moment` in the deployment's time zone: "mardi 8 décembre", "mardi 1er
     décembre" (French writes the first of the month as an ordinal)."""
     local = moment.astimezone(t.tz)
-    pattern = _day_pattern(_region(t))
+    pattern = _day_pattern(t.date_locale)
     if _language(t) == "fr" and local.day == 1:
         pattern = re.sub(r"(?<![a-zA-Z'])d(?![a-zA-Z])", "d'er'", pattern)
-    return format_datetime(local, pattern, locale=_region(t))
+    return format_datetime(local, pattern, locale=t.date_locale)
 
 
 def hour(t: Translator, moment: datetime) -> str:
@@ -71,7 +65,7 @@ def hour(t: Translator, moment: datetime) -> str:
     if patterns is None:
         return t.time(local.timetz().replace(tzinfo=None))
     pattern = patterns[1] if local.minute == 0 else patterns[0]
-    return format_datetime(local, pattern, locale=_region(t))
+    return format_datetime(local, pattern, locale=t.date_locale)
 
 
 def when(t: Translator, moment: datetime) -> str:

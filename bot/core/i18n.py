@@ -73,6 +73,11 @@ def placeholder_forms(template: str) -> set[tuple[str, str]]:
     return found
 
 
+# the locale whose conventions a language's dates follow: English as written in Britain ("31
+# December 2026"), the day before the month as everyone in France reads it
+DATE_LOCALES = {"en": "en_GB"}
+
+
 @dataclass(frozen=True)
 class Translator:
     """Everything a reply needs to speak one locale."""
@@ -80,6 +85,11 @@ class Translator:
     locale: str
     translations: NullTranslations
     tz: ZoneInfo
+
+    @property
+    def date_locale(self) -> str:
+        """The locale whose conventions this language's dates follow (DATE_LOCALES)."""
+        return DATE_LOCALES.get(self.locale, self.locale)
 
     @property
     def rtl(self) -> bool:

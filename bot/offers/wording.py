@@ -48,14 +48,9 @@ T_MAKE_CV = N_(
 )
 
 
-# English dates follow British conventions ("31 December 2026"), as appointments do
-# (bot/appointments/wording.py): day before month is what everyone in France reads
-_REGION = {"en": "en_GB"}
-
-
 def last_day(t: Translator, day: date) -> str:
     """The offer's last day as the person's language writes it: "31 décembre 2026"."""
-    return format_date(day, format="long", locale=_REGION.get(t.locale, t.locale))
+    return format_date(day, format="long", locale=t.date_locale)
 
 
 def _lower_first(text: str) -> str:

@@ -75,12 +75,12 @@ def may_vet(ctx: Ctx, centre: str) -> bool:
     return allowed and centre in ctx.access.centres(ctx.active)
 
 
-async def read(ctx: Ctx, offer_id: int) -> Offer | None:
-    """The offer if it is of one of this volunteer's centres, else None after saying so (the
-    same for an offer that does not exist and one of another centre)."""
+async def read(ctx: Ctx, offer_id: int, refusal: str = T_NOT_FOUND) -> Offer | None:
+    """The offer if it is of one of this volunteer's centres, else None after saying so
+    (`refusal`: the same for an offer that does not exist and one of another centre)."""
     offer = await ctx.tx.offer(offer_id)
     if offer is None or offer.centre not in ctx.access.centres(ctx.active):
-        ctx.say(T_NOT_FOUND)
+        ctx.say(refusal)
         return None
     return offer
 

@@ -28,6 +28,7 @@ from bot.desk.context import Call, Ctx, Subject
 from bot.desk.domain import FollowUp, profile_name
 from bot.desk.notices import notify
 from bot.desk.router import Need, Router
+from bot.offers import offer_screen
 from bot.offers.domain import Offer, OfferSend
 from bot.reach.centre_message import recipients_for
 from bot.reach.queue import queue
@@ -236,9 +237,8 @@ def render(t: Translator, started: Started) -> Message:
 async def candidacy(ctx: Ctx, call: Call) -> tuple[Offer, Subject, OfferSend] | None:
     """The offer, the person and what they answered, if this volunteer sees both and the
     person said "interested" (else None, after saying why)."""
-    offer = await ctx.tx.offer(call.id(0))
-    if offer is None or offer.centre not in ctx.access.centres(ctx.active):
-        ctx.say(T_NO_OFFER)
+    offer = await offer_screen.read(ctx, call.id(0), T_NO_OFFER)
+    if offer is None:
         return None
     who = await ctx.subject(call.id(1))
     if who is None:

@@ -25,14 +25,13 @@ from bot.desk.buttons import build
 from bot.desk.context import Call, Ctx
 from bot.desk.router import Need, Router
 from bot.documents.wording import first_name
-from bot.offers import matching, relay
+from bot.offers import matching, offer_screen, relay
 from bot.offers.domain import Offer
 
 router = Router("offer_sending")
 
 EXAMPLES = 3  # people shown with their reasons, among the matches and among the near misses
 
-T_NO_OFFER = N_("Je ne trouve pas cette offre parmi celles de votre centre.")
 T_HEAD = N_("Qui reçoit « {title} » ({employer}, {town}) ?")
 T_PROPOSABLE = N_("Proposables à l'employeur : {n}.")
 T_PROPOSABLE_IS = N_("(Proposable : CV vérifié et en recherche active.)")
@@ -51,15 +50,6 @@ T_NOBODY = N_("Personne de plus à qui l'envoyer pour l'instant.")
 T_LATER = N_("C'est le soir ou un jour de repos : les messages partiront {at}.")
 B_BACK = N_("↩ Retour à l'offre")
 B_AGAIN = N_("🔄 Actualiser")
-
-
-async def _offer(ctx: Ctx, offer_id: int) -> Offer | None:
-    """The offer if it is of one of this volunteer's centres (else said, as for unknown)."""
-    offer = await ctx.tx.offer(offer_id)
-    if offer is None or offer.centre not in ctx.access.centres(ctx.active):
-        ctx.say(T_NO_OFFER)
-        return None
-    return offer
 
 
 def _refusal(ctx: Ctx, offer: Offer) -> str | None:
@@ -139,7 +129,7 @@ def _sending(t: Translator, n: int) -> str:
 async def preview(ctx: Ctx, call: Call) -> None:
     """Whom the offer fits now, of whom proposable, the near misses, a few examples with why;
     the send buttons when it may be sent."""
-    offer = await _offer(ctx, call.id())
+    offer = await offer_screen.read(ctx, call.id())
     if offer is None:
         return
     t, tx = ctx.t, ctx.tx
@@ -190,7 +180,7 @@ async def preview(ctx: Ctx, call: Call) -> None:
 async def _send(ctx: Ctx, call: Call, everyone: bool) -> None:
     """Queue the offer for the people it fits now (proposable ones, or `everyone`); a second
     tap finds nobody new and says to how many it went."""
-    offer = await _offer(ctx, call.id())
+    offer = await offer_screen.read(ctx, call.id())
     if offer is None:
         return
     refusal = _refusal(ctx, offer)

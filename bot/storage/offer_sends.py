@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from bot.offers.domain import SOURCES, OfferSend
+from bot.storage.offers import WANTS_OFFERS
 from bot.storage.queries import Queries, dump_json, maybe_from_text, to_text
 
 # the kinds of messages Relais starts that count in a person's weekly cap of offer messages
@@ -166,10 +167,7 @@ class OfferSendReadQueries(Queries):
             f" AND s.answer = '' AND {_LEFT}"
             " AND o.state = 'vetted' AND o.expires_on >= ?"
             " AND COALESCE(s.delivered_at, s.created_at) < ?"
-            " AND x.stopped = 0 AND x.blocked = 0 AND x.consent = 1"
-            " AND NOT EXISTS (SELECT 1 FROM offer_choices c"
-            "  WHERE c.person_id = s.person_id AND c.receive = 0)"
-            " ORDER BY s.person_id, s.offer_id DESC",
+            f" AND {WANTS_OFFERS} ORDER BY s.person_id, s.offer_id DESC",
             (dump_json(ids), today.isoformat(), to_text(sent_before)),
         )
         found: dict[int, list[int]] = {}

@@ -30,13 +30,14 @@ _SELECT = (
     f"SELECT id, centre, {_DETAILS}, state, created_by, vetted_by, version, created_at,"
     " vetted_at, closed_at FROM offers"
 )
-# who may be matched at all: consent, still reachable, wants offers, not on the team (NOT IN:
+# of person `x`: may still get offer messages (consent, reachable, no "Stop offers"; NOT IN:
 # each list is read once per query, not probed by a subquery per person)
-_REACHABLE = (
+WANTS_OFFERS = (
     "x.consent = 1 AND x.stopped = 0 AND x.blocked = 0"
     " AND x.id NOT IN (SELECT c.person_id FROM offer_choices c WHERE c.receive = 0)"
-    " AND x.id NOT IN (SELECT r.person_id FROM roles r)"
 )
+# who may be matched at all: wants offers, and is not on the team
+_REACHABLE = WANTS_OFFERS + " AND x.id NOT IN (SELECT r.person_id FROM roles r)"
 # of `m.person`: read only for the people kept (matches, near misses), not for the whole centre
 _PROPOSABLE = (
     "EXISTS (SELECT 1 FROM followup f WHERE f.person_id = m.person"

@@ -161,16 +161,8 @@ async def read(tx: Tx, started: Started) -> ReadNow | None:
     if offer is None or send is None or person is None:
         return None
     # whether they made a CV since it was sent: read now, what the line asks depends on it
-    no_cv = not send.proposable and await _lacks_cv(tx, person)
+    no_cv = not send.proposable and await relay.has_no_cv(tx, person)
     return ReadNow(to_params(offer, send.proposable, no_cv))
-
-
-async def _lacks_cv(tx: Tx, person_id: int) -> bool:
-    """No CV made yet (bot.offers.relay.lacks_cv)."""
-    followup = await tx.followup_of(person_id)
-    if followup.cv_status == "checked":
-        return False
-    return relay.lacks_cv(followup, await tx.profile_of(person_id))
 
 
 async def cap_reached(tx: Tx, person_id: int, now: datetime, cap: int) -> datetime | None:

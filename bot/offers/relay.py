@@ -133,6 +133,14 @@ def lacks_cv(followup: FollowUp, profile: Mapping[str, Any]) -> bool:
     return followup.cv_status == "none" or not profile.get("last_name")
 
 
+async def has_no_cv(tx: Tx, person_id: int) -> bool:
+    """lacks_cv, read now from the person's follow-up and answers."""
+    followup = await tx.followup_of(person_id)
+    if followup.cv_status == "checked":
+        return False  # (their answers need not be read)
+    return lacks_cv(followup, await tx.profile_of(person_id))
+
+
 async def candidate_params(
     tx: Tx, volunteer_id: int, offer: Offer, person_id: int, profile: Mapping[str, Any]
 ) -> dict[str, Any]:

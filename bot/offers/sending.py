@@ -78,9 +78,7 @@ async def _status(ctx: Ctx, candidate: matching.Candidate) -> str:
     """ "proposable", else whether the CV is to check first or not made yet (a msgid)."""
     if candidate.proposable:
         return T_IS_PROPOSABLE
-    followup = await ctx.tx.followup_of(candidate.person_id)
-    profile = await ctx.tx.profile_of(candidate.person_id)
-    return T_NO_CV if relay.lacks_cv(followup, profile) else T_NOT_PROPOSABLE
+    return T_NO_CV if await relay.has_no_cv(ctx.tx, candidate.person_id) else T_NOT_PROPOSABLE
 
 
 def _reasons(t: Translator, offer: Offer, candidate: matching.Candidate, met: bool) -> str:

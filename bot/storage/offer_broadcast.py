@@ -77,14 +77,7 @@ class OfferBroadcastReadQueries(OfferReadQueries):
     async def offer_near_misses(self, offer: Offer, limit: int) -> list[matching.Candidate]:
         """Up to `limit` people the offer nearly fits (one criterion missed), proposable ones
         first, then by id."""
-        sql, params = self._matched(offer, near=True, limit=limit, only_near=True)
-        rows = await self._fetchall(
-            f"SELECT * FROM ({sql}) ORDER BY proposable DESC, person", params
-        )
-        return [
-            matching.Candidate(int(r["person"]), int(r["misses"]), bool(r["proposable"]), dict(r))
-            for r in rows
-        ]
+        return await self._candidates(offer, near=True, limit=limit, only_near=True)
 
     async def broadcast_counts(
         self, broadcast_id: int, now: datetime | None = None

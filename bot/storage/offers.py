@@ -191,7 +191,13 @@ class OfferReadQueries(Queries):
     ) -> list[matching.Candidate]:
         """The people the offer fits (near: and those who miss one criterion), proposable
         ones first, then by id; at most `limit`."""
-        sql, params = self._matched(offer, near, limit)
+        return await self._candidates(offer, near, limit)
+
+    async def _candidates(
+        self, offer: Offer, near: bool, limit: int | None, only_near: bool = False
+    ) -> list[matching.Candidate]:
+        """offer_candidates, or (only_near) the near misses alone, in the same order."""
+        sql, params = self._matched(offer, near, limit, only_near)
         rows = await self._fetchall(
             f"SELECT * FROM ({sql}) ORDER BY misses != 0, proposable DESC, person", params
         )

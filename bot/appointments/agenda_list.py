@@ -12,7 +12,7 @@ from bot.appointments import shown
 from bot.appointments.domain import Appointment
 from bot.core.domain import Button, Message
 from bot.core.i18n import N_
-from bot.desk.buttons import Arg, build
+from bot.desk.buttons import Arg, build, page_rows
 from bot.desk.context import Call, Ctx, Subject
 from bot.desk.router import Need, Router
 
@@ -92,13 +92,7 @@ async def show_agenda(ctx: Ctx, page: int) -> None:
     for appointment, who in shown_now:
         lines.append(shown.line(t, appointment, who.name, zone))
         rows.append((_open_button(ctx, appointment, who),))
-    nav = []
-    if page > 0:
-        nav.append(Button(t.gettext(B_PREV), build("ag", page - 1)))
-    if more:
-        nav.append(Button(t.gettext(B_NEXT), build("ag", page + 1)))
-    if nav:
-        rows.append(tuple(nav))
+    rows += page_rows((t.gettext(B_PREV), t.gettext(B_NEXT)), page, more, "ag")
     ctx.show(Message("\n".join(lines), tuple(rows), rtl=t.rtl))
 
 

@@ -12,6 +12,7 @@ import re
 from datetime import date
 from enum import StrEnum
 
+from bot.core.domain import Button
 from bot.core.ids import parse_id
 
 PREFIX = "V"
@@ -75,3 +76,16 @@ def _read_one(kind: Arg, text: str) -> Value | None:
         return date.fromisoformat(text) if len(text) == 10 else None
     except ValueError:
         return None
+
+
+def page_rows(
+    labels: tuple[str, str], page: int, more: bool, verb: str, *args: Value
+) -> list[tuple[Button, ...]]:
+    """The row of a paged list's ◀ and ▶ (`labels`, translated): `verb` with `args` and the
+    page to show; no row on a list of one page."""
+    nav = []
+    if page > 0:
+        nav.append(Button(labels[0], build(verb, *args, page - 1)))
+    if more:
+        nav.append(Button(labels[1], build(verb, *args, page + 1)))
+    return [tuple(nav)] if nav else []

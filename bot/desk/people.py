@@ -14,7 +14,7 @@ from bot.core import answers
 from bot.core.domain import Button, Frame, Message, State
 from bot.core.i18n import N_, Translator
 from bot.desk import about
-from bot.desk.buttons import Arg, build
+from bot.desk.buttons import Arg, build, page_rows
 from bot.desk.context import Call, Ctx
 from bot.desk.domain import (
     Beneficiary,
@@ -222,13 +222,9 @@ async def show_list(ctx: Ctx, which: Filter, page: int) -> None:
     for one in people:
         about.shown(one.id)  # the list names them: erased with any of them
         rows.append((Button(_row_label(one, t), build("p", one.id)),))
-    nav = []
-    if page > 0:
-        nav.append(Button(t.gettext(B_PREV), build("l", which.value, page - 1)))
-    if page + 1 < pages:
-        nav.append(Button(t.gettext(B_NEXT), build("l", which.value, page + 1)))
-    if nav:
-        rows.append(tuple(nav))
+    rows += page_rows(
+        (t.gettext(B_PREV), t.gettext(B_NEXT)), page, page + 1 < pages, "l", which.value
+    )
     ctx.show(Message("\n".join(lines), tuple(rows), rtl=t.rtl))
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from bot.core.domain import Button, Message
 from bot.core.i18n import N_
 from bot.desk import about
-from bot.desk.buttons import Arg, build
+from bot.desk.buttons import Arg, build, page_rows
 from bot.desk.context import Call, Ctx
 from bot.desk.router import Need, Router
 from bot.documents.wording import first_name
@@ -92,13 +92,13 @@ async def candidates(ctx: Ctx, call: Call) -> None:
         else:
             label = t.gettext(sending.T_PERSON_NO_NAME, id=who)
         rows.append((Button(label, build("ocp", offer.id, who)),))
-    nav = []
-    if page > 0:
-        nav.append(Button(t.gettext(B_PREV), build("oca", offer.id, page - 1)))
-    if (page + 1) * PAGE_SIZE < total:
-        nav.append(Button(t.gettext(B_NEXT), build("oca", offer.id, page + 1)))
-    if nav:
-        rows.append(tuple(nav))
+    rows += page_rows(
+        (t.gettext(B_PREV), t.gettext(B_NEXT)),
+        page,
+        (page + 1) * PAGE_SIZE < total,
+        "oca",
+        offer.id,
+    )
     rows.append((Button(t.gettext(B_OFFER), build("of", offer.id)),))
     ctx.show(Message("\n".join(lines), tuple(rows), rtl=t.rtl))
 

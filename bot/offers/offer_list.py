@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.core.domain import Button, Message
 from bot.core.i18n import N_
-from bot.desk.buttons import Arg, build
+from bot.desk.buttons import Arg, build, page_rows
 from bot.desk.context import Call, Ctx
 from bot.desk.router import Need, Router
 from bot.offers import offer_screen
@@ -88,12 +88,6 @@ async def show_list(ctx: Ctx, page: int) -> None:
         lines += _lines(ctx, line)
         label = f"n° {line.offer.id} · {line.offer.details.title}"
         rows.append((Button(label[:60], build("of", line.offer.id)),))
-    nav = []
-    if page > 0:
-        nav.append(Button(t.gettext(B_PREV), build("ol", page - 1)))
-    if more:
-        nav.append(Button(t.gettext(B_NEXT), build("ol", page + 1)))
-    if nav:
-        rows.append(tuple(nav))
+    rows += page_rows((t.gettext(B_PREV), t.gettext(B_NEXT)), page, more, "ol")
     rows.append((Button(t.gettext(B_NEW), build("mc", "offre")),))
     ctx.show(Message("\n".join(lines), tuple(rows), rtl=t.rtl))
